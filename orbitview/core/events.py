@@ -1,0 +1,94 @@
+"""A small evented model: a field that changes emits an event named after it.
+
+Adapters (render/) and widgets (ui/) connect to these; the model never knows who listens.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+class Signal:
+    """A list of callbacks called with the new value, in connection order."""
+
+    __slots__ = ("_callbacks",)
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def connect(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        if callback not in self._callbacks:
+            self._callbacks.append(callback)
+        return callback
+
+    def disconnect(self, callback: Callable[..., Any]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, *args: Any) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+    def __len__(self) -> int:
+        return len(self._callbacks)
+
+
+class Events:
+    """A namespace of signals, one per field name: ``model.events.time.connect(cb)``."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        for name in names:
+            setattr(self, name, Signal())
+
+
+class Field:
+    """A model attribute that emits ``events.<name>`` with the new value when it changes.
+
+    ``coerce`` normalises what is assigned (and may raise ValueError for a bad value).
+    """
+
+    def __init__(self, default: Any, coerce: Callable[[Any], Any] | None = None) -> None:
+        self.default = default
+        self.coerce = coerce
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(obj, self.slot, self.default)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if self.coerce is not None:
+            value = self.coerce(value)
+        old = getattr(obj, self.slot, self.default)
+        if _same(old, value):
+            return
+        setattr(obj, self.slot, value)
+        getattr(obj.events, self.name).emit(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):
+        return a is b
+
+
+class EventedModel:
+    """Base class: every :class:`Field` of the subclass gets a signal in ``self.events``."""
+
+    def __init__(self, **values: Any) -> None:
+        names = tuple(
+            name
+            for klass in reversed(type(self).__mro__)
+            for name, attr in vars(klass).items()
+            if isinstance(attr, Field)
+        )
+        self.events = Events(names)
+        for name, value in values.items():
+            if name not in names:
+                raise TypeError(f"{type(self).__name__} has no field {name!r}")
+            setattr(self, name, value)
