@@ -20,6 +20,7 @@ FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml"
            ".tle": "tle", ".3le": "3le"}
 DEFAULT_MIN_SIZE_M = 0.1
 DEFAULT_SEED = 1
+BEFORE_EVENT_S = 600.0  # .h5 output starts this long before the event, to show the parent
 
 
 def add_arguments(parser) -> None:
@@ -40,6 +41,8 @@ def add_arguments(parser) -> None:
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
     parser.add_argument("--days", type=float, default=60.0,
                         help="with .h5 output: days after the event to cover (default 60)")
+    parser.add_argument("--step", type=float, default=300.0, metavar="SECONDS",
+                        help="with .h5 output: time between samples (default 300)")
     custom = parser.add_argument_group("custom event")
     custom.add_argument("--catalog", metavar="FILE", help="element-set file holding the object")
     custom.add_argument("--object", type=int, metavar="NORAD", help="catalogue number of the parent")
@@ -100,10 +103,28 @@ def _write_elements(catalog, path: str, fmt: str) -> None:
     write_catalog(catalog, path, fmt)
 
 
-def _write_trajectories(result, path: str, days: float) -> None:
-    from orbitview.io.trajectories import write_breakup_trajectories
+def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
+    """Parents and fragments from ``BEFORE_EVENT_S`` before the event to ``days`` after it, GCRS.
 
-    write_breakup_trajectories(result, path, days=days)
+    All objects are stored at all times; a viewer shows parents before the event time and
+    fragments after it (the file's objects say which is which by name and class).
+    """
+    from orbitview.core.catalog import Catalog
+    from orbitview.core.propagate import elements_of, propagate_blocks
+    from orbitview.io.trajectories import TrajectoryWriter
+
+    if days <= 0 or step_s <= 0:
+        raise OrbitviewError("--days and --step must be positive")
+    catalog = Catalog.concatenate([result.parents, result.element_sets.catalog])
+    t0 = result.event.time_s - BEFORE_EVENT_S
+    times_s = t0 + step_s * np.arange(int((BEFORE_EVENT_S + days * 86400.0) // step_s) + 1)
+    with TrajectoryWriter(path, catalog, times_s, "GCRS") as writer:
+        blocks = propagate_blocks(elements_of(catalog), times_s, "GCRS", align=writer.chunk_times)
+        try:
+            for start, position, velocity, status in blocks:
+                writer.write(start, position, velocity, status)
+        finally:
+            blocks.close()
 
 
 def _report(result, stream=sys.stdout) -> None:
@@ -147,7 +168,7 @@ def run(args) -> int:
     result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents)
     _report(result)
     if out_format == "h5":
-        _write_trajectories(result, args.out, args.days)
+        _write_trajectories(result, args.out, args.days, args.step)
     elif out_format:
         _write_elements(result.element_sets.catalog, args.out, out_format)
     if args.out:

@@ -11,7 +11,7 @@ An event's states are TEME, km and km/s, the frame SGP4 gives and the fit takes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from sgp4.api import WGS72, Satrec
@@ -65,7 +65,8 @@ class BreakupEvent:
     projectile: Party | None = None
     closing_speed_km_s: float | None = None
     citation: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    #: The figures the model takes, in a few words, for a title overlay.
+    figures: str = ""
 
     @property
     def time_s(self) -> float:
@@ -169,6 +170,7 @@ FENGYUN_1C_2007 = BreakupEvent(
         "modelling inputs (orbitview docs/DOMAIN figures). Intercept point placed over Xichang "
         "(28.2 N, 102.0 E): an assumption."
     ),
+    figures="843 x 862 km, 98.65 deg; 880 kg target, 600 kg kill vehicle, 9 km/s head-on",
 )
 
 IRIDIUM_COSMOS_2009 = BreakupEvent(
