@@ -55,7 +55,34 @@ def classify(name: str, intl_designator: str = "") -> ObjectClass:
 
 
 def classify_many(names, intl_designators) -> np.ndarray:
-    """``(N,) uint8`` class codes for parallel sequences of names and designators."""
-    return np.fromiter(
-        (classify(n, d) for n, d in zip(names, intl_designators)), dtype=np.uint8, count=len(names)
-    )
+    """``(N,) uint8`` class codes for parallel sequences of names and designators.
+
+    The same rules as ``classify``, fast enough for a 30,000-object catalogue: each distinct
+    name is looked at once, and substring tests skip the regexes for names that cannot match
+    (Python's ``re`` tries every alternative at every position, ~1.5 us a name).
+    """
+    names = list(names)
+    designators = list(intl_designators)
+    by_name: dict[str, int] = {}
+    for name in set(names):
+        upper = str(name).upper()
+        if ("DEB" in upper or "COOLANT" in upper or "SHROUD" in upper or "FRAG" in upper) and _DEBRIS.search(upper):
+            by_name[name] = int(ObjectClass.DEBRIS)  # plain ints: numpy converts an IntEnum slowly
+        elif ("R/B" in upper or "KM" in upper or "ROCKET BODY" in upper) and _ROCKET.search(upper):
+            by_name[name] = int(ObjectClass.ROCKET_BODY)
+        else:
+            by_name[name] = int(ObjectClass.UNKNOWN) if upper.strip() else _NAMELESS
+    codes = np.fromiter(map(by_name.__getitem__, names), dtype=np.uint8, count=len(names))
+    for i in np.flatnonzero(codes == ObjectClass.UNKNOWN).tolist():
+        designator = str(designators[i]).upper()
+        # The cheap test first: most designators do not end in A.
+        if designator.rstrip().endswith("A"):
+            piece = _PIECE.match(designator)
+            if piece and piece.group(1) == "A":
+                codes[i] = ObjectClass.PAYLOAD
+    codes[codes == _NAMELESS] = ObjectClass.UNKNOWN
+    return codes
+
+
+#: Marks a blank name while rule 3 runs: such an object is never a payload by that rule.
+_NAMELESS = 255

@@ -1,0 +1,491 @@
+"""OMM element sets (CCSDS 502.0, CelesTrak GP keys) as JSON, CSV or XML, and the one path
+from checked element columns to a ``Catalog`` that every reader shares.
+
+OMM is the format-neutral form of SGP4 mean elements: a TLE is a packed OMM, so the TLE reader
+parses its fixed columns into the same columns and ends in :func:`build_catalog` too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections import deque
+from dataclasses import dataclass
+from itertools import repeat
+from xml.parsers import expat
+
+import numpy as np
+from sgp4.api import WGS72, Satrec
+
+from orbitview.core.catalog import Catalog
+from orbitview.core.classify import classify_many
+from orbitview.io.problems import Problem
+
+#: CelesTrak GP keys, in CelesTrak's order (the order writers use).
+OMM_KEYS = (
+    "OBJECT_NAME", "OBJECT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
+    "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY", "EPHEMERIS_TYPE",
+    "CLASSIFICATION_TYPE", "NORAD_CAT_ID", "ELEMENT_SET_NO", "REV_AT_EPOCH", "BSTAR",
+    "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT",
+)
+
+#: OMM key -> float column; a record without one of these is skipped.
+_REQUIRED_FLOATS = {
+    "MEAN_MOTION": "mean_motion_rev_per_day",
+    "ECCENTRICITY": "eccentricity",
+    "INCLINATION": "inclination_deg",
+    "RA_OF_ASC_NODE": "raan_deg",
+    "ARG_OF_PERICENTER": "arg_perigee_deg",
+    "MEAN_ANOMALY": "mean_anomaly_deg",
+    "BSTAR": "bstar",
+}
+#: Missing drag terms mean zero (some producers leave them out for deep-space objects).
+_OPTIONAL_FLOATS = {"MEAN_MOTION_DOT": "mean_motion_dot", "MEAN_MOTION_DDOT": "mean_motion_ddot"}
+_OPTIONAL_INTS = {"ELEMENT_SET_NO": "element_set_no", "REV_AT_EPOCH": "rev_at_epoch"}
+
+# The same constants and operation order as SGP4.cpp's twoline2rv, so a TLE read here
+# initialises bit-for-bit like sgp4's own parser.
+_DEG2RAD = math.pi / 180.0
+_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
+_JD_SGP4_EPOCH0 = 2433281.5  # 1949-12-31 00:00 UTC, sgp4init's epoch origin
+_JD_UNIX = 2440587.5
+_US_PER_DAY = 86_400_000_000
+#: sgp4 refuses larger numbers (Alpha-5 ends there); the catalogue column keeps the real one.
+MAX_SGP4_SATNUM = 339_999
+
+
+@dataclass
+class Parsed:
+    """A reader's result: the catalogue, the problems met, and where each row came from.
+
+    ``records : (N,) int64`` identifies each row's record in the file and ``line_of(record)``
+    gives its 1-based line (JSON computes lines only when a report needs one).
+    """
+
+    catalog: Catalog
+    problems: list[Problem]
+    records: np.ndarray
+    line_of: object = int
+
+
+class _Rejects:
+    """Rows rejected so far (first problem per row wins) and their problems."""
+
+    def __init__(self, n: int, source: str, lines: np.ndarray, line_of=int) -> None:
+        self.ok = np.ones(n, dtype=bool)
+        self.source = source
+        self.lines = lines
+        self.line_of = line_of
+        self.problems: list[Problem] = []
+
+    def add(self, mask: np.ndarray, kind: str, message) -> None:
+        """Reject the still-good rows in ``mask``; ``message(i)`` words row ``i``'s problem."""
+        for i in np.flatnonzero(mask & self.ok):
+            self.problems.append(Problem(self.source, self.line_of(int(self.lines[i])), kind, message(i)))
+        self.ok &= ~mask
+
+
+def build_catalog(columns: dict[str, np.ndarray], lines: np.ndarray, source: str,
+                  problems: list[Problem], line_of=int) -> Parsed:
+    """Range-check element columns, initialise SGP4 for the good rows, classify them.
+
+    ``columns`` holds every ``Catalog`` column except ``object_class`` and ``source``, each
+    ``(N,)``; ``lines : (N,) int64`` the records' lines, or keys that ``line_of`` maps to
+    lines. Problems are appended to ``problems``, which ends sorted by line.
+    """
+    n = len(lines)
+    rejects = _Rejects(n, source, lines, line_of)
+    finite = np.ones(n, dtype=bool)
+    for name in ("epoch_jd", "epoch_fr", "mean_motion_rev_per_day", "eccentricity",
+                 "inclination_deg", "raan_deg", "arg_perigee_deg", "mean_anomaly_deg",
+                 "bstar", "mean_motion_dot", "mean_motion_ddot"):
+        finite &= np.isfinite(columns[name])
+    rejects.add(~finite, "range", lambda i: "an element is not a finite number")
+    ecc = columns["eccentricity"]
+    rejects.add((ecc < 0) | (ecc >= 1), "range", lambda i: f"eccentricity {ecc[i]} outside [0, 1)")
+    inc = columns["inclination_deg"]
+    rejects.add((inc < 0) | (inc > 180), "range", lambda i: f"inclination {inc[i]} deg outside [0, 180]")
+    mm = columns["mean_motion_rev_per_day"]
+    rejects.add(mm <= 0, "range", lambda i: f"mean motion {mm[i]} rev/day is not positive")
+    jd = columns["epoch_jd"]
+    # SGP4's epoch arithmetic (two-digit TLE years) covers 1957-2056; OMM years beyond it are typos.
+    rejects.add(finite & ((jd < 2435839.5) | (jd > 2488069.5)), "epoch",
+                lambda i: f"epoch Julian date {jd[i] + columns['epoch_fr'][i]:.5f} outside 1957-2100")
+
+    good = np.flatnonzero(rejects.ok)
+    satrecs, errors = _init_satrecs({k: v[good] for k, v in columns.items()})
+    failed = np.zeros(n, dtype=bool)
+    failed[good[errors != 0]] = True
+    code = dict(zip(good, errors))
+    rejects.add(failed, "sgp4", lambda i: f"SGP4 initialisation error {code[i]}: {_SGP4_ERRORS.get(code[i], '')}")
+    keep = np.flatnonzero(rejects.ok)
+    satrecs = tuple(satrecs) if not errors.any() else tuple(s for s, e in zip(satrecs, errors) if e == 0)
+
+    problems.extend(rejects.problems)
+    problems.sort(key=lambda p: p.line)
+    out = {k: v[keep] for k, v in columns.items()}
+    catalog = Catalog(
+        **out,
+        object_class=classify_many(out["name"], out["intl_designator"]),
+        source=np.full(len(keep), source, dtype=object),
+        satrecs=satrecs,
+    )
+    return Parsed(catalog, problems, lines[keep], line_of)
+
+
+_SGP4_ERRORS = {
+    1: "mean eccentricity out of range or semi-major axis below 0.95 Earth radii",
+    2: "mean motion below zero",
+    3: "perturbed eccentricity out of range",
+    4: "semi-latus rectum below zero",
+    6: "orbit has decayed",
+}
+
+
+def _init_satrecs(c: dict[str, np.ndarray]) -> tuple[list, np.ndarray]:
+    """``Satrec`` of each row by ``sgp4init`` (the TLE parser's arithmetic), and error codes.
+
+    sgp4init takes the epoch as one float of days since 1949, which rounds it by up to
+    ~0.3 us; the exact two-part epoch is written back afterwards, so propagation to a
+    given Julian date matches a Satrec made by ``twoline2rv`` from the same TLE exactly.
+    """
+    jd, fr = c["epoch_jd"], c["epoch_fr"]
+    epoch = (jd + fr) - _JD_SGP4_EPOCH0
+    satnum = np.where(c["norad_id"] <= MAX_SGP4_SATNUM, c["norad_id"], 0)
+    n = len(jd)
+    sats = [Satrec() for _ in range(n)]
+    # map() over prepared lists: a Python for loop costs ~30% more for 26k records.
+    deque(map(
+        Satrec.sgp4init, sats, repeat(WGS72, n), repeat("i", n), satnum.tolist(), epoch.tolist(),
+        c["bstar"].tolist(),
+        (c["mean_motion_dot"] / (_XPDOTP * 1440.0)).tolist(),
+        (c["mean_motion_ddot"] / (_XPDOTP * 1440.0 * 1440)).tolist(),
+        c["eccentricity"].tolist(),
+        (c["arg_perigee_deg"] * _DEG2RAD).tolist(),
+        (c["inclination_deg"] * _DEG2RAD).tolist(),
+        (c["mean_anomaly_deg"] * _DEG2RAD).tolist(),
+        (c["mean_motion_rev_per_day"] / _XPDOTP).tolist(),
+        (c["raan_deg"] * _DEG2RAD).tolist(),
+    ), maxlen=0)
+    # sgp4init splits its float epoch into whole days since 1949 and a fraction: only the
+    # fraction differs from ours in most rows, the day only next to midnight.
+    whole = np.floor(epoch)
+    deque(map(setattr, sats, repeat("jdsatepochF", n), fr.tolist()), maxlen=0)
+    for i in np.flatnonzero(whole + _JD_SGP4_EPOCH0 != jd):
+        sats[i].jdsatepoch = float(jd[i])
+    errors = np.fromiter((s.error for s in sats), dtype=np.int64, count=n)
+    return sats, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# OMM records -> columns
+
+
+def _epochs(values: list, rejects: _Rejects) -> tuple[np.ndarray, np.ndarray]:
+    """``(jd, fr)`` two-part UTC Julian dates of ISO 8601 epochs, exact to the digits given."""
+    n = len(values)
+    jd = np.full(n, np.nan)
+    fr = np.full(n, np.nan)
+    fast = [isinstance(v, str) and _ISO_FAST.match(v) is not None for v in values]
+    idx = np.flatnonzero(fast)
+    if len(idx):
+        # numpy parses ISO strings in C; microseconds since 1970 split exactly into day and fraction.
+        us = np.array([values[i] for i in idx], dtype="datetime64[us]").astype(np.int64)
+        days, rem = np.divmod(us, _US_PER_DAY)
+        jd[idx] = _JD_UNIX + days
+        fr[idx] = rem / _US_PER_DAY
+    bad = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(~np.asarray(fast, dtype=bool)):
+        parsed = parse_epoch(values[i])
+        if parsed is None:
+            bad[i] = True
+        else:
+            jd[i], fr[i] = parsed
+    rejects.add(bad, "epoch", lambda i: f"EPOCH {values[i]!r} is not an ISO 8601 UTC time")
+    return jd, fr
+
+
+# What numpy parses exactly: calendar dates with at most microseconds and no zone.
+_ISO_FAST = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\Z")
+_ISO = re.compile(
+    r"\s*(\d{4})-(?:(\d\d)-(\d\d)|(\d{3}))(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?\s*(Z|z|\+00:?00)?\s*\Z"
+)
+
+
+def parse_epoch(text) -> tuple[float, float] | None:
+    """``(jd, fr)`` for ``YYYY-MM-DDThh:mm:ss.fff...`` or ``YYYY-DDDThh:mm:ss`` (UTC), else None.
+
+    The fraction of day is one correctly rounded division of integers, whatever the digits.
+    """
+    import datetime as dt
+
+    if not isinstance(text, str):
+        return None
+    m = _ISO.match(text)
+    if not m:
+        return None
+    year, month, day, doy, hh, mm, ss, frac, _ = m.groups()
+    try:
+        if doy is not None:
+            date = dt.date(int(year), 1, 1) + dt.timedelta(days=int(doy) - 1)
+            if date.year != int(year) or int(doy) < 1:
+                return None
+        else:
+            date = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    h, mi, s = int(hh or 0), int(mm or 0), int(ss or 0)
+    if h > 23 or mi > 59 or s > 60:
+        return None
+    digits = frac or ""
+    scale = 10 ** len(digits)
+    ticks = ((h * 60 + mi) * 60 + s) * scale + int(digits or 0)
+    jd = date.toordinal() + 1721424.5
+    return jd, ticks / (86400 * scale)
+
+
+def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None) -> np.ndarray:
+    try:
+        if default is not None and any(v is None or v == "" for v in values):
+            raise ValueError
+        out = np.array(values, dtype=np.float64)
+        if out.shape == (len(values),):
+            return out
+    except (ValueError, TypeError, OverflowError):
+        pass
+    out = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if (v is None or v == "") and default is not None:
+            out[i] = default
+            continue
+        try:
+            if isinstance(v, bool):
+                raise TypeError
+            out[i] = float(v)
+        except (ValueError, TypeError, OverflowError):
+            bad[i] = True
+    rejects.add(bad, "format", lambda i: _bad_value(key, values[i], "a number"))
+    return out
+
+
+def _ints(values: list, key: str, rejects: _Rejects, *, default: int | None) -> np.ndarray:
+    out = np.zeros(len(values), dtype=np.int64)
+    bad = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if (v is None or v == "") and default is not None:
+            out[i] = default
+            continue
+        try:
+            if isinstance(v, (bool, float)) or v is None:
+                raise TypeError
+            number = int(v)  # ints and digit strings of any length
+            if not 0 <= number < 2**63:
+                raise OverflowError
+            out[i] = number
+        except (ValueError, TypeError, OverflowError):
+            bad[i] = True
+    rejects.add(bad, "format", lambda i: _bad_value(key, values[i], "a non-negative whole number"))
+    return out
+
+
+def _bad_value(key: str, value, expected: str) -> str:
+    if value is None or value == "":
+        return f"{key} missing"
+    return f"{key} is {str(value)[:40]!r}, not {expected}"
+
+
+def _text(values: list) -> np.ndarray:
+    return np.array([("" if v is None else str(v)).strip() for v in values], dtype=object)
+
+
+def columns_from_omm(fields: dict[str, list], lines: np.ndarray, source: str,
+                     problems: list[Problem], line_of=int) -> Parsed:
+    """The catalogue of OMM records given as ``key -> (N,) list of values`` (str or number)."""
+    n = len(lines)
+    rejects = _Rejects(n, source, lines, line_of)
+    get = lambda key: fields.get(key) or [None] * n  # noqa: E731
+    norad = _ints(get("NORAD_CAT_ID"), "NORAD_CAT_ID", rejects, default=None)
+    jd, fr = _epochs(get("EPOCH"), rejects)
+    columns = {
+        "norad_id": norad,
+        "name": _text(get("OBJECT_NAME")),
+        "intl_designator": _text(get("OBJECT_ID")),
+        "epoch_jd": jd,
+        "epoch_fr": fr,
+        "classification": np.array([(str(v).strip() or "U") if v is not None else "U" for v in get("CLASSIFICATION_TYPE")], dtype=object),
+    }
+    for key, name in _REQUIRED_FLOATS.items():
+        columns[name] = _floats(get(key), key, rejects, default=None)
+    for key, name in _OPTIONAL_FLOATS.items():
+        columns[name] = _floats(get(key), key, rejects, default=0.0)
+    for key, name in _OPTIONAL_INTS.items():
+        columns[name] = _ints(get(key), key, rejects, default=0)
+    keep = np.flatnonzero(rejects.ok)
+    problems.extend(rejects.problems)
+    return build_catalog({k: v[keep] for k, v in columns.items()}, lines[keep], source, problems, line_of)
+
+
+# ---------------------------------------------------------------------------------------------
+# The three OMM encodings
+
+
+def read_omm_json(text: str, source: str) -> Parsed:
+    """CelesTrak GP JSON: an array of objects with ``OMM_KEYS`` (or one such object).
+
+    A syntax error ends the file there: the records before it still load. Record lines are
+    the line of each object's opening brace.
+    """
+    problems: list[Problem] = []
+    try:
+        data = json.loads(text)
+        records = data if isinstance(data, list) else [data]
+        starts = None
+    except json.JSONDecodeError as exc:
+        records, starts = _json_prefix(text)
+        problems.append(Problem(source, exc.lineno, "format", f"invalid JSON: {exc.msg} (column {exc.colno})"))
+    except RecursionError:
+        return _nothing(source, [Problem(source, 1, "format", "JSON nested too deeply")])
+    if starts is None:
+        starts = _JsonLines(text)
+    keep, rows = [], []
+    for i, record in enumerate(records):
+        if isinstance(record, dict):
+            keep.append(record)
+            rows.append(i)
+        else:
+            problems.append(Problem(source, starts[i], "format", "array item is not an object"))
+    fields = {key: [r.get(key) for r in keep] for key in OMM_KEYS}
+    return columns_from_omm(fields, np.array(rows, dtype=np.int64), source, problems, starts.__getitem__)
+
+
+class _JsonLines:
+    """Line of the i-th top-level array item, scanned for only when a report needs one."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._lines = text, None
+
+    def __getitem__(self, i: int) -> int:
+        if self._lines is None:
+            self._lines = _json_prefix(self._text)[1]
+        return self._lines[i] if i < len(self._lines) else 1
+
+
+def _json_prefix(text: str) -> tuple[list, list[int]]:
+    """The top-level array items that decode before the first syntax error, and their lines."""
+    decoder = json.JSONDecoder()
+    items, lines = [], []
+    pos = _skip_ws(text, 0)
+    if text[pos:pos + 1] != "[":
+        return items, lines
+    pos = _skip_ws(text, pos + 1)
+    line, counted = 1, 0
+    while pos < len(text) and text[pos] != "]":
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except (json.JSONDecodeError, RecursionError):
+            break
+        line += text.count("\n", counted, pos)
+        counted = pos
+        items.append(item)
+        lines.append(line)
+        pos = _skip_ws(text, end)
+        if text[pos:pos + 1] == ",":
+            pos = _skip_ws(text, pos + 1)
+    return items, lines
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def read_omm_csv(text: str, source: str) -> Parsed:
+    """CelesTrak GP CSV: a header row of ``OMM_KEYS`` (any order), then one record a row."""
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header, rows, lines = None, [], []
+    try:
+        for row in reader:
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip().upper() for cell in row]
+                width = len(header)
+                continue
+            if len(row) != width:
+                problems.append(Problem(source, reader.line_num, "format", f"{len(row)} fields, the header has {width}"))
+                continue
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        problems.append(Problem(source, reader.line_num, "format", f"CSV: {exc}"))
+    if header is None:
+        return _nothing(source, problems)
+    cols = list(zip(*rows)) if rows else [()] * width
+    fields = {key: list(cols[header.index(key)]) for key in OMM_KEYS if key in header}
+    missing = [k for k in ("NORAD_CAT_ID", "EPOCH", "MEAN_MOTION") if k not in header]
+    if missing:
+        problems.append(Problem(source, 1, "format", f"CSV header lacks {', '.join(missing)}"))
+        return _nothing(source, problems)
+    return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+
+
+def read_omm_xml(text: str, source: str) -> Parsed:
+    """CCSDS NDM/OMM XML: one ``<omm>`` or many inside ``<ndm>``; namespaces are ignored.
+
+    Each ``<segment>`` is a record, reported at the line of its ``<segment>`` tag. A syntax
+    error ends the file there; complete records before it still load.
+    """
+    problems: list[Problem] = []
+    records: list[dict] = []
+    lines: list[int] = []
+    stack: list[str] = []
+    state = {"record": None, "text": [], "children": [0]}
+    parser = expat.ParserCreate()
+
+    def start(tag, attrs):
+        name = tag.rsplit(":", 1)[-1]
+        state["children"][-1] += 1
+        state["children"].append(0)
+        stack.append(name)
+        state["text"] = []
+        if name == "segment":
+            state["record"] = {}
+            lines.append(parser.CurrentLineNumber)
+
+    def end(tag):
+        name = stack.pop()
+        leaf = state["children"].pop() == 0
+        record = state["record"]
+        if name == "segment" and record is not None:
+            records.append(record)
+            state["record"] = None
+        elif leaf and record is not None:
+            record[name] = "".join(state["text"]).strip()
+
+    def chars(data):
+        state["text"].append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    # Entities could expand without bound or reach outside the file: refuse them outright.
+    parser.EntityDeclHandler = lambda *a: (_ for _ in ()).throw(ValueError("XML entity declarations are not accepted"))
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as exc:
+        problems.append(Problem(source, exc.lineno, "format", f"invalid XML: {expat.ErrorString(exc.code)}"))
+    except ValueError as exc:
+        problems.append(Problem(source, parser.CurrentLineNumber, "format", str(exc)))
+    lines = lines[: len(records)]
+    fields = {key: [r.get(key) for r in records] for key in OMM_KEYS}
+    return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+
+
+def _nothing(source: str, problems: list[Problem]) -> Parsed:
+    return Parsed(Catalog.empty(), problems, np.empty(0, dtype=np.int64))
