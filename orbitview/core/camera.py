@@ -43,6 +43,12 @@ class CameraState(EventedModel):
         self.elevation_deg = math.degrees(math.asin(z))
         self.azimuth_deg = math.degrees(math.atan2(x, -y))
 
+    def face_sun(self, sun_gcrs: np.ndarray, offset_deg: float = 55.0) -> None:
+        """Look at the day side from ``offset_deg`` east of the Sun, so the terminator shows."""
+        x, y, _ = sun_gcrs
+        self.azimuth_deg = math.degrees(math.atan2(x, -y)) + offset_deg
+        self.elevation_deg = 20.0
+
 
 def eye_direction(azimuth_deg: float, elevation_deg: float) -> np.ndarray:
     az, el = math.radians(azimuth_deg), math.radians(elevation_deg)

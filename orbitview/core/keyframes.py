@@ -10,6 +10,8 @@ import numpy as np
 from orbitview.core.catalog import Catalog
 from orbitview.core.propagate import propagate
 
+MAX_RADIUS_KM = 1.0e6
+
 
 @dataclass(frozen=True)
 class Keyframes:
@@ -59,7 +61,10 @@ class LiveKeyframes:
     def at(self, t_s: float) -> Keyframes:
         t0 = math.floor(t_s / self.step_s) * self.step_s
         states = propagate(self.catalog, np.array([t0, t0 + self.step_s]), "GCRS")
-        position = np.nan_to_num(states.position_km).astype(np.float32)
-        velocity = np.nan_to_num(states.velocity_km_s).astype(np.float32)
-        valid = (states.error == 0).all(axis=0)
+        # SGP4 far outside its elements' useful span can return finite nonsense (1e10 km)
+        # without an error code: such objects are not drawn.
+        radius = np.linalg.norm(np.nan_to_num(states.position_km), axis=-1)
+        valid = (states.error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
+        position = np.where(valid[None, :, None], np.nan_to_num(states.position_km), 0.0).astype(np.float32)
+        velocity = np.where(valid[None, :, None], np.nan_to_num(states.velocity_km_s), 0.0).astype(np.float32)
         return Keyframes(t0, t0 + self.step_s, position[0], velocity[0], position[1], velocity[1], valid)

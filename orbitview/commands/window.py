@@ -1,0 +1,15 @@
+"""``orbitview [FILES...] [--time T] [--screenshot PATH.png]``: the desktop window."""
+
+from __future__ import annotations
+
+from orbitview.commands.common import scene_from_files
+from orbitview.core.errors import OrbitviewError
+
+
+def run(args) -> int:
+    if args.screenshot and not args.screenshot.lower().endswith(".png"):
+        raise OrbitviewError(f"--screenshot {args.screenshot}: the name must end in .png")
+    scene = scene_from_files(args.files, args.time)
+    from orbitview.ui.app import run_window
+
+    return run_window(scene, screenshot=args.screenshot)

@@ -1,0 +1,35 @@
+"""The derived assets shipped in ``assets/`` (see assets/README.md for sources and licences)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+
+def assets_dir() -> Path:
+    """``assets/`` of a source checkout, else the copy installed as ``orbitview._assets``."""
+    checkout = Path(__file__).resolve().parents[2] / "assets"
+    if checkout.is_dir():
+        return checkout
+    from importlib.resources import files
+
+    return Path(str(files("orbitview._assets")))
+
+
+@lru_cache(maxsize=1)
+def earth_day_image() -> np.ndarray:
+    """(H, W, 3) uint8 equirectangular day image: row 0 at 90N, column 0 at 180W."""
+    from PIL import Image
+
+    with Image.open(assets_dir() / "earth_day_4096.jpg") as image:
+        return np.asarray(image.convert("RGB"))
+
+
+@lru_cache(maxsize=1)
+def bright_stars() -> np.ndarray:
+    """(S,) structured: ``ra_deg``, ``dec_deg`` (ICRS, J2000), ``vmag``, ``b_minus_v``."""
+    return np.genfromtxt(
+        assets_dir() / "stars_mag6.csv", delimiter=",", names=True, skip_header=1, dtype=np.float64
+    )

@@ -1,0 +1,168 @@
+"""One population of objects as one vispy visual, interpolated on the GPU.
+
+Each vertex holds the object's two keyframes (position and velocity at ``t0`` and ``t1``, GCRS
+km and km/s) and its colour. The vertex shader evaluates the cubic Hermite polynomial for the
+current time, a uniform, so between keyframes a clock tick costs one uniform and no upload.
+Objects in the Earth's cylindrical shadow are dimmed in the shader from the Sun's direction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import gloo
+from vispy.scene.visuals import create_visual_node
+from vispy.visuals import Visual
+
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
+from orbitview.core.keyframes import Keyframes
+
+VERTEX_SHADER = """
+attribute vec3 a_p0;
+attribute vec3 a_v0;
+attribute vec3 a_p1;
+attribute vec3 a_v1;
+attribute vec4 a_color;
+
+uniform float u_dt;        // seconds since the first keyframe
+uniform float u_h;         // seconds between the keyframes
+uniform float u_size;      // point diameter, logical pixels
+uniform float u_px_scale;  // framebuffer pixels per logical pixel
+uniform vec3 u_sun;        // unit vector to the Sun, GCRS
+uniform float u_shadow_dim;
+uniform float u_earth_radius;
+
+varying vec4 v_color;
+
+void main() {
+    float s = u_dt / u_h;
+    float s2 = s * s;
+    float s3 = s2 * s;
+    vec3 p = (2.0 * s3 - 3.0 * s2 + 1.0) * a_p0
+           + (s3 - 2.0 * s2 + s) * u_h * a_v0
+           + (-2.0 * s3 + 3.0 * s2) * a_p1
+           + (s3 - s2) * u_h * a_v1;
+    float along_sun = dot(p, u_sun);
+    float off_axis = length(p - along_sun * u_sun);
+    bool shadowed = along_sun < 0.0 && off_axis < u_earth_radius;
+    v_color = vec4(a_color.rgb * (shadowed ? u_shadow_dim : 1.0), a_color.a);
+    gl_Position = $transform(vec4(p, 1.0));
+    gl_PointSize = u_size * u_px_scale;
+}
+"""
+
+FRAGMENT_SHADER = """
+varying vec4 v_color;
+
+void main() {
+    float r = length(gl_PointCoord - vec2(0.5)) * 2.0;
+    if (r > 1.0) discard;
+    gl_FragColor = vec4(v_color.rgb, v_color.a * (1.0 - smoothstep(0.55, 1.0, r)));
+}
+"""
+
+VERTEX_DTYPE = np.dtype(
+    [
+        ("a_p0", np.float32, 3),
+        ("a_v0", np.float32, 3),
+        ("a_p1", np.float32, 3),
+        ("a_v1", np.float32, 3),
+        ("a_color", np.float32, 4),
+    ]
+)
+
+
+class ObjectsVisual(Visual):
+    """Points for N objects. ``set_keyframes`` uploads; ``set_time`` only sets a uniform.
+
+    Objects that are not valid (decayed) or hidden by ``set_shown`` are left out of the index
+    buffer, so they cost nothing to draw.
+    """
+
+    def __init__(self, point_size: float = 3.0, shadow_dim: float = 0.35) -> None:
+        super().__init__(vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        self._vertices = gloo.VertexBuffer(np.zeros(0, VERTEX_DTYPE))
+        self._index = gloo.IndexBuffer(np.zeros(0, np.uint32))
+        self._count = 0
+        self._t0_s = 0.0
+        self._keyframes: Keyframes | None = None
+        self._colors = np.zeros((0, 4), np.float32)
+        self._shown = np.zeros(0, bool)
+        self.upload_count = 0
+        self.shared_program["u_dt"] = 0.0
+        self.shared_program["u_h"] = 1.0
+        self.shared_program["u_size"] = point_size
+        self.shared_program["u_sun"] = (1.0, 0.0, 0.0)
+        self.shared_program["u_shadow_dim"] = shadow_dim
+        self.shared_program["u_earth_radius"] = EARTH_EQUATORIAL_RADIUS_KM
+        self._draw_mode = "points"
+        self._index_buffer = self._index
+        self.set_gl_state("translucent", depth_test=True, depth_mask=False)
+        self.freeze()
+
+    @property
+    def keyframes(self) -> Keyframes | None:
+        return self._keyframes
+
+    def set_keyframes(self, keyframes: Keyframes, colors_rgba: np.ndarray | None = None) -> None:
+        """Upload both keyframes of every object (and new colours, (N, 4) float32 0..1)."""
+        n = len(keyframes.valid)
+        if colors_rgba is not None:
+            self._colors = np.asarray(colors_rgba, np.float32).reshape(n, 4)
+        if len(self._shown) != n:
+            self._shown = np.ones(n, bool)
+        data = np.zeros(n, VERTEX_DTYPE)
+        data["a_p0"] = keyframes.position0_km
+        data["a_v0"] = keyframes.velocity0_km_s
+        data["a_p1"] = keyframes.position1_km
+        data["a_v1"] = keyframes.velocity1_km_s
+        data["a_color"] = self._colors
+        self._vertices.set_data(data)
+        # Rebinding after set_data keeps vispy's per-attribute views in step with the buffer.
+        self.shared_program.bind(self._vertices)
+        self._keyframes = keyframes
+        self._t0_s = keyframes.t0_s
+        self.shared_program["u_h"] = float(keyframes.t1_s - keyframes.t0_s)
+        self._update_index()
+        self.upload_count += 1
+        self.update()
+
+    def set_shown(self, shown: np.ndarray) -> None:
+        """Which objects to draw, (N,) bool (filters); valid-ness still applies."""
+        self._shown = np.asarray(shown, bool)
+        self._update_index()
+        self.update()
+
+    def _update_index(self) -> None:
+        if self._keyframes is None:
+            return
+        drawn = np.flatnonzero(self._shown & self._keyframes.valid).astype(np.uint32)
+        self._count = len(drawn)
+        if self._count:
+            self._index.set_data(drawn)
+
+    def set_time(self, t_s: float) -> None:
+        """The displayed time, POSIX seconds: a uniform relative to the first keyframe."""
+        self.shared_program["u_dt"] = float(t_s - self._t0_s)
+        self.update()
+
+    def set_sun_direction(self, sun_gcrs: np.ndarray) -> None:
+        self.shared_program["u_sun"] = tuple(float(x) for x in sun_gcrs)
+
+    def set_point_size(self, size_px: float) -> None:
+        self.shared_program["u_size"] = float(size_px)
+        self.update()
+
+    def _prepare_transforms(self, view) -> None:
+        view.view_program.vert["transform"] = view.get_transform()
+
+    def _prepare_draw(self, view) -> bool:
+        if self._count == 0:
+            return False
+        view.view_program["u_px_scale"] = view.transforms.pixel_scale
+        return True
+
+    def _compute_bounds(self, axis, view):
+        return (-EARTH_EQUATORIAL_RADIUS_KM, EARTH_EQUATORIAL_RADIUS_KM)
+
+
+Objects = create_visual_node(ObjectsVisual)

@@ -1,0 +1,72 @@
+"""Text drawn over the 3D view in pixel coordinates: UTC clock, legend, title, message."""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import scene as vscene
+
+from orbitview.core.classify import ObjectClass
+from orbitview.core.times import format_utc
+from orbitview.render.colors import CLASS_COLORS
+
+MARGIN_PX = 14
+LINE_PX = 20
+
+
+class Overlay:
+    """Owns the overlay visuals; ``update_*`` methods set their text, ``layout`` places them."""
+
+    def __init__(self, canvas: vscene.SceneCanvas) -> None:
+        self.canvas = canvas
+        root = canvas.scene
+        text = dict(parent=root, color="white", font_size=11, face="DejaVu Sans")
+        self.clock = vscene.visuals.Text("", anchor_x="left", anchor_y="bottom", **text)
+        self.title = vscene.visuals.Text("", anchor_x="center", anchor_y="top", bold=True, **{**text, "font_size": 14})
+        self.message = vscene.visuals.Text("", anchor_x="center", anchor_y="center", **{**text, "font_size": 13})
+        self.legend_dots = vscene.visuals.Markers(parent=root)
+        self.legend_labels = [
+            vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text) for _ in ObjectClass
+        ]
+        for node in (self.clock, self.title, self.message, self.legend_dots, *self.legend_labels):
+            node.order = 10
+        self._legend_counts: dict[ObjectClass, int] = {}
+        canvas.events.resize.connect(self.layout)
+        self.layout()
+
+    def update_clock(self, t_s: float) -> None:
+        self.clock.text = f"{format_utc(t_s)}  UTC"
+
+    def update_title(self, text: str) -> None:
+        self.title.text = text
+
+    def update_message(self, text: str) -> None:
+        self.message.text = text
+
+    def update_legend(self, counts: dict[ObjectClass, int]) -> None:
+        """Class counts of the visible objects; classes with none are left out."""
+        self._legend_counts = {c: n for c, n in counts.items() if n}
+        self.layout()
+
+    def layout(self, event=None) -> None:
+        width, height = self.canvas.size
+        self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
+        self.title.pos = (width / 2, MARGIN_PX)
+        self.message.pos = (width / 2, height / 2)
+        shown = list(self._legend_counts.items())
+        for i, label in enumerate(self.legend_labels):
+            if i < len(shown):
+                cls, count = shown[i]
+                label.text = f"{cls.label}  {count:,}"
+                label.pos = (MARGIN_PX + 16, MARGIN_PX + 8 + i * LINE_PX)
+            else:
+                label.text = ""
+        if shown:
+            pos = np.array([(MARGIN_PX + 5, MARGIN_PX + 8 + i * LINE_PX) for i in range(len(shown))], np.float32)
+            colors = np.array([CLASS_COLORS[cls] for cls, _ in shown], np.float32)
+            self.legend_dots.set_data(pos, face_color=colors, edge_width=0, size=9)
+            self.legend_dots.visible = True
+        else:
+            self.legend_dots.visible = False
+
+    def close(self) -> None:
+        self.canvas.events.resize.disconnect(self.layout)

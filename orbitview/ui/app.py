@@ -1,0 +1,50 @@
+"""Starting the Qt application: the window, or a screenshot of it and exit."""
+
+from __future__ import annotations
+
+import sys
+
+from orbitview.core.scene import Scene
+
+FIRST_FRAME_TIMEOUT_MS = 25_000
+
+
+def run_window(scene: Scene, screenshot: str | None = None) -> int:
+    """Show the main window for ``scene`` until closed; with ``screenshot``, save the whole
+    window to that PNG once the first complete frame is drawn, then exit."""
+    from orbitview.render.backend import use_qt
+
+    use_qt()
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    from orbitview.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("orbitview")
+    app.setOrganizationName("orbitview")
+    window = MainWindow(scene)
+    window.show()
+    status = {"code": 0}
+    if screenshot:
+        def save() -> None:
+            if not window.grab().save(screenshot, "PNG"):
+                print(f"orbitview: error: cannot write screenshot {screenshot}", file=sys.stderr)
+                status["code"] = 1
+            window.close()
+
+        def on_first_frame(event=None) -> None:
+            window.canvas.events.draw.disconnect(on_first_frame)
+            # Let Qt finish composing this frame (status bar, labels) before grabbing.
+            QTimer.singleShot(200, save)
+
+        def timeout() -> None:
+            if window.frames_drawn == 0:
+                print("orbitview: error: the window drew no frame within 25 s", file=sys.stderr)
+                status["code"] = 1
+                window.close()
+
+        window.canvas.events.draw.connect(on_first_frame)
+        QTimer.singleShot(FIRST_FRAME_TIMEOUT_MS, timeout)
+    app.exec()
+    return status["code"]

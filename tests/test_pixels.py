@@ -1,0 +1,120 @@
+"""Offscreen rendering (vispy EGL, surfaceless) checked pixel by pixel against the camera
+projection and skyfield. The images are kept in tests/artefacts for a person to look at."""
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+from skyfield.api import EarthSatellite, wgs84
+
+from orbitview.core.camera import CameraState, project_to_pixels
+from orbitview.core.clock import Clock
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, ephemeris
+from orbitview.core.scene import Layer, Scene
+from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.io.catalog_files import load_catalog
+from orbitview.render.offscreen import render_image
+from orbitview.render.stars import star_directions
+
+pytestmark = pytest.mark.pixels
+
+T = parse_utc("2023-10-09T12:00:00Z")
+SIZE = (640, 480)
+
+
+def render(scene, name, artefacts, size=SIZE):
+    image = render_image(scene, size)
+    Image.fromarray(image).save(artefacts / f"{name}.png")
+    return image.astype(np.float64)
+
+
+def bright_centroid(image, xy, window=6, threshold=120):
+    """Centroid (pixel-centre convention, (0,0) = top-left corner) of bright pixels near xy."""
+    x0, y0 = int(xy[0]), int(xy[1])
+    patch = image[y0 - window : y0 + window + 1, x0 - window : x0 + window + 1].max(axis=2)
+    ys, xs = np.nonzero(patch > threshold)
+    assert len(xs), f"nothing bright within {window} px of {xy}"
+    weights = patch[ys, xs]
+    return (
+        x0 - window + np.average(xs, weights=weights) + 0.5,
+        y0 - window + np.average(ys, weights=weights) + 0.5,
+    )
+
+
+@pytest.fixture(scope="module")
+def full(full_catalog_path):
+    return load_catalog(full_catalog_path).catalog
+
+
+def test_earth_disc_is_where_and_as_large_as_the_camera_says(artefacts):
+    scene = Scene(clock=Clock(time_s=T), camera=CameraState(azimuth_deg=0, elevation_deg=0, distance_km=40000, fov_deg=30))
+    image = render(scene, "earth_disc", artefacts)
+    width, height = SIZE
+    angular_radius = math.asin(EARTH_EQUATORIAL_RADIUS_KM / 40000)
+    radius_px = math.tan(angular_radius) / math.tan(math.radians(15)) * height / 2
+    brightness = image.max(axis=2)
+    row = brightness[height // 2]
+    inside = np.nonzero(row > 8)[0]
+    # The disc spans the predicted diameter along the middle row (limb within 2 px).
+    assert abs(inside.min() - (width / 2 - radius_px)) < 2.5
+    assert abs(inside.max() + 1 - (width / 2 + radius_px)) < 2.5
+
+
+def test_the_sub_solar_point_is_lit_and_its_antipode_dark(artefacts):
+    """Look straight down at skyfield's sub-solar point, then at its antipode."""
+    t = skyfield_time(T)
+    eph = ephemeris()
+    subsolar = wgs84.subpoint_of(eph["earth"].at(t).observe(eph["sun"]).apparent())
+    direction = wgs84.latlon(subsolar.latitude.degrees, subsolar.longitude.degrees).at(t).position.km
+    centre = {}
+    for side, look in (("sub-solar", direction), ("antipode", -direction)):
+        camera = CameraState(distance_km=30000, fov_deg=20)
+        camera.look_from(look)
+        image = render(Scene(clock=Clock(time_s=T), camera=camera), f"looking_at_{side}", artefacts)
+        h, w = image.shape[:2]
+        centre[side] = image[h // 2 - 20 : h // 2 + 20, w // 2 - 20 : w // 2 + 20].mean()
+    # Both centres are open ocean (Gulf of Guinea; central Pacific): lit, it reads as blue;
+    # at night it is near black.
+    assert centre["sub-solar"] > 12
+    assert centre["antipode"] < 4
+    assert centre["sub-solar"] > 5 * centre["antipode"]
+
+
+def test_an_object_lands_on_the_pixel_the_projection_predicts(full, artefacts):
+    """A GPS satellite, placed by SGP4 (skyfield's EarthSatellite), drawn against space."""
+    index = int(np.flatnonzero([n == "NAVSTAR 70 (USA 251)" for n in full.name])[0])
+    one = full.take([index])
+    position = EarthSatellite.from_satrec(one.satrecs[0], timescale()).at(skyfield_time(T)).position.km
+    camera = CameraState(distance_km=90000, fov_deg=45)
+    camera.look_from(np.cross(position, [0, 0, 1.0]) + [0, 0, 20000.0])
+    scene = Scene(clock=Clock(time_s=T), camera=camera)
+    scene.add_layer(Layer("gps", one, point_size=5.0))
+    image = render(scene, "one_object", artefacts)
+    (predicted,), _ = project_to_pixels(position[None], camera, SIZE)
+    found = bright_centroid(image, predicted)
+    assert math.dist(found, predicted) < 1.0, (found, predicted)
+
+
+def test_sirius_is_where_its_right_ascension_and_declination_say(artefacts):
+    sirius = star_directions(np.array([101.2872]), np.array([-16.7161]))[0]
+    camera = CameraState(distance_km=150000, fov_deg=30)
+    # Eye placed so that Sirius lies 8 deg off the view axis, well clear of the Earth's disc.
+    away = np.cross(sirius, [0, 0, 1.0])
+    camera.look_from(-(sirius * math.cos(math.radians(8)) + away / np.linalg.norm(away) * math.sin(math.radians(8))))
+    image = render(Scene(clock=Clock(time_s=T), camera=camera), "sirius", artefacts)
+    eye = camera.eye_km()
+    (predicted,), front = project_to_pixels((eye + sirius * 1e9)[None], camera, SIZE)
+    assert front[0]
+    found = bright_centroid(image, predicted, threshold=150)
+    assert math.dist(found, predicted) < 1.0, (found, predicted)
+
+
+def test_full_catalogue_render_shows_the_earth_and_thousands_of_points(full, artefacts):
+    scene = Scene(clock=Clock(time_s=T))
+    scene.add_layer(Layer("full", full))
+    scene.camera.distance_km = 60000
+    image = render(scene, "full_catalogue", artefacts, size=(960, 540))
+    # Debris is drawn in its class colour (1.0, 0.3, 0.4): count strongly red pixels.
+    red = (image[..., 0] > 180) & (image[..., 1] < 110) & (image[..., 2] < 140)
+    assert red.sum() > 2000
