@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
 
         self.count_label = QLabel()
         self.utc_label = QLabel()
-        self.fps_label = QLabel()
+        self.fps_label = QLabel("-- fps")
         for label in (self.count_label, self.utc_label, self.fps_label):
             self.statusBar().addPermanentWidget(label)
         self.frames_drawn = 0
