@@ -1,0 +1,122 @@
+"""Vectorised SGP4 in blocks and processes, checked against skyfield's EarthSatellite."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skyfield.api import EarthSatellite
+from skyfield.framelib import itrs
+
+from orbitview.core.durations import parse_duration
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.propagate import (
+    block_ranges,
+    elements_of,
+    propagate,
+    propagate_blocks,
+    satrecs_from_elements,
+)
+from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.io.catalog_files import load_catalogs
+
+pytestmark = pytest.mark.core
+
+
+@pytest.fixture(scope="module")
+def full(full_catalog_path):
+    return load_catalogs([full_catalog_path]).catalog
+
+
+@pytest.fixture(scope="module")
+def sample(full):
+    """Every 150th object of the 2023 catalogue: LEO, MEO, GEO and deep-space orbits."""
+    return full.take(np.arange(0, len(full), 150))
+
+
+def skyfield_states(catalog, times_s, frame):
+    """(T, N, 3) km and km/s from skyfield, one EarthSatellite per object (the slow reference)."""
+    t = skyfield_time(times_s)
+    positions, velocities = [], []
+    for satrec in catalog.satrecs:
+        at = EarthSatellite.from_satrec(satrec, timescale()).at(t)
+        if frame == "GCRS":
+            r, v = at.position.km, at.velocity.km_per_s
+        else:
+            r, v = (vector.km_per_s if hasattr(vector, "km_per_s") else vector.km for vector in at.frame_xyz_and_velocity(itrs))
+        positions.append(r.T)
+        velocities.append(v.T)
+    return np.stack(positions, axis=1), np.stack(velocities, axis=1)
+
+
+@pytest.mark.parametrize("frame", ["GCRS", "ITRS"])
+def test_positions_match_skyfield_within_a_metre(sample, frame):
+    times_s = parse_utc("2023-10-09T06:00:00Z") + np.array([0.0, 1234.5, 43200.0, 86400.0])
+    states = propagate(sample, times_s, frame, block_states=len(sample) + 1)  # several blocks
+    position, velocity = skyfield_states(sample, times_s, frame)
+    valid = states.error == 0
+    assert valid.mean() > 0.95
+    distance_m = 1e3 * np.linalg.norm(states.position_km - position, axis=-1)
+    assert distance_m[valid].max() < 1.0
+    speed_error_mm_s = 1e6 * np.linalg.norm(states.velocity_km_s - velocity, axis=-1)
+    assert speed_error_mm_s[valid].max() < 1.0
+
+
+def test_decayed_objects_are_masked_not_fatal(full):
+    # Ten years after the epochs many low objects have decayed: SGP4 reports them per time.
+    times_s = parse_utc("2033-10-09T00:00:00Z") + np.array([0.0, 60.0])
+    states = propagate(full.take(np.arange(0, len(full), 10)), times_s, "GCRS")
+    failed = states.error != 0
+    assert failed.any() and not failed.all()
+    assert np.isnan(states.position_km[failed]).all()
+    assert np.isfinite(states.position_km[~failed]).all()
+
+
+def test_blocks_do_not_change_results(sample):
+    times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(17)
+    whole = propagate(sample, times_s, "ITRS", block_states=10**9)
+    pieces = propagate(sample, times_s, "ITRS", block_states=3 * len(sample))
+    np.testing.assert_array_equal(whole.position_km, pieces.position_km)
+    np.testing.assert_array_equal(whole.error, pieces.error)
+
+
+def test_rebuilt_satrecs_propagate_bit_for_bit(sample):
+    rebuilt = satrecs_from_elements(elements_of(sample), sample.norad_id)
+    for original, copy in zip(sample.satrecs[:40], rebuilt[:40]):
+        assert copy.jdsatepoch == original.jdsatepoch and copy.jdsatepochF == original.jdsatepochF
+        assert original.sgp4(original.jdsatepoch + 1.5, 0.123) == copy.sgp4(original.jdsatepoch + 1.5, 0.123)
+
+
+def test_worker_processes_give_the_same_blocks_in_time_order(sample):
+    times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(25)
+    direct = propagate(sample, times_s, "GCRS")
+    starts = []
+    for start, position, velocity, error in propagate_blocks(
+        elements_of(sample), times_s, "GCRS", workers=2, block_states=4 * len(sample)
+    ):
+        starts.append(start)
+        rows = slice(start, start + len(position))
+        assert position.dtype == np.float32 and position.shape[1:] == (len(sample), 3)
+        np.testing.assert_array_equal(position, direct.position_km[rows].astype(np.float32))
+        np.testing.assert_array_equal(velocity, direct.velocity_km_s[rows].astype(np.float32))
+        np.testing.assert_array_equal(error, direct.error[rows])
+    assert starts == list(range(0, 25, 4))
+
+
+def test_block_ranges_cover_the_span_on_chunk_boundaries():
+    ranges = block_ranges(1441, 26140, 1_000_000, align=3)
+    assert ranges[0] == (0, 36) and ranges[-1][1] == 1441
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert block_ranges(5, 10**7, 1000) == [(i, i + 1) for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    "text, seconds", [("90m", 5400), ("24h", 86400), ("7d", 604800), ("3600", 3600), ("30s", 30), ("1.5h", 5400)]
+)
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "h", "-5m", "5 weeks", "1e999"])
+def test_bad_durations_are_user_errors(text):
+    with pytest.raises(OrbitviewError):
+        parse_duration(text)
