@@ -9,7 +9,6 @@ a loaded cloud with ``--compare FILE``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -67,12 +66,12 @@ def _format(path: str) -> str:
         f"{path}: unknown output format; end the name in {', '.join(FORMATS)} or .h5")
 
 
-def _list_presets(stream=sys.stdout) -> int:
+def _list_presets() -> int:
     from orbitview.core.breakup_presets import PRESETS
 
     for key, event in PRESETS.items():
-        print(f"{key:22s} {event.title}", file=stream)
-        print(f"{'':22s} source: {event.citation}", file=stream)
+        print(f"{key:22s} {event.title}")
+        print(f"{'':22s} source: {event.citation}")
     return 0
 
 
@@ -127,21 +126,20 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
             blocks.close()
 
 
-def _report(result, stream=sys.stdout) -> None:
+def _report(result) -> None:
     f, sets = result.fragments, result.element_sets
     residual_m = sets.residual_position_km * 1e3
     print(f"{result.event.title}: {len(f):,} fragments >= {f.lc_min_m:g} m "
-          f"({'catastrophic ' if f.catastrophic else ''}{f.kind.value}, seed {result.seed})",
-          file=stream)
+          f"({'catastrophic ' if f.catastrophic else ''}{f.kind.value}, seed {result.seed})")
     print(f"  mass: budget {f.mass_budget_kg:,.0f} kg, in fragments {f.mass_kg.sum():,.0f} kg, "
           f"below {f.lc_min_m:g} m {f.unmodelled_mass_kg:,.0f} kg; {f.dropped:,} sampled fragments "
-          "dropped to keep within the budget", file=stream)
+          "dropped to keep within the budget")
     print(f"  in orbit: {len(sets.catalog):,} element sets; {sets.reentered:,} re-enter at once "
-          f"(perigee below 100 km or unbound); {sets.failed} refused by SGP4", file=stream)
+          f"(perigee below 100 km or unbound); {sets.failed} refused by SGP4")
     if residual_m.size:
         print(f"  fit: SGP4 at the epoch reproduces the modelled position to "
-              f"median {np.median(residual_m):.2g} m, max {residual_m.max():.2g} m", file=stream)
-    print(f"  source: {result.event.citation}", file=stream)
+              f"median {np.median(residual_m):.2g} m, max {residual_m.max():.2g} m")
+    print(f"  source: {result.event.citation}")
 
 
 def run(args) -> int:

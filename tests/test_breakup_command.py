@@ -1,0 +1,64 @@
+"""``orbitview breakup``: presets, errors, diagrams, trajectory output, and the default briefing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from orbitview.cli import main
+from orbitview.core.breakup_presets import PRESETS, run_event
+from orbitview.core.classify import ObjectClass
+
+pytestmark = pytest.mark.core
+
+
+def test_list_names_every_preset_with_its_source(capsys):
+    assert main(["breakup", "--list"]) == 0
+    out = capsys.readouterr().out
+    for key in ("fengyun-1c-2007", "iridium-cosmos-2009", "shakti-2019", "cosmos-1408-2021"):
+        assert key in out
+    assert out.count("source:") == 4
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["breakup", "nope", "--out", "x.tle"], "unknown breakup event"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.png"], "unknown output format"),
+    (["breakup", "fengyun-1c-2007"], "--out"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--min-size", "0"], "--min-size"),
+    (["breakup", "custom", "--out", "x.tle"], "needs --catalog"),
+])
+def test_user_mistakes_are_one_line_errors(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_preset_breaks_up_into_fitted_debris(key):
+    result = run_event(PRESETS[key], 0.1, seed=1)
+    sets = result.element_sets
+    assert len(sets.catalog) > 100
+    assert np.all(sets.catalog.object_class == ObjectClass.DEBRIS)
+    assert sets.catalog.norad_id.min() >= 270000
+    assert np.all(sets.residual_position_km < 1e-3)
+    assert result.event.citation
+
+
+def test_gabbard_png_beside_the_real_cloud(tmp_path, catalogs, capsys):
+    out = tmp_path / "g.png"
+    real = catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"
+    assert main(["breakup", "fengyun-1c-2007", "--gabbard", str(out), "--compare", str(real)]) == 0
+    assert Image.open(out).size[0] == 2 * 720
+
+
+def test_h5_output_spans_the_event(tmp_path):
+    from orbitview.io.trajectories import Trajectories
+
+    out = tmp_path / "fy.h5"
+    assert main(["breakup", "fengyun-1c-2007", "--out", str(out), "--days", "0.5", "--step", "1800"]) == 0
+    event_s = PRESETS["fengyun-1c-2007"].time_s
+    with Trajectories.open(out) as t:
+        assert t.start_s == event_s - 600.0
+        assert t.end_s >= event_s + 0.5 * 86400 - 1800
+        assert len(t) > 500
