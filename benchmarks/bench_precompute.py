@@ -1,0 +1,170 @@
+"""End-to-end ``orbitview precompute`` against bare SGP4, and its peak memory.
+
+    python benchmarks/bench_precompute.py [--span 24h] [--step 60] [--catalog PATH]
+
+Prints, measured in the same run:
+- bare ``SatrecArray`` throughput on one core (object-times per second, SGP4 only), measured
+  before and after the end-to-end run and averaged, since other work on a shared machine
+  moves both figures;
+- end-to-end ``precompute`` throughput (load, SGP4, frame conversion, writing) of the whole
+  command, and its ratio to bare x cores used (goal >= 0.8);
+- the peak resident memory of the command with its worker processes, summed over the process
+  tree (RSS, which counts pages shared by forked workers twice, and PSS, which does not);
+- a read-back check from this process against direct SGP4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from orbitview.core.durations import parse_duration  # noqa: E402
+from orbitview.core.propagate import propagate, usable_cores  # noqa: E402
+from orbitview.core.times import parse_utc, posix_to_jd  # noqa: E402
+from orbitview.io.catalog_files import load_catalogs  # noqa: E402
+from orbitview.io.trajectories import Trajectories  # noqa: E402
+
+
+def default_catalog() -> Path:
+    directory = Path(os.environ.get("ORBITVIEW_CATALOG_DIR", REPO.parent / "shared" / "data" / "catalog"))
+    return directory / "full_2023-10-09.3le"
+
+
+def bare_states_per_s(catalog, times_s: np.ndarray, seconds: float = 4.0) -> float:
+    """SatrecArray.sgp4 alone on this core, over blocks spread across the span."""
+    array = catalog.satrec_array
+    blocks = np.array_split(times_s, max(1, len(times_s) // 38))
+    order = np.random.default_rng(0).permutation(len(blocks))
+    done, started = 0, time.perf_counter()
+    for i in order:
+        jd, fr = posix_to_jd(blocks[i])
+        array.sgp4(jd, fr)
+        done += len(blocks[i]) * len(catalog)
+        if time.perf_counter() - started > seconds:
+            break
+    return done / (time.perf_counter() - started)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    return pids
+
+
+def _memory_kb(pids: list[int]) -> tuple[int, int]:
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss, pss
+
+
+def run_precompute(command: list[str]) -> tuple[float, int, int, int]:
+    """Wall seconds, exit status, peak summed RSS and PSS (KiB) of the command's process tree."""
+    peak = [0, 0]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+    def sample():
+        while process.poll() is None:
+            rss, pss = _memory_kb(_tree(process.pid))
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    wall = time.perf_counter() - started
+    sampler.join()
+    return wall, code, peak[0], peak[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, default=default_catalog())
+    parser.add_argument("--start", default="2023-10-09T00:00:00Z")
+    parser.add_argument("--span", default="24h")
+    parser.add_argument("--step", default="60")
+    args = parser.parse_args()
+
+    catalog = load_catalogs([args.catalog]).catalog
+    start, span, step = parse_utc(args.start), parse_duration(args.span), parse_duration(args.step)
+    times_s = start + step * np.arange(int(span // step) + 1)
+    cores = usable_cores()
+    states = len(catalog) * len(times_s)
+    print(f"catalogue {args.catalog.name}: {len(catalog):,} objects x {len(times_s):,} times = {states:,} states")
+
+    bare_before = bare_states_per_s(catalog, times_s)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.h5"
+        command = [
+            sys.executable, "-m", "orbitview", "precompute", str(args.catalog),
+            "--start", args.start, "--span", args.span, "--step", args.step, "--out", str(out),
+        ]
+        wall, code, rss_kb, pss_kb = run_precompute(command)
+        bare_after = bare_states_per_s(catalog, times_s)
+        if code != 0:
+            print(f"precompute failed with exit status {code}")
+            return 1
+        size = out.stat().st_size
+        worst = read_back_error_m(out, catalog, times_s)
+
+    bare = (bare_before + bare_after) / 2
+    end_to_end = states / wall
+    print(f"bare SatrecArray, one core: {bare / 1e6:.2f}M states/s (before {bare_before / 1e6:.2f}, after {bare_after / 1e6:.2f})")
+    print(f"precompute end to end on {cores} cores: {wall:.1f} s, {end_to_end / 1e6:.2f}M states/s")
+    print(f"ratio end-to-end / (bare x {cores} cores): {end_to_end / (bare * cores):.2f} (goal >= 0.8)")
+    print(f"peak memory of the process tree: RSS {rss_kb / 2**20:.2f} GiB, PSS {pss_kb / 2**20:.2f} GiB (goal < 1.5 GB)")
+    print(f"file: {size / 1e9:.2f} GB; read back in this process: worst position difference {worst:.2f} m")
+    return 0
+
+
+def read_back_error_m(path: Path, catalog, times_s: np.ndarray) -> float:
+    """Largest distance between stored and directly propagated positions at a few sample times."""
+    picks = np.unique(np.linspace(0, len(times_s) - 1, 7).astype(int))
+    direct = propagate(catalog, times_s[picks], "GCRS").position_km
+    with Trajectories.open(path) as trajectories:
+        worst = 0.0
+        for row, k in enumerate(picks):
+            stored = trajectories.positions_at(float(times_s[k]))
+            both = np.isfinite(stored[:, 0]) & np.isfinite(direct[row, :, 0])
+            if both.sum() != np.isfinite(direct[row, :, 0]).sum():
+                raise SystemExit("stored file masks objects that SGP4 propagates")
+            # LEO only: float32 storage rounds GEO positions by up to 2 m by itself.
+            leo = both & (np.linalg.norm(direct[row], axis=1) < 8192)
+            worst = max(worst, 1e3 * np.abs(stored[leo] - direct[row, leo]).max())
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())

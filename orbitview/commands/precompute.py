@@ -1,0 +1,141 @@
+"""``orbitview precompute``: propagate catalogues over a span into an HDF5 trajectory file.
+
+SGP4 runs in worker processes on every usable core; this process converts nothing, it only
+writes the blocks in time order and reports progress. The output appears at ``--out`` only when
+complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+
+from orbitview.core.durations import parse_duration
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, elements_of, propagate_blocks, usable_cores
+from orbitview.core.times import format_utc, parse_utc
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="element-set files (TLE/3LE, OMM)")
+    parser.add_argument("--start", required=True, metavar="ISO8601", help="first time, UTC")
+    parser.add_argument("--span", required=True, metavar="DURATION", help="length: 90m, 24h, 7d or seconds")
+    parser.add_argument("--step", required=True, metavar="SECONDS", help="time between samples (60, 2m, ...)")
+    parser.add_argument("--out", required=True, metavar="FILE.h5", help="trajectory file to write")
+    parser.add_argument("--frame", default="GCRS", choices=FRAMES, help="frame of the stored states (default GCRS)")
+    parser.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes to use (default: every usable core)"
+    )
+    parser.add_argument(
+        "--block-states",
+        type=int,
+        default=DEFAULT_BLOCK_STATES,
+        metavar="N",
+        help=f"object-times per work block; bounds memory (default {DEFAULT_BLOCK_STATES:,})",
+    )
+
+
+def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
+    """(T,) POSIX seconds from ``start_s`` every ``step_s`` up to and including ``start_s + span_s``.
+
+    The end is included when the span is a whole number of steps, so "24h at 60 s" covers the
+    whole day (1,441 samples) and can be interpolated up to its last second.
+    """
+    if step_s <= 0:
+        raise OrbitviewError("--step must be positive")
+    if span_s < step_s:
+        raise OrbitviewError(f"--span ({span_s:g} s) must be at least one --step ({step_s:g} s)")
+    count = math.floor(span_s / step_s + 1e-9) + 1
+    return start_s + step_s * np.arange(count, dtype=np.float64)
+
+
+def run(args) -> int:
+    from orbitview.io.catalog_files import load_catalogs
+    from orbitview.io.trajectories import TrajectoryWriter
+
+    times_s = sample_times(parse_utc(args.start), parse_duration(args.span), parse_duration(args.step))
+    if args.workers is not None and args.workers < 1:
+        raise OrbitviewError("--workers must be at least 1")
+    if args.block_states < 1:
+        raise OrbitviewError("--block-states must be at least 1")
+    loaded = load_catalogs(args.files)
+    catalog = loaded.catalog
+    if loaded.problems:
+        print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
+    workers = args.workers or usable_cores()
+    total = len(times_s) * len(catalog)
+    with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
+        progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
+        blocks = propagate_blocks(
+            elements_of(catalog),
+            times_s,
+            args.frame,
+            workers=workers,
+            block_states=args.block_states,
+            align=writer.chunk_times,
+        )
+        try:
+            for start, position, velocity, status in blocks:
+                writer.write(start, position, velocity, status)
+                progress.update(position.shape[0] * position.shape[1])
+        finally:
+            blocks.close()
+    progress.finish()
+    print(
+        f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "
+        f"every {times_s[1] - times_s[0]:g} s, {args.frame}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+class Progress:
+    """States done, rate and ETA on stderr: a live bar on a terminal, else a line every 10 s."""
+
+    def __init__(self, total: int, what: str, stream=None) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.started = self.last = time.monotonic()
+        print(f"propagating {what}", file=self.stream)
+
+    def update(self, states: int) -> None:
+        self.done += states
+        now = time.monotonic()
+        if self.live or now - self.last >= 10.0:
+            self.last = now
+            self._show(now)
+
+    def _show(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+        fraction = self.done / self.total if self.total else 1.0
+        text = (
+            f"{fraction:6.1%} {self.done:,}/{self.total:,} states  {rate / 1e6:.2f}M states/s  "
+            f"ETA {_clock(eta)}"
+        )
+        if self.live:
+            bar = "#" * int(30 * fraction)
+            self.stream.write(f"\r[{bar:<30}] {text}\x1b[K")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        now = time.monotonic()
+        self._show(now)
+        if self.live:
+            self.stream.write("\n")
+        print(f"done in {_clock(now - self.started)}", file=self.stream)
+
+
+def _clock(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "--:--"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"

@@ -1,0 +1,373 @@
+"""HDF5 trajectory files: precomputed states of N objects at T times (docs/trajectories.md).
+
+``TrajectoryWriter`` writes one in time order under a temporary name and renames it into place
+only when complete. ``Trajectories.open`` reads one lazily: it loads the times and the layout
+at once and each keyframe pair on demand, and serves the renderer as ``LiveKeyframes`` does.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from orbitview import __version__
+from orbitview.core.catalog import Catalog
+from orbitview.core.classify import CLASS_LABELS, ObjectClass
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.keyframes import Keyframes
+from orbitview.core.propagate import (
+    EARTH_ROTATION_RAD_S,
+    ELEMENT_ATTRIBUTES,
+    FRAMES,
+    elements_of,
+    satrecs_from_elements,
+)
+
+SCHEMA = "orbitview.trajectories"
+SCHEMA_VERSION = 1
+TIME_UNITS = "s since 1970-01-01T00:00:00 UTC (POSIX, no leap seconds)"
+
+#: Bytes of one storage chunk of positions (or velocities); a chunk spans all objects.
+CHUNK_BYTES = 1 << 20
+
+_LABEL_CODES = {label: int(code) for code, label in CLASS_LABELS.items()}
+
+
+class TrajectoryFileError(OrbitviewError):
+    """A trajectory file that cannot be used: missing, damaged, or of another schema."""
+
+
+def chunk_times(n_objects: int) -> int:
+    """Times per storage chunk: about ``CHUNK_BYTES`` of float32 (T, N, 3), at least one."""
+    return max(1, CHUNK_BYTES // (max(1, n_objects) * 3 * 4))
+
+
+def _h5py():
+    import h5py
+
+    return h5py
+
+
+class TrajectoryWriter:
+    """Writes a trajectory file; use as a context manager.
+
+    The file grows at ``<out dir>/.<name>.partial-<pid>`` and is renamed to ``path`` when the
+    ``with`` block ends normally and every time was written; on an exception (Ctrl-C included)
+    the partial file is deleted, so ``path`` only ever holds a complete file.
+    """
+
+    def __init__(self, path: str | Path, catalog: Catalog, times_s: np.ndarray, frame: str) -> None:
+        if frame not in FRAMES:
+            raise ValueError(f"frame must be one of {FRAMES}, not {frame!r}")
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise TrajectoryFileError(f"{self.path}: is a directory")
+        if not self.path.parent.is_dir():
+            raise TrajectoryFileError(f"{self.path}: directory {self.path.parent} does not exist")
+        self.partial_path = self.path.parent / f".{self.path.name}.partial-{os.getpid()}"
+        self.times_s = np.asarray(times_s, np.float64)
+        self.catalog = catalog
+        self.frame = frame
+        self.chunk_times = chunk_times(len(catalog))
+        self._written = 0
+        self._file = None
+
+    def __enter__(self) -> "TrajectoryWriter":
+        h5py = _h5py()
+        try:
+            self._file = h5py.File(self.partial_path, "w")
+        except OSError as exc:
+            raise TrajectoryFileError(f"{self.path}: cannot write: {exc}") from None
+        self._create_layout()
+        return self
+
+    def _create_layout(self) -> None:
+        h5py = _h5py()
+        f, catalog = self._file, self.catalog
+        t, n = len(self.times_s), len(catalog)
+        f.attrs.update(
+            schema=SCHEMA, schema_version=SCHEMA_VERSION, frame=self.frame, created_by=f"orbitview {__version__}"
+        )
+        times = f.create_dataset("times", data=self.times_s)
+        times.attrs["units"] = TIME_UNITS
+        tc = min(self.chunk_times, t)
+        # fletcher32 makes damaged chunks fail loudly on read instead of drawing nonsense.
+        for name, units in (("position_km", "km"), ("velocity_km_s", "km/s")):
+            data = f.create_dataset(name, (t, n, 3), np.float32, chunks=(tc, n, 3), fletcher32=True)
+            data.attrs.update(units=units, frame=self.frame)
+        f.create_dataset("status", (t, n), np.uint8, chunks=(tc, n), fletcher32=True)
+        objects = f.create_group("objects")
+        text = h5py.string_dtype("utf-8")
+        objects["norad_id"] = catalog.norad_id
+        objects.create_dataset("name", data=catalog.name.astype(str).astype(object), dtype=text)
+        objects.create_dataset("intl_designator", data=catalog.intl_designator.astype(str).astype(object), dtype=text)
+        labels = [CLASS_LABELS[ObjectClass(code)] for code in catalog.object_class]
+        objects.create_dataset("object_class", data=np.array(labels, dtype=object), dtype=text)
+        for key, values in elements_of(catalog).items():
+            objects[key] = values
+        objects["element_set_no"] = catalog.element_set_no
+        objects["rev_at_epoch"] = catalog.rev_at_epoch
+        objects.create_dataset("classification", data=catalog.classification.astype(str).astype(object), dtype=text)
+
+    def write(self, start: int, position_km: np.ndarray, velocity_km_s: np.ndarray, status: np.ndarray) -> None:
+        """Store times ``start:start + len(position_km)``; blocks must come in time order."""
+        if start != self._written:
+            raise ValueError(f"block starts at time {start}, expected {self._written}")
+        stop = start + len(position_km)
+        self._file["position_km"][start:stop] = position_km
+        self._file["velocity_km_s"][start:stop] = velocity_km_s
+        self._file["status"][start:stop] = status
+        self._written = stop
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        complete = exc_type is None and self._written == len(self.times_s)
+        try:
+            self._file.close()
+        finally:
+            if complete:
+                os.replace(self.partial_path, self.path)
+            else:
+                self.partial_path.unlink(missing_ok=True)
+        if exc_type is None and not complete:
+            raise RuntimeError(f"only {self._written} of {len(self.times_s)} times were written")
+
+
+class Trajectories:
+    """A trajectory file opened for reading; lazy, cheap to open whatever its size.
+
+    ``times_s``: (T,) float64 POSIX seconds. ``frame``: the stored frame. ``len()`` is N.
+    ``at(t_s)`` gives the renderer GCRS ``Keyframes``; ``positions_at(t_s)`` interpolates.
+    """
+
+    def __init__(self, path: Path, handle) -> None:
+        self.path = path
+        self._file = handle
+        self.frame = str(handle.attrs["frame"])
+        self.times_s = handle["times"][...]
+        self._position = handle["position_km"]
+        self._velocity = handle["velocity_km_s"]
+        self._status = handle["status"]
+        self._pair_index = None
+        self._pair = None
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Trajectories":
+        """Open ``path``; ``TrajectoryFileError`` when it is missing, damaged or not ours."""
+        h5py = _h5py()
+        path = Path(path)
+        if not path.is_file():
+            raise TrajectoryFileError(f"{path}: no such file")
+        try:
+            # A chunk cache of a few chunks keeps neighbouring keyframe pairs a memory copy.
+            handle = h5py.File(path, "r", rdcc_nbytes=8 * CHUNK_BYTES)
+        except OSError as exc:
+            raise TrajectoryFileError(
+                f"{path}: not a readable HDF5 file (truncated or corrupted?): {_reason(exc)}"
+            ) from None
+        try:
+            _check_layout(path, handle)
+            return cls(path, handle)
+        except TrajectoryFileError:
+            handle.close()
+            raise
+        except (OSError, KeyError, ValueError) as exc:
+            handle.close()
+            raise TrajectoryFileError(f"{path}: damaged trajectory file: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "Trajectories":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._position.shape[1]
+
+    @property
+    def start_s(self) -> float:
+        return float(self.times_s[0])
+
+    @property
+    def end_s(self) -> float:
+        return float(self.times_s[-1])
+
+    @property
+    def norad_id(self) -> np.ndarray:
+        """(N,) int64 catalogue numbers, in the order of the state arrays."""
+        return self._read(self._file["objects/norad_id"], ...)
+
+    def _read(self, dataset, selection):
+        try:
+            return dataset[selection]
+        except OSError as exc:
+            raise TrajectoryFileError(f"{self.path}: damaged data in {dataset.name}: {_reason(exc)}") from None
+
+    def _interval(self, t_s: float) -> int:
+        """Index k of the samples around ``t_s``: times[k] <= t_s <= times[k + 1], clipped."""
+        k = int(np.searchsorted(self.times_s, t_s, side="right")) - 1
+        return min(max(k, 0), len(self.times_s) - 2)
+
+    def _stored_pair(self, k: int):
+        """Positions, velocities (2, N, 3) float32 in the file's frame and status (2, N) at k, k + 1."""
+        if self._pair_index != k:
+            rows = slice(k, k + 2)
+            self._pair = (
+                self._read(self._position, rows),
+                self._read(self._velocity, rows),
+                self._read(self._status, rows),
+            )
+            self._pair_index = k
+        return self._pair
+
+    def positions_at(self, t_s: float) -> np.ndarray:
+        """(N, 3) float64 km in ``self.frame`` at ``t_s`` by cubic Hermite interpolation.
+
+        NaN for objects without a valid state at either neighbouring sample (at a sample time:
+        at that sample), and for every object when ``t_s`` lies outside ``[start_s, end_s]``.
+        """
+        if not self.start_s <= t_s <= self.end_s:
+            return np.full((len(self), 3), np.nan)
+        k = self._interval(t_s)
+        position, velocity, status = self._stored_pair(k)
+        t0, t1 = self.times_s[k], self.times_s[k + 1]
+        if t_s in (t0, t1):
+            # On a sample the stored state is the answer, valid whatever the other end holds.
+            end = int(t_s == t1)
+            result = position[end].astype(np.float64)
+            result[status[end] != 0] = np.nan
+            return result
+        result = hermite(position[0], velocity[0], position[1], velocity[1], t1 - t0, (t_s - t0) / (t1 - t0))
+        result[(status != 0).any(axis=0)] = np.nan
+        return result
+
+    def at(self, t_s: float) -> Keyframes:
+        """The GCRS keyframe pair around ``t_s`` for the renderer.
+
+        Outside ``[start_s, end_s]`` the nearest pair is returned with every object invalid:
+        the file says nothing about those times.
+        """
+        k = self._interval(t_s)
+        position, velocity, status = self._stored_pair(k)
+        t0, t1 = float(self.times_s[k]), float(self.times_s[k + 1])
+        valid = (status == 0).all(axis=0) & (self.start_s <= t_s <= self.end_s)
+        position, velocity = _to_gcrs(self.frame, np.array([t0, t1]), position, velocity)
+        position = np.nan_to_num(position, copy=False)
+        velocity = np.nan_to_num(velocity, copy=False)
+        return Keyframes(t0, t1, position[0], velocity[0], position[1], velocity[1], valid)
+
+    def catalog(self) -> Catalog:
+        """The objects as a ``Catalog``, their satrecs rebuilt from the stored elements."""
+        objects = self._file["objects"]
+        try:
+            elements = {key: objects[key][...] for key in ELEMENT_ATTRIBUTES}
+            norad_id = objects["norad_id"][...]
+            names = objects["name"].asstr()[...].astype(object)
+            designators = objects["intl_designator"].asstr()[...].astype(object)
+            labels = objects["object_class"].asstr()[...]
+            classification = objects["classification"].asstr()[...].astype(object)
+            element_set_no = objects["element_set_no"][...]
+            rev_at_epoch = objects["rev_at_epoch"][...]
+        except (OSError, KeyError) as exc:
+            raise TrajectoryFileError(f"{self.path}: damaged object table: {_reason(exc)}") from None
+        unknown = int(ObjectClass.UNKNOWN)
+        per_day = 1440.0 / (2 * math.pi)
+        return Catalog(
+            norad_id=norad_id,
+            name=names,
+            intl_designator=designators,
+            object_class=np.array([_LABEL_CODES.get(label, unknown) for label in labels], np.uint8),
+            epoch_jd=elements["epoch_jd"],
+            epoch_fr=elements["epoch_fr"],
+            mean_motion_rev_per_day=elements["no_kozai_rad_per_min"] * per_day,
+            eccentricity=elements["ecco"],
+            inclination_deg=np.degrees(elements["inclo_rad"]),
+            raan_deg=np.degrees(elements["nodeo_rad"]),
+            arg_perigee_deg=np.degrees(elements["argpo_rad"]),
+            mean_anomaly_deg=np.degrees(elements["mo_rad"]),
+            bstar=elements["bstar_per_earth_radius"],
+            mean_motion_dot=elements["ndot_rad_per_min2"] * 1440.0 * per_day,
+            mean_motion_ddot=elements["nddot_rad_per_min3"] * 1440.0**2 * per_day,
+            element_set_no=element_set_no,
+            rev_at_epoch=rev_at_epoch,
+            classification=classification,
+            source=np.full(len(norad_id), str(self.path), dtype=object),
+            satrecs=tuple(satrecs_from_elements(elements, norad_id)),
+        )
+
+
+def hermite(p0, v0, p1, v1, h: float, s: float) -> np.ndarray:
+    """Cubic Hermite between (N, 3) states ``h`` seconds apart at fraction ``s``; float64 km.
+
+    Written as ``p0`` plus small corrections, so float32 inputs lose no precision to the sum.
+    """
+    s2, s3 = s * s, s * s * s
+    h01 = -2 * s3 + 3 * s2
+    result = np.subtract(p1, p0, dtype=np.float64)
+    result *= h01
+    result += p0
+    result += v0 * np.float32((s3 - 2 * s2 + s) * h)
+    result += v1 * np.float32((s3 - s2) * h)
+    return result
+
+
+def _to_gcrs(frame: str, times_s: np.ndarray, position, velocity):
+    """(T, N, 3) states of ``frame`` at ``times_s`` rotated to GCRS, float32."""
+    from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
+
+    if frame == "GCRS":
+        return position, velocity
+    if frame == "TEME":
+        rotation = gcrs_from_teme(times_s)
+    else:
+        rotation = gcrs_from_itrs(times_s)
+        # Undo the Earth's spin that ITRS velocities carry: v_inertial = v + omega x r.
+        velocity = velocity.astype(np.float64)
+        velocity[..., 0] -= EARTH_ROTATION_RAD_S * position[..., 1]
+        velocity[..., 1] += EARTH_ROTATION_RAD_S * position[..., 0]
+    turn = rotation.transpose(0, 2, 1)
+    return (
+        np.matmul(position, turn).astype(np.float32),
+        np.matmul(velocity, turn).astype(np.float32),
+    )
+
+
+def _check_layout(path: Path, handle) -> None:
+    attrs = handle.attrs
+    schema = _text(attrs.get("schema"))
+    if schema != SCHEMA:
+        found = "no schema attribute" if schema is None else f"schema {schema!r}"
+        raise TrajectoryFileError(f"{path}: not an orbitview trajectory file ({found}, expected {SCHEMA!r})")
+    version = int(attrs.get("schema_version", -1))
+    if version > SCHEMA_VERSION:
+        raise TrajectoryFileError(
+            f"{path}: written by a newer orbitview (trajectory schema version {version}; "
+            f"this version reads up to {SCHEMA_VERSION}): update orbitview to open it"
+        )
+    if version < 1:
+        raise TrajectoryFileError(f"{path}: bad trajectory schema version {version}")
+    frame = _text(attrs.get("frame"))
+    if frame not in FRAMES:
+        raise TrajectoryFileError(f"{path}: unknown frame {frame!r} (expected one of {', '.join(FRAMES)})")
+    t = handle["times"].shape[0]
+    n = handle["objects/norad_id"].shape[0]
+    expected = {"position_km": (t, n, 3), "velocity_km_s": (t, n, 3), "status": (t, n)}
+    for name, shape in expected.items():
+        if handle[name].shape != shape:
+            raise TrajectoryFileError(f"{path}: {name} has shape {handle[name].shape}, expected {shape}")
+    if t < 2:
+        raise TrajectoryFileError(f"{path}: needs at least two times to interpolate, has {t}")
+
+
+def _text(value) -> str | None:
+    return value.decode() if isinstance(value, bytes) else (None if value is None else str(value))
+
+
+def _reason(exc: BaseException) -> str:
+    """The useful last line of an HDF5 error, which h5py prefixes with its own context."""
+    return str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
