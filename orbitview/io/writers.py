@@ -128,13 +128,13 @@ def _exp(value: float, key: str) -> str:
     """`` 12345-3`` = 0.12345e-3: sign, five mantissa digits, exponent sign and digit."""
     value = float(value)
     if value == 0 or abs(value) < 1e-10:
-        return " 00000-0"
+        return " 00000+0"
     mantissa, exponent = f"{abs(value):.4e}".split("e")  # 5 significant digits, rounded once
     digits, power = mantissa.replace(".", ""), int(exponent) + 1
     if power > 9:
         raise OrbitviewError(f"{key} {value} does not fit a TLE")
     if power < -9:
-        return " 00000-0"
+        return " 00000+0"
     return f"{'-' if value < 0 else ' '}{digits}{'-' if power < 0 else '+'}{abs(power)}"
 
 

@@ -1,0 +1,83 @@
+"""``orbitview inspect FILE... [--json] [--strict] [--satcat CSV]``: what would load, and
+what is wrong. Exit 0 when something loaded (1 with ``--strict`` and any problem), 1 when
+nothing could be loaded."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+from orbitview.core.classify import CLASS_LABELS, ObjectClass
+from orbitview.core.times import format_utc, jd_to_posix
+from orbitview.io.catalog_files import merge, parse_file
+from orbitview.io.problems import CatalogError, Problem
+from orbitview.io.satcat import apply_satcat, read_satcat
+
+#: Problems printed in the human summary; --json lists them all.
+_SHOWN = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="TLE/3LE or OMM JSON/CSV/XML files")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--strict", action="store_true", help="exit non-zero on any problem")
+    parser.add_argument("--satcat", metavar="CSV", help="CelesTrak SATCAT CSV giving object classes")
+
+
+def summarise(paths: list[str], satcat=None) -> dict:
+    """The summary ``inspect`` prints: counts, classes, epoch range, files and problems."""
+    parts, problems, files = [], [], []
+    for path in paths:
+        try:
+            fmt, parsed = parse_file(path)
+        except CatalogError as exc:
+            problems.extend(exc.problems or [Problem(str(path), 0, "file", str(exc))])
+            files.append({"file": str(path), "format": None, "objects": 0})
+            continue
+        parts.append(parsed)
+        problems.extend(parsed.problems)
+        files.append({"file": str(path), "format": fmt, "objects": len(parsed.catalog)})
+    catalog, duplicates = merge(parts)
+    problems.extend(duplicates)
+    if satcat is not None and len(catalog):
+        catalog = apply_satcat(catalog, read_satcat(satcat))
+    counts = np.bincount(catalog.object_class, minlength=len(ObjectClass))
+    epochs = jd_to_posix(catalog.epoch_jd, catalog.epoch_fr)
+    return {
+        "objects": len(catalog),
+        "by_class": {CLASS_LABELS[c]: int(counts[c]) for c in ObjectClass},
+        "epoch_min": format_utc(float(epochs.min())) if len(epochs) else None,
+        "epoch_max": format_utc(float(epochs.max())) if len(epochs) else None,
+        "files": files,
+        "problems": [{"file": p.file, "line": p.line, "kind": p.kind, "message": p.message} for p in problems],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    summary = summarise(args.files, args.satcat)
+    if args.json:
+        print(json.dumps(summary, indent=1, ensure_ascii=False))
+    else:
+        _print(summary)
+    if summary["objects"] == 0:
+        return 1
+    return 1 if args.strict and summary["problems"] else 0
+
+
+def _print(summary: dict) -> None:
+    for f in summary["files"]:
+        print(f"{f['file']}: {f['format'] or 'unreadable'}, {f['objects']} objects")
+    classes = ", ".join(f"{n} {label}" for label, n in summary["by_class"].items() if n)
+    print(f"{summary['objects']} objects would load" + (f" ({classes})" if classes else ""))
+    if summary["epoch_min"]:
+        print(f"epochs {summary['epoch_min']} to {summary['epoch_max']}")
+    problems = summary["problems"]
+    if problems:
+        print(f"{len(problems)} problems:", file=sys.stderr)
+        for p in problems[:_SHOWN]:
+            print(f"  {p['file']}:{p['line']}: {p['kind']}: {p['message']}", file=sys.stderr)
+        if len(problems) > _SHOWN:
+            print(f"  ... and {len(problems) - _SHOWN} more (--json lists all)", file=sys.stderr)
