@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from orbitview.core.camera import MIN_DISTANCE_KM, CameraState, project_to_pixels
+from orbitview.core.camera import CameraState, project_to_pixels
 from orbitview.core.classify import ObjectClass, classify
 from orbitview.core.clock import Clock
 from orbitview.io.catalog_files import load_catalog
@@ -39,9 +39,33 @@ def test_clock_plays_at_speed_and_stops_at_the_span_end():
 
 
 def test_camera_never_goes_inside_the_earth():
-    camera = CameraState()
+    from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
+
+    camera = CameraState(azimuth_deg=40.0, elevation_deg=-30.0)
     camera.distance_km = 10.0
-    assert camera.distance_km == MIN_DISTANCE_KM
+    camera.keep_outside_earth()
+    assert np.linalg.norm(camera.eye_km()) == pytest.approx(EARTH_EQUATORIAL_RADIUS_KM + 100.0)
+    # Following an object in low orbit, the eye may come close to it, but not under the ground.
+    camera.center_km = (0.0, -7000.0, 0.0)
+    camera.look_from([0.0, 1.0, 0.0])
+    camera.distance_km = 5000.0
+    camera.keep_outside_earth()
+    assert camera.distance_km == pytest.approx(7000.0 + EARTH_EQUATORIAL_RADIUS_KM + 100.0)
+
+
+def test_smooth_move_eases_and_takes_the_short_way_round():
+    from orbitview.core.camera import CameraMove
+
+    camera = CameraState(azimuth_deg=170.0, distance_km=40000.0)
+    move = CameraMove(camera, {"azimuth_deg": -170.0, "distance_km": 10000.0}, duration_s=2.0)
+    seen = []
+    while move.step(0.25):
+        seen.append((camera.azimuth_deg, camera.distance_km))
+    assert camera.azimuth_deg % 360 == pytest.approx(190.0) and camera.distance_km == pytest.approx(10000.0)
+    azimuths = np.array([a for a, _ in seen])
+    assert np.all(np.diff(azimuths) > 0) and azimuths.max() < 190.0  # through 180, not back via 0
+    steps = np.diff(np.log([d for _, d in seen]))
+    assert abs(steps[0]) < abs(steps[len(steps) // 2])  # eased: slow start
 
 
 def test_projection_centre_and_edges():

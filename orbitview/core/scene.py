@@ -39,12 +39,16 @@ class Scene(EventedModel):
     """The single source of truth for what the view shows.
 
     ``layers`` is a tuple: assigning a new one (``add_layer``) emits ``events.layers``.
-    ``message`` is text shown across the globe when there is nothing to show.
+    ``message`` is text shown across the globe when there is nothing to show; ``title`` is
+    the line across the top. ``show_*`` switch the globe's line overlays.
     """
 
     layers = Field((), tuple)
     message = Field("", str)
     title = Field("", str)
+    show_coastlines = Field(True, bool)
+    show_borders = Field(False, bool)
+    show_grid = Field(False, bool)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
         super().__init__(**values)
