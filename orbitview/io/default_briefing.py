@@ -1,0 +1,61 @@
+"""The briefing ``orbitview`` opens with no files: the modelled 2007 Fengyun-1C test.
+
+Its data sit in ``datasets/fengyun-1c-2007/`` (made by ``orbitview breakup``; README.md there
+says how): ``briefing.json`` names the event, seed and smallest size, ``parent.3le`` the
+satellite's element set built from published figures, ``fragments.3le`` the modelled cloud.
+Show the parent only before ``event_time_s`` and the fragments only after it.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+import orbitview
+from orbitview.core.breakup_presets import preset
+from orbitview.core.catalog import Catalog
+from orbitview.core.times import format_utc
+from orbitview.io.catalog_files import load_catalog
+
+DEFAULT_DATASET = "fengyun-1c-2007"
+
+
+class Briefing(NamedTuple):
+    """``(parent, fragments, event_time_s, title)``: element sets, POSIX seconds, overlay text."""
+
+    parent: Catalog
+    fragments: Catalog
+    event_time_s: float
+    title: str
+
+
+def datasets_dir() -> Path:
+    """``datasets/`` of a source checkout, else the copy installed as ``orbitview._datasets``."""
+    checkout = Path(orbitview.__file__).resolve().parents[1] / "datasets"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(importlib.resources.files("orbitview._datasets")))
+
+
+def title_text(event_key: str, seed: int, min_size_m: float, fragment_count: int) -> str:
+    """The overlay: says it is a model, of what, from which figures."""
+    event = preset(event_key)
+    return (
+        f"MODEL - {event.title} ({format_utc(event.time_s, seconds=False)}). "
+        f"NASA standard breakup model, {fragment_count:,} fragments >= {min_size_m * 100:g} cm "
+        f"in orbit (seed {seed}); parent orbit built from published figures "
+        f"({event.figures}), not from tracking data."
+    )
+
+
+def load_default_briefing(directory: Path | None = None) -> Briefing:
+    """Read the default briefing (``directory``: a dataset folder; default the Fengyun-1C one)."""
+    folder = directory or datasets_dir() / DEFAULT_DATASET
+    meta = json.loads((folder / "briefing.json").read_text(encoding="utf-8"))
+    parent = load_catalog(folder / meta["parent"], strict=True).catalog
+    fragments = load_catalog(folder / meta["fragments"], strict=True).catalog
+    event = preset(meta["event"])
+    title = title_text(meta["event"], int(meta["seed"]), float(meta["min_size_m"]), len(fragments))
+    return Briefing(parent, fragments, event.time_s, title)
