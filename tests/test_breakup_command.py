@@ -62,3 +62,32 @@ def test_h5_output_spans_the_event(tmp_path):
         assert t.start_s == event_s - 600.0
         assert t.end_s >= event_s + 0.5 * 86400 - 1800
         assert len(t) > 500
+
+
+@pytest.mark.parametrize("ending", [".omm.json", ".3le", ".tle"])
+def test_element_set_output_loads_back(tmp_path, ending):
+    from orbitview.io.catalog_files import load_catalog
+
+    out = tmp_path / f"fy{ending}"
+    assert main(["breakup", "fengyun-1c-2007", "--out", str(out)]) == 0
+    loaded = load_catalog(out).catalog
+    expected = run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1).element_sets.catalog
+    np.testing.assert_array_equal(loaded.norad_id, expected.norad_id)
+    if ending == ".tle":
+        return  # two-line sets carry no names, so nothing says "debris"
+    assert loaded.name[0] == "FENGYUN 1C-DEB 0001"
+    assert np.all(loaded.object_class == ObjectClass.DEBRIS)
+
+
+def test_custom_explosion_of_a_loaded_object(tmp_path, catalogs, capsys):
+    out = tmp_path / "custom.omm.json"
+    real = catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"
+    from orbitview.io.catalog_files import load_catalog
+
+    norad = int(load_catalog(real).catalog.norad_id[0])
+    argv = ["breakup", "custom", "--catalog", str(real), "--object", str(norad),
+            "--time", "2025-02-16T00:00:00Z", "--kind", "explosion", "--mass", "50",
+            "--min-size", "0.02", "--out", str(out)]
+    assert main(argv) == 0
+    assert "Explosion of" in capsys.readouterr().out
+    assert load_catalog(out).catalog.norad_id.min() >= 270000
