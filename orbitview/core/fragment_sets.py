@@ -19,7 +19,8 @@ import numpy as np
 from orbitview.core.breakup import Fragments
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import ObjectClass
-from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, fit_mean_elements
+from orbitview.core.gabbard import from_states
+from orbitview.core.mean_elements import fit_mean_elements
 from orbitview.core.times import posix_to_jd
 
 SYNTHETIC_ID_FIRST = 270000
@@ -35,18 +36,6 @@ REENTRY_PERIGEE_KM = 100.0
 def bstar_from_area_to_mass(area_to_mass_m2_kg: np.ndarray, drag_coefficient: float = DRAG_COEFFICIENT):
     """SGP4 B* (1/earth radii) from area-to-mass (m^2/kg): rho0 Cd (A/m) / 2."""
     return SGP4_RHO0_KG_M2_ER * drag_coefficient * np.asarray(area_to_mass_m2_kg) / 2.0
-
-
-def osculating_perigee_altitude_km(position_km: np.ndarray, velocity_km_s: np.ndarray,
-                                   mu: float = 398600.8) -> np.ndarray:
-    """``(N,)`` perigee altitude (km above the equatorial radius) of ``(N, 3)`` states; NaN when
-    the orbit is not closed."""
-    r = np.linalg.norm(position_km, axis=1)
-    energy = np.einsum("ij,ij->i", velocity_km_s, velocity_km_s) / 2.0 - mu / r
-    h = np.linalg.norm(np.cross(position_km, velocity_km_s), axis=1)
-    a = -mu / (2.0 * energy)
-    e = np.sqrt(np.maximum(0.0, 1.0 + 2.0 * energy * h * h / mu**2))
-    return np.where(energy < 0, a * (1.0 - e) - EARTH_RADIUS_WGS72_KM, np.nan)
 
 
 @dataclass(frozen=True)
@@ -70,8 +59,8 @@ class FragmentSet:
 def element_sets(fragments: Fragments, epoch_s: float, parent_name: str, parent_designator: str,
                  *, first_id: int = SYNTHETIC_ID_FIRST, source: str = "breakup model") -> FragmentSet:
     """Fit SGP4 mean elements to each fragment's TEME state at ``epoch_s`` (POSIX seconds)."""
-    perigee = osculating_perigee_altitude_km(fragments.position_km, fragments.velocity_km_s)
-    in_orbit = np.flatnonzero(perigee >= REENTRY_PERIGEE_KM)
+    perigee_km = from_states(fragments.position_km, fragments.velocity_km_s).perigee_km
+    in_orbit = np.flatnonzero(perigee_km >= REENTRY_PERIGEE_KM)  # NaN (unbound) is dropped too
     bstar = bstar_from_area_to_mass(fragments.area_to_mass_m2_kg[in_orbit])
     jd, fr = posix_to_jd(epoch_s)
     # Numbers follow the fragments' order in the model, so a seed gives the same names.
