@@ -118,3 +118,77 @@ def test_full_catalogue_render_shows_the_earth_and_thousands_of_points(full, art
     # Debris is drawn in its class colour (1.0, 0.3, 0.4): count strongly red pixels.
     red = (image[..., 0] > 180) & (image[..., 1] < 110) & (image[..., 2] < 140)
     assert red.sum() > 2000
+
+
+@pytest.fixture(scope="module")
+def fy1c(catalogs):
+    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+
+
+T_2025 = parse_utc("2025-02-15T06:00:00Z")
+
+
+def test_picking_a_drawn_object_at_its_pixel_returns_it(fy1c, artefacts):
+    """Find an object drawn alone in the image, click its drawn centre, get its number."""
+    from orbitview.core.picking import pick
+
+    scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=25000, fov_deg=40))
+    layer = scene.add_layer(Layer("fy1c", fy1c, point_size=4.0))
+    image = render(scene, "picking", artefacts)
+    keyframes = layer.keyframes.at(T_2025)
+    positions = keyframes.interpolate(T_2025)
+    xy, front = project_to_pixels(positions, scene.camera, SIZE)
+    from orbitview.core.picking import hidden_by_earth
+
+    usable = keyframes.valid & front & ~hidden_by_earth(scene.camera.eye_km(), positions)
+    inside = usable & (xy[:, 0] > 20) & (xy[:, 0] < SIZE[0] - 20) & (xy[:, 1] > 20) & (xy[:, 1] < SIZE[1] - 20)
+    gaps = np.linalg.norm(xy[:, None] - xy[None], axis=2)
+    gaps[np.diag_indices(len(xy))] = np.inf
+    alone = np.flatnonzero(inside & (gaps[:, usable].min(axis=1) > 12))
+    assert len(alone) > 5
+    for row in alone[:5]:
+        # Objects in the Earth's shadow are drawn at a third of their brightness.
+        drawn = bright_centroid(image, xy[row], window=4, threshold=60)
+        assert pick(scene, drawn, SIZE) == fy1c.norad_id[row]
+    assert pick(scene, (2.0, 2.0), SIZE) is None
+
+
+def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
+    scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=3000, fov_deg=30))
+    scene.add_layer(Layer("fy1c", fy1c, point_size=6.0))
+    target = int(fy1c.norad_id[10])
+    scene.selected_id = target
+    scene.camera.follow_id = target
+    centres = []
+    for minutes in (0, 7, 23):
+        scene.clock.time_s = T_2025 + minutes * 60
+        position = scene.position_gcrs_km(target)
+        (xy,), _ = project_to_pixels(position[None], scene.camera, SIZE)
+        assert np.allclose(xy, (SIZE[0] / 2, SIZE[1] / 2), atol=0.01)
+        image = render(scene, f"follow_{minutes:02d}min", artefacts)
+        centres.append(bright_centroid(image, xy, window=3, threshold=60))
+    for found in centres:
+        assert math.dist(found, (SIZE[0] / 2, SIZE[1] / 2)) < 1.0
+
+
+def test_earth_fixed_view_keeps_the_ground_still(artefacts):
+    """An hour later the inertial view shows the Earth turned by 15 deg; the Earth-fixed view
+    shows the same ground at the same pixels."""
+    change = {}
+    for frame in ("inertial", "earth-fixed"):
+        camera = CameraState(distance_km=20000, fov_deg=30, view_frame=frame)
+        camera.look_from([1.0, 0.2, 0.3] if frame == "earth-fixed" else gcrs_from_itrs_at(T) @ [1.0, 0.2, 0.3])
+        scene = Scene(clock=Clock(time_s=T), camera=camera)
+        first = render(scene, f"{frame}_t0", artefacts)
+        scene.clock.time_s = T + 3600
+        later = render(scene, f"{frame}_t1h", artefacts)
+        h, w = first.shape[:2]
+        box = (slice(h // 2 - 60, h // 2 + 60), slice(w // 2 - 60, w // 2 + 60))
+        change[frame] = np.abs(first[box] - later[box]).mean()
+    assert change["earth-fixed"] < 0.35 * change["inertial"]
+
+
+def gcrs_from_itrs_at(t_s):
+    from orbitview.core.frames import gcrs_from_itrs
+
+    return gcrs_from_itrs(t_s)

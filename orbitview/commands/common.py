@@ -5,17 +5,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
+
 
 from orbitview.core.clock import Clock
 from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
+from orbitview.core.propagate import propagate
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import now_utc, parse_utc
 from orbitview.io.catalog_files import load_catalog
 
-NO_DATA_MESSAGE = (
-    "No catalogue loaded.\n"
-    "Open a TLE/3LE file with File > Open, or start orbitview FILE.tle"
-)
+#: The default briefing's clock: from shortly before the intercept to 60 days after it.
+BRIEFING_LEAD_S = 10 * 60.0
+BRIEFING_SPAN_S = 60 * 86400.0
 
 
 def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
@@ -32,6 +35,8 @@ def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
     Raises ``OrbitviewError`` for a bad time or an unreadable file; damaged records are
     reported on stderr and skipped.
     """
+    if not paths:
+        return default_briefing_scene(time_text)
     t_s = parse_utc(time_text) if time_text else now_utc()
     layers = []
     for path in paths:
@@ -41,9 +46,30 @@ def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
     scene = Scene(clock=Clock(time_s=t_s))
     for layer in layers:
         scene.add_layer(layer)
-    if not layers:
-        scene.message = NO_DATA_MESSAGE
     scene.camera.face_sun(sun_direction_gcrs(t_s))
+    return scene
+
+
+def default_briefing_scene(time_text: str | None) -> Scene:
+    """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
+    after it, the clock a few minutes before the event (or at ``time_text``)."""
+    from orbitview.io.default_briefing import load_default_briefing
+
+    briefing = load_default_briefing()
+    event_s = briefing.event_time_s
+    start_s, end_s = event_s - BRIEFING_LEAD_S, event_s + BRIEFING_SPAN_S
+    t_s = parse_utc(time_text) if time_text else event_s - 5 * 60.0
+    clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s), speed=60.0)
+    scene = Scene(clock=clock, title=briefing.title)
+    parent = WindowedKeyframes(LiveKeyframes(briefing.parent), end_s=event_s)
+    fragments = WindowedKeyframes(LiveKeyframes(briefing.fragments), start_s=event_s)
+    scene.add_layer(Layer("Fengyun-1C", briefing.parent, parent, point_size=7.0))
+    scene.add_layer(Layer("Fragments (model)", briefing.fragments, fragments, point_size=4.0))
+    at_event = propagate(briefing.parent, np.array([event_s]), "GCRS").position_km[0, 0]
+    scene.camera.distance_km = 32000.0
+    # Above the intercept, turned towards the Sun so the cloud is seen over lit ground.
+    toward_sun = at_event / np.linalg.norm(at_event) + 0.9 * sun_direction_gcrs(event_s)
+    scene.camera.look_from(toward_sun)
     return scene
 
 

@@ -32,8 +32,11 @@ class Keyframes:
     def contains(self, t_s: float) -> bool:
         return self.t0_s <= t_s <= self.t1_s
 
-    def interpolate(self, t_s: float) -> np.ndarray:
-        """(N, 3) float64 GCRS km at ``t_s`` by cubic Hermite: the formula of the vertex shader."""
+    def interpolate(self, t_s: float, rows=slice(None)) -> np.ndarray:
+        """(N, 3) float64 GCRS km at ``t_s`` by cubic Hermite: the formula of the vertex shader.
+
+        ``rows`` (an index or index array) restricts it to some objects.
+        """
         h = self.t1_s - self.t0_s
         s = (t_s - self.t0_s) / h
         h00 = 2 * s**3 - 3 * s**2 + 1
@@ -41,10 +44,10 @@ class Keyframes:
         h01 = -2 * s**3 + 3 * s**2
         h11 = s**3 - s**2
         return (
-            h00 * self.position0_km.astype(np.float64)
-            + h10 * h * self.velocity0_km_s
-            + h01 * self.position1_km
-            + h11 * h * self.velocity1_km_s
+            h00 * self.position0_km[rows].astype(np.float64)
+            + h10 * h * self.velocity0_km_s[rows]
+            + h01 * self.position1_km[rows]
+            + h11 * h * self.velocity1_km_s[rows]
         )
 
 
@@ -54,17 +57,63 @@ class LiveKeyframes:
     def __init__(self, catalog: Catalog, step_s: float = 60.0) -> None:
         self.catalog = catalog
         self.step_s = float(step_s)
+        self._last: Keyframes | None = None
 
     def __len__(self) -> int:
         return len(self.catalog)
 
     def at(self, t_s: float) -> Keyframes:
         t0 = math.floor(t_s / self.step_s) * self.step_s
-        states = propagate(self.catalog, np.array([t0, t0 + self.step_s]), "GCRS")
+        return self.between(t0, t0 + self.step_s)
+
+    def between(self, t0_s: float, t1_s: float) -> Keyframes:
+        """Keyframes at exactly ``t0_s`` and ``t1_s`` (used to break the grid at an event).
+
+        The last pair is kept: the renderer, picking and the info panel ask for the same one.
+        """
+        last = self._last
+        if last is not None and (last.t0_s, last.t1_s) == (t0_s, t1_s):
+            return last
+        self._last = self._propagate(t0_s, t1_s)
+        return self._last
+
+    def _propagate(self, t0_s: float, t1_s: float) -> Keyframes:
+        states = propagate(self.catalog, np.array([t0_s, t1_s]), "GCRS")
         # SGP4 far outside its elements' useful span can return finite nonsense (1e10 km)
         # without an error code: such objects are not drawn.
         radius = np.linalg.norm(np.nan_to_num(states.position_km), axis=-1)
         valid = (states.error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
         position = np.where(valid[None, :, None], np.nan_to_num(states.position_km), 0.0).astype(np.float32)
         velocity = np.where(valid[None, :, None], np.nan_to_num(states.velocity_km_s), 0.0).astype(np.float32)
-        return Keyframes(t0, t0 + self.step_s, position[0], velocity[0], position[1], velocity[1], valid)
+        return Keyframes(t0_s, t1_s, position[0], velocity[0], position[1], velocity[1], valid)
+
+
+class WindowedKeyframes:
+    """Objects that exist only from ``start_s`` until ``end_s``: a satellite until its breakup,
+    the fragments after it. Keyframe intervals are cut at both times, so objects appear and
+    vanish exactly then, not at the next grid step."""
+
+    def __init__(self, inner: LiveKeyframes, start_s: float = -math.inf, end_s: float = math.inf):
+        self.inner = inner
+        self.start_s = start_s
+        self.end_s = end_s
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def at(self, t_s: float) -> Keyframes:
+        if t_s < self.start_s:
+            return self._absent(t_s - 1e9, self.start_s)
+        if t_s >= self.end_s:
+            return self._absent(self.end_s, t_s + 1e9)
+        keyframes = self.inner.at(t_s)
+        t0 = max(keyframes.t0_s, self.start_s)
+        t1 = min(keyframes.t1_s, self.end_s)
+        if (t0, t1) == (keyframes.t0_s, keyframes.t1_s):
+            return keyframes
+        return self.inner.between(t0, t1)
+
+    def _absent(self, t0_s: float, t1_s: float) -> Keyframes:
+        n = len(self.inner)
+        zeros = np.zeros((n, 3), np.float32)
+        return Keyframes(t0_s, t1_s, zeros, zeros, zeros, zeros, np.zeros(n, bool))

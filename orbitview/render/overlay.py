@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from vispy import scene as vscene
 
@@ -11,6 +13,7 @@ from orbitview.render.colors import CLASS_COLORS
 
 MARGIN_PX = 14
 LINE_PX = 20
+TITLE_LINE_PX = 24
 
 
 class Overlay:
@@ -21,7 +24,7 @@ class Overlay:
         root = canvas.scene
         text = dict(parent=root, color="white", font_size=11, face="DejaVu Sans")
         self.clock = vscene.visuals.Text("", anchor_x="left", anchor_y="bottom", **text)
-        self.title = vscene.visuals.Text("", anchor_x="center", anchor_y="top", bold=True, **{**text, "font_size": 14})
+        self.title = vscene.visuals.Text("", anchor_x="center", anchor_y="bottom", bold=True, **{**text, "font_size": 14})
         self.message = vscene.visuals.Text("", anchor_x="center", anchor_y="center", **{**text, "font_size": 13})
         self.legend_dots = vscene.visuals.Markers(parent=root)
         self.legend_labels = [
@@ -30,6 +33,7 @@ class Overlay:
         for node in (self.clock, self.title, self.message, self.legend_dots, *self.legend_labels):
             node.order = 10
         self._legend_counts: dict[ObjectClass, int] = {}
+        self._title = ""
         canvas.events.resize.connect(self.layout)
         self.layout()
 
@@ -37,7 +41,8 @@ class Overlay:
         self.clock.text = f"{format_utc(t_s)}  UTC"
 
     def update_title(self, text: str) -> None:
-        self.title.text = text
+        self._title = text
+        self.layout()
 
     def update_message(self, text: str) -> None:
         self.message.text = text
@@ -50,7 +55,11 @@ class Overlay:
     def layout(self, event=None) -> None:
         width, height = self.canvas.size
         self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
-        self.title.pos = (width / 2, MARGIN_PX)
+        # Wrapped to the canvas width (about 9 px per character at 14 pt).
+        wrapped = textwrap.fill(self._title, width=max(30, int((width - 360) / 9)))
+        self.title.text = wrapped
+        # vispy stacks the lines of a text upwards from its anchor: anchor the last line.
+        self.title.pos = (width / 2, MARGIN_PX + TITLE_LINE_PX * (wrapped.count("\n") + 1))
         self.message.pos = (width / 2, height / 2)
         shown = list(self._legend_counts.items())
         for i, label in enumerate(self.legend_labels):

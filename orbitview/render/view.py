@@ -2,24 +2,28 @@
 
 The same class draws in the desktop window and headless. Adapters connect to the model's
 events in ``__init__`` and disconnect in ``close()``; they translate, never compute orbits.
+
+Everything inertial (stars, Earth, objects, tracks) hangs under one ``world`` node in GCRS km.
+In the Earth-fixed view that node is turned by the GCRS-to-ITRS rotation, so the camera, whose
+coordinates are always those of its view frame, sees the ground stand still.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from vispy import scene as vscene
+from vispy.visuals.transforms import MatrixTransform
 
-from orbitview.core.camera import MIN_DISTANCE_KM, CameraState
 from orbitview.core.classify import ObjectClass
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
+from orbitview.render.camera_adapter import CameraAdapter
 from orbitview.render.colors import class_colors
 from orbitview.render.earth import Earth
 from orbitview.render.objects import Objects
 from orbitview.render.overlay import Overlay
+from orbitview.render.selection import SelectionAdapter
 from orbitview.render.stars import Stars
 
 BACKGROUND = (0.0, 0.0, 0.012, 1.0)
@@ -37,6 +41,7 @@ class LayerAdapter:
         self._colors = class_colors(layer.catalog.object_class)
         layer.events.visible.connect(self._on_visible)
         layer.events.point_size.connect(self.node.set_point_size)
+        layer.events.shown.connect(self.node.set_shown)
 
     def _on_visible(self, visible: bool) -> None:
         self.node.visible = visible
@@ -45,56 +50,19 @@ class LayerAdapter:
         keyframes = self.node.keyframes
         if keyframes is None or not keyframes.contains(t_s):
             self.node.set_keyframes(self.layer.keyframes.at(t_s), self._colors)
+            self.node.set_shown(self.layer.shown)
         self.node.set_sun_direction(sun_gcrs)
         self.node.set_time(t_s)
 
     def close(self) -> None:
         self.layer.events.visible.disconnect(self._on_visible)
         self.layer.events.point_size.disconnect(self.node.set_point_size)
+        self.layer.events.shown.disconnect(self.node.set_shown)
         self.node.parent = None
 
 
-class CameraAdapter:
-    """Keeps vispy's turntable camera and the ``CameraState`` model in step, both ways."""
-
-    def __init__(self, state: CameraState, view: vscene.ViewBox) -> None:
-        self.state = state
-        self.camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
-        view.camera = self.camera
-        self._writing = False
-        for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg"):
-            getattr(state.events, name).connect(self._to_vispy)
-        self._to_vispy()
-
-    def _to_vispy(self, _value=None) -> None:
-        if self._writing:
-            return
-        s = self.state
-        self.camera.fov = s.fov_deg
-        self.camera.azimuth = s.azimuth_deg
-        self.camera.elevation = s.elevation_deg
-        self.camera.scale_factor = 2.0 * s.distance_km * math.tan(math.radians(s.fov_deg) / 2)
-
-    def from_vispy(self) -> None:
-        """Copy what the mouse did into the model (and keep the eye outside the Earth)."""
-        distance = self.camera.scale_factor / (2.0 * math.tan(math.radians(self.camera.fov) / 2))
-        self._writing = True
-        try:
-            self.state.azimuth_deg = self.camera.azimuth
-            self.state.elevation_deg = self.camera.elevation
-            self.state.distance_km = distance
-        finally:
-            self._writing = False
-        if distance < MIN_DISTANCE_KM or abs(self.camera.elevation) > 89.9:
-            self._to_vispy()
-
-    def close(self) -> None:
-        for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg"):
-            getattr(self.state.events, name).disconnect(self._to_vispy)
-
-
 class OrbitView:
-    """Earth, stars, object layers and overlays of ``scene`` on ``canvas``."""
+    """Earth, stars, object layers, selection and overlays of ``scene`` on ``canvas``."""
 
     def __init__(self, scene: Scene, canvas: vscene.SceneCanvas) -> None:
         self.scene = scene
@@ -103,22 +71,34 @@ class OrbitView:
         self.view = canvas.central_widget.add_view()
         self.view.bgcolor = BACKGROUND
         self.camera = CameraAdapter(scene.camera, self.view)
+        self.world = vscene.Node(parent=self.view.scene)
+        self.world.transform = MatrixTransform()
         stars = bright_stars()
-        self.stars = Stars(stars["ra_deg"], stars["dec_deg"], stars["vmag"], stars["b_minus_v"], parent=self.view.scene)
+        self.stars = Stars(stars["ra_deg"], stars["dec_deg"], stars["vmag"], stars["b_minus_v"], parent=self.world)
         self.stars.order = 0
-        self.earth = Earth(earth_day_image(), parent=self.view.scene)
+        self.earth = Earth(earth_day_image(), parent=self.world)
         self.earth.order = 1
+        self.selection = SelectionAdapter(scene, self.world)
         self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
+        self._earth_rotation = np.eye(3)
 
         scene.clock.events.time_s.connect(self._on_time)
         scene.events.layers.connect(self._on_layers)
         scene.events.message.connect(self.overlay.update_message)
         scene.events.title.connect(self.overlay.update_title)
+        scene.camera.events.view_frame.connect(self._on_camera_frame)
+        scene.camera.events.follow_id.connect(self._on_camera_frame)
         canvas.events.draw.connect(self.sync_camera, position="first")
         self.overlay.update_message(scene.message)
         self.overlay.update_title(scene.title)
         self._on_layers(scene.layers)
+
+    def view_from_gcrs(self) -> np.ndarray:
+        """(3, 3) rotation from GCRS into the camera's view frame at the displayed time."""
+        if self.scene.camera.view_frame == "earth-fixed":
+            return self._earth_rotation.T
+        return np.eye(3)
 
     def _on_layers(self, layers: tuple[Layer, ...]) -> None:
         current = {id(layer) for layer in layers}
@@ -126,7 +106,7 @@ class OrbitView:
             self.layers.pop(key).close()
         for layer in layers:
             if id(layer) not in self.layers:
-                self.layers[id(layer)] = LayerAdapter(layer, self.view.scene)
+                self.layers[id(layer)] = LayerAdapter(layer, self.world)
         counts = {c: 0 for c in ObjectClass}
         for layer in layers:
             for cls, n in zip(*np.unique(layer.catalog.object_class, return_counts=True)):
@@ -136,29 +116,46 @@ class OrbitView:
 
     def _on_time(self, t_s: float) -> None:
         sun = sun_direction_gcrs(t_s)
-        self.earth.set_orientation(gcrs_from_itrs(t_s))
+        self._earth_rotation = gcrs_from_itrs(t_s)
+        self.earth.set_orientation(self._earth_rotation)
         self.earth.set_sun_direction(sun)
         for adapter in self.layers.values():
             adapter.set_time(t_s, sun)
+        self.selection.update(t_s, self._earth_rotation)
+        self._place_world()
         self.overlay.update_clock(t_s)
         self.canvas.update()
+
+    def _on_camera_frame(self, _value=None) -> None:
+        self._place_world()
+        self.canvas.update()
+
+    def _place_world(self) -> None:
+        """Turn the world into the camera's view frame."""
+        rotation = np.eye(4)
+        # vispy multiplies row vectors (p @ M): the 3x3 block is the transpose of ours.
+        rotation[:3, :3] = self.view_from_gcrs().T
+        self.world.transform.matrix = rotation
 
     def sync_camera(self, event=None) -> None:
         """Before each frame: take in mouse moves, and place the sky and the Earth's rim for
         the eye. Offscreen renders call this themselves (they emit no draw event)."""
         self.camera.from_vispy()
-        eye = self.scene.camera.eye_km()
-        self.earth.set_eye(eye)
-        self.stars.set_eye(eye, self.scene.camera.distance_km)
+        eye_gcrs = self.view_from_gcrs().T @ self.scene.camera.eye_km()
+        self.earth.set_eye(eye_gcrs)
+        self.stars.set_eye(eye_gcrs, self.scene.camera.distance_km)
 
     def close(self) -> None:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
         self.scene.events.message.disconnect(self.overlay.update_message)
         self.scene.events.title.disconnect(self.overlay.update_title)
+        self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
+        self.scene.camera.events.follow_id.disconnect(self._on_camera_frame)
         self.canvas.events.draw.disconnect(self.sync_camera)
         for adapter in self.layers.values():
             adapter.close()
         self.layers.clear()
+        self.selection.close()
         self.camera.close()
         self.overlay.close()

@@ -1,0 +1,112 @@
+"""The selected object (ring, label, orbit track, ground track with direction marks) and
+the pinned labels."""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import scene as vscene
+
+from orbitview.core.frames import gcrs_from_itrs as earth_rotation
+from orbitview.core.scene import Scene
+from orbitview.core.tracks import direction_marks, ground_track_itrs_km, orbit_track_gcrs_km
+
+TRACK_COLOR = (1.0, 1.0, 0.55, 0.85)
+GROUND_COLOR = (1.0, 0.85, 0.3, 0.9)
+LABEL_COLOR = (1.0, 1.0, 1.0, 1.0)
+#: Tracks are recomputed when the clock has moved this far from where they were made.
+TRACK_REFRESH_S = 600.0
+#: The ground track is lifted this far above the ellipsoid so the globe never hides it.
+GROUND_LIFT = 1.002
+
+
+class SelectionAdapter:
+    """Draws the selection and pins of ``scene`` under ``parent`` (the inertial world node)."""
+
+    def __init__(self, scene: Scene, parent) -> None:
+        self.scene = scene
+        self.ring = vscene.visuals.Markers(parent=parent)
+        self.ring.set_gl_state("translucent", depth_test=False)
+        self.ring.order = 5
+        self.orbit = vscene.visuals.Line(color=TRACK_COLOR, width=1.5, parent=parent, antialias=True)
+        self.ground = vscene.visuals.Line(color=GROUND_COLOR, width=2.0, parent=parent, antialias=True)
+        self.marks = vscene.visuals.Line(color=GROUND_COLOR, width=2.0, connect="segments", parent=parent)
+        for line in (self.orbit, self.ground, self.marks):
+            line.order = 3
+        self.labels = vscene.visuals.Text("", color=LABEL_COLOR, font_size=10, anchor_x="left",
+                                          anchor_y="bottom", parent=parent, face="DejaVu Sans")
+        self.labels.set_gl_state("translucent", depth_test=False)
+        self.labels.order = 6
+        self._ground_itrs = np.zeros((0, 3))
+        self._tracks_made_at: float | None = None
+        scene.events.selected_id.connect(self._on_selection)
+        scene.events.pinned_ids.connect(self._on_pins)
+        self._on_selection(scene.selected_id)
+
+    def _on_selection(self, _value=None) -> None:
+        self._tracks_made_at = None
+        self.update(self.scene.clock.time_s, None)
+
+    def _on_pins(self, _value=None) -> None:
+        self.update(self.scene.clock.time_s, None)
+
+    def _make_tracks(self, t_s: float) -> None:
+        found = self.scene.locate(self.scene.selected_id) if self.scene.selected_id is not None else None
+        if found is None:
+            self.orbit.visible = self.ground.visible = self.marks.visible = False
+            self._ground_itrs = np.zeros((0, 3))
+            return
+        layer, row = found
+        orbit = orbit_track_gcrs_km(layer.catalog, row, t_s)
+        self._ground_itrs = ground_track_itrs_km(layer.catalog, row, t_s) * GROUND_LIFT
+        if len(orbit) > 1:
+            self.orbit.set_data(orbit.astype(np.float32))
+        self.orbit.visible = len(orbit) > 1
+        self._tracks_made_at = t_s
+
+    def update(self, t_s: float, gcrs_from_itrs: np.ndarray | None) -> None:
+        """Follow the clock: move the ring and labels; turn the ground track with the Earth."""
+        if self._tracks_made_at is None or abs(t_s - self._tracks_made_at) > TRACK_REFRESH_S:
+            self._make_tracks(t_s)
+        if gcrs_from_itrs is None:
+            gcrs_from_itrs = earth_rotation(t_s)
+        if len(self._ground_itrs) > 1:
+            ground = self._ground_itrs @ gcrs_from_itrs.T
+            self.ground.set_data(ground.astype(np.float32))
+            marks = direction_marks(ground)
+            if len(marks):
+                self.marks.set_data(marks.astype(np.float32))
+            self.ground.visible = True
+            self.marks.visible = len(marks) > 0
+        else:
+            self.ground.visible = self.marks.visible = False
+        self._place_markers(t_s)
+
+    def _place_markers(self, t_s: float) -> None:
+        scene = self.scene
+        shown = [i for i in (scene.selected_id, *scene.pinned_ids) if i is not None]
+        positions, texts = [], []
+        for norad_id in dict.fromkeys(shown):
+            position = scene.position_gcrs_km(norad_id, t_s)
+            if position is None:
+                continue
+            layer, row = scene.locate(norad_id)
+            positions.append(position)
+            texts.append(f"  {layer.catalog.name[row] or norad_id} ({norad_id})")
+        if not positions:
+            self.ring.visible = self.labels.visible = False
+            return
+        points = np.array(positions, np.float32)
+        selected = scene.selected_id is not None and scene.position_gcrs_km(scene.selected_id, t_s) is not None
+        if selected:
+            self.ring.set_data(points[:1], symbol="ring", size=16, edge_width=0,
+                               face_color=(1.0, 1.0, 0.3, 1.0))
+        self.ring.visible = selected
+        self.labels.text = texts
+        self.labels.pos = points
+        self.labels.visible = True
+
+    def close(self) -> None:
+        self.scene.events.selected_id.disconnect(self._on_selection)
+        self.scene.events.pinned_ids.disconnect(self._on_pins)
+        for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
+            node.parent = None
