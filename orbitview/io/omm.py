@@ -438,53 +438,80 @@ def read_omm_csv(text: str, source: str) -> Parsed:
 def read_omm_xml(text: str, source: str) -> Parsed:
     """CCSDS NDM/OMM XML: one ``<omm>`` or many inside ``<ndm>``; namespaces are ignored.
 
-    Each ``<segment>`` is a record, reported at the line of its ``<segment>`` tag. A syntax
-    error ends the file there; complete records before it still load.
+    Each ``<segment>`` is a record, reported at the line of its ``<segment>`` tag. When the
+    document is not well-formed, each segment is parsed on its own, so damage stays local.
     """
     problems: list[Problem] = []
+    records, lines, error = _xml_segments(text)
+    if error is not None:
+        records, lines = [], []
+        line, counted = 1, 0
+        for match in _SEGMENT.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            found, _, bad = _xml_segments(match.group(0))
+            if bad is not None:
+                problems.append(Problem(source, line + bad[0] - 1, "format", f"invalid XML: {bad[1]}"))
+            elif found:
+                records.append(found[0])
+                lines.append(line)
+        if not records and not problems:
+            problems.append(Problem(source, error[0], "format", f"invalid XML: {error[1]}"))
+    fields = {key: [r.get(key) for r in records] for key in OMM_KEYS}
+    return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+
+
+_SEGMENT = re.compile(r"<(?:[\w.-]+:)?segment\b.*?</(?:[\w.-]+:)?segment\s*>", re.DOTALL)
+
+
+def _xml_segments(text: str) -> tuple[list[dict], list[int], tuple[int, str] | None]:
+    """Leaf values of each ``<segment>`` (local names), their lines, and the first syntax
+    error as ``(line, message)`` (records before it are kept)."""
     records: list[dict] = []
     lines: list[int] = []
-    stack: list[str] = []
-    state = {"record": None, "text": [], "children": [0]}
+    stack: list[list] = []  # per open element: [local name, child count, text parts]
+    current: dict | None = None
     parser = expat.ParserCreate()
 
     def start(tag, attrs):
+        nonlocal current
+        if stack:
+            stack[-1][1] += 1
         name = tag.rsplit(":", 1)[-1]
-        state["children"][-1] += 1
-        state["children"].append(0)
-        stack.append(name)
-        state["text"] = []
+        stack.append([name, 0, []])
         if name == "segment":
-            state["record"] = {}
+            current = {}
             lines.append(parser.CurrentLineNumber)
 
     def end(tag):
-        name = stack.pop()
-        leaf = state["children"].pop() == 0
-        record = state["record"]
-        if name == "segment" and record is not None:
-            records.append(record)
-            state["record"] = None
-        elif leaf and record is not None:
-            record[name] = "".join(state["text"]).strip()
+        nonlocal current
+        name, children, parts = stack.pop()
+        if name == "segment" and current is not None:
+            records.append(current)
+            current = None
+        elif children == 0 and current is not None:
+            current[name] = "".join(parts).strip()
 
     def chars(data):
-        state["text"].append(data)
+        if stack:
+            stack[-1][2].append(data)
+
+    def no_entities(*args):
+        # Entities could expand without bound or reach outside the file: refuse them.
+        raise ValueError("entity declarations are not accepted")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
-    # Entities could expand without bound or reach outside the file: refuse them outright.
-    parser.EntityDeclHandler = lambda *a: (_ for _ in ()).throw(ValueError("XML entity declarations are not accepted"))
+    parser.EntityDeclHandler = no_entities
+    error = None
     try:
         parser.Parse(text, True)
     except expat.ExpatError as exc:
-        problems.append(Problem(source, exc.lineno, "format", f"invalid XML: {expat.ErrorString(exc.code)}"))
+        error = (exc.lineno, expat.ErrorString(exc.code))
     except ValueError as exc:
-        problems.append(Problem(source, parser.CurrentLineNumber, "format", str(exc)))
-    lines = lines[: len(records)]
-    fields = {key: [r.get(key) for r in records] for key in OMM_KEYS}
-    return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+        error = (parser.CurrentLineNumber, str(exc))
+    return records, lines[: len(records)], error
 
 
 def _nothing(source: str, problems: list[Problem]) -> Parsed:

@@ -263,6 +263,8 @@ def _exp_field(b: np.ndarray, col: int) -> np.ndarray:
 
 def _decode(b1, b2, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
     """Element columns from the byte matrices (rows already rejected hold harmless zeros)."""
+    # Rejected rows may hold non-ASCII bytes, which numpy's text conversion refuses.
+    b1 = np.where(b1 < 128, b1, 63).astype(np.uint8)
     lead = b1[:, 2]
     alpha = np.zeros(256, dtype=np.int64)
     alpha[[ord(ch) for ch in _ALPHA5]] = np.arange(10, 34)
