@@ -41,19 +41,22 @@ def default_catalog() -> Path:
     return directory / "full_2023-10-09.3le"
 
 
-def bare_states_per_s(catalog, times_s: np.ndarray, seconds: float = 4.0) -> float:
-    """SatrecArray.sgp4 alone on this core, over blocks spread across the span."""
+def bare_states_per_s(catalog, times_s: np.ndarray, seconds: float = 4.0) -> tuple[float, float]:
+    """SatrecArray.sgp4 alone on this core, over blocks spread across the span.
+
+    Returns states per wall second and per CPU second of this process.
+    """
     array = catalog.satrec_array
     blocks = np.array_split(times_s, max(1, len(times_s) // 38))
     order = np.random.default_rng(0).permutation(len(blocks))
-    done, started = 0, time.perf_counter()
+    done, started, cpu = 0, time.perf_counter(), time.process_time()
     for i in order:
         jd, fr = posix_to_jd(blocks[i])
         array.sgp4(jd, fr)
         done += len(blocks[i]) * len(catalog)
         if time.perf_counter() - started > seconds:
             break
-    return done / (time.perf_counter() - started)
+    return done / (time.perf_counter() - started), done / (time.process_time() - cpu)
 
 
 def _tree(root: int) -> list[int]:
@@ -74,6 +77,16 @@ def _tree(root: int) -> list[int]:
     return pids
 
 
+def _cpu_ticks(pid: int) -> int:
+    """User + system clock ticks of ``pid`` so far (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except OSError:
+        return 0
+
+
 def _memory_kb(pids: list[int]) -> tuple[int, int]:
     rss = pss = 0
     for pid in pids:
@@ -89,15 +102,20 @@ def _memory_kb(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-def run_precompute(command: list[str]) -> tuple[float, int, int, int]:
-    """Wall seconds, exit status, peak summed RSS and PSS (KiB) of the command's process tree."""
+def run_precompute(command: list[str]) -> tuple[float, float, int, int, int]:
+    """Wall seconds, CPU seconds, exit status, peak summed RSS and PSS (KiB) of the command's
+    process tree (CPU time sampled every 0.1 s, so the last tenth of a second may be missed)."""
     peak = [0, 0]
+    ticks: dict[int, int] = {}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
 
     def sample():
         while process.poll() is None:
-            rss, pss = _memory_kb(_tree(process.pid))
+            pids = _tree(process.pid)
+            for pid in pids:
+                ticks[pid] = max(ticks.get(pid, 0), _cpu_ticks(pid))
+            rss, pss = _memory_kb(pids)
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.1)
 
@@ -106,7 +124,7 @@ def run_precompute(command: list[str]) -> tuple[float, int, int, int]:
     code = process.wait()
     wall = time.perf_counter() - started
     sampler.join()
-    return wall, code, peak[0], peak[1]
+    return wall, sum(ticks.values()) / os.sysconf("SC_CLK_TCK"), code, peak[0], peak[1]
 
 
 def main() -> int:
@@ -131,7 +149,7 @@ def main() -> int:
             sys.executable, "-m", "orbitview", "precompute", str(args.catalog),
             "--start", args.start, "--span", args.span, "--step", args.step, "--out", str(out),
         ]
-        wall, code, rss_kb, pss_kb = run_precompute(command)
+        wall, cpu, code, rss_kb, pss_kb = run_precompute(command)
         bare_after = bare_states_per_s(catalog, times_s)
         if code != 0:
             print(f"precompute failed with exit status {code}")
@@ -139,11 +157,22 @@ def main() -> int:
         size = out.stat().st_size
         worst = read_back_error_m(out, catalog, times_s)
 
-    bare = (bare_before + bare_after) / 2
+    bare = (bare_before[0] + bare_after[0]) / 2
+    bare_cpu = (bare_before[1] + bare_after[1]) / 2
     end_to_end = states / wall
-    print(f"bare SatrecArray, one core: {bare / 1e6:.2f}M states/s (before {bare_before / 1e6:.2f}, after {bare_after / 1e6:.2f})")
+    print(
+        f"bare SatrecArray, one core: {bare / 1e6:.2f}M states/s "
+        f"(before {bare_before[0] / 1e6:.2f}, after {bare_after[0] / 1e6:.2f}); "
+        f"{bare_cpu / 1e6:.2f}M states per CPU second"
+    )
     print(f"precompute end to end on {cores} cores: {wall:.1f} s, {end_to_end / 1e6:.2f}M states/s")
     print(f"ratio end-to-end / (bare x {cores} cores): {end_to_end / (bare * cores):.2f} (goal >= 0.8)")
+    print(
+        f"CPU: {cpu:.1f} CPU s in the process tree, {states / cpu / 1e6:.2f}M states per CPU second, "
+        f"{states / cpu / bare_cpu:.2f} of bare SGP4's (the share of work that is SGP4; "
+        f"independent of other load on the machine)"
+    )
+    print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min)")
     print(f"peak memory of the process tree: RSS {rss_kb / 2**20:.2f} GiB, PSS {pss_kb / 2**20:.2f} GiB (goal < 1.5 GB)")
     print(f"file: {size / 1e9:.2f} GB; read back in this process: worst position difference {worst:.2f} m")
     return 0

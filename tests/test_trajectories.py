@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from orbitview.core.keyframes import LiveKeyframes
-from orbitview.core.propagate import elements_of, propagate, propagate_blocks
+from orbitview.core.propagate import propagate, propagate_blocks
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.trajectories import (
@@ -31,7 +31,7 @@ def fengyun(catalogs):
 
 def write_file(path, catalog, times_s, frame="GCRS"):
     with TrajectoryWriter(path, catalog, times_s, frame) as writer:
-        for block in propagate_blocks(elements_of(catalog), times_s, frame, workers=1, align=writer.chunk_times):
+        for block in propagate_blocks(writer.elements, times_s, frame, workers=1, align=writer.chunk_times):
             writer.write(*block)
     return path
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, elements_of, propagate_blocks, usable_cores
+from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores
 from orbitview.core.times import format_utc, parse_utc
 
 
@@ -70,7 +70,7 @@ def run(args) -> int:
     with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
         progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
         blocks = propagate_blocks(
-            elements_of(catalog),
+            writer.elements,
             times_s,
             args.frame,
             workers=workers,
