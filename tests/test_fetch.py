@@ -1,0 +1,195 @@
+"""Fetching against a local HTTP server on 127.0.0.1: cache, conditional requests, atomic
+replacement, timeouts, errors and the offline fallback."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from orbitview.cli import main
+from orbitview.io.catalog_files import load_catalog
+from orbitview.io.fetch import FRESH_S, FetchError, base_url, cache_dir, cached_path, fetch, query_params
+
+pytestmark = pytest.mark.core
+
+ETAG = '"v1"'
+
+
+class Server:
+    """A CelesTrak stand-in. ``behaviour[group]`` picks the answer: ok, error, slow,
+    truncated, nodata; every request is recorded as (query dict, headers)."""
+
+    def __init__(self, payloads: dict[str, bytes]) -> None:
+        self.payloads = payloads
+        self.behaviour: dict[str, str] = {}
+        self.requests: list[tuple[dict, dict]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def do_GET(self):
+                url = urllib.parse.urlsplit(self.path)
+                query = dict(urllib.parse.parse_qsl(url.query))
+                server.requests.append((query, dict(self.headers)))
+                key = query.get("GROUP") or query.get("CATNR", "")
+                mode = server.behaviour.get(key, "ok")
+                body = server.payloads[query.get("FORMAT", "json")]
+                if mode == "error":
+                    self.send_error(503, "Service Unavailable")
+                elif mode == "slow":
+                    time.sleep(1.5)  # bounded: longer than the client's timeout, never forever
+                    self._send(body)
+                elif mode == "truncated":
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.close_connection = True
+                elif mode == "nodata":
+                    self._send(b"No GP data found")
+                elif self.headers.get("If-None-Match") == ETAG:
+                    self.send_response(304)
+                    self.send_header("ETag", ETAG)
+                    self.end_headers()
+                else:
+                    self._send(body)
+
+            def _send(self, body: bytes):
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", ETAG)
+                self.send_header("Last-Modified", "Tue, 11 Aug 2026 12:00:00 GMT")
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first (the slow case): expected
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture()
+def server(catalogs):
+    omm = (catalogs / "debris_2026-08-11_omm" / "gp-debris-cosmos1408.json").read_bytes()
+    tle = (catalogs / "debris_2025-02-15_tle" / "cosmos-1408-debris.txt").read_bytes()
+    srv = Server({"json": omm, "tle": tle})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch, server):
+    """Point the real code at the local server and a temporary cache, as a user would."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("ORBITVIEW_CACHE_DIR", str(directory))
+    monkeypatch.setenv("ORBITVIEW_CELESTRAK_URL", server.url)
+    return directory
+
+
+def test_download_then_fresh_then_conditional(server, cache):
+    first = fetch("cosmos-1408-debris")
+    assert first.status == "downloaded" and first.path.parent == cache
+    assert len(load_catalog(first.path).catalog) == 3
+    assert server.requests[0][0] == {"GROUP": "cosmos-1408-debris", "FORMAT": "json"}
+
+    again = fetch("cosmos-1408-debris")
+    assert again.status == "fresh" and len(server.requests) == 1  # no request within two hours
+
+    later = fetch("cosmos-1408-debris", now_s=time.time() + FRESH_S + 60)
+    assert later.status == "not-modified" and len(server.requests) == 2
+    headers = server.requests[1][1]
+    assert headers.get("If-None-Match") == ETAG and "If-Modified-Since" in headers
+
+    forced = fetch("cosmos-1408-debris", force=True)
+    assert forced.status == "not-modified" and len(server.requests) == 3
+
+
+def test_failures_keep_the_good_cached_file_and_report_its_age(server, cache):
+    good = fetch("stations").path
+    before = good.read_bytes()
+    hours_later = time.time() + 5 * 3600
+    for mode in ("error", "truncated", "nodata"):
+        server.behaviour["stations"] = mode
+        result = fetch("stations", now_s=hours_later)
+        assert result.status == "offline", mode
+        assert result.age_s >= 5 * 3600 - 60
+        assert good.read_bytes() == before
+    server.behaviour["stations"] = "error"
+    assert "HTTP 503" in fetch("stations", force=True).reason
+    assert sorted(p.name for p in cache.iterdir()) == [good.name, good.name + ".meta.json"]  # no leftovers
+
+
+def test_slow_server_times_out(server, cache):
+    server.behaviour["slow"] = "slow"
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="no answer within|timed out"):
+        fetch("slow", timeout_s=0.3)
+    assert time.monotonic() - started < 1.4
+    assert not cached_path("slow").exists()
+
+
+@pytest.mark.parametrize("mode, words", [("error", "HTTP 503"), ("truncated", "truncated|download failed"),
+                                         ("nodata", "not element sets")])
+def test_errors_without_a_cache_are_clear(server, cache, mode, words):
+    server.behaviour["visual"] = mode
+    with pytest.raises(FetchError, match=words):
+        fetch("visual")
+    assert not cached_path("visual").exists()
+
+
+def test_queries_formats_and_paths(server, cache):
+    result = fetch("CATNR=49863", fmt="tle")
+    assert result.path.name == "catnr-49863.tle"
+    assert server.requests[-1][0] == {"CATNR": "49863", "FORMAT": "tle"}
+    assert len(load_catalog(result.path).catalog) == 10
+    assert query_params("intdes=1999-025") == {"INTDES": "1999-025"}
+    with pytest.raises(FetchError, match="bad group"):
+        query_params("../etc/passwd")
+    with pytest.raises(FetchError, match="bad query"):
+        query_params("FOO=1")
+
+
+def test_unreachable_server(cache, monkeypatch):
+    monkeypatch.setenv("ORBITVIEW_CELESTRAK_URL", "http://127.0.0.1:9")  # discard port: refused
+    with pytest.raises(FetchError, match="cannot reach|download failed"):
+        fetch("stations", timeout_s=2)
+
+
+def test_defaults_follow_platform_conventions(monkeypatch):
+    monkeypatch.delenv("ORBITVIEW_CACHE_DIR", raising=False)
+    monkeypatch.delenv("ORBITVIEW_CELESTRAK_URL", raising=False)
+    import platformdirs
+
+    assert cache_dir() == Path(platformdirs.user_cache_dir("orbitview")) / "celestrak"
+    assert base_url() == "https://celestrak.org"
+
+
+def test_cli_fetch(server, cache, capsys):
+    assert main(["fetch", "stations", "iridium-33-debris"]) == 0
+    out = capsys.readouterr().out
+    assert "stations: downloaded to" in out and "iridium-33-debris: downloaded to" in out
+    assert main(["fetch", "stations"]) == 0
+    assert "cached copy is" in capsys.readouterr().out
+    server.behaviour["stations"] = "error"
+    assert main(["fetch", "stations", "--force"]) == 0
+    captured = capsys.readouterr()
+    assert "offline; using the cached copy from" in captured.out and "HTTP 503" in captured.err
+    server.behaviour["active"] = "error"
+    assert main(["fetch", "active"]) == 1
+    assert "nothing cached" in capsys.readouterr().err
