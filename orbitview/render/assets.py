@@ -33,3 +33,11 @@ def bright_stars() -> np.ndarray:
     return np.genfromtxt(
         assets_dir() / "stars_mag6.csv", delimiter=",", names=True, skip_header=1, dtype=np.float64
     )
+
+
+@lru_cache(maxsize=2)
+def globe_polylines(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``"coastlines"`` or ``"borders"``: (P, 2) float32 longitude, latitude degrees and (K,)
+    int32 index of each part's first vertex (written by ``orbitview.io.shapefile``)."""
+    with np.load(assets_dir() / f"{name}_50m.npz") as data:
+        return data["lon_lat_deg"], data["part_start"]
