@@ -16,7 +16,7 @@ from orbitview.core.errors import OrbitviewError
 
 #: name -> one-line help. The module ``orbitview.commands.<name>`` implements it.
 SUBCOMMANDS = {
-    "render": "render the 3D view headless to a PNG (no display needed)",
+    "render": "render the 3D view headless: a PNG, or an MP4/GIF of a scenario (no display needed)",
     "inspect": "summarise what element-set files would load, and what is wrong with them",
     "fetch": "download CelesTrak groups into the local cache",
     "precompute": "propagate catalogues over a time span into an HDF5 trajectory file",

@@ -1,27 +1,158 @@
-"""``orbitview render FILES... --time ISO8601 --size WxH --out PATH.png``: the 3D view, headless."""
+"""``orbitview render``: images and videos headless (no display needed).
+
+- ``orbitview render FILES... [--time ISO8601] [--size WxH] --out X.png``: one image of the files.
+- ``orbitview render SCENARIO.toml [--time ISO8601] [--size WxH] --out X.png``: the scenario at
+  ``--time`` (default: its start).
+- ``orbitview render SCENARIO.toml [--fps N] [--size WxH] --out X.mp4|X.gif``: the scenario as a
+  video, frame i at start + i x speed / fps.
+
+Scenario problems are reported before anything renders. Images and videos appear at ``--out``
+only when complete; SIGINT/SIGTERM stop an export, leave nothing there and exit 130/143.
+"""
 
 from __future__ import annotations
 
-from orbitview.commands.common import parse_size, scene_from_files
+import sys
+from pathlib import Path
+
+from orbitview.commands.common import parse_size, report_problems, scene_from_files
+from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.scenario import OverlayText
+from orbitview.core.times import format_utc, parse_utc
+
+IMAGE_SUFFIXES = (".png",)
+VIDEO_SUFFIXES = (".mp4", ".gif")
+ATTRIBUTION = "Earth: NASA Blue Marble · Stars: ESA Hipparcos"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILE", help="TLE/3LE element-set files")
-    parser.add_argument("--time", metavar="ISO8601", help="displayed time, UTC (default: now)")
-    parser.add_argument("--size", default="1920x1080", metavar="WxH", help="image size in pixels")
-    parser.add_argument("--out", required=True, metavar="PATH.png", help="where to write the image")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="a scenario (.toml) or TLE/3LE/OMM element-set files (none: the default briefing)")
+    parser.add_argument("--time", metavar="ISO8601", help="image: displayed time, UTC (default: the scenario's start, or now)")
+    parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
+    parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
+    parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
+    parser.add_argument("--progress", choices=MODES, default="auto",
+                        help="progress on stderr: a bar on a terminal (auto), plain lines, or none")
 
 
 def run(args) -> int:
-    if not args.out.lower().endswith(".png"):
-        raise OrbitviewError(f"--out {args.out}: only PNG images are written (name ending in .png)")
-    size = parse_size(args.size)
-    scene = scene_from_files(args.files, args.time)
-    from orbitview.render.offscreen import render_image, scene_metadata, write_png
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in IMAGE_SUFFIXES + VIDEO_SUFFIXES:
+        raise OrbitviewError(f"--out {args.out}: write .png (image), or .mp4 / .gif (video from a scenario)")
+    is_scenario = len(args.files) == 1 and args.files[0].lower().endswith(".toml")
+    if suffix in VIDEO_SUFFIXES and not is_scenario:
+        raise OrbitviewError("a video needs a scenario file (orbitview render SCENARIO.toml --out X.mp4); "
+                             "see docs/scenarios.md")
+    from orbitview.render.video import ExportCancelled, signals_cancel
 
-    image = render_image(scene, size)
-    write_png(image, args.out, scene_metadata(scene))
-    visible, _ = scene.object_count()
-    print(f"wrote {args.out} ({size[0]}x{size[1]}, {visible:,} objects)")
+    try:
+        with signals_cancel():
+            if not is_scenario:
+                return _files_image(args)
+            return _scenario(args, suffix in VIDEO_SUFFIXES)
+    except ExportCancelled as exc:
+        print(f"\norbitview: {exc}; nothing written to {args.out}", file=sys.stderr)
+        return 128 + (exc.signum or 2)
+
+
+def _files_image(args) -> int:
+    size = parse_size(args.size or "1920x1080")
+    scene = scene_from_files(args.files, args.time)
+    names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
+    overlay = OverlayText(title=scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
+    _write_image(scene, size, overlay, None, scene.clock.time_s, args.out, {})
     return 0
+
+
+def _scenario(args, video: bool) -> int:
+    from orbitview.io.scenario import build_scene, read_scenario, timeline
+
+    scenario = read_scenario(args.files[0])
+    size = parse_size(args.size) if args.size else scenario.size
+    fps = args.fps or scenario.fps
+    if fps < 1 or fps > 120:
+        raise OrbitviewError(f"--fps {fps}: expected 1 .. 120")
+    if video and args.time:
+        raise OrbitviewError("--time is for images; a video runs from the scenario's time.start to time.end")
+    t_s = parse_utc(args.time) if args.time else scenario.start_s
+    if not scenario.start_s <= t_s <= scenario.end_s:
+        raise OrbitviewError(f"--time {format_utc(t_s)} is outside the scenario's span "
+                             f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}")
+    if video:
+        from orbitview.render.video import video_format
+
+        video_format(args.out)
+        if Path(args.out).suffix.lower() == ".mp4" and (size[0] % 2 or size[1] % 2):
+            raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
+    scene, problems = build_scene(scenario)
+    report_problems(problems)
+    extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}
+    if not video:
+        _write_image(scene, size, scenario.overlay, scenario, t_s, args.out, extra)
+        return 0
+    _write_video(scene, scenario, size, fps, args.out, args.progress)
+    return 0
+
+
+def _renderer(scene, size, overlay, scenario):
+    from orbitview.io.scenario import timeline
+    from orbitview.render.exporter import FrameRenderer
+
+    if scenario is None:
+        return FrameRenderer(scene, size, overlay)
+    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scenario.pinned,
+                         selected=scenario.selected, labels=scenario.labels)
+
+
+def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
+    """PNG text chunks: the offscreen module's (time, sources, software) plus the overlay's."""
+    from orbitview.render.offscreen import scene_metadata
+
+    data = scene_metadata(scene)
+    data["orbitview:time_utc"] = format_utc(t_s)
+    data["Title"] = overlay.title or data["Title"]
+    for key in ("subtitle", "banner", "attribution"):
+        if getattr(overlay, key):
+            data[f"orbitview:{key}"] = getattr(overlay, key)
+    return data
+
+
+def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: dict) -> None:
+    from orbitview.render.offscreen import write_png
+
+    renderer = _renderer(scene, size, overlay, scenario)
+    try:
+        image = renderer.render(t_s)
+    finally:
+        renderer.close()
+    write_png(image, out, {**metadata(scene, overlay, t_s), **extra})
+    visible, _ = scene.object_count()
+    print(f"wrote {out} ({size[0]}x{size[1]}, {visible:,} objects, {format_utc(t_s)})")
+
+
+def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str) -> None:
+    from orbitview.render.video import VideoWriter
+
+    times = scenario.frame_times_s(fps)
+    data = metadata(scene, scenario.overlay, scenario.start_s)
+    info = {"title": data["Title"],
+            "comment": f"orbitview: {len(times)} frames at {fps} fps, {format_utc(times[0])} .. "
+                       f"{format_utc(times[-1])}, {scenario.speed:g} simulated s per s; sources: {data['Source']}"}
+    if times[-1] != scenario.end_s:
+        print(f"orbitview: note: at {fps} fps the last frame shows {format_utc(times[-1])}, "
+              f"not time.end {format_utc(scenario.end_s)}", file=sys.stderr)
+    renderer = _renderer(scene, size, scenario.overlay, scenario)
+    progress = Progress(len(times), "frames", progress_mode)
+    try:
+        with VideoWriter(out, size, fps, info) as writer:
+            for i, t_s in enumerate(times):
+                writer.write(renderer.render(float(t_s)))
+                progress.update(i + 1)
+            progress.close()
+            writer.finish()
+    finally:
+        renderer.close()
+    print(f"wrote {out} ({size[0]}x{size[1]}, {len(times)} frames at {fps} fps, "
+          f"{len(times) / fps:.2f} s, {format_utc(times[0])} .. {format_utc(times[-1])})")

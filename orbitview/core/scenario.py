@@ -1,0 +1,183 @@
+"""A briefing scenario as a model: sources, time span, camera keyframes, selection, overlay text.
+
+``io/scenario.py`` reads and writes it as TOML (docs/scenarios.md); the exporters and the window
+play it. Everything here is plain data plus two pieces of arithmetic that must agree wherever a
+scenario is played: which simulated time each video frame shows (``frame_times_s``), and where
+the camera is at a simulated time (``CameraTimeline.view_at``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from orbitview.core.camera import HOME, blend_views, ease_in_out
+
+#: How the camera gets from the previous keyframe to this one.
+EASINGS = ("in-out", "linear", "cut")
+#: What objects can be coloured by (the renderer colours by class only).
+COLOR_BY = ("class",)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to load: exactly one of ``file`` (a path), ``celestrak`` (a group or query) or
+    ``event`` (a breakup preset key), with how to draw it."""
+
+    file: str | None = None
+    celestrak: str | None = None
+    event: str | None = None
+    name: str | None = None
+    visible: bool = True
+    point_size: float = 3.0
+    color_by: str = "class"
+    seed: int = 1
+    min_size_m: float = 0.1
+
+    @property
+    def kind(self) -> str:
+        return "file" if self.file is not None else "celestrak" if self.celestrak is not None else "event"
+
+    @property
+    def value(self) -> str:
+        return self.file or self.celestrak or self.event or ""
+
+
+@dataclass(frozen=True)
+class CameraKey:
+    """The camera's view at ``time_s`` (POSIX s). ``view``: the fields of
+    ``CameraState.snapshot()`` (``follow_id`` None or a catalogue number). ``ease``: one of
+    ``EASINGS``, for the move from the previous keyframe."""
+
+    time_s: float
+    view: dict
+    ease: str = "in-out"
+
+
+@dataclass(frozen=True)
+class OverlayText:
+    """What is written over the image. ``banner``: the classification/handling line drawn in a
+    band across the top and bottom (empty: no band); ``banner_color``: "#RRGGBB"."""
+
+    title: str = ""
+    subtitle: str = ""
+    banner: str = ""
+    banner_color: str = "#007a33"
+    legend: bool = True
+    clock: bool = True
+    attribution: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole briefing. Times are POSIX seconds UTC; ``speed`` is simulated seconds per video
+    second; ``size`` is (width, height) pixels. ``path`` is where it was read from (relative
+    source files are found next to it), ``lines`` maps dotted keys to line numbers there."""
+
+    sources: tuple[Source, ...]
+    start_s: float
+    end_s: float
+    speed: float = 60.0
+    fps: int = 24
+    size: tuple[int, int] = (1920, 1080)
+    keyframes: tuple[CameraKey, ...] = ()
+    selected: int | None = None
+    pinned: tuple[int, ...] = ()
+    labels: bool = True
+    overlay: OverlayText = OverlayText()
+    path: str | None = None
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> str:
+        """``FILE:LINE`` of ``key`` (or of its nearest enclosing table) for messages."""
+        parts = key.split(".")
+        while parts:
+            line = self.lines.get(".".join(parts))
+            if line:
+                return f"{self.path}:{line}"
+            parts.pop()
+        return str(self.path or "<scenario>")
+
+    def frame_times_s(self, fps: float | None = None) -> np.ndarray:
+        return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
+
+
+def frame_times_s(start_s: float, end_s: float, speed: float, fps: float) -> np.ndarray:
+    """(N,) float64 simulated times of a video's frames: frame i shows ``start_s + i * speed / fps``
+    for every i whose time is not after ``end_s`` (a span that is a whole number of frames ends
+    on ``end_s`` exactly). Never depends on how fast frames are rendered."""
+    count = math.floor((end_s - start_s) * fps / speed + 1e-9) + 1
+    return start_s + np.arange(count, dtype=np.float64) * speed / fps
+
+
+#: ``locate(norad_id, t_s, view_frame) -> (3,) km`` in the view frame, or None when unknown.
+Locator = Callable[[int, float, str], "np.ndarray | None"]
+
+
+class CameraTimeline:
+    """The camera view at any simulated time from keyframes, eased between them.
+
+    Before the first keyframe the first view holds, after the last the last. Between two, the
+    view moves from one to the next over the whole interval (``ease`` of the later keyframe;
+    ``cut`` jumps at its time). A followed object's position is looked up at the time being
+    drawn, so a move from or to a moving object stays on it. The view frame changes at the
+    later keyframe's time (views in different frames cannot be blended).
+    """
+
+    def __init__(self, keys: tuple[CameraKey, ...], locate: Locator | None = None) -> None:
+        self.keys = tuple(sorted(keys, key=lambda k: k.time_s))
+        self.locate = locate
+
+    def view_at(self, t_s: float) -> dict | None:
+        """A dict for ``CameraState.restore`` at ``t_s``; None without keyframes."""
+        if not self.keys:
+            return None
+        times = [k.time_s for k in self.keys]
+        later = int(np.searchsorted(times, t_s, side="right"))
+        if later == 0:
+            return self._resolved(self.keys[0].view, t_s)
+        if later == len(self.keys):
+            return self._resolved(self.keys[-1].view, t_s)
+        a, b = self.keys[later - 1], self.keys[later]
+        fraction = (t_s - a.time_s) / (b.time_s - a.time_s)
+        if b.ease == "cut" or a.view["view_frame"] != b.view["view_frame"]:
+            return self._resolved(a.view, t_s)
+        s = ease_in_out(fraction) if b.ease == "in-out" else fraction
+        blended = blend_views(self._resolved(a.view, t_s), self._resolved(b.view, t_s), s)
+        follow = b.view["follow_id"] if s >= 0.5 else a.view["follow_id"]
+        return {**blended, "view_frame": a.view["view_frame"], "follow_id": follow}
+
+    def _resolved(self, view: dict, t_s: float) -> dict:
+        """``view`` with a followed object's current position as its centre."""
+        if view.get("follow_id") is None or self.locate is None:
+            return dict(view)
+        where = self.locate(view["follow_id"], t_s, view["view_frame"])
+        return dict(view) if where is None else {**view, "center_km": tuple(float(x) for x in where)}
+
+
+def object_locator(catalogs) -> Locator:
+    """A ``Locator`` over ``catalogs`` (the first holding a number wins): SGP4 at the asked time,
+    GCRS, or ITRS for an Earth-fixed view. Unknown numbers and failed propagations give None."""
+    from orbitview.core.frames import gcrs_from_itrs
+    from orbitview.core.propagate import propagate
+
+    def locate(norad_id: int, t_s: float, view_frame: str):
+        for catalog in catalogs:
+            rows = np.flatnonzero(catalog.norad_id == norad_id)
+            if rows.size:
+                states = propagate(catalog.take(rows[:1]), np.array([t_s]), "GCRS")
+                if states.error[0, 0]:
+                    return None
+                position = states.position_km[0, 0]
+                return gcrs_from_itrs(t_s).T @ position if view_frame == "earth-fixed" else position
+        return None
+
+    return locate
+
+
+def default_view() -> dict:
+    """The fields a keyframe does not give: the home view, inertial, following nothing."""
+    return {**HOME, "view_frame": "inertial", "follow_id": None}

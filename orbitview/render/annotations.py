@@ -1,0 +1,174 @@
+"""Text over exported images, drawn with Pillow at the output resolution.
+
+Sizes are fractions of the image height, so an 8K export has the same layout as a 720p one with
+crisp glyphs. Each element is drawn once into a small RGBA *stamp* and alpha-blended onto the
+frame where it goes; only the clock and object labels change from frame to frame.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from orbitview.core.classify import ObjectClass
+from orbitview.core.scenario import OverlayText
+from orbitview.core.times import format_utc
+from orbitview.render.colors import CLASS_COLORS
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
+FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
+#: Text heights as fractions of the image height.
+SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
+         "attribution": 0.014, "message": 0.026, "label": 0.017}
+MARGIN = 0.018
+WHITE = (255, 255, 255, 255)
+GREY = (200, 200, 210, 255)
+
+
+@lru_cache(maxsize=64)
+def font(style: str, size_px: int) -> ImageFont.FreeTypeFont:
+    """DejaVu (Debian fonts-dejavu-core); Pillow's own scalable font where it is missing."""
+    try:
+        return ImageFont.truetype(FONT_DIR + FONTS[style], size_px)
+    except OSError:
+        return ImageFont.load_default(size=size_px)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """``rgba``: (h, w, 4) uint8 drawn with its top-left corner at pixel (``x``, ``y``)."""
+
+    x: int
+    y: int
+    rgba: np.ndarray
+
+
+def text_stamp(text: str, style: str, size_px: int, fill=WHITE, align: str = "left") -> np.ndarray:
+    """(h, w, 4) uint8: ``text`` with a dark outline, so it reads on stars and on the lit Earth."""
+    face = font(style, size_px)
+    stroke = max(1, round(size_px / 14))
+    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+    left, top, right, bottom = (math.floor(v) for v in probe.multiline_textbbox((0, 0), text, font=face, stroke_width=stroke, align=align))
+    image = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
+    ImageDraw.Draw(image).multiline_text((-left, -top), text, font=face, fill=fill, align=align,
+                                         stroke_width=stroke, stroke_fill=(0, 0, 0, 200))
+    return np.asarray(image)
+
+
+def composite(image: np.ndarray, stamps: list[Stamp]) -> np.ndarray:
+    """Blend ``stamps`` onto ``image`` ((H, W, 3) uint8, modified in place and returned);
+    parts falling outside the image are cut off."""
+    height, width = image.shape[:2]
+    for stamp in stamps:
+        h, w = stamp.rgba.shape[:2]
+        x0, y0 = max(stamp.x, 0), max(stamp.y, 0)
+        x1, y1 = min(stamp.x + w, width), min(stamp.y + h, height)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        src = stamp.rgba[y0 - stamp.y : y1 - stamp.y, x0 - stamp.x : x1 - stamp.x].astype(np.uint16)
+        dst = image[y0:y1, x0:x1]
+        alpha = src[..., 3:4]
+        dst[...] = ((src[..., :3] * alpha + dst * (255 - alpha) + 127) // 255).astype(np.uint8)
+    return image
+
+
+def _hex_rgba(color: str) -> tuple[int, int, int, int]:
+    return (int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16), 255)
+
+
+class Annotator:
+    """The overlay of one export: ``overlay`` text, the legend of ``legend_counts`` (visible
+    objects by class) and ``message``, laid out for ``size`` = (width, height) pixels."""
+
+    def __init__(self, size: tuple[int, int], overlay: OverlayText,
+                 legend_counts: dict[ObjectClass, int], message: str = "") -> None:
+        self.size = size
+        self.overlay = overlay
+        width, height = size
+        self.px = {name: max(6, round(fraction * height)) for name, fraction in SIZES.items()}
+        self.margin = round(MARGIN * height)
+        self.band = round(self.px["banner"] * 1.6) if overlay.banner else 0
+        self.static = self._static(legend_counts, message)
+
+    def _static(self, legend_counts, message: str) -> list[Stamp]:
+        width, height = self.size
+        o, m, stamps = self.overlay, self.margin, []
+        if o.banner:
+            band = np.zeros((self.band, width, 4), np.uint8)
+            band[...] = _hex_rgba(o.banner_color)
+            text = text_stamp(o.banner, "bold", self.px["banner"])
+            for y in (0, height - self.band):
+                stamps.append(Stamp(0, y, band))
+                stamps.append(Stamp((width - text.shape[1]) // 2, y + (self.band - text.shape[0]) // 2, text))
+        top = self.band + m
+        heading = top
+        if o.title:
+            chars = max(20, int(0.62 * width / (0.55 * self.px["title"])))
+            title = text_stamp(textwrap.fill(o.title, chars), "bold", self.px["title"], align="center")
+            stamps.append(Stamp((width - title.shape[1]) // 2, heading, title))
+            heading += title.shape[0] + m // 2
+        if o.subtitle:
+            sub = text_stamp(o.subtitle, "regular", self.px["subtitle"], fill=GREY, align="center")
+            stamps.append(Stamp((width - sub.shape[1]) // 2, heading, sub))
+        if o.legend:
+            stamps += self._legend(legend_counts, m, top)
+        if o.attribution:
+            line = text_stamp(o.attribution, "regular", self.px["attribution"], fill=GREY)
+            stamps.append(Stamp(width - m - line.shape[1], height - self.band - m - line.shape[0], line))
+        if message:
+            text = text_stamp(message, "regular", self.px["message"], align="center")
+            stamps.append(Stamp((width - text.shape[1]) // 2, (height - text.shape[0]) // 2, text))
+        return stamps
+
+    def _legend(self, counts: dict[ObjectClass, int], x: int, y: int) -> list[Stamp]:
+        stamps, size = [], self.px["legend"]
+        radius = max(2, size // 3)
+        for cls, count in counts.items():
+            if not count:
+                continue
+            label = text_stamp(f"{cls.label}  {count:,}", "regular", size)
+            dot = Image.new("RGBA", (2 * radius + 2, 2 * radius + 2), (0, 0, 0, 0))
+            color = tuple(round(255 * c) for c in CLASS_COLORS[cls])
+            ImageDraw.Draw(dot).ellipse((1, 1, 2 * radius, 2 * radius), fill=color)
+            line = max(label.shape[0], 2 * radius)
+            stamps.append(Stamp(x, y + (line - 2 * radius) // 2, np.asarray(dot)))
+            stamps.append(Stamp(x + 3 * radius, y + (line - label.shape[0]) // 2, label))
+            y += round(line * 1.35)
+        return stamps
+
+    def stamps(self, t_s: float, labels=(), ring=None) -> list[Stamp]:
+        """Everything drawn over the frame at ``t_s``. ``labels``: (x_px, y_px, text) of named
+        objects; ``ring``: (x_px, y_px) of the selected object, or None."""
+        width, height = self.size
+        stamps = list(self.static)
+        for x, y, text in labels:
+            stamp = text_stamp(text, "regular", self.px["label"])
+            offset = round(self.px["label"] * 0.6)
+            stamps.append(Stamp(round(x) + offset, round(y) - offset - stamp.shape[0], stamp))
+        if ring is not None:
+            stamps.append(self._ring(ring))
+        if self.overlay.clock:
+            clock = text_stamp(clock_text(t_s), "mono", self.px["clock"])
+            stamps.append(Stamp(self.margin, height - self.band - self.margin - clock.shape[0], clock))
+        return stamps
+
+    def _ring(self, xy) -> Stamp:
+        radius = max(4, round(0.012 * self.size[1]))
+        thickness = max(1, radius // 5)
+        image = Image.new("RGBA", (2 * radius + 2, 2 * radius + 2), (0, 0, 0, 0))
+        ImageDraw.Draw(image).ellipse((1, 1, 2 * radius, 2 * radius), outline=(255, 235, 90, 255), width=thickness)
+        return Stamp(round(xy[0]) - radius - 1, round(xy[1]) - radius - 1, np.asarray(image))
+
+    def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None) -> np.ndarray:
+        """``image`` ((H, W, 3) uint8, the rendered frame) with the overlay, in place."""
+        return composite(image, self.stamps(t_s, labels, ring))
+
+
+def clock_text(t_s: float) -> str:
+    """The clock line: ``2007-01-11 22:21:00 UTC``."""
+    return format_utc(t_s).replace("T", " ").replace("Z", " UTC")

@@ -1,0 +1,133 @@
+"""Frames for export: the scene rendered offscreen at any size up to 8K, at exact simulated
+times, with the overlay drawn by ``annotations`` at the output resolution.
+
+One canvas lives for the whole export (GL contexts leak when canvases come and go). The canvas
+is sized in *logical* pixels, at most ``REFERENCE_HEIGHT_PX`` high, and rendered into a
+framebuffer of the output size: points and lines scale with the image, so an 8K image shows
+the same picture as a 1080p one, only sharper.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from orbitview.core.camera import project_to_pixels
+from orbitview.core.classify import ObjectClass
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, gcrs_from_itrs
+from orbitview.core.propagate import propagate
+from orbitview.core.scenario import CameraTimeline, OverlayText
+from orbitview.core.scene import Scene
+from orbitview.render.annotations import Annotator
+
+MAX_SIZE = (7680, 4320)
+REFERENCE_HEIGHT_PX = 1080
+
+
+def legend_counts(scene: Scene) -> dict[ObjectClass, int]:
+    """Objects of the visible layers by class."""
+    counts = {cls: 0 for cls in ObjectClass}
+    for layer in scene.layers:
+        if layer.visible:
+            classes, n = np.unique(layer.catalog.object_class, return_counts=True)
+            for cls, count in zip(classes, n):
+                counts[ObjectClass(cls)] += int(count)
+    return counts
+
+
+class FrameRenderer:
+    """Renders ``scene`` at ``size`` = (width, height) for any simulated time.
+
+    ``timeline`` moves the camera (None: the scene's camera stays as it is). ``pinned`` objects
+    are labelled by name when ``labels``; ``selected`` gets a ring.
+    """
+
+    def __init__(self, scene: Scene, size: tuple[int, int], overlay: OverlayText,
+                 timeline: CameraTimeline | None = None, *, pinned=(), selected: int | None = None,
+                 labels: bool = True) -> None:
+        width, height = size
+        if not (1 <= width <= MAX_SIZE[0] and 1 <= height <= MAX_SIZE[1]):
+            raise OrbitviewError(f"image size {width}x{height} is outside 1x1 .. {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+        from orbitview.render.backend import use_headless
+
+        use_headless()
+        from vispy import scene as vscene
+
+        from orbitview.render.view import OrbitView
+
+        self.scene, self.size, self.timeline = scene, size, timeline
+        scale = max(1.0, height / REFERENCE_HEIGHT_PX)
+        logical = (max(1, round(width / scale)), max(1, round(height / scale)))
+        self.canvas = vscene.SceneCanvas(size=logical, show=False, dpi=96)
+        self.view = OrbitView(scene, self.canvas)
+        # The window's overlay is sized for the screen; exports draw their own (annotations).
+        for node in self.canvas.scene.children:
+            if node is not self.canvas.central_widget:
+                node.visible = False
+        self.annotator = Annotator(size, overlay, legend_counts(scene), scene.message)
+        shown = set(pinned) | ({selected} if labels and selected is not None else set())
+        self.labelled = _find(scene, shown if labels else set())
+        self.ringed = _find(scene, {selected} if selected is not None else set())
+
+    def render(self, t_s: float) -> np.ndarray:
+        """(H, W, 3) uint8: the frame at simulated time ``t_s`` (POSIX s)."""
+        self.scene.clock.time_s = t_s
+        if self.timeline is not None:
+            view = self.timeline.view_at(t_s)
+            if view is not None:
+                self.scene.camera.restore(view)
+                self.scene.camera.keep_outside_earth()
+        self.view.sync_camera()
+        # The stars and objects draw with depth writes off, and glClear leaves the depth buffer
+        # alone while they are off: without this the Earth fails the depth test from frame 2 on.
+        self.canvas.context.set_depth_mask(True)
+        image = np.ascontiguousarray(self.canvas.render(size=self.size, alpha=False))
+        labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
+        rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
+        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None)
+
+    def _project(self, found, t_s: float) -> list[tuple[float, float, str]]:
+        """Pixel positions of ``found`` objects that exist, are in front and not behind the Earth."""
+        out = []
+        camera = self.scene.camera
+        rotation = gcrs_from_itrs(t_s).T if camera.view_frame == "earth-fixed" else None
+        eye = camera.eye_km()
+        for layer, catalog in found:
+            window = layer.keyframes
+            if not layer.visible or not getattr(window, "start_s", -math.inf) <= t_s < getattr(window, "end_s", math.inf):
+                continue
+            states = propagate(catalog, np.array([t_s]), "GCRS")
+            ok = states.error[0] == 0
+            points = states.position_km[0][ok]
+            xy, in_front = project_to_pixels(points, camera, self.size, rotation)
+            seen = in_front & ~_behind_earth(eye, points if rotation is None else points @ rotation.T)
+            for (x, y), visible, name in zip(xy, seen, catalog.name[ok]):
+                if visible:
+                    out.append((float(x), float(y), str(name)))
+        return out
+
+    def close(self) -> None:
+        self.view.close()
+        self.canvas.close()
+
+
+def _find(scene: Scene, ids: set[int]):
+    """(layer, sub-catalogue) pairs holding ``ids``."""
+    found = []
+    for layer in scene.layers:
+        rows = np.flatnonzero(np.isin(layer.catalog.norad_id, list(ids)))
+        if rows.size:
+            found.append((layer, layer.catalog.take(rows)))
+    return found
+
+
+def _behind_earth(eye_km: np.ndarray, points_km: np.ndarray) -> np.ndarray:
+    """(N,) bool: the Earth's sphere lies between the eye and each point."""
+    ray = points_km - eye_km
+    length = np.linalg.norm(ray, axis=1)
+    direction = ray / length[:, None]
+    along = -(direction @ eye_km)
+    closest = np.linalg.norm(eye_km + along[:, None] * direction, axis=1)
+    return (along > 0) & (along < length) & (closest < EARTH_EQUATORIAL_RADIUS_KM)
