@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import operator
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -248,12 +249,11 @@ def parse_epoch(text) -> tuple[float, float] | None:
 
 
 def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None) -> np.ndarray:
+    """``(N,) float64`` of numbers or numeric strings; others are rejected (or ``default``
+    where a value is missing and a default is allowed)."""
     try:
-        if default is not None and any(v is None or v == "" for v in values):
-            raise ValueError
-        out = np.array(values, dtype=np.float64)
-        if out.shape == (len(values),):
-            return out
+        # float() on every value in C: strings, ints and floats alike (~5x np.array on strings).
+        return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
     except (ValueError, TypeError, OverflowError):
         pass
     out = np.full(len(values), np.nan)
@@ -273,6 +273,14 @@ def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None)
 
 
 def _ints(values: list, key: str, rejects: _Rejects, *, default: int | None) -> np.ndarray:
+    """``(N,) int64`` of whole numbers (ints or digit strings of any length up to 2**63)."""
+    if float not in set(map(type, values)):  # int() would truncate a float silently
+        try:
+            out = np.fromiter(map(int, values), dtype=np.int64, count=len(values))
+            if (out >= 0).all():
+                return out
+        except (ValueError, TypeError, OverflowError):
+            pass
     out = np.zeros(len(values), dtype=np.int64)
     bad = np.zeros(len(values), dtype=bool)
     for i, v in enumerate(values):
@@ -358,8 +366,7 @@ def read_omm_json(text: str, source: str) -> Parsed:
             rows.append(i)
         else:
             problems.append(Problem(source, starts[i], "format", "array item is not an object"))
-    fields = {key: [r.get(key) for r in keep] for key in OMM_KEYS}
-    return columns_from_omm(fields, np.array(rows, dtype=np.int64), source, problems, starts.__getitem__)
+    return columns_from_omm(_transpose(keep), np.array(rows, dtype=np.int64), source, problems, starts.__getitem__)
 
 
 class _JsonLines:
@@ -372,6 +379,16 @@ class _JsonLines:
         if self._lines is None:
             self._lines = _json_prefix(self._text)[1]
         return self._lines[i] if i < len(self._lines) else 1
+
+
+def _transpose(records: list[dict]) -> dict[str, list]:
+    """``OMM_KEYS`` -> column of values (None where a record lacks the key)."""
+    try:
+        # One C-level lookup of all keys per record, then a C-level transpose.
+        columns = zip(*map(operator.itemgetter(*OMM_KEYS), records))
+        return dict(zip(OMM_KEYS, map(list, columns))) if records else {}
+    except KeyError:
+        return {key: [r.get(key) for r in records] for key in OMM_KEYS}
 
 
 def _json_prefix(text: str) -> tuple[list, list[int]]:
@@ -407,23 +424,24 @@ def _skip_ws(text: str, pos: int) -> int:
 def read_omm_csv(text: str, source: str) -> Parsed:
     """CelesTrak GP CSV: a header row of ``OMM_KEYS`` (any order), then one record a row."""
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if '"' in text or "\r" in text.replace("\r\n", "\n"):
+        numbered = _csv_rows(text, source, problems)
+    else:
+        # Without quotes a row is its line split at commas: twice as fast as the csv module.
+        numbered = ((n, line.rstrip("\r").split(",")) for n, line in enumerate(text.split("\n"), 1))
     header, rows, lines = None, [], []
-    try:
-        for row in reader:
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip().upper() for cell in row]
-                width = len(header)
-                continue
-            if len(row) != width:
-                problems.append(Problem(source, reader.line_num, "format", f"{len(row)} fields, the header has {width}"))
-                continue
-            rows.append(row)
-            lines.append(reader.line_num)
-    except csv.Error as exc:
-        problems.append(Problem(source, reader.line_num, "format", f"CSV: {exc}"))
+    for line_no, row in numbered:
+        if not any(row):
+            continue
+        if header is None:
+            header = [cell.strip().upper() for cell in row]
+            width = len(header)
+            continue
+        if len(row) != width:
+            problems.append(Problem(source, line_no, "format", f"{len(row)} fields, the header has {width}"))
+            continue
+        rows.append(row)
+        lines.append(line_no)
     if header is None:
         return _nothing(source, problems)
     cols = list(zip(*rows)) if rows else [()] * width
@@ -433,6 +451,16 @@ def read_omm_csv(text: str, source: str) -> Parsed:
         problems.append(Problem(source, 1, "format", f"CSV header lacks {', '.join(missing)}"))
         return _nothing(source, problems)
     return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+
+
+def _csv_rows(text: str, source: str, problems: list[Problem]):
+    """``(line, row)`` pairs by the csv module (quoted fields); a syntax error ends the file."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        problems.append(Problem(source, reader.line_num, "format", f"CSV: {exc}"))
 
 
 def read_omm_xml(text: str, source: str) -> Parsed:
@@ -457,8 +485,7 @@ def read_omm_xml(text: str, source: str) -> Parsed:
                 lines.append(line)
         if not records and not problems:
             problems.append(Problem(source, error[0], "format", f"invalid XML: {error[1]}"))
-    fields = {key: [r.get(key) for r in records] for key in OMM_KEYS}
-    return columns_from_omm(fields, np.array(lines, dtype=np.int64), source, problems)
+    return columns_from_omm(_transpose(records), np.array(lines, dtype=np.int64), source, problems)
 
 
 _SEGMENT = re.compile(r"<(?:[\w.-]+:)?segment\b.*?</(?:[\w.-]+:)?segment\s*>", re.DOTALL)

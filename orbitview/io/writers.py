@@ -50,7 +50,9 @@ def format_catalog(catalog: Catalog, fmt: str) -> str:
         names = [_one_line(n) for n in catalog.name]
         return "".join(f"0 {n}\n{a}\n{b}\n" for n, (a, b) in zip(names, tle_lines(catalog)))
     if fmt == "omm.json":
-        return json.dumps(omm_records(catalog), ensure_ascii=False, indent=1) + "\n"
+        # Compact like CelesTrak's, but one record a line, so problem reports have useful lines.
+        rows = (json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in omm_records(catalog))
+        return "[\n" + ",\n".join(rows) + "\n]\n"
     if fmt == "omm.csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

@@ -1,0 +1,85 @@
+"""Loading the whole catalogue: orbitview's readers beside sgp4's own ``twoline2rv`` loop.
+
+    python benchmarks/bench_catalog_load.py [PATH.3le] [--repeat N]
+
+The 26,140-object 3LE file is read from ../shared/data/catalog (or ORBITVIEW_CATALOG_DIR); the
+same catalogue is written as OMM JSON, CSV and XML into a temporary directory for the run.
+Every figure is the best of N runs in this process, so ratios compare like with like.
+Ours includes reading the file, format detection, every check, SGP4 initialisation and
+classification; the baseline reads the file, splits lines and calls ``twoline2rv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sgp4 import omm as sgp4_omm  # noqa: E402
+from sgp4.api import Satrec  # noqa: E402
+
+from orbitview.io.catalog_files import load_catalog  # noqa: E402
+from orbitview.io.writers import write_catalog  # noqa: E402
+
+
+def best_of(repeat: int, work) -> tuple[float, int]:
+    best, count = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = work()
+        best = min(best, time.perf_counter() - start)
+    return best, count
+
+
+def sgp4_tle_loop(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sats = [Satrec.twoline2rv(lines[i], lines[i + 1]) for i in range(len(lines) - 1)
+            if lines[i].startswith("1 ") and lines[i + 1].startswith("2 ")]
+    return len(sats)
+
+
+def sgp4_omm_loop(path: Path) -> int:
+    sats = []
+    for fields in json.loads(path.read_text(encoding="utf-8")):
+        sat = Satrec()
+        sgp4_omm.initialize(sat, fields)
+        sats.append(sat)
+    return len(sats)
+
+
+def main() -> None:
+    default_dir = Path(os.environ.get("ORBITVIEW_CATALOG_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "catalog"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", type=Path, default=default_dir / "full_2023-10-09.3le")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    source = load_catalog(args.path).catalog
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {"3le": args.path}
+        for fmt in ("omm.json", "omm.csv", "omm.xml"):
+            files[fmt] = Path(tmp) / f"full.{fmt.split('.')[1]}"
+            write_catalog(source, files[fmt], fmt)
+
+        rows = [("sgp4 twoline2rv loop (baseline)", *best_of(args.repeat, lambda: sgp4_tle_loop(args.path)))]
+        for fmt, path in files.items():
+            rows.append((f"orbitview load_catalog {fmt}", *best_of(args.repeat, lambda p=path: len(load_catalog(p).catalog))))
+        rows.append(("sgp4 json.load + omm.initialize loop", *best_of(args.repeat, lambda: sgp4_omm_loop(files["omm.json"]))))
+        # The baseline again at the end: the machine's speed may drift during the run.
+        rows.append(("sgp4 twoline2rv loop (again)", *best_of(args.repeat, lambda: sgp4_tle_loop(args.path))))
+
+    baseline = min(rows[0][1], rows[-1][1])
+    print(f"{args.path.name}: {len(source)} objects, best of {args.repeat}, Python {sys.version.split()[0]}")
+    print(f"{'':40s} {'seconds':>8s} {'objects/s':>11s} {'vs baseline':>12s}")
+    for label, seconds, count in rows:
+        print(f"{label:40s} {seconds:8.3f} {count / seconds:11,.0f} {baseline / seconds:11.2f}x")
+
+
+if __name__ == "__main__":
+    main()
