@@ -90,7 +90,7 @@ class Annotator:
         self.size = size
         self.overlay = overlay
         width, height = size
-        self.px = {name: max(6, round(fraction * height)) for name, fraction in SIZES.items()}
+        self.px = {name: max(9, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
         self.band = round(self.px["banner"] * 1.6) if overlay.banner else 0
         self.static = self._static(legend_counts, message)

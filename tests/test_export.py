@@ -1,0 +1,188 @@
+"""Exports checked end to end: MP4 frame count, duration and size through ffmpeg, the clock in the
+first and last frames, pixel-identical re-renders, PNG metadata, and no file at --out after a
+failure, a cancel, SIGINT or SIGTERM."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from orbitview.core.times import format_utc
+from orbitview.io.scenario import build_scene, read_scenario, timeline
+from orbitview.render.exporter import FrameRenderer
+from orbitview.render.video import VideoWriter, ffmpeg_exe
+
+pytestmark = pytest.mark.pixels
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "datasets" / "scenarios" / "example.toml"
+SIZE = (480, 270)
+FPS = 4  # 6 s of the example at 4 fps: 25 frames
+
+
+def orbitview(*args, **kwargs):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "EGL_PLATFORM": "surfaceless"}
+    return subprocess.Popen([sys.executable, "-m", "orbitview", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def probe(path: Path) -> dict:
+    """Duration, size and fps from ``ffmpeg -i``; frame count by decoding to the null muxer."""
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+    h, m, s = re.search(r"Duration: (\d+):(\d+):([\d.]+)", info).groups()
+    width, height = re.search(r"Video: .*?, (\d{2,5})x(\d{2,5})", info).groups()
+    decoded = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "null", "-"],
+                             capture_output=True, text=True).stderr
+    frames = int(re.findall(r"frame=\s*(\d+)", decoded)[-1])
+    return {"duration_s": int(h) * 3600 + int(m) * 60 + float(s), "size": (int(width), int(height)),
+            "frames": frames, "pix_fmt": "yuv420p" in info, "fps": re.search(r"([\d.]+) fps", info).group(1)}
+
+
+def decoded_frame(path: Path, index: int) -> np.ndarray:
+    """(H, W, 3) uint8 frame ``index`` of a video, decoded by ffmpeg."""
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-vf", f"select=eq(n\\,{index})",
+                          "-fps_mode", "passthrough", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(SIZE[1], SIZE[0], 3)
+
+
+@pytest.fixture(scope="module")
+def example():
+    scenario = read_scenario(EXAMPLE)
+    scene, _ = build_scene(scenario)
+    return scenario, scene
+
+
+def renderer_for(scenario, scene):
+    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scenario.pinned,
+                         selected=scenario.selected, labels=scenario.labels)
+
+
+@pytest.fixture(scope="module")
+def mp4(tmp_path_factory):
+    out = tmp_path_factory.mktemp("video") / "example.mp4"
+    process = orbitview("render", str(EXAMPLE), "--size", f"{SIZE[0]}x{SIZE[1]}", "--fps", str(FPS),
+                        "--out", str(out), "--progress", "none")
+    stdout, stderr = process.communicate(timeout=180)
+    assert process.returncode == 0, stderr
+    return out, stdout
+
+
+def test_mp4_frame_count_duration_and_size_match_the_scenario(mp4, example):
+    out, stdout = mp4
+    scenario, _ = example
+    frames = len(scenario.frame_times_s(FPS))
+    assert frames == 25
+    info = probe(out)
+    assert info["frames"] == frames
+    assert info["size"] == SIZE
+    assert info["pix_fmt"] and info["fps"] == str(FPS)
+    assert info["duration_s"] == pytest.approx(frames / FPS, abs=0.02)
+    assert f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}" in stdout
+    assert [p.name for p in out.parent.iterdir()] == ["example.mp4"]
+
+
+def test_first_and_last_frames_show_the_start_and_end_times(mp4, example, artefacts):
+    """The clock corner of the decoded first/last frames matches a fresh render at the
+    scenario's start/end time, and not the other one."""
+    out, _ = mp4
+    scenario, scene = example
+    renderer = renderer_for(scenario, scene)
+    try:
+        start, end = renderer.render(scenario.start_s), renderer.render(scenario.end_s)
+    finally:
+        renderer.close()
+    stamp = renderer.annotator.stamps(scenario.start_s)[-1]  # the clock, drawn last
+    h, w = stamp.rgba.shape[:2]
+    clock = (slice(stamp.y, stamp.y + h), slice(stamp.x, stamp.x + w))
+    first, last = decoded_frame(out, 0), decoded_frame(out, 24)
+    Image.fromarray(np.vstack([first, last])).save(artefacts / "export_first_last.png")
+
+    # Compare only where the two clocks' glyphs differ (the day and the minutes).
+    differ = np.abs(start[clock].astype(int) - end[clock].astype(int)).max(axis=2) > 40
+    assert differ.sum() > 20
+
+    def distance(a, b):
+        return np.abs(a[clock].astype(int) - b[clock].astype(int)).max(axis=2)[differ].mean()
+
+    assert distance(first, start) < distance(first, end) / 3
+    assert distance(last, end) < distance(last, start) / 3
+
+
+def test_the_same_scenario_renders_pixel_identical_frames(example):
+    scenario, scene = example
+    times = scenario.frame_times_s(FPS)[[0, 1, 12, 24]]
+    runs = []
+    for _ in range(2):
+        renderer = renderer_for(scenario, scene)
+        try:
+            runs.append([renderer.render(float(t)) for t in times])
+        finally:
+            renderer.close()
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(runs[0][0], runs[0][-1])
+
+
+def test_png_of_a_scenario_has_its_time_and_attribution(tmp_path, example):
+    scenario, _ = example
+    out = tmp_path / "still.png"
+    process = orbitview("render", str(EXAMPLE), "--size", "333x201", "--time", "2007-01-12T10:00:00Z", "--out", str(out))
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    image = Image.open(out)
+    assert image.size == (333, 201)
+    assert image.text["orbitview:time_utc"] == "2007-01-12T10:00:00Z"
+    assert image.text["orbitview:attribution"] == scenario.overlay.attribution
+    assert image.text["orbitview:banner"] == scenario.overlay.banner
+    assert "fragments.3le" in image.text["Source"]
+
+
+def test_a_bad_scenario_stops_before_rendering(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text().replace("distance_km = 42000.0", 'distance_km = "far"'))
+    out = tmp_path / "x.mp4"
+    process = orbitview("render", str(bad), "--out", str(out))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if '"far"' in text)
+    assert f"bad.toml:{line}: key 'camera.keyframes[1].distance_km': expected a number" in stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_midway_leaves_no_file(tmp_path, signum, code):
+    out = tmp_path / "killed.mp4"
+    process = orbitview("render", str(EXAMPLE), "--size", f"{SIZE[0]}x{SIZE[1]}", "--out", str(out),
+                        "--progress", "lines")
+    for line in process.stderr:
+        if line.startswith("progress ") and int(line.split()[1]) >= 3:
+            break
+    else:
+        pytest.fail("no progress reported")
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code
+    assert f"interrupted by {signal.Signals(signum).name}; nothing written to {out}" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_or_cancelled_video_leaves_no_file(tmp_path):
+    out = tmp_path / "x.gif"
+    with pytest.raises(ValueError):
+        with VideoWriter(out, (64, 48), 10) as writer:
+            writer.write(np.zeros((48, 64, 3), np.uint8))
+            writer.write(np.zeros((10, 10, 3), np.uint8))
+    assert list(tmp_path.iterdir()) == []
+    with VideoWriter(out, (64, 48), 10) as writer:
+        for value in (0, 128, 255):
+            writer.write(np.full((48, 64, 3), value, np.uint8))
+        writer.finish()
+    assert probe(out)["frames"] == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["x.gif"]
