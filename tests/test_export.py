@@ -186,3 +186,22 @@ def test_a_failed_or_cancelled_video_leaves_no_file(tmp_path):
         writer.finish()
     assert probe(out)["frames"] == 3
     assert [p.name for p in tmp_path.iterdir()] == ["x.gif"]
+
+
+def test_images_taller_than_1080_show_the_same_picture_scaled(example):
+    """Above 1080 rows the canvas keeps 1080 logical rows and the framebuffer is scaled: the
+    Earth fills the same part of the image at twice the size."""
+    scenario, scene = example
+    masks = []
+    for size in ((200, 1080), (400, 2160)):
+        renderer = FrameRenderer(scene, size, type(scenario.overlay)(legend=False, clock=False),
+                                 timeline(scenario, scene))
+        try:
+            image = renderer.render(scenario.start_s).astype(float)
+        finally:
+            renderer.close()
+        if size[1] == 2160:
+            image = image.reshape(1080, 2, 200, 2, 3).mean(axis=(1, 3))
+        masks.append(image.max(axis=2) > 8)
+    overlap = (masks[0] & masks[1]).sum() / (masks[0] | masks[1]).sum()
+    assert masks[0].sum() > 10000 and overlap > 0.95

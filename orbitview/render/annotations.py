@@ -41,11 +41,13 @@ def font(style: str, size_px: int) -> ImageFont.FreeTypeFont:
 
 @dataclass(frozen=True)
 class Stamp:
-    """``rgba``: (h, w, 4) uint8 drawn with its top-left corner at pixel (``x``, ``y``)."""
+    """``rgba``: (h, w, 4) uint8 drawn with its top-left corner at pixel (``x``, ``y``);
+    ``opaque`` ones (alpha 255 everywhere) are copied rather than blended."""
 
     x: int
     y: int
     rgba: np.ndarray
+    opaque: bool = False
 
 
 def text_stamp(text: str, style: str, size_px: int, fill=WHITE, align: str = "left") -> np.ndarray:
@@ -70,8 +72,12 @@ def composite(image: np.ndarray, stamps: list[Stamp]) -> np.ndarray:
         x1, y1 = min(stamp.x + w, width), min(stamp.y + h, height)
         if x1 <= x0 or y1 <= y0:
             continue
-        src = stamp.rgba[y0 - stamp.y : y1 - stamp.y, x0 - stamp.x : x1 - stamp.x].astype(np.uint16)
+        src = stamp.rgba[y0 - stamp.y : y1 - stamp.y, x0 - stamp.x : x1 - stamp.x]
         dst = image[y0:y1, x0:x1]
+        if stamp.opaque:
+            dst[...] = src[..., :3]
+            continue
+        src = src.astype(np.uint16)
         alpha = src[..., 3:4]
         dst[...] = ((src[..., :3] * alpha + dst * (255 - alpha) + 127) // 255).astype(np.uint8)
     return image
@@ -103,7 +109,7 @@ class Annotator:
             band[...] = _hex_rgba(o.banner_color)
             text = text_stamp(o.banner, "bold", self.px["banner"])
             for y in (0, height - self.band):
-                stamps.append(Stamp(0, y, band))
+                stamps.append(Stamp(0, y, band, opaque=True))
                 stamps.append(Stamp((width - text.shape[1]) // 2, y + (self.band - text.shape[0]) // 2, text))
         top = self.band + m
         heading = top

@@ -53,6 +53,7 @@ class FrameRenderer:
         from orbitview.render.backend import use_headless
 
         use_headless()
+        from vispy import gloo
         from vispy import scene as vscene
 
         from orbitview.render.view import OrbitView
@@ -61,6 +62,8 @@ class FrameRenderer:
         scale = max(1.0, height / REFERENCE_HEIGHT_PX)
         logical = (max(1, round(width / scale)), max(1, round(height / scale)))
         self.canvas = vscene.SceneCanvas(size=logical, show=False, dpi=96)
+        # One framebuffer of the output size for all frames, read back as RGB (no alpha to strip).
+        self._fbo = gloo.FrameBuffer(color=gloo.RenderBuffer((height, width)), depth=gloo.RenderBuffer((height, width)))
         self.view = OrbitView(scene, self.canvas)
         # The window's overlay is sized for the screen; exports draw their own (annotations).
         for node in self.canvas.scene.children:
@@ -80,13 +83,29 @@ class FrameRenderer:
                 self.scene.camera.restore(view)
                 self.scene.camera.keep_outside_earth()
         self.view.sync_camera()
-        # The stars and objects draw with depth writes off, and glClear leaves the depth buffer
-        # alone while they are off: without this the Earth fails the depth test from frame 2 on.
-        self.canvas.context.set_depth_mask(True)
-        image = np.ascontiguousarray(self.canvas.render(size=self.size, alpha=False))
+        image = self._draw()
         labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
         return self.annotator.apply(image, t_s, labels, rings[0] if rings else None)
+
+    def _draw(self) -> np.ndarray:
+        canvas = self.canvas
+        canvas.set_current()
+        canvas.push_fbo(self._fbo, (0, 0), canvas.size)
+        # push_fbo maps the canvas onto a framebuffer of the canvas's own size (vispy 0.17);
+        # map it onto the whole output instead, which also scales pixel sizes (pixel_scale).
+        canvas.transforms.configure(viewport=(0, 0, *self.size), fbo_size=self.size,
+                                    fbo_rect=(0, 0, *canvas.physical_size))
+        try:
+            # The stars and objects draw with depth writes off, and glClear leaves the depth
+            # buffer alone while they are off: without this the Earth fails the depth test
+            # from the second frame on.
+            canvas.context.set_depth_mask(True)
+            canvas.context.clear(color=canvas.bgcolor, depth=True)
+            canvas.draw_visual(canvas.scene)
+            return np.ascontiguousarray(self._fbo.read(alpha=False))
+        finally:
+            canvas.pop_fbo()
 
     def _project(self, found, t_s: float) -> list[tuple[float, float, str]]:
         """Pixel positions of ``found`` objects that exist, are in front and not behind the Earth."""
