@@ -4,7 +4,7 @@
 
 The 26,140-object 3LE file is read from ../shared/data/catalog (or ORBITVIEW_CATALOG_DIR); the
 same catalogue is written as OMM JSON, CSV and XML into a temporary directory for the run.
-Every figure is the best of N runs in this process, so ratios compare like with like.
+Every figure is the best of N interleaved runs in this process, so ratios compare like with like.
 Ours includes reading the file, format detection, every check, SGP4 initialisation and
 classification; the baseline reads the file, splits lines and calls ``twoline2rv``.
 """
@@ -28,13 +28,17 @@ from orbitview.io.catalog_files import load_catalog  # noqa: E402
 from orbitview.io.writers import write_catalog  # noqa: E402
 
 
-def best_of(repeat: int, work) -> tuple[float, int]:
-    best, count = float("inf"), 0
+def best_of_interleaved(repeat: int, work: dict) -> dict:
+    """``label -> (best seconds, objects)``. Rounds run every candidate once in turn, so a
+    machine whose load drifts during the run slows all of them alike."""
+    best = {label: (float("inf"), 0) for label in work}
     for _ in range(repeat):
-        start = time.perf_counter()
-        count = work()
-        best = min(best, time.perf_counter() - start)
-    return best, count
+        for label, job in work.items():
+            start = time.perf_counter()
+            count = job()
+            elapsed = time.perf_counter() - start
+            best[label] = (min(best[label][0], elapsed), count)
+    return best
 
 
 def sgp4_tle_loop(path: Path) -> int:
@@ -67,17 +71,16 @@ def main() -> None:
             files[fmt] = Path(tmp) / f"full.{fmt.split('.')[1]}"
             write_catalog(source, files[fmt], fmt)
 
-        rows = [("sgp4 twoline2rv loop (baseline)", *best_of(args.repeat, lambda: sgp4_tle_loop(args.path)))]
+        work = {"sgp4 twoline2rv loop (baseline)": lambda: sgp4_tle_loop(args.path)}
         for fmt, path in files.items():
-            rows.append((f"orbitview load_catalog {fmt}", *best_of(args.repeat, lambda p=path: len(load_catalog(p).catalog))))
-        rows.append(("sgp4 json.load + omm.initialize loop", *best_of(args.repeat, lambda: sgp4_omm_loop(files["omm.json"]))))
-        # The baseline again at the end: the machine's speed may drift during the run.
-        rows.append(("sgp4 twoline2rv loop (again)", *best_of(args.repeat, lambda: sgp4_tle_loop(args.path))))
+            work[f"orbitview load_catalog {fmt}"] = lambda p=path: len(load_catalog(p).catalog)
+        work["sgp4 json.load + omm.initialize loop"] = lambda: sgp4_omm_loop(files["omm.json"])
+        best = best_of_interleaved(args.repeat, work)
 
-    baseline = min(rows[0][1], rows[-1][1])
+    baseline = best["sgp4 twoline2rv loop (baseline)"][0]
     print(f"{args.path.name}: {len(source)} objects, best of {args.repeat}, Python {sys.version.split()[0]}")
     print(f"{'':40s} {'seconds':>8s} {'objects/s':>11s} {'vs baseline':>12s}")
-    for label, seconds, count in rows:
+    for label, (seconds, count) in best.items():
         print(f"{label:40s} {seconds:8.3f} {count / seconds:11,.0f} {baseline / seconds:11.2f}x")
 
 
