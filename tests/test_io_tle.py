@@ -138,3 +138,12 @@ def test_sgp4_initialisation_errors_are_reported():
     parsed = parse_tle(record(line2=line2), "x")
     assert [p.kind for p in parsed.problems] == ["sgp4"]
     assert len(parsed.catalog) == 0
+
+
+def test_bulk_classification_follows_the_per_name_rules(full_catalog_path):
+    from orbitview.core.classify import classify, classify_many
+
+    catalog = load_catalog(full_catalog_path).catalog
+    one_by_one = [classify(n, d) for n, d in zip(catalog.name, catalog.intl_designator)]
+    assert np.array_equal(classify_many(catalog.name, catalog.intl_designator), one_by_one)
+    assert list(classify_many(["X DEB", "Y R/B", "", "Z"], ["", "", "1999-025A", "1999-025A"])) == [2, 1, 3, 0]
