@@ -1,10 +1,11 @@
 """Video export throughput against the bare render loop, in the same run on the same machine.
 
     python benchmarks/bench_export.py [--size 1920x1080] [--frames 48] [--speed 600] [--catalog PATH]
+                                      [--preset ultrafast veryfast]
 
 The bare loop renders frames offscreen exactly as an export does (camera timeline, GL, read-back,
 overlay) and throws them away; the export loop also hands each frame to the H.264 encoder
-(writer thread -> ffmpeg stdin). The bare loop runs before and after the export and is averaged,
+(writer thread -> ffmpeg stdin). The bare loop runs before and after each export and is averaged,
 since other work on a shared machine moves both. Goal: export >= 0.8 x bare.
 """
 
@@ -26,7 +27,7 @@ from orbitview.core.scene import Layer, Scene  # noqa: E402
 from orbitview.core.times import parse_utc  # noqa: E402
 from orbitview.io.catalog_files import load_catalog  # noqa: E402
 from orbitview.render.exporter import FrameRenderer  # noqa: E402
-from orbitview.render.video import VideoWriter  # noqa: E402
+from orbitview.render.video import DEFAULT_PRESET, PRESETS, VideoWriter  # noqa: E402
 
 START = parse_utc("2023-10-09T12:00:00Z")
 
@@ -54,9 +55,9 @@ def bare_fps(frames: FrameRenderer, times: list[float]) -> float:
     return len(times) / (time.perf_counter() - started)
 
 
-def export_fps(frames: FrameRenderer, times: list[float], size, fps: int, out: Path) -> float:
+def export_fps(frames: FrameRenderer, times: list[float], size, fps: int, out: Path, preset: str) -> float:
     started = time.perf_counter()
-    with VideoWriter(out, size, fps) as writer:
+    with VideoWriter(out, size, fps, preset=preset) as writer:
         for t in times:
             writer.write(frames.render(t))
         writer.finish()
@@ -70,6 +71,8 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=600.0, help="simulated seconds per video second")
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--catalog", type=Path, default=default_catalog())
+    parser.add_argument("--preset", nargs="+", choices=PRESETS, default=[DEFAULT_PRESET, "veryfast"],
+                        help="x264 presets to measure (default: orbitview's and veryfast)")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
 
@@ -77,20 +80,21 @@ def main() -> None:
     frames, times = renderer(catalog, size, args.frames, args.speed, args.fps)
     try:
         frames.render(times[0])  # shaders compiled, first keyframes uploaded
-        before = bare_fps(frames, times)
+        bare_runs, exports = [bare_fps(frames, times)], {}
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "bench.mp4"
-            export = export_fps(frames, times, size, args.fps, out)
-            megabytes = out.stat().st_size / 1e6
-        after = bare_fps(frames, times)
+            for preset in args.preset:
+                out = Path(tmp) / f"{preset}.mp4"
+                exports[preset] = export_fps(frames, times, size, args.fps, out, preset), out.stat().st_size / 1e6
+                bare_runs.append(bare_fps(frames, times))
     finally:
         frames.close()
-    bare = (before + after) / 2
+    bare = sum(bare_runs) / len(bare_runs)
     print(f"{len(catalog):,} objects, {size[0]}x{size[1]}, {args.frames} frames, {args.speed:g} s/s at {args.fps} fps, "
           f"{os.cpu_count()} CPUs")
-    print(f"bare render loop:  {bare:6.2f} frames/s (before {before:.2f}, after {after:.2f})")
-    print(f"export to H.264:   {export:6.2f} frames/s ({megabytes:.1f} MB)")
-    print(f"export / bare:     {export / bare:6.2f}  (goal >= 0.8)")
+    print(f"bare render loop: {bare:6.2f} frames/s (runs: {', '.join(f'{r:.2f}' for r in bare_runs)})")
+    for preset, (export, megabytes) in exports.items():
+        print(f"export, x264 {preset:<9}: {export:6.2f} frames/s, {megabytes:5.1f} MB, "
+              f"{export / bare:.2f} x bare (goal >= 0.8)")
 
 
 if __name__ == "__main__":

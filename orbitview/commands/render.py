@@ -33,6 +33,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
     parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
+    parser.add_argument("--preset", default=None, metavar="X264_PRESET",
+                        help="MP4: x264 speed preset, ultrafast (default) .. medium; slower makes smaller files")
     parser.add_argument("--progress", choices=MODES, default="auto",
                         help="progress on stderr: a bar on a terminal (auto), plain lines, or none")
 
@@ -81,9 +83,11 @@ def _scenario(args, video: bool) -> int:
         raise OrbitviewError(f"--time {format_utc(t_s)} is outside the scenario's span "
                              f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}")
     if video:
-        from orbitview.render.video import video_format
+        from orbitview.render.video import PRESETS, video_format
 
         video_format(args.out)
+        if args.preset is not None and args.preset not in PRESETS:
+            raise OrbitviewError(f"--preset {args.preset}: expected one of {', '.join(PRESETS)}")
         if Path(args.out).suffix.lower() == ".mp4" and (size[0] % 2 or size[1] % 2):
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
     scene, problems = build_scene(scenario)
@@ -92,7 +96,7 @@ def _scenario(args, video: bool) -> int:
     if not video:
         _write_image(scene, size, scenario.overlay, scenario, t_s, args.out, extra)
         return 0
-    _write_video(scene, scenario, size, fps, args.out, args.progress)
+    _write_video(scene, scenario, size, fps, args.out, args.progress, args.preset)
     return 0
 
 
@@ -132,8 +136,8 @@ def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: di
     print(f"wrote {out} ({size[0]}x{size[1]}, {visible:,} objects, {format_utc(t_s)})")
 
 
-def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str) -> None:
-    from orbitview.render.video import VideoWriter
+def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str, preset: str | None) -> None:
+    from orbitview.render.video import DEFAULT_PRESET, VideoWriter
 
     times = scenario.frame_times_s(fps)
     data = metadata(scene, scenario.overlay, scenario.start_s)
@@ -146,7 +150,7 @@ def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str) 
     renderer = _renderer(scene, size, scenario.overlay, scenario)
     progress = Progress(len(times), "frames", progress_mode)
     try:
-        with VideoWriter(out, size, fps, info) as writer:
+        with VideoWriter(out, size, fps, info, preset or DEFAULT_PRESET) as writer:
             for i, t_s in enumerate(times):
                 writer.write(renderer.render(float(t_s)))
                 progress.update(i + 1)

@@ -482,13 +482,10 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
     ``base`` (the scenario the scene was opened from) when given."""
     sources, seen = [], set()
     for layer in scene.layers:
-        source = getattr(layer, "scenario_source", None)
-        if source is None:
-            files = sorted({str(s) for s in layer.catalog.source if Path(str(s)).is_file()})
-            source = Source(file=files[0], name=layer.name) if len(files) == 1 else None
-        if source is None or id(source) in seen:
+        source = layer_source(layer)
+        if source is None or source in seen:
             continue
-        seen.add(id(source))
+        seen.add(source)
         sources.append(replace(source, visible=layer.visible, point_size=layer.point_size)
                        if source.kind != "event" else source)
     clock, camera = scene.clock, scene.camera.snapshot()
@@ -497,6 +494,28 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
     return replace(base, sources=tuple(sources), start_s=clock.span_start_s, end_s=clock.span_end_s,
                    speed=abs(clock.speed) or base.speed, fps=fps or base.fps, size=size or base.size,
                    keyframes=(CameraKey(clock.time_s, camera, "cut"),), path=None, lines={})
+
+
+def layer_source(layer: Layer) -> Source | None:
+    """Where a layer came from, as a scenario source: the source that made it, else its one
+    element-set file (a file of a shipped event dataset stands for the event). None when it
+    cannot be loaded again from a file (a layer modelled in memory, several files merged)."""
+    source = getattr(layer, "scenario_source", None)
+    if source is not None:
+        return source
+    files = sorted({str(s) for s in layer.catalog.source if Path(str(s)).is_file()})
+    if len(files) != 1 or Path(files[0]).suffix.lower() in (".h5", ".hdf5"):
+        return None
+    meta_path = Path(files[0]).parent / "briefing.json"
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return Source(event=meta["event"], seed=int(meta["seed"]), min_size_m=float(meta["min_size_m"]))
+    return Source(file=files[0], name=layer.name, visible=layer.visible, point_size=layer.point_size)
+
+
+def unsaved_layers(scene: Scene) -> list[str]:
+    """Names of the layers a scenario of ``scene`` would leave out (see ``layer_source``)."""
+    return [layer.name for layer in scene.layers if layer_source(layer) is None]
 
 
 def _toml(value) -> str:

@@ -22,6 +22,11 @@ import numpy as np
 from orbitview.core.errors import OrbitviewError
 
 FORMATS = {".mp4": "mp4", ".gif": "gif"}
+#: x264 speed presets offered, fastest first. Dense star and debris fields are costly to encode:
+#: on 2 cores "ultrafast" keeps up with rendering where "veryfast" halves the export rate
+#: (benchmarks/bench_export.py); the files are larger, the picture at the same CRF alike.
+PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium")
+DEFAULT_PRESET = "ultrafast"
 #: Frames waiting for the encoder; bounds memory (8 x 1080p RGB = 50 MB).
 QUEUE_FRAMES = 8
 
@@ -48,7 +53,8 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def ffmpeg_command(size: tuple[int, int], fps: float, fmt: str, out: str, metadata: dict[str, str]) -> list[str]:
+def ffmpeg_command(size: tuple[int, int], fps: float, fmt: str, out: str, metadata: dict[str, str],
+                   preset: str = DEFAULT_PRESET) -> list[str]:
     """The ffmpeg arguments for raw RGB frames of ``size`` on stdin to ``out`` in ``fmt``."""
     width, height = size
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
@@ -57,7 +63,7 @@ def ffmpeg_command(size: tuple[int, int], fps: float, fmt: str, out: str, metada
         command += ["-metadata", f"{key}={value}"]
     if fmt == "mp4":
         # yuv420p and +faststart: what players, browsers and slide software accept.
-        command += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        command += ["-c:v", "libx264", "-preset", preset, "-crf", "20", "-pix_fmt", "yuv420p",
                     "-movflags", "+faststart", "-f", "mp4"]
     else:
         # One palette for the whole clip, made from the frames themselves.
@@ -73,7 +79,8 @@ class VideoWriter:
     ``write(frame)``: (H, W, 3) uint8 RGB of ``size``. Blocks only while ``QUEUE_FRAMES`` frames wait.
     """
 
-    def __init__(self, path: str | Path, size: tuple[int, int], fps: float, metadata: dict[str, str] | None = None):
+    def __init__(self, path: str | Path, size: tuple[int, int], fps: float, metadata: dict[str, str] | None = None,
+                 preset: str = DEFAULT_PRESET):
         self.path = Path(path)
         self.size = size
         fmt = video_format(self.path)
@@ -89,7 +96,7 @@ class VideoWriter:
         self._log = tempfile.TemporaryFile()
         # Its own session: a Ctrl-C in the terminal reaches orbitview, which stops ffmpeg itself.
         self._process = subprocess.Popen(
-            ffmpeg_command(size, fps, fmt, str(self.tmp), metadata or {}),
+            ffmpeg_command(size, fps, fmt, str(self.tmp), metadata or {}, preset),
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
         )
         self._queue: queue.Queue = queue.Queue(QUEUE_FRAMES)

@@ -1,0 +1,282 @@
+"""File menu actions for briefings: Export Image, Export Video, Save Scenario, Open Scenario.
+
+Each takes the ``MainWindow`` (its ``scene``). Exports write the current view as a temporary
+scenario and render it with ``orbitview render`` in a child process (QProcess): the same code
+as the command line, so the window and the CLI give identical frames at any size up to 8K
+whatever the window's size, GL stays on that process's main thread, and the window stays
+responsive. The child reports ``progress DONE TOTAL ETA_S`` lines, shown in a progress
+dialog; Cancel sends it SIGTERM, on which it deletes its temporary file: nothing appears at
+the chosen path unless the export completes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import weakref
+from pathlib import Path
+
+from PyQt6.QtCore import QDateTime, QProcess, QProcessEnvironment, Qt, QTimeZone
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.scenario import CameraKey, CameraTimeline, Scenario
+from orbitview.io.scenario import (
+    build_scene,
+    read_scenario,
+    scenario_from_scene,
+    timeline,
+    unsaved_layers,
+    write_scenario,
+)
+
+SIZES = ("1280x720", "1920x1080", "2560x1440", "3840x2160", "7680x4320")
+SCENARIO_FILTER = "orbitview scenarios (*.toml);;All files (*)"
+#: The scenario each window was opened from (its overlay and selection are kept on save).
+_opened: "weakref.WeakKeyDictionary[QWidget, Scenario]" = weakref.WeakKeyDictionary()
+#: Camera playback of each window's opened scenario.
+_playback: "weakref.WeakKeyDictionary[QWidget, CameraPlayback]" = weakref.WeakKeyDictionary()
+
+
+class CameraPlayback:
+    """While the clock plays, the camera follows the scenario's keyframes (as in an export);
+    when paused the user's mouse has the camera."""
+
+    def __init__(self, scene, camera_timeline: CameraTimeline) -> None:
+        self.scene, self.timeline = scene, camera_timeline
+        scene.clock.events.time_s.connect(self._on_time)
+
+    def _on_time(self, t_s: float) -> None:
+        if self.scene.clock.playing:
+            view = self.timeline.view_at(t_s)
+            if view is not None:
+                self.scene.camera.restore(view)
+
+    def close(self) -> None:
+        self.scene.clock.events.time_s.disconnect(self._on_time)
+
+
+# --- scenarios ----------------------------------------------------------------------------------
+
+
+def save_scenario_dialog(window) -> Path | None:
+    """Ask where, and save the current view (sources, clock span and speed, camera) there."""
+    path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "briefing.toml", SCENARIO_FILTER)
+    if not path:
+        return None
+    left_out = unsaved_layers(window.scene)
+    try:
+        write_scenario(scenario_from_scene(window.scene, _opened.get(window)), path)
+    except OSError as exc:
+        QMessageBox.warning(window, "Save scenario", f"Cannot write {path}: {exc.strerror or exc}")
+        return None
+    if left_out:
+        QMessageBox.information(window, "Save scenario", "Saved without these layers, which were not "
+                                f"loaded from a single element-set file: {', '.join(left_out)}")
+    return Path(path)
+
+
+def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
+    """Ask for a scenario (or open ``path``), check it, load its sources and show it: the
+    window's scene takes its layers, clock span, speed, start time, title and camera."""
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
+        if not path:
+            return None
+    try:
+        scenario = read_scenario(path)
+        built, problems = build_scene(scenario)
+    except OrbitviewError as exc:
+        QMessageBox.warning(window, "Open scenario", str(exc))
+        return None
+    scene = window.scene
+    scene.clock.playing = False
+    scene.layers = built.layers
+    scene.message = ""
+    scene.title = built.title
+    scene.clock.set_span(built.clock.span_start_s, built.clock.span_end_s)
+    scene.clock.speed = built.clock.speed
+    scene.clock.time_s = built.clock.time_s
+    scene.camera.restore(built.camera.snapshot())
+    _opened[window] = scenario
+    if window in _playback:
+        _playback.pop(window).close()
+    _playback[window] = CameraPlayback(scene, timeline(scenario, scene))
+    if problems:
+        window.statusBar().showMessage(f"{len(problems)} damaged records skipped; first: {problems[0]}", 10000)
+    return scenario
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+class ExportDialog(QDialog):
+    """Size, output path and (for video) fps, time span and speed of an export."""
+
+    def __init__(self, window, video: bool) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Export video" if video else "Export image")
+        self.video = video
+        clock, base = window.scene.clock, _opened.get(window)
+        form = QFormLayout(self)
+        self.size_box = QComboBox()
+        self.size_box.setEditable(True)
+        self.size_box.addItems(SIZES)
+        self.size_box.setCurrentText(f"{base.size[0]}x{base.size[1]}" if base else "1920x1080")
+        form.addRow("Size (pixels)", self.size_box)
+        if video:
+            self.fps = QSpinBox()
+            self.fps.setRange(1, 120)
+            self.fps.setValue(base.fps if base else 24)
+            self.start = _utc_edit(clock.span_start_s)
+            self.end = _utc_edit(clock.span_end_s)
+            self.speed = QDoubleSpinBox()
+            self.speed.setRange(0.001, 1e7)
+            self.speed.setDecimals(3)
+            self.speed.setValue(abs(clock.speed) or 60.0)
+            form.addRow("Frames per second", self.fps)
+            form.addRow("Start (UTC)", self.start)
+            form.addRow("End (UTC)", self.end)
+            form.addRow("Speed (simulated s per s)", self.speed)
+        self.path = QLineEdit(str(Path.cwd() / ("briefing.mp4" if video else "briefing.png")))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        form.addRow("Save as", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        kinds = "MP4 video (*.mp4);;GIF (*.gif)" if self.video else "PNG image (*.png)"
+        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path.text(), kinds)
+        if path:
+            self.path.setText(path)
+
+
+def _utc_edit(t_s: float) -> QDateTimeEdit:
+    edit = QDateTimeEdit(QDateTime.fromMSecsSinceEpoch(round(t_s * 1000), QTimeZone.utc()))
+    edit.setTimeZone(QTimeZone.utc())
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
+    return edit
+
+
+def export_image_dialog(window) -> "RenderJob | None":
+    """Ask for a size and a path, then render the current view at the displayed time."""
+    dialog = ExportDialog(window, video=False)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    from orbitview.core.times import format_utc
+
+    scenario = scenario_from_scene(window.scene, _opened.get(window))
+    time_arg = ["--time", format_utc(window.scene.clock.time_s)]
+    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(), time_arg, "image")
+
+
+def export_video_dialog(window) -> "RenderJob | None":
+    """Ask for size, fps, span, speed and path, then render the video in a child process."""
+    dialog = ExportDialog(window, video=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    from dataclasses import replace
+
+    start_s = dialog.start.dateTime().toMSecsSinceEpoch() / 1000
+    end_s = dialog.end.dateTime().toMSecsSinceEpoch() / 1000
+    opened = _opened.get(window)
+    base = scenario_from_scene(window.scene, opened, fps=dialog.fps.value())
+    scenario = replace(base, start_s=start_s, end_s=end_s, speed=dialog.speed.value(),
+                       keyframes=video_keyframes(opened, window.scene, start_s, end_s))
+    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(),
+                  ["--fps", str(dialog.fps.value())], "video")
+
+
+def video_keyframes(opened: Scenario | None, scene, start_s: float, end_s: float) -> tuple[CameraKey, ...]:
+    """An opened scenario's camera keyframes within the span, else the current view held
+    from the start."""
+    keys = tuple(k for k in (opened.keyframes if opened else ()) if start_s <= k.time_s <= end_s)
+    return keys or (CameraKey(start_s, scene.camera.snapshot(), "cut"),)
+
+
+class RenderJob:
+    """One ``orbitview render`` child process with its progress dialog."""
+
+    def __init__(self, window, scenario_path: Path, args: list[str], out: str, what: str) -> None:
+        self.window, self.scenario_path, self.out, self.what = window, scenario_path, out, what
+        self.cancelled = False
+        self.errors: list[str] = []
+        self.dialog = QProgressDialog(f"Rendering the {what}…", "Cancel", 0, 0, window)
+        self.dialog.setWindowTitle(f"Export {what}")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.canceled.connect(self.cancel)
+        self.process = QProcess(window)
+        env = QProcessEnvironment.systemEnvironment()
+        env.insert("EGL_PLATFORM", "surfaceless")
+        env.insert("PYTHONPATH", os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                               env.value("PYTHONPATH")])))
+        self.process.setProcessEnvironment(env)
+        self.process.readyReadStandardError.connect(self._read_progress)
+        self.process.finished.connect(self._finished)
+        self.process.start(sys.executable, ["-m", "orbitview", "render", str(scenario_path), *args,
+                                            "--progress", "lines"])
+
+    def _read_progress(self) -> None:
+        text = bytes(self.process.readAllStandardError()).decode("utf-8", "replace")
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == "progress":
+                done, total, eta = int(parts[1]), int(parts[2]), float(parts[3])
+                self.dialog.setMaximum(total)
+                self.dialog.setValue(done)
+                left = "" if eta < 0 else f" — about {int(eta) // 60}:{int(eta) % 60:02d} left"
+                self.dialog.setLabelText(f"Frame {done} of {total}{left}")
+            elif line.strip():
+                self.errors.append(line.strip())
+
+    def cancel(self) -> None:
+        """SIGTERM: the child stops ffmpeg and deletes its temporary file."""
+        self.cancelled = True
+        if self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.terminate()
+
+    def _finished(self, code: int, status) -> None:
+        self._read_progress()
+        self.dialog.reset()
+        self.scenario_path.unlink(missing_ok=True)
+        if self.cancelled:
+            self.window.statusBar().showMessage(f"Export cancelled; nothing written to {self.out}", 10000)
+        elif code == 0:
+            self.window.statusBar().showMessage(f"Wrote {self.out}", 10000)
+        else:
+            reason = next((e for e in reversed(self.errors) if "error" in e), "\n".join(self.errors[-3:]))
+            QMessageBox.warning(self.window, f"Export {self.what}",
+                                f"The export failed; nothing was written to {self.out}.\n\n{reason}")
+
+
+def _start(window, scenario: Scenario, size_text: str, out: str, args: list[str], what: str) -> RenderJob | None:
+    if not scenario.sources:
+        QMessageBox.warning(window, f"Export {what}", "Nothing to export: no layer was loaded from a file or an event.")
+        return None
+    fd, name = tempfile.mkstemp(prefix="orbitview-export-", suffix=".toml")
+    os.close(fd)
+    write_scenario(scenario, name)
+    return RenderJob(window, Path(name), ["--size", size_text.strip(), "--out", out, *args], out, what)

@@ -1,0 +1,80 @@
+"""The window's exports: a child ``orbitview render`` with progress, a result at the chosen
+path, and nothing there after Cancel. A plain QMainWindow stands in for the main window: the
+export needs only its scene and status bar."""
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PyQt6.QtWidgets import QMainWindow, QPushButton
+
+from orbitview.core.times import format_utc
+from orbitview.io.scenario import build_scene, read_scenario, scenario_from_scene
+from orbitview.ui import export_dialogs
+
+pytestmark = pytest.mark.qt
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "scenarios" / "example.toml"
+
+
+@pytest.fixture
+def window(qtbot):
+    scenario = read_scenario(EXAMPLE)
+    scene, _ = build_scene(scenario)
+    win = QMainWindow()
+    win.scene = scene
+    qtbot.addWidget(win)
+    return win
+
+
+def test_export_image_of_the_current_view(window, qtbot, tmp_path):
+    window.scene.clock.time_s = window.scene.clock.span_start_s + 3600
+    out = tmp_path / "view.png"
+    scenario = scenario_from_scene(window.scene)
+    job = export_dialogs._start(window, scenario, "320x180", str(out), ["--time", format_utc(window.scene.clock.time_s)], "image")
+    qtbot.waitUntil(lambda: job.process.state() == job.process.ProcessState.NotRunning, timeout=120_000)
+    assert out.is_file(), job.errors
+    image = Image.open(out)
+    assert image.size == (320, 180)
+    assert image.text["orbitview:time_utc"] == format_utc(window.scene.clock.time_s)
+    assert not job.scenario_path.exists()
+
+
+def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
+    out = tmp_path / "video.mp4"
+    clock = window.scene.clock
+    keys = export_dialogs.video_keyframes(None, window.scene, clock.span_start_s, clock.span_end_s)
+    from dataclasses import replace
+
+    scenario = replace(scenario_from_scene(window.scene, fps=24), keyframes=keys)
+    job = export_dialogs._start(window, scenario, "320x180", str(out), ["--fps", "24"], "video")
+    qtbot.waitUntil(lambda: job.dialog.value() >= 3, timeout=120_000)
+    job.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    qtbot.waitUntil(lambda: job.process.state() == job.process.ProcessState.NotRunning, timeout=60_000)
+    assert job.cancelled
+    assert list(tmp_path.iterdir()) == []
+    assert "nothing written" in window.statusBar().currentMessage()
+
+
+def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_path):
+    from orbitview.io.scenario import write_scenario
+
+    window.scene.camera.distance_km = 33333.0
+    path = tmp_path / "saved.toml"
+    write_scenario(scenario_from_scene(window.scene), path)
+    other = QMainWindow()
+    other.scene = build_scene(read_scenario(EXAMPLE))[0]
+    other.scene.layers = ()
+    scenario = export_dialogs.open_scenario_dialog(other, str(path))
+    assert scenario is not None and scenario.sources[0].event == "fengyun-1c-2007"
+    assert [layer.name for layer in other.scene.layers] == [layer.name for layer in window.scene.layers]
+    assert other.scene.clock.span_start_s == window.scene.clock.span_start_s
+    assert other.scene.camera.distance_km == pytest.approx(33333.0)
+    other.close()
+
+
+def test_export_dialog_offers_the_clock_span(window):
+    dialog = export_dialogs.ExportDialog(window, video=True)
+    assert dialog.start.dateTime().toMSecsSinceEpoch() / 1000 == window.scene.clock.span_start_s
+    assert dialog.fps.value() == 24
+    dialog.close()
