@@ -32,7 +32,7 @@ class CountingKeyframes(LiveKeyframes):
 
 def test_ticks_inside_a_keyframe_interval_upload_nothing(debris):
     source = CountingKeyframes(debris)
-    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None)
+    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None, legend_changed=lambda *_: None)
     adapter.set_time(T0 + 1.0, SUN)
     assert adapter.node.upload_count == 1 and source.calls == 1
     for dt in (2.0, 10.0, 30.5, 59.0):
@@ -43,7 +43,7 @@ def test_ticks_inside_a_keyframe_interval_upload_nothing(debris):
 
 def test_crossing_a_keyframe_uploads_once(debris):
     source = CountingKeyframes(debris)
-    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None)
+    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None, legend_changed=lambda *_: None)
     adapter.set_time(T0 + 30.0, SUN)
     adapter.set_time(T0 + 61.0, SUN)
     adapter.set_time(T0 + 75.0, SUN)
@@ -53,7 +53,7 @@ def test_crossing_a_keyframe_uploads_once(debris):
 
 def test_layer_visibility_and_size_reach_the_visual(debris):
     layer = Layer("iridium", debris)
-    adapter = LayerAdapter(layer, parent=None)
+    adapter = LayerAdapter(layer, parent=None, legend_changed=lambda *_: None)
     layer.visible = False
     assert adapter.node.visible is False
     layer.point_size = 7.0

@@ -157,7 +157,6 @@ def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
     scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=3000, fov_deg=30))
     scene.add_layer(Layer("fy1c", fy1c, point_size=6.0))
     target = int(fy1c.norad_id[10])
-    scene.selected_id = target
     scene.camera.follow_id = target
     centres = []
     for minutes in (0, 7, 23):
@@ -166,6 +165,10 @@ def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
         (xy,), _ = project_to_pixels(position[None], scene.camera, SIZE)
         assert np.allclose(xy, (SIZE[0] / 2, SIZE[1] / 2), atol=0.01)
         image = render(scene, f"follow_{minutes:02d}min", artefacts)
+        if minutes == 7:
+            scene.selected_id = target  # the look of a followed, selected object, for people
+            render(scene, "follow_selected", artefacts)
+            scene.selected_id = None
         centres.append(bright_centroid(image, xy, window=3, threshold=60))
     for found in centres:
         assert math.dist(found, (SIZE[0] / 2, SIZE[1] / 2)) < 1.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -13,8 +12,9 @@ from orbitview.core.frames import sun_direction_gcrs
 from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import now_utc, parse_utc
-from orbitview.io.catalog_files import load_catalog
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.times import format_utc, now_utc, parse_utc
+from orbitview.io.sources import open_source
 
 #: The default briefing's clock: from shortly before the intercept to 60 days after it.
 BRIEFING_LEAD_S = 10 * 60.0
@@ -37,15 +37,26 @@ def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
     """
     if not paths:
         return default_briefing_scene(time_text)
-    t_s = parse_utc(time_text) if time_text else now_utc()
-    layers = []
-    for path in paths:
-        result = load_catalog(path)
-        report_problems(result.problems)
-        layers.append(Layer(Path(path).name, result.catalog))
-    scene = Scene(clock=Clock(time_s=t_s))
-    for layer in layers:
-        scene.add_layer(layer)
+    sources = [open_source(path) for path in paths]
+    for source in sources:
+        report_problems(source.problems)
+    spans = [s.span_s for s in sources if s.span_s is not None]
+    if time_text:
+        t_s = parse_utc(time_text)
+    else:
+        t_s = spans[0][0] if spans else now_utc()
+    clock = Clock(time_s=t_s)
+    if spans:
+        # The time bar spans the trajectory files' times.
+        clock.set_span(min(s[0] for s in spans), max(s[1] for s in spans))
+        if not clock.span_start_s <= t_s <= clock.span_end_s:
+            raise OrbitviewError(
+                f"--time {time_text} is outside the trajectory files' span "
+                f"{format_utc(clock.span_start_s)} .. {format_utc(clock.span_end_s)}"
+            )
+    scene = Scene(clock=clock)
+    for source in sources:
+        scene.add_layer(source.layer)
     scene.camera.face_sun(sun_direction_gcrs(t_s))
     return scene
 
@@ -75,8 +86,6 @@ def default_briefing_scene(time_text: str | None) -> Scene:
 
 def parse_size(text: str) -> tuple[int, int]:
     """``1600x900`` -> (1600, 900)."""
-    from orbitview.core.errors import OrbitviewError
-
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +34,8 @@ EARTH_ROTATION_RAD_S = 7.292115146706979e-5
 
 #: Object-times per block: about 150 MB of float64 temporaries at the peak of a block.
 DEFAULT_BLOCK_STATES = 1_000_000
+#: How long the parent and its workers wait for each other to start.
+STARTUP_TIMEOUT_S = 60.0
 
 #: The arguments of ``Satrec.sgp4init`` in SGP4's own units, as ``Catalog`` satrecs hold them,
 #: so an object rebuilt from them propagates bit for bit as the original did. Keys are the
@@ -204,13 +207,22 @@ def teme_to(frame: str, times_s: np.ndarray, position_km: np.ndarray, velocity_k
 _worker_satrecs = None
 
 
-def _worker_init(elements: dict[str, np.ndarray]) -> None:
+def _worker_init(elements: dict[str, np.ndarray], started) -> None:
     from sgp4.api import SatrecArray
 
     global _worker_satrecs
     # Ctrl-C reaches the whole process group; the parent alone decides what to clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with started.get_lock():
+        started.value += 1
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
+
+
+def _wait_for_workers(started, processes: int) -> None:
+    """Poll (an interrupt cannot lose a count) until ``processes`` workers have started."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while started.value < processes and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _worker_block(times_s: np.ndarray, rotation: np.ndarray | None, frame: str):
@@ -267,11 +279,16 @@ def propagate_blocks(
         context.set_forkserver_preload([__name__])
     else:
         context = multiprocessing.get_context("spawn")
+    processes = min(workers, len(ranges))
+    # Each worker counts itself in once it has unpickled its start-up data: one still doing so
+    # when an interrupted parent cleans up dies loudly on the vanished semaphores, so the
+    # parent waits for the count before it shuts the pool down.
+    started = context.Value("i", 0)
     executor = ProcessPoolExecutor(
-        max_workers=min(workers, len(ranges)),
+        max_workers=processes,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(elements,),
+        initargs=(elements, started),
     )
     pending: deque = deque()
     todo = iter(ranges)
@@ -291,4 +308,5 @@ def propagate_blocks(
             yield (start, *block)
     finally:
         # Also reached on Ctrl-C or when the consumer stops early: drop the queued blocks.
+        _wait_for_workers(started, processes)
         executor.shutdown(wait=True, cancel_futures=True)

@@ -12,6 +12,15 @@ from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
 
 
+COLOR_MODES = ("class", "source", "altitude", "age", "sunlit")
+
+
+def _color_mode(value) -> str:
+    if value not in COLOR_MODES:
+        raise ValueError(f"colour-by must be one of {COLOR_MODES}, not {value!r}")
+    return value
+
+
 class Layer(EventedModel):
     """One loaded source (a file, a fetched group, a modelled event) drawn as one population.
 
@@ -21,6 +30,9 @@ class Layer(EventedModel):
 
     visible = Field(True, bool)
     point_size = Field(3.0, float)
+    color_by = Field("class", _color_mode)
+    #: RGBA 0..1, the layer's own colour (colour-by "source").
+    color = Field((1.0, 1.0, 1.0, 1.0), lambda rgba: tuple(float(v) for v in rgba))
     #: (N,) bool: objects that pass the layer's filters (all, until filters are set).
     shown = Field(None, lambda mask: np.asarray(mask, bool))
 

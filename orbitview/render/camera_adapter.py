@@ -8,6 +8,7 @@ from vispy import scene as vscene
 
 from orbitview.core.camera import CameraState
 
+DEPTH_RANGE = 100.0
 SYNCED = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km")
 
 
@@ -17,7 +18,10 @@ class CameraAdapter:
 
     def __init__(self, state: CameraState, view: vscene.ViewBox) -> None:
         self.state = state
+        # Near and far planes at distance / 100 and distance x 100 (vispy's default is 1000):
+        # depth precision decides whether a satellite just behind the limb is hidden.
         self.camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
+        self.camera.depth_value = DEPTH_RANGE**2
         view.camera = self.camera
         self._writing = False
         for name in SYNCED:

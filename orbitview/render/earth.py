@@ -81,7 +81,8 @@ class EarthVisual(Visual):
         self.shared_program["u_eye"] = (0.0, -1e5, 0.0)
         self.shared_program["u_gcrs_from_itrs"] = np.eye(3, dtype=np.float32)
         self._draw_mode = "triangles"
-        self.set_gl_state("opaque", depth_test=True, cull_face=True)
+        # The mask must be set explicitly: vispy keeps the last visual's (the stars' "off").
+        self.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=True)
         self.freeze()
 
     def set_orientation(self, gcrs_from_itrs: np.ndarray) -> None:

@@ -15,6 +15,7 @@ from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.keyframes import Keyframes
+from orbitview.render.colors import ECLIPSED_COLOR, SUNLIT_COLOR
 
 VERTEX_SHADER = """
 attribute vec3 a_p0;
@@ -30,6 +31,9 @@ uniform float u_px_scale;  // framebuffer pixels per logical pixel
 uniform vec3 u_sun;        // unit vector to the Sun, GCRS
 uniform float u_shadow_dim;
 uniform float u_earth_radius;
+uniform float u_sunlit_mode;  // 1: colour by sunlit/eclipsed instead of a_color
+uniform vec4 u_sunlit_color;
+uniform vec4 u_eclipsed_color;
 
 varying vec4 v_color;
 
@@ -44,7 +48,11 @@ void main() {
     float along_sun = dot(p, u_sun);
     float off_axis = length(p - along_sun * u_sun);
     bool shadowed = along_sun < 0.0 && off_axis < u_earth_radius;
-    v_color = vec4(a_color.rgb * (shadowed ? u_shadow_dim : 1.0), a_color.a);
+    if (u_sunlit_mode > 0.5) {
+        v_color = shadowed ? u_eclipsed_color : u_sunlit_color;
+    } else {
+        v_color = vec4(a_color.rgb * (shadowed ? u_shadow_dim : 1.0), a_color.a);
+    }
     gl_Position = $transform(vec4(p, 1.0));
     gl_PointSize = u_size * u_px_scale;
 }
@@ -94,6 +102,9 @@ class ObjectsVisual(Visual):
         self.shared_program["u_sun"] = (1.0, 0.0, 0.0)
         self.shared_program["u_shadow_dim"] = shadow_dim
         self.shared_program["u_earth_radius"] = EARTH_EQUATORIAL_RADIUS_KM
+        self.shared_program["u_sunlit_mode"] = 0.0
+        self.shared_program["u_sunlit_color"] = SUNLIT_COLOR
+        self.shared_program["u_eclipsed_color"] = ECLIPSED_COLOR
         self._draw_mode = "points"
         self._index_buffer = self._index
         self.set_gl_state("translucent", depth_test=True, depth_mask=False)
@@ -147,6 +158,11 @@ class ObjectsVisual(Visual):
 
     def set_sun_direction(self, sun_gcrs: np.ndarray) -> None:
         self.shared_program["u_sun"] = tuple(float(x) for x in sun_gcrs)
+
+    def set_sunlit_mode(self, on: bool) -> None:
+        """Colour every object by whether it is in sunlight or in the Earth's shadow."""
+        self.shared_program["u_sunlit_mode"] = 1.0 if on else 0.0
+        self.update()
 
     def set_point_size(self, size_px: float) -> None:
         self.shared_program["u_size"] = float(size_px)

@@ -14,6 +14,7 @@ from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
 
 MAX_SIZE = (7680, 4320)
+GL_DEPTH_COMPONENT24 = 0x81A6
 
 
 def render_image(scene: Scene, size: tuple[int, int]) -> np.ndarray:
@@ -24,15 +25,28 @@ def render_image(scene: Scene, size: tuple[int, int]) -> np.ndarray:
     from orbitview.render.backend import use_headless
 
     use_headless()
+    from vispy import gloo
     from vispy import scene as vscene
 
     from orbitview.render.view import OrbitView
 
     canvas = vscene.SceneCanvas(size=size, show=False, dpi=96)
     view = OrbitView(scene, canvas)
+    # vispy's canvas.render() gives a 16-bit depth buffer: too coarse to hide objects just
+    # behind the Earth's limb. This framebuffer has 24 bits.
+    fbo = gloo.FrameBuffer(
+        color=gloo.RenderBuffer(size[::-1]), depth=gloo.RenderBuffer(size[::-1], format=GL_DEPTH_COMPONENT24)
+    )
     try:
-        view.sync_camera()
-        return canvas.render(alpha=False)
+        canvas.set_current()
+        canvas.push_fbo(fbo, (0, 0), size)
+        try:
+            view.sync_camera()
+            canvas.context.clear(color=canvas.bgcolor, depth=True)
+            canvas.draw_visual(canvas.scene)
+            return np.ascontiguousarray(fbo.read(alpha=False))
+        finally:
+            canvas.pop_fbo()
     finally:
         view.close()
         canvas.close()

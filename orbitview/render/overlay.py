@@ -7,13 +7,12 @@ import textwrap
 import numpy as np
 from vispy import scene as vscene
 
-from orbitview.core.classify import ObjectClass
 from orbitview.core.times import format_utc
-from orbitview.render.colors import CLASS_COLORS
 
 MARGIN_PX = 14
 LINE_PX = 20
 TITLE_LINE_PX = 24
+LEGEND_ROWS = 12
 
 
 class Overlay:
@@ -28,11 +27,11 @@ class Overlay:
         self.message = vscene.visuals.Text("", anchor_x="center", anchor_y="center", **{**text, "font_size": 13})
         self.legend_dots = vscene.visuals.Markers(parent=root)
         self.legend_labels = [
-            vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text) for _ in ObjectClass
+            vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text) for _ in range(LEGEND_ROWS)
         ]
         for node in (self.clock, self.title, self.message, self.legend_dots, *self.legend_labels):
             node.order = 10
-        self._legend_counts: dict[ObjectClass, int] = {}
+        self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
         canvas.events.resize.connect(self.layout)
         self.layout()
@@ -47,9 +46,9 @@ class Overlay:
     def update_message(self, text: str) -> None:
         self.message.text = text
 
-    def update_legend(self, counts: dict[ObjectClass, int]) -> None:
-        """Class counts of the visible objects; classes with none are left out."""
-        self._legend_counts = {c: n for c, n in counts.items() if n}
+    def update_legend(self, rows: list[tuple[str, tuple, int]]) -> None:
+        """``(label, rgba, count)`` rows (count -1: shown without a number)."""
+        self._legend = rows[:LEGEND_ROWS]
         self.layout()
 
     def layout(self, event=None) -> None:
@@ -61,17 +60,17 @@ class Overlay:
         # vispy stacks the lines of a text upwards from its anchor: anchor the last line.
         self.title.pos = (width / 2, MARGIN_PX + TITLE_LINE_PX * (wrapped.count("\n") + 1))
         self.message.pos = (width / 2, height / 2)
-        shown = list(self._legend_counts.items())
+        shown = self._legend
         for i, label in enumerate(self.legend_labels):
             if i < len(shown):
-                cls, count = shown[i]
-                label.text = f"{cls.label}  {count:,}"
+                name, _, count = shown[i]
+                label.text = f"{name}  {count:,}" if count >= 0 else name
                 label.pos = (MARGIN_PX + 16, MARGIN_PX + 8 + i * LINE_PX)
             else:
                 label.text = ""
         if shown:
             pos = np.array([(MARGIN_PX + 5, MARGIN_PX + 8 + i * LINE_PX) for i in range(len(shown))], np.float32)
-            colors = np.array([CLASS_COLORS[cls] for cls, _ in shown], np.float32)
+            colors = np.array([rgba for _, rgba, _ in shown], np.float32)
             self.legend_dots.set_data(pos, face_color=colors, edge_width=0, size=9)
             self.legend_dots.visible = True
         else:

@@ -12,6 +12,8 @@ from vispy import gloo
 from vispy.scene.visuals import create_visual_node
 from vispy.visuals import Visual
 
+from orbitview.render.camera_adapter import DEPTH_RANGE
+
 VERTEX_SHADER = """
 attribute vec3 a_direction;
 attribute vec4 a_color;
@@ -79,9 +81,9 @@ class StarsVisual(Visual):
         self.freeze()
 
     def set_eye(self, eye_gcrs_km: np.ndarray, distance_km: float) -> None:
-        """Centre the sky on the eye; the radius stays within vispy's far plane (1000 x distance)."""
+        """Centre the sky on the eye, inside the far plane (``DEPTH_RANGE`` x distance)."""
         self.shared_program["u_eye"] = tuple(float(x) for x in eye_gcrs_km)
-        self.shared_program["u_radius"] = float(distance_km) * 100.0
+        self.shared_program["u_radius"] = float(distance_km) * DEPTH_RANGE / 2
 
     def _prepare_transforms(self, view) -> None:
         view.view_program.vert["transform"] = view.get_transform()

@@ -14,43 +14,59 @@ import numpy as np
 from vispy import scene as vscene
 from vispy.visuals.transforms import MatrixTransform
 
-from orbitview.core.classify import ObjectClass
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
 from orbitview.render.camera_adapter import CameraAdapter
-from orbitview.render.colors import class_colors
+from orbitview.render.colors import layer_colors, legend_entries
 from orbitview.render.earth import Earth
+from orbitview.render.globe_lines import GlobeLines
 from orbitview.render.objects import Objects
 from orbitview.render.overlay import Overlay
 from orbitview.render.selection import SelectionAdapter
 from orbitview.render.stars import Stars
 
 BACKGROUND = (0.0, 0.0, 0.012, 1.0)
+OVERLAY_SWITCHES = ("show_coastlines", "show_borders", "show_grid")
 
 
 class LayerAdapter:
     """Draws one ``Layer``: uploads keyframes when the clock leaves their interval, else
     only moves the time uniform."""
 
-    def __init__(self, layer: Layer, parent) -> None:
+    def __init__(self, layer: Layer, parent, legend_changed) -> None:
         self.layer = layer
+        self._legend_changed = legend_changed
         self.node = Objects(point_size=layer.point_size, parent=parent)
         self.node.order = 2
         self.node.visible = layer.visible
-        self._colors = class_colors(layer.catalog.object_class)
         layer.events.visible.connect(self._on_visible)
         layer.events.point_size.connect(self.node.set_point_size)
         layer.events.shown.connect(self.node.set_shown)
+        layer.events.color_by.connect(self._on_colors)
+        layer.events.color.connect(self._on_colors)
+        for signal in (layer.events.visible, layer.events.color_by, layer.events.color):
+            signal.connect(legend_changed)
 
     def _on_visible(self, visible: bool) -> None:
         self.node.visible = visible
 
+    def _on_colors(self, _value=None) -> None:
+        """A new colour mode: re-upload with the new colours at the current keyframes."""
+        keyframes = self.node.keyframes
+        if keyframes is not None:
+            self._upload(keyframes, keyframes.t0_s)
+
+    def _upload(self, keyframes, t_s: float) -> None:
+        # Colours are evaluated once per keyframe interval (element age changes that slowly).
+        self.node.set_keyframes(keyframes, layer_colors(self.layer, t_s))
+        self.node.set_shown(self.layer.shown)
+        self.node.set_sunlit_mode(self.layer.color_by == "sunlit")
+
     def set_time(self, t_s: float, sun_gcrs: np.ndarray) -> None:
         keyframes = self.node.keyframes
         if keyframes is None or not keyframes.contains(t_s):
-            self.node.set_keyframes(self.layer.keyframes.at(t_s), self._colors)
-            self.node.set_shown(self.layer.shown)
+            self._upload(self.layer.keyframes.at(t_s), t_s)
         self.node.set_sun_direction(sun_gcrs)
         self.node.set_time(t_s)
 
@@ -58,6 +74,10 @@ class LayerAdapter:
         self.layer.events.visible.disconnect(self._on_visible)
         self.layer.events.point_size.disconnect(self.node.set_point_size)
         self.layer.events.shown.disconnect(self.node.set_shown)
+        self.layer.events.color_by.disconnect(self._on_colors)
+        self.layer.events.color.disconnect(self._on_colors)
+        for signal in (self.layer.events.visible, self.layer.events.color_by, self.layer.events.color):
+            signal.disconnect(self._legend_changed)
         self.node.parent = None
 
 
@@ -78,6 +98,8 @@ class OrbitView:
         self.stars.order = 0
         self.earth = Earth(earth_day_image(), parent=self.world)
         self.earth.order = 1
+        self.globe_lines = GlobeLines(parent=self.world)
+        self.globe_lines.order = 1.5
         self.selection = SelectionAdapter(scene, self.world)
         self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
@@ -87,12 +109,20 @@ class OrbitView:
         scene.events.layers.connect(self._on_layers)
         scene.events.message.connect(self.overlay.update_message)
         scene.events.title.connect(self.overlay.update_title)
+        for name in OVERLAY_SWITCHES:
+            getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
         scene.camera.events.follow_id.connect(self._on_camera_frame)
         canvas.events.draw.connect(self.sync_camera, position="first")
         self.overlay.update_message(scene.message)
         self.overlay.update_title(scene.title)
+        self._on_globe_lines()
         self._on_layers(scene.layers)
+
+    def _on_globe_lines(self, _value=None) -> None:
+        s = self.scene
+        self.globe_lines.set_visible_sets(s.show_coastlines, s.show_borders, s.show_grid)
+        self.canvas.update()
 
     def view_from_gcrs(self) -> np.ndarray:
         """(3, 3) rotation from GCRS into the camera's view frame at the displayed time."""
@@ -106,18 +136,26 @@ class OrbitView:
             self.layers.pop(key).close()
         for layer in layers:
             if id(layer) not in self.layers:
-                self.layers[id(layer)] = LayerAdapter(layer, self.world)
-        counts = {c: 0 for c in ObjectClass}
-        for layer in layers:
-            for cls, n in zip(*np.unique(layer.catalog.object_class, return_counts=True)):
-                counts[ObjectClass(cls)] += int(n)
-        self.overlay.update_legend(counts)
+                self.layers[id(layer)] = LayerAdapter(layer, self.world, self._update_legend)
+        self._update_legend()
         self._on_time(self.scene.clock.time_s)
+
+    def _update_legend(self, _value=None) -> None:
+        """One row per colour of the visible layers; rows with the same label are summed."""
+        rows: dict[str, list] = {}
+        for layer in self.scene.layers:
+            if not layer.visible:
+                continue
+            for label, rgba, count in legend_entries(layer):
+                row = rows.setdefault(label, [rgba, 0])
+                row[1] = -1 if count < 0 or row[1] < 0 else row[1] + count
+        self.overlay.update_legend([(label, rgba, count) for label, (rgba, count) in rows.items()])
 
     def _on_time(self, t_s: float) -> None:
         sun = sun_direction_gcrs(t_s)
         self._earth_rotation = gcrs_from_itrs(t_s)
         self.earth.set_orientation(self._earth_rotation)
+        self.globe_lines.set_orientation(self._earth_rotation)
         self.earth.set_sun_direction(sun)
         for adapter in self.layers.values():
             adapter.set_time(t_s, sun)
@@ -141,6 +179,9 @@ class OrbitView:
         """Before each frame: take in mouse moves, and place the sky and the Earth's rim for
         the eye. Offscreen renders call this themselves (they emit no draw event)."""
         self.camera.from_vispy()
+        # The frame's clear only clears depth while writes are on; objects end a frame with
+        # them off.
+        self.canvas.context.set_depth_mask(True)
         eye_gcrs = self.view_from_gcrs().T @ self.scene.camera.eye_km()
         self.earth.set_eye(eye_gcrs)
         self.stars.set_eye(eye_gcrs, self.scene.camera.distance_km)
@@ -150,6 +191,8 @@ class OrbitView:
         self.scene.events.layers.disconnect(self._on_layers)
         self.scene.events.message.disconnect(self.overlay.update_message)
         self.scene.events.title.disconnect(self.overlay.update_title)
+        for name in OVERLAY_SWITCHES:
+            getattr(self.scene.events, name).disconnect(self._on_globe_lines)
         self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
         self.scene.camera.events.follow_id.disconnect(self._on_camera_frame)
         self.canvas.events.draw.disconnect(self.sync_camera)

@@ -13,11 +13,13 @@ from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import format_utc
-from orbitview.io.catalog_files import load_catalog
+from orbitview.io.sources import open_source
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
-CATALOG_FILTER = "Element sets (*.tle *.3le *.txt *.tle.txt);;All files (*)"
+CATALOG_FILTER = (
+    "Element sets and trajectories (*.tle *.3le *.txt *.json *.csv *.xml *.h5 *.hdf5);;All files (*)"
+)
 
 
 class MainWindow(QMainWindow):
@@ -108,20 +110,22 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str) -> Layer | None:
         """Load ``path`` as a new layer; a file that cannot be read gives a dialog, not a crash."""
         try:
-            result = load_catalog(path)
+            source = open_source(path)
         except OrbitviewError as exc:
             QMessageBox.critical(self, "Cannot open file", str(exc))
             return None
-        layer = self.scene.add_layer(Layer(Path(path).name, result.catalog))
+        layer = self.scene.add_layer(source.layer)
         self.scene.message = ""
-        if result.problems:
-            shown = "\n".join(str(p) for p in result.problems[:30])
-            more = len(result.problems) - 30
+        if source.span_s is not None:
+            self.scene.clock.set_span(*source.span_s)
+        if source.problems:
+            shown = "\n".join(str(p) for p in source.problems[:30])
+            more = len(source.problems) - 30
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Warning)
             box.setWindowTitle("Some records were skipped")
-            box.setText(f"{len(result.catalog):,} objects loaded from {Path(path).name}; "
-                        f"{len(result.problems)} damaged records were skipped.")
+            box.setText(f"{len(layer):,} objects loaded from {Path(path).name}; "
+                        f"{len(source.problems)} damaged records were skipped.")
             box.setDetailedText(shown + (f"\n... and {more} more" if more > 0 else ""))
             box.open()
         return layer
