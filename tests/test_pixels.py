@@ -195,3 +195,39 @@ def gcrs_from_itrs_at(t_s):
     from orbitview.core.frames import gcrs_from_itrs
 
     return gcrs_from_itrs(t_s)
+
+
+def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
+    """The orbit track passes through the pixels where SGP4 puts the object one quarter
+    revolution ahead; the ground track through the projection of its sub-satellite point."""
+    from orbitview.core.tracks import ground_track_itrs_km, orbit_track_gcrs_km
+    from orbitview.core.frames import gcrs_from_itrs
+    from orbitview.render.selection import GROUND_COLOR, GROUND_LIFT, TRACK_COLOR
+
+    row = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
+    scene = Scene(clock=Clock(time_s=T), camera=CameraState(distance_km=30000, fov_deg=40))
+    scene.add_layer(Layer("iss", full.take([row])))
+    position = scene.position_gcrs_km(25544)
+    scene.camera.look_from(position)
+    scene.selected_id = 25544
+    image = render(scene, "selected_tracks", artefacts)
+    track = orbit_track_gcrs_km(full, row, T)
+    ground = ground_track_itrs_km(full, row, T) * GROUND_LIFT @ gcrs_from_itrs(T).T
+    eye = scene.camera.eye_km()
+    from orbitview.core.picking import hidden_by_earth
+
+    def matches(points, rgba):
+        xy, front = project_to_pixels(points, scene.camera, SIZE)
+        seen = front & ~hidden_by_earth(eye, points * 0.999)
+        inside = seen & (xy[:, 0] > 5) & (xy[:, 0] < SIZE[0] - 5) & (xy[:, 1] > 5) & (xy[:, 1] < SIZE[1] - 5)
+        target = np.array(rgba[:3]) * 255
+        hits = 0
+        for x, y in xy[inside][::10]:
+            patch = image[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3]
+            hits += np.linalg.norm(patch - target, axis=2).min() < 80
+        return hits, inside[::10].sum()
+
+    hits, tried = matches(track, TRACK_COLOR)
+    assert tried > 10 and hits >= 0.8 * tried
+    hits, tried = matches(ground, GROUND_COLOR)
+    assert tried > 5 and hits >= 0.7 * tried

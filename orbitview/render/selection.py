@@ -10,7 +10,7 @@ from orbitview.core.frames import gcrs_from_itrs as earth_rotation
 from orbitview.core.scene import Scene
 from orbitview.core.tracks import direction_marks, ground_track_itrs_km, orbit_track_gcrs_km
 
-TRACK_COLOR = (1.0, 1.0, 0.55, 0.85)
+TRACK_COLOR = (0.80, 0.92, 1.0, 0.8)
 GROUND_COLOR = (1.0, 0.85, 0.3, 0.9)
 LABEL_COLOR = (1.0, 1.0, 1.0, 1.0)
 #: Tracks are recomputed when the clock has moved this far from where they were made.
@@ -59,7 +59,10 @@ class SelectionAdapter:
         orbit = orbit_track_gcrs_km(layer.catalog, row, t_s)
         self._ground_itrs = ground_track_itrs_km(layer.catalog, row, t_s) * GROUND_LIFT
         if len(orbit) > 1:
-            self.orbit.set_data(orbit.astype(np.float32))
+            # The revolution behind is drawn fainter than the one ahead.
+            colors = np.tile(np.array(TRACK_COLOR, np.float32), (len(orbit), 1))
+            colors[: len(orbit) // 2, 3] *= 0.35
+            self.orbit.set_data(orbit.astype(np.float32), color=colors)
         self.orbit.visible = len(orbit) > 1
         self._tracks_made_at = t_s
 
@@ -72,7 +75,8 @@ class SelectionAdapter:
         if len(self._ground_itrs) > 1:
             ground = self._ground_itrs @ gcrs_from_itrs.T
             self.ground.set_data(ground.astype(np.float32))
-            marks = direction_marks(ground)
+            # Chevrons a hundredth of the view's distance across: visible at every zoom.
+            marks = direction_marks(ground, size_km=min(250.0, 0.01 * self.scene.camera.distance_km))
             if len(marks):
                 self.marks.set_data(marks.astype(np.float32))
             self.ground.visible = True

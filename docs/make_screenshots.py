@@ -1,0 +1,63 @@
+"""Render the screenshots in docs/images (run from the repository root):
+
+    python docs/make_screenshots.py [CATALOG_DIR]
+
+CATALOG_DIR defaults to ../shared/data/catalog (the real catalogues are not in the repository).
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from orbitview.core.camera import CameraState
+from orbitview.core.clock import Clock
+from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.scene import Layer, Scene
+from orbitview.core.times import parse_utc
+from orbitview.io.catalog_files import load_catalog
+from orbitview.render.offscreen import render_image
+
+OUT = Path(__file__).parent / "images"
+SIZE = (1600, 900)
+
+
+def save(scene: Scene, name: str) -> None:
+    Image.fromarray(render_image(scene, SIZE)).save(OUT / f"{name}.png", optimize=True)
+    print(f"wrote {OUT / name}.png")
+
+
+def main(catalogs: Path) -> None:
+    OUT.mkdir(exist_ok=True)
+    t = parse_utc("2023-10-09T12:00:00Z")
+    full = load_catalog(catalogs / "full_2023-10-09.3le").catalog
+    scene = Scene(clock=Clock(time_s=t), camera=CameraState(distance_km=60000, fov_deg=30))
+    scene.camera.face_sun(sun_direction_gcrs(t))
+    scene.add_layer(Layer("full_2023-10-09.3le", full))
+    save(scene, "full_catalogue")
+
+    t = parse_utc("2025-02-15T06:00:00Z")
+    fy1c = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    # Over the limb on the day side, where the shell of fragments is seen edge-on.
+    sun = sun_direction_gcrs(t)
+    limb = np.cross(sun, [0.0, 0.0, 1.0])
+    limb /= np.linalg.norm(limb)
+    camera = CameraState(distance_km=9000, fov_deg=40, center_km=limb * 7000.0)
+    camera.look_from(0.6 * sun + 0.3 * limb + [0.0, 0.0, 0.2])
+    scene = Scene(clock=Clock(time_s=t), camera=camera, show_grid=True)
+    scene.add_layer(Layer("fengyun-1c-debris", fy1c, point_size=4.0))
+    save(scene, "fengyun_1c_cloud_2025")
+
+    iss = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
+    t = parse_utc("2023-10-09T12:20:00Z")
+    scene = Scene(clock=Clock(time_s=t), camera=CameraState(distance_km=2500, fov_deg=40, elevation_deg=35))
+    scene.add_layer(Layer("full_2023-10-09.3le", full))
+    scene.selected_id = int(full.norad_id[iss])
+    scene.camera.follow_id = int(full.norad_id[iss])
+    scene.camera.look_from(scene.position_gcrs_km(scene.selected_id) + [0, 0, 3000])
+    save(scene, "following_the_iss")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data" / "catalog")
