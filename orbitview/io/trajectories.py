@@ -17,7 +17,7 @@ from orbitview import __version__
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.keyframes import Keyframes
+from orbitview.core.keyframes import Keyframes, hermite
 from orbitview.core.propagate import (
     EARTH_ROTATION_RAD_S,
     ELEMENT_ATTRIBUTES,
@@ -302,23 +302,6 @@ class Trajectories:
             source=np.full(len(norad_id), str(self.path), dtype=object),
             satrecs=tuple(satrecs_from_elements(elements, norad_id)),
         )
-
-
-def hermite(p0, v0, p1, v1, h: float, s: float) -> np.ndarray:
-    """Cubic Hermite between (N, 3) float32 states ``h`` seconds apart at fraction ``s``.
-
-    Returns (N, 3) float64 km. The change from ``p0`` (at most a few hundred km) is summed in
-    float32, which costs under a millimetre and half the time; only the final sum with ``p0``,
-    where float32 would round by up to 0.25 m, is float64.
-    """
-    s2, s3 = s * s, s * s * s
-    change = np.subtract(p1, p0)
-    change *= np.float32(-2 * s3 + 3 * s2)
-    change += np.float32((s3 - 2 * s2 + s) * h) * v0
-    change += np.float32((s3 - s2) * h) * v1
-    result = p0.astype(np.float64)
-    result += change
-    return result
 
 
 class _Row:
