@@ -66,7 +66,8 @@ class Scene(EventedModel):
     ``layers`` is a tuple: assigning a new one (``add_layer``) emits ``events.layers``.
     ``message`` is text shown across the globe when there is nothing to show; ``title`` is
     the line across the top. ``show_*`` switch the globe's line overlays. ``selected_id`` is
-    the catalogue number of the selected object (None: none), ``pinned_ids`` those labelled.
+    the catalogue number of the selected object (None: none), ``pinned_ids`` those labelled,
+    ``show_tracks`` whether the selection's orbit and ground track are drawn.
     """
 
     layers = Field((), tuple)
@@ -77,6 +78,8 @@ class Scene(EventedModel):
     show_grid = Field(False, bool)
     selected_id = Field(None, _optional_id)
     pinned_ids = Field((), _ids)
+    #: Draw the selected object's orbit and ground track.
+    show_tracks = Field(True, bool)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
         super().__init__(**values)

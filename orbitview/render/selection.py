@@ -40,6 +40,7 @@ class SelectionAdapter:
         self._tracks_made_at: float | None = None
         scene.events.selected_id.connect(self._on_selection)
         scene.events.pinned_ids.connect(self._on_pins)
+        scene.events.show_tracks.connect(self._on_selection)
         self._on_selection(scene.selected_id)
 
     def _on_selection(self, _value=None) -> None:
@@ -83,6 +84,8 @@ class SelectionAdapter:
             self.marks.visible = len(marks) > 0
         else:
             self.ground.visible = self.marks.visible = False
+        if not self.scene.show_tracks:
+            self.orbit.visible = self.ground.visible = self.marks.visible = False
         self._place_markers(t_s)
 
     def _place_markers(self, t_s: float) -> None:
@@ -112,5 +115,6 @@ class SelectionAdapter:
     def close(self) -> None:
         self.scene.events.selected_id.disconnect(self._on_selection)
         self.scene.events.pinned_ids.disconnect(self._on_pins)
+        self.scene.events.show_tracks.disconnect(self._on_selection)
         for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
             node.parent = None
