@@ -69,6 +69,10 @@ def write_png(image: np.ndarray, path: str | Path, metadata: dict[str, str]) -> 
     try:
         with os.fdopen(fd, "wb") as handle:
             Image.fromarray(image).save(handle, format="PNG", pnginfo=info)
+        # mkstemp made it private; the finished image gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
