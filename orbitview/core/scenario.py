@@ -15,11 +15,12 @@ from typing import Callable
 import numpy as np
 
 from orbitview.core.camera import HOME, blend_views, ease_in_out
+from orbitview.core.scene import COLOR_MODES
 
 #: How the camera gets from the previous keyframe to this one.
 EASINGS = ("in-out", "linear", "cut")
-#: What objects can be coloured by (the renderer colours by class only).
-COLOR_BY = ("class",)
+#: What objects can be coloured by: the layer's colour-by modes.
+COLOR_BY = COLOR_MODES
 
 
 @dataclass(frozen=True)

@@ -406,7 +406,7 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
 def _load_source(scenario: Scenario, index: int, source: Source) -> tuple[list[Layer], list, str]:
     from orbitview.io.catalog_files import load_catalog
 
-    style = {"visible": source.visible, "point_size": source.point_size}
+    style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by}
     key = f"sources[{index}].{source.kind}"
     try:
         if source.kind == "file":
@@ -478,20 +478,21 @@ def _check_ids(scenario: Scenario, catalogs) -> None:
 def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int | None = None,
                         size: tuple[int, int] | None = None) -> Scenario:
     """The scene as it is now, as a scenario: its sources, the clock's span and speed, one camera
-    keyframe with the current view at the current time. Overlay and selection come from
-    ``base`` (the scenario the scene was opened from) when given."""
+    keyframe with the current view at the current time, the selection and pinned objects. The
+    overlay comes from ``base`` (the scenario the scene was opened from) when given."""
     sources, seen = [], set()
     for layer in scene.layers:
         source = layer_source(layer)
         if source is None or source in seen:
             continue
         seen.add(source)
-        sources.append(replace(source, visible=layer.visible, point_size=layer.point_size)
+        sources.append(replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by)
                        if source.kind != "event" else source)
     clock, camera = scene.clock, scene.camera.snapshot()
     base = base or Scenario(sources=(), start_s=clock.span_start_s, end_s=clock.span_end_s,
                             overlay=OverlayText(title=scene.title))
     return replace(base, sources=tuple(sources), start_s=clock.span_start_s, end_s=clock.span_end_s,
+                   selected=scene.selected_id, pinned=tuple(scene.pinned_ids),
                    speed=abs(clock.speed) or base.speed, fps=fps or base.fps, size=size or base.size,
                    keyframes=(CameraKey(clock.time_s, camera, "cut"),), path=None, lines={})
 
@@ -510,7 +511,8 @@ def layer_source(layer: Layer) -> Source | None:
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return Source(event=meta["event"], seed=int(meta["seed"]), min_size_m=float(meta["min_size_m"]))
-    return Source(file=files[0], name=layer.name, visible=layer.visible, point_size=layer.point_size)
+    return Source(file=files[0], name=layer.name, visible=layer.visible, point_size=layer.point_size,
+                  color_by=layer.color_by)
 
 
 def unsaved_layers(scene: Scene) -> list[str]:

@@ -15,10 +15,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from orbitview.core.classify import ObjectClass
 from orbitview.core.scenario import OverlayText
 from orbitview.core.times import format_utc
-from orbitview.render.colors import CLASS_COLORS
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
@@ -88,20 +86,20 @@ def _hex_rgba(color: str) -> tuple[int, int, int, int]:
 
 
 class Annotator:
-    """The overlay of one export: ``overlay`` text, the legend of ``legend_counts`` (visible
-    objects by class) and ``message``, laid out for ``size`` = (width, height) pixels."""
+    """The overlay of one export: ``overlay`` text, the ``legend`` rows (label, RGBA 0..1,
+    count or -1) and ``message``, laid out for ``size`` = (width, height) pixels."""
 
     def __init__(self, size: tuple[int, int], overlay: OverlayText,
-                 legend_counts: dict[ObjectClass, int], message: str = "") -> None:
+                 legend: list[tuple[str, tuple, int]], message: str = "") -> None:
         self.size = size
         self.overlay = overlay
         width, height = size
         self.px = {name: max(9, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
         self.band = round(self.px["banner"] * 1.6) if overlay.banner else 0
-        self.static = self._static(legend_counts, message)
+        self.static = self._static(legend, message)
 
-    def _static(self, legend_counts, message: str) -> list[Stamp]:
+    def _static(self, legend, message: str) -> list[Stamp]:
         width, height = self.size
         o, m, stamps = self.overlay, self.margin, []
         if o.banner:
@@ -122,7 +120,7 @@ class Annotator:
             sub = text_stamp(o.subtitle, "regular", self.px["subtitle"], fill=GREY, align="center")
             stamps.append(Stamp((width - sub.shape[1]) // 2, heading, sub))
         if o.legend:
-            stamps += self._legend(legend_counts, m, top)
+            stamps += self._legend(legend, m, top)
         if o.attribution:
             line = text_stamp(o.attribution, "regular", self.px["attribution"], fill=GREY)
             stamps.append(Stamp(width - m - line.shape[1], height - self.band - m - line.shape[0], line))
@@ -131,15 +129,13 @@ class Annotator:
             stamps.append(Stamp((width - text.shape[1]) // 2, (height - text.shape[0]) // 2, text))
         return stamps
 
-    def _legend(self, counts: dict[ObjectClass, int], x: int, y: int) -> list[Stamp]:
+    def _legend(self, rows, x: int, y: int) -> list[Stamp]:
         stamps, size = [], self.px["legend"]
         radius = max(2, size // 3)
-        for cls, count in counts.items():
-            if not count:
-                continue
-            label = text_stamp(f"{cls.label}  {count:,}", "regular", size)
+        for text, rgba, count in rows:
+            label = text_stamp(text if count < 0 else f"{text}  {count:,}", "regular", size)
             dot = Image.new("RGBA", (2 * radius + 2, 2 * radius + 2), (0, 0, 0, 0))
-            color = tuple(round(255 * c) for c in CLASS_COLORS[cls])
+            color = tuple(round(255 * c) for c in rgba)
             ImageDraw.Draw(dot).ellipse((1, 1, 2 * radius, 2 * radius), fill=color)
             line = max(label.shape[0], 2 * radius)
             stamps.append(Stamp(x, y + (line - 2 * radius) // 2, np.asarray(dot)))

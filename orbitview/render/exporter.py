@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from orbitview.core.camera import project_to_pixels
-from orbitview.core.classify import ObjectClass
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, gcrs_from_itrs
 from orbitview.core.propagate import propagate
@@ -24,17 +23,22 @@ from orbitview.render.annotations import Annotator
 
 MAX_SIZE = (7680, 4320)
 REFERENCE_HEIGHT_PX = 1080
+#: 24-bit depth: 16 bits cannot hide objects just behind the Earth's limb.
+GL_DEPTH_COMPONENT24 = 0x81A6
 
 
-def legend_counts(scene: Scene) -> dict[ObjectClass, int]:
-    """Objects of the visible layers by class."""
-    counts = {cls: 0 for cls in ObjectClass}
+def legend_rows(scene: Scene) -> list[tuple[str, tuple, int]]:
+    """``(label, rgba, count)`` explaining the colours of the visible layers; rows with the same
+    label and colour are merged (count -1: not a count)."""
+    from orbitview.render.colors import legend_entries
+
+    rows: dict[tuple[str, tuple], int] = {}
     for layer in scene.layers:
         if layer.visible:
-            classes, n = np.unique(layer.catalog.object_class, return_counts=True)
-            for cls, count in zip(classes, n):
-                counts[ObjectClass(cls)] += int(count)
-    return counts
+            for label, rgba, count in legend_entries(layer):
+                key = (label, tuple(rgba))
+                rows[key] = -1 if count < 0 else max(rows.get(key, 0), 0) + count
+    return [(label, rgba, count) for (label, rgba), count in rows.items()]
 
 
 class FrameRenderer:
@@ -63,13 +67,14 @@ class FrameRenderer:
         logical = (max(1, round(width / scale)), max(1, round(height / scale)))
         self.canvas = vscene.SceneCanvas(size=logical, show=False, dpi=96)
         # One framebuffer of the output size for all frames, read back as RGB (no alpha to strip).
-        self._fbo = gloo.FrameBuffer(color=gloo.RenderBuffer((height, width)), depth=gloo.RenderBuffer((height, width)))
+        self._fbo = gloo.FrameBuffer(color=gloo.RenderBuffer((height, width)),
+                                     depth=gloo.RenderBuffer((height, width), format=GL_DEPTH_COMPONENT24))
         self.view = OrbitView(scene, self.canvas)
         # The window's overlay is sized for the screen; exports draw their own (annotations).
         for node in self.canvas.scene.children:
             if node is not self.canvas.central_widget:
                 node.visible = False
-        self.annotator = Annotator(size, overlay, legend_counts(scene), scene.message)
+        self.annotator = Annotator(size, overlay, legend_rows(scene), scene.message)
         shown = set(pinned) | ({selected} if labels and selected is not None else set())
         self.labelled = _find(scene, shown if labels else set())
         self.ringed = _find(scene, {selected} if selected is not None else set())

@@ -94,7 +94,8 @@ def save_scenario_dialog(window) -> Path | None:
 
 def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     """Ask for a scenario (or open ``path``), check it, load its sources and show it: the
-    window's scene takes its layers, clock span, speed, start time, title and camera."""
+    window's scene takes its layers, clock span, speed, start time, title, camera, selection
+    and pinned objects."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
         if not path:
@@ -114,6 +115,8 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     scene.clock.speed = built.clock.speed
     scene.clock.time_s = built.clock.time_s
     scene.camera.restore(built.camera.snapshot())
+    scene.selected_id = scenario.selected
+    scene.pinned_ids = scenario.pinned
     _opened[window] = scenario
     if window in _playback:
         _playback.pop(window).close()
