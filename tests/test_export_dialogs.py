@@ -31,8 +31,9 @@ def test_export_image_of_the_current_view(window, qtbot, tmp_path):
     window.scene.clock.time_s = window.scene.clock.span_start_s + 3600
     out = tmp_path / "view.png"
     scenario = scenario_from_scene(window.scene)
-    job = export_dialogs._start(window, scenario, "320x180", str(out), ["--time", format_utc(window.scene.clock.time_s)], "image")
-    qtbot.waitUntil(lambda: job.process.state() == job.process.ProcessState.NotRunning, timeout=120_000)
+    export_dialogs._start(window, scenario, "320x180", str(out), ["--time", format_utc(window.scene.clock.time_s)], "image")
+    (job,) = export_dialogs._running  # kept alive by the module, as when a menu action drops it
+    qtbot.waitUntil(lambda: not export_dialogs._running, timeout=120_000)
     assert out.is_file(), job.errors
     image = Image.open(out)
     assert image.size == (320, 180)

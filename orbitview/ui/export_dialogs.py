@@ -219,10 +219,15 @@ def video_keyframes(opened: Scenario | None, scene, start_s: float, end_s: float
     return keys or (CameraKey(start_s, scene.camera.snapshot(), "cut"),)
 
 
+#: Jobs running: PyQt holds bound-method slots weakly, so a job must be kept until it ends.
+_running: set = set()
+
+
 class RenderJob:
     """One ``orbitview render`` child process with its progress dialog."""
 
     def __init__(self, window, scenario_path: Path, args: list[str], out: str, what: str) -> None:
+        _running.add(self)
         self.window, self.scenario_path, self.out, self.what = window, scenario_path, out, what
         self.cancelled = False
         self.errors: list[str] = []
@@ -265,6 +270,7 @@ class RenderJob:
         self._read_progress()
         self.dialog.reset()
         self.scenario_path.unlink(missing_ok=True)
+        _running.discard(self)
         if self.cancelled:
             self.window.statusBar().showMessage(f"Export cancelled; nothing written to {self.out}", 10000)
         elif code == 0:
