@@ -15,13 +15,15 @@ import numpy as np
 
 from orbitview.core.camera import project_to_pixels
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, gcrs_from_itrs
+from orbitview.core.frames import gcrs_from_itrs
+from orbitview.core.picking import hidden_by_earth
 from orbitview.core.propagate import propagate
 from orbitview.core.scenario import CameraTimeline, OverlayText
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
 
 MAX_SIZE = (7680, 4320)
+GL_DEPTH_COMPONENT24 = 0x81A6
 REFERENCE_HEIGHT_PX = 1080
 #: 24-bit depth: 16 bits cannot hide objects just behind the Earth's limb.
 GL_DEPTH_COMPONENT24 = 0x81A6
@@ -126,7 +128,7 @@ class FrameRenderer:
             ok = states.error[0] == 0
             points = states.position_km[0][ok]
             xy, in_front = project_to_pixels(points, camera, self.size, rotation)
-            seen = in_front & ~_behind_earth(eye, points if rotation is None else points @ rotation.T)
+            seen = in_front & ~hidden_by_earth(eye, points if rotation is None else points @ rotation.T)
             for (x, y), visible, name in zip(xy, seen, catalog.name[ok]):
                 if visible:
                     out.append((float(x), float(y), str(name)))
@@ -145,13 +147,3 @@ def _find(scene: Scene, ids: set[int]):
         if rows.size:
             found.append((layer, layer.catalog.take(rows)))
     return found
-
-
-def _behind_earth(eye_km: np.ndarray, points_km: np.ndarray) -> np.ndarray:
-    """(N,) bool: the Earth's sphere lies between the eye and each point."""
-    ray = points_km - eye_km
-    length = np.linalg.norm(ray, axis=1)
-    direction = ray / length[:, None]
-    along = -(direction @ eye_km)
-    closest = np.linalg.norm(eye_km + along[:, None] * direction, axis=1)
-    return (along > 0) & (along < length) & (closest < EARTH_EQUATORIAL_RADIUS_KM)

@@ -10,46 +10,24 @@ import numpy as np
 
 from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.scenario import OverlayText
 from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
 
-MAX_SIZE = (7680, 4320)
-GL_DEPTH_COMPONENT24 = 0x81A6
 
 
-def render_image(scene: Scene, size: tuple[int, int]) -> np.ndarray:
-    """(H, W, 3) uint8 image of ``scene`` at ``size`` = (width, height) pixels."""
-    width, height = size
-    if not (1 <= width <= MAX_SIZE[0] and 1 <= height <= MAX_SIZE[1]):
-        raise OrbitviewError(f"image size {width}x{height} is outside 1x1 .. {MAX_SIZE[0]}x{MAX_SIZE[1]}")
-    from orbitview.render.backend import use_headless
+def render_image(scene: Scene, size: tuple[int, int], overlay: OverlayText | None = None) -> np.ndarray:
+    """(H, W, 3) uint8 image of ``scene`` at its clock's time, ``size`` = (width, height).
 
-    use_headless()
-    from vispy import gloo
-    from vispy import scene as vscene
+    ``overlay``: the text drawn over it (default: the UTC clock and the legend).
+    """
+    from orbitview.render.exporter import FrameRenderer
 
-    from orbitview.render.view import OrbitView
-
-    canvas = vscene.SceneCanvas(size=size, show=False, dpi=96)
-    view = OrbitView(scene, canvas)
-    # vispy's canvas.render() gives a 16-bit depth buffer: too coarse to hide objects just
-    # behind the Earth's limb. This framebuffer has 24 bits.
-    fbo = gloo.FrameBuffer(
-        color=gloo.RenderBuffer(size[::-1]), depth=gloo.RenderBuffer(size[::-1], format=GL_DEPTH_COMPONENT24)
-    )
+    renderer = FrameRenderer(scene, size, overlay if overlay is not None else OverlayText())
     try:
-        canvas.set_current()
-        canvas.push_fbo(fbo, (0, 0), size)
-        try:
-            view.sync_camera()
-            canvas.context.clear(color=canvas.bgcolor, depth=True)
-            canvas.draw_visual(canvas.scene)
-            return np.ascontiguousarray(fbo.read(alpha=False))
-        finally:
-            canvas.pop_fbo()
+        return renderer.render(scene.clock.time_s)
     finally:
-        view.close()
-        canvas.close()
+        renderer.close()
 
 
 def write_png(image: np.ndarray, path: str | Path, metadata: dict[str, str]) -> None:
