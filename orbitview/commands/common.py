@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
-
 from orbitview.core.clock import Clock
-from orbitview.core.frames import sun_direction_gcrs
-from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
-from orbitview.core.propagate import propagate
-from orbitview.core.scene import Layer, Scene
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.sources import open_source
-
-#: The default briefing's clock: from shortly before the intercept to 60 days after it.
-BRIEFING_LEAD_S = 10 * 60.0
-BRIEFING_SPAN_S = 60 * 86400.0
 
 
 def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
@@ -64,23 +55,19 @@ def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
 def default_briefing_scene(time_text: str | None) -> Scene:
     """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
     after it, the clock a few minutes before the event (or at ``time_text``)."""
+    from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, event_layers, face_event
     from orbitview.io.default_briefing import load_default_briefing
 
     briefing = load_default_briefing()
     event_s = briefing.event_time_s
-    start_s, end_s = event_s - BRIEFING_LEAD_S, event_s + BRIEFING_SPAN_S
-    t_s = parse_utc(time_text) if time_text else event_s - 5 * 60.0
+    start_s, end_s = event_s - LEAD_S, event_s + SPAN_S
+    t_s = parse_utc(time_text) if time_text else event_s - CLOCK_BEFORE_S
     clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s), speed=60.0)
     scene = Scene(clock=clock, title=briefing.title)
-    parent = WindowedKeyframes(LiveKeyframes(briefing.parent), end_s=event_s)
-    fragments = WindowedKeyframes(LiveKeyframes(briefing.fragments), start_s=event_s)
-    scene.add_layer(Layer("Fengyun-1C", briefing.parent, parent, point_size=7.0))
-    scene.add_layer(Layer("Fragments (model)", briefing.fragments, fragments, point_size=4.0))
-    at_event = propagate(briefing.parent, np.array([event_s]), "GCRS").position_km[0, 0]
-    scene.camera.distance_km = 32000.0
-    # Above the intercept, turned towards the Sun so the cloud is seen over lit ground.
-    toward_sun = at_event / np.linalg.norm(at_event) + 0.9 * sun_direction_gcrs(event_s)
-    scene.camera.look_from(toward_sun)
+    for layer in event_layers(briefing.parent, briefing.fragments, event_s,
+                              ("Fengyun-1C", "Fragments (model)")):
+        scene.add_layer(layer)
+    face_event(scene, briefing.parent, event_s)
     return scene
 
 

@@ -297,6 +297,24 @@ def run_event(event: BreakupEvent, lc_min_m: float, seed: int, *,
     return BreakupResult(event, seed, parents, fragments, sets)
 
 
+def title_text(event: BreakupEvent, seed: int, min_size_m: float, fragment_count: int) -> str:
+    """The overlay of a modelled event: says it is a model, of what, from which figures.
+
+    A preset's parent orbit is built from published figures; a custom event's parent is a
+    loaded element set, and the overlay says so rather than claim published figures.
+    """
+    if event.key in PRESETS:
+        figures = f" ({event.figures})" if event.figures else ""
+        parent = f"parent orbit built from published figures{figures}, not from tracking data"
+    else:
+        parent = f"parent {event.target.name} ({event.target.norad_id}) from its loaded element set"
+    return (
+        f"MODEL - {event.title} ({format_utc(event.time_s, seconds=False)}). "
+        f"NASA standard breakup model, {fragment_count:,} fragments >= {min_size_m * 100:g} cm "
+        f"in orbit (seed {seed}); {parent}."
+    )
+
+
 def custom_event(catalog: Catalog, norad_id: int, time_utc: str, kind: EventKind, *,
                  mass_kg: float, projectile_mass_kg: float = 0.0, closing_speed_km_s: float = 0.0,
                  body_kind: BodyKind = BodyKind.SPACECRAFT) -> tuple[BreakupEvent, Catalog]:

@@ -2,7 +2,8 @@
 
 Two sources: a ``Catalog``'s mean elements (``from_catalog``: what the element sets say, the usual
 way Gabbard diagrams of tracked debris are drawn) and states at a time (``from_states``:
-osculating, so it moves with the propagated time for modelled and loaded clouds alike).
+osculating, so it moves with the propagated time for modelled and loaded clouds alike;
+``at_time`` runs SGP4 for them).
 Altitudes are km above the equatorial radius (WGS72, as SGP4 element sets), periods minutes.
 """
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from orbitview.core.catalog import Catalog
 from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
+from orbitview.core.propagate import propagate
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ def from_states(position_km: np.ndarray, velocity_km_s: np.ndarray) -> Gabbard:
         h = np.linalg.norm(np.cross(position_km, velocity_km_s), axis=1)
         e = np.sqrt(np.maximum(0.0, 1.0 + 2.0 * energy * h * h / MU_WGS72_KM3_S2**2))
     return _from_a_e(a_km, e)
+
+
+def at_time(catalog: Catalog, t_s: float) -> Gabbard:
+    """Osculating at ``t_s`` (POSIX s) from SGP4 states of ``catalog``; NaN rows where SGP4 fails.
+
+    Not from the view's Hermite keyframes: their velocity between samples is off by up to about
+    1 m/s at a 60 s step, a few km in semi-major axis. TEME suffices: a and e do not depend on
+    the inertial frame's orientation.
+    """
+    states = propagate(catalog, np.array([t_s]), "TEME")
+    ok = states.error[0] == 0
+    return from_states(np.where(ok[:, None], states.position_km[0], np.nan),
+                       np.where(ok[:, None], states.velocity_km_s[0], np.nan))
 
 
 def altitude_histogram(gabbard: Gabbard, bin_km: float = 50.0, top_km: float = 4000.0):

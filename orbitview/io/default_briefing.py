@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import orbitview
+from orbitview.core import breakup_presets
 from orbitview.core.breakup_presets import preset
 from orbitview.core.catalog import Catalog
-from orbitview.core.times import format_utc
 from orbitview.io.catalog_files import load_catalog
 
 DEFAULT_DATASET = "fengyun-1c-2007"
@@ -40,14 +40,8 @@ def datasets_dir() -> Path:
 
 
 def title_text(event_key: str, seed: int, min_size_m: float, fragment_count: int) -> str:
-    """The overlay: says it is a model, of what, from which figures."""
-    event = preset(event_key)
-    return (
-        f"MODEL - {event.title} ({format_utc(event.time_s, seconds=False)}). "
-        f"NASA standard breakup model, {fragment_count:,} fragments >= {min_size_m * 100:g} cm "
-        f"in orbit (seed {seed}); parent orbit built from published figures "
-        f"({event.figures}), not from tracking data."
-    )
+    """The overlay of preset ``event_key``'s model (``breakup_presets.title_text``)."""
+    return breakup_presets.title_text(preset(event_key), seed, min_size_m, fragment_count)
 
 
 def load_default_briefing(directory: Path | None = None) -> Briefing:

@@ -20,7 +20,6 @@ from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.camera import VIEW_FRAMES
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
 from orbitview.core.scenario import (
     COLOR_BY,
     EASINGS,
@@ -428,6 +427,7 @@ def _event_layers(source: Source, style: dict) -> tuple[list[Layer], list, str]:
     """A modelled breakup: the parent until the event, the fragments after it. The shipped
     dataset is used when it was made with the same seed and size, else the model runs now."""
     from orbitview.core.breakup_presets import preset, run_event
+    from orbitview.core.breakup_scene import PARENT_POINT_SIZE, event_layers
     from orbitview.io.default_briefing import datasets_dir, load_default_briefing, title_text
 
     event = preset(source.event)
@@ -441,14 +441,11 @@ def _event_layers(source: Source, style: dict) -> tuple[list[Layer], list, str]:
         result = run_event(event, source.min_size_m, source.seed)
         parent, fragments = result.parents, result.element_sets.catalog
         title = title_text(source.event, source.seed, source.min_size_m, len(fragments))
-    t_s = event.time_s
     name = source.name or event.target.name.title()
-    parent_style = {**style, "point_size": max(style["point_size"], 7.0)}
-    layers = [
-        Layer(name, parent, WindowedKeyframes(LiveKeyframes(parent), end_s=t_s), **parent_style),
-        Layer(f"{name} fragments (model)", fragments, WindowedKeyframes(LiveKeyframes(fragments), start_s=t_s), **style),
-    ]
-    return _tagged(layers, source), [], title
+    parent_style = {**style, "point_size": max(style["point_size"], PARENT_POINT_SIZE)}
+    layers = event_layers(parent, fragments, event.time_s, (name, f"{name} fragments (model)"),
+                          parent_style, style)
+    return _tagged(list(layers), source), [], title
 
 
 def _tagged(layers: list[Layer], source: Source) -> list[Layer]:

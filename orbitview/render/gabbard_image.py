@@ -19,6 +19,9 @@ APOGEE_RGB = (200, 40, 40)
 PERIGEE_RGB = (30, 90, 200)
 AXIS_RGB = (40, 40, 40)
 GRID_RGB = (225, 225, 225)
+#: Below these the margins, labels and histogram no longer fit (the axes' boxes would invert).
+MIN_PANEL_WIDTH = 320
+MIN_HEIGHT = 560
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,15 @@ def write_gabbard_png(path: str | Path, panels: list[Panel], *, panel_width: int
                       height: int = 900, title: str = "") -> Path:
     """Draw ``panels`` side by side (Gabbard diagram above, altitude histogram below); write PNG."""
     path = Path(path)
+    gabbard_image(panels, panel_width=panel_width, height=height, title=title).save(path)
+    return path
+
+
+def gabbard_image(panels: list[Panel], *, panel_width: int = 720, height: int = 900,
+                  title: str = "") -> Image.Image:
+    """The RGB image ``write_gabbard_png`` writes: the window shows this same drawing."""
+    if panel_width < MIN_PANEL_WIDTH or height < MIN_HEIGHT:
+        raise ValueError(f"a Gabbard panel needs at least {MIN_PANEL_WIDTH} x {MIN_HEIGHT} pixels")
     width = panel_width * len(panels)
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -106,8 +118,8 @@ def write_gabbard_png(path: str | Path, panels: list[Panel], *, panel_width: int
         x0 = k * panel_width
         g = panel.gabbard.finite()
         box = (x0 + 95, top_margin + 50, x0 + panel_width - 25, top_margin + int(0.62 * height) - 60)
-        draw.text((x0 + panel_width / 2, top_margin + 14), f"{panel.title} ({len(g):,} objects)",
-                  fill=AXIS_RGB, font=fonts[1], anchor="mt")
+        heading = _elided(draw, panel.title, f" ({len(g):,} objects)", fonts[1], panel_width - 20)
+        draw.text((x0 + panel_width / 2, top_margin + 14), heading, fill=AXIS_RGB, font=fonts[1], anchor="mt")
         sx, sy, ylabel = _draw_axes(draw, box, xlim, ylim, "Period (min)", "Altitude (km)", fonts)
         image.paste(ylabel, (x0 + 8, int((box[1] + box[3]) / 2 - ylabel.height / 2)), ylabel)
         if panel.parent_period_min is not None:
@@ -124,8 +136,16 @@ def write_gabbard_png(path: str | Path, panels: list[Panel], *, panel_width: int
             draw.rectangle([lx, ly + 3, lx + 12, ly + 15], fill=rgb)
             draw.text((lx + 18, ly), text, fill=AXIS_RGB, font=legend_font)
         _draw_histogram(draw, image, g, (x0 + 95, box[3] + 110, box[2], height - 70), ylim, fonts)
-    image.save(path)
-    return path
+    return image
+
+
+def _elided(draw, text: str, suffix: str, font, width: int) -> str:
+    """``text + suffix``, with ``text`` cut short ("...") so it fits ``width`` pixels: a narrow
+    panel keeps its object count rather than running into its neighbour."""
+    cut = len(text)
+    while cut > 0 and draw.textlength(text[:cut] + ("..." if cut < len(text) else "") + suffix, font=font) > width:
+        cut -= 1
+    return text[:cut] + ("..." if cut < len(text) else "") + suffix
 
 
 def _draw_histogram(draw, image, gabbard: Gabbard, box, ylim, fonts):
