@@ -1,0 +1,336 @@
+"""The Events menu: model a breakup (a preset or a custom event) and show it in the window.
+
+The model runs in a worker thread (``BreakupRunner``) on a snapshot of its inputs; the result
+comes back through a queued Qt signal and only then touches the scene, on the main thread.
+Cancel drops the run's result by request id (the model itself cannot be interrupted midway).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt6.QtCore import QDateTime, QObject, Qt, QThreadPool, QTimeZone, pyqtSignal
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+)
+
+from orbitview.core.breakup import BodyKind, EventKind, collision_mass, cumulative_count
+from orbitview.core.breakup_presets import PRESETS, custom_event, run_event
+from orbitview.core.breakup_scene import show_breakup
+from orbitview.core.classify import ObjectClass
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.scenario import Source
+from orbitview.core.times import format_utc
+
+#: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
+#: preset chosen here matches the shipped dataset and the command line.
+PRESET_MIN_SIZE_M = 0.1
+PRESET_SEED = 1
+#: More fragments than this take minutes to fit and crowd the view: ask for a larger size.
+MAX_FRAGMENTS = 100_000
+
+
+def install_events_menu(window) -> BreakupRunner:
+    """Add the Events menu to ``window`` (a ``MainWindow``); returns the runner it uses."""
+    runner = BreakupRunner(window)
+    menu = window.menuBar().addMenu("&Events")
+    menu.setToolTipsVisible(True)
+    for key, event in PRESETS.items():
+        action = QAction(event.title, menu)
+        action.setObjectName(f"event-{key}")
+        action.setToolTip(event.citation)
+        action.setStatusTip(event.citation)
+        action.triggered.connect(lambda _checked=False, key=key: runner.run_preset(key))
+        menu.addAction(action)
+    menu.addSeparator()
+    custom = QAction("Custom event...", menu)
+    custom.setObjectName("event-custom")
+    custom.setStatusTip("Break up a loaded object at a chosen time")
+    custom.triggered.connect(runner.custom_dialog)
+    menu.addAction(custom)
+    return runner
+
+
+class BreakupRunner(QObject):
+    """Runs one breakup model at a time off the main thread, with a cancellable progress dialog."""
+
+    #: (request id, BreakupResult or None, error text): emitted from the worker thread.
+    finished = pyqtSignal(int, object, str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.request = 0
+        self.progress: QProgressDialog | None = None
+        #: The scenario source of the running request (a preset), None for a custom event.
+        self.source: Source | None = None
+        self.finished.connect(self._on_finished)
+
+    def run_preset(self, key: str) -> None:
+        event = PRESETS[key]
+        source = Source(event=key, seed=PRESET_SEED, min_size_m=PRESET_MIN_SIZE_M)
+        self.start(event.title, lambda: run_event(event, PRESET_MIN_SIZE_M, PRESET_SEED), source)
+
+    def custom_dialog(self) -> None:
+        dialog = CustomEventDialog(self.window)
+        if not dialog.objects:
+            QMessageBox.information(self.window, "Custom event",
+                                    "Load a catalogue first: a custom event breaks up a loaded object.")
+            return
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.run_custom(dialog.request)
+
+    def run_custom(self, request: CustomRequest) -> None:
+        def job():
+            event, parent = custom_event(
+                request.catalog, request.norad_id, format_utc(request.time_s), request.kind,
+                mass_kg=request.mass_kg, projectile_mass_kg=request.projectile_mass_kg,
+                closing_speed_km_s=request.speed_km_s, body_kind=request.body_kind)
+            return run_event(event, request.min_size_m, request.seed, parents=parent)
+
+        self.start(f"{request.kind.value} of {request.label}", job, None)
+
+    def start(self, label: str, job, source: Source | None) -> int:
+        """Run ``job`` (returns a ``BreakupResult``) in a worker; returns its request id."""
+        self.request += 1
+        request = self.request
+        self.source = source
+        self._close_progress()
+        progress = QProgressDialog(f"Modelling {label}...", "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("Breakup model")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.canceled.connect(self.cancel)
+        progress.show()
+        self.progress = progress
+        QThreadPool.globalInstance().start(lambda: self._work(request, job))
+        return request
+
+    def cancel(self) -> None:
+        """Forget the running request: its result is dropped when it arrives."""
+        self.request += 1
+        self._close_progress()
+        self.window.statusBar().showMessage("Breakup model cancelled", 5000)
+
+    def _work(self, request: int, job) -> None:
+        """Worker thread: no widgets, no GL; the result goes back through ``finished``."""
+        try:
+            result, error = job(), ""
+        except OrbitviewError as exc:
+            result, error = None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - else a bug in the model would vanish silently
+            result, error = None, f"the model failed: {type(exc).__name__}: {exc}"
+        try:
+            self.finished.emit(request, result, error)
+        except RuntimeError:  # the window (and this runner) closed while the model ran
+            pass
+
+    def _on_finished(self, request: int, result, error: str) -> None:
+        if request != self.request:
+            return  # cancelled, or superseded by a newer request
+        self._close_progress()
+        if error:
+            QMessageBox.warning(self.window, "Breakup model", error)
+            return
+        layers = show_breakup(self.window.scene, result)
+        if self.source is not None:
+            # Save Scenario can then write the preset back as an event source.
+            for layer in layers:
+                layer.scenario_source = self.source
+        self.window.scene.message = ""
+        self.window.statusBar().showMessage(
+            f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+
+@dataclass(frozen=True)
+class CustomRequest:
+    """What the custom-event dialog asks for; ``catalog`` is the loaded layer's catalogue."""
+
+    catalog: object
+    norad_id: int
+    label: str
+    time_s: float
+    kind: EventKind
+    mass_kg: float
+    projectile_mass_kg: float
+    speed_km_s: float
+    body_kind: BodyKind
+    min_size_m: float
+    seed: int
+
+
+class CustomEventDialog(QDialog):
+    """Which loaded object breaks up, when, how; checked on OK, with every problem listed."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Custom breakup event")
+        self.request: CustomRequest | None = None
+        self.objects = _loaded_objects(window.scene.layers)
+        form = QFormLayout(self)
+
+        self.object_box = QComboBox()
+        self.object_box.setEditable(True)
+        self.object_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.object_box.addItems([label for label, _, _ in self.objects])
+        self.object_box.setCurrentIndex(-1)
+        self.object_box.lineEdit().setPlaceholderText("type a name or catalogue number")
+        completer = QCompleter(self.object_box.model(), self.object_box)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.object_box.setCompleter(completer)
+        self.object_box.currentIndexChanged.connect(self._object_chosen)
+        form.addRow("Object", self.object_box)
+
+        self.time_edit = QDateTimeEdit()
+        self.time_edit.setTimeZone(QTimeZone.utc())
+        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
+        self.time_edit.setCalendarPopup(True)
+        self.time_edit.setDateTime(
+            QDateTime.fromSecsSinceEpoch(int(window.scene.clock.time_s), QTimeZone.utc()))
+        form.addRow("Time", self.time_edit)
+
+        self.kind_box = QComboBox()
+        self.kind_box.addItems([EventKind.COLLISION.value, EventKind.EXPLOSION.value])
+        self.kind_box.currentTextChanged.connect(self._kind_chosen)
+        form.addRow("Event", self.kind_box)
+
+        self.mass_edit = _number("e.g. 880")
+        self.projectile_edit = _number("e.g. 600")
+        self.speed_edit = _number("e.g. 9.0; the projectile comes head-on")
+        self.size_edit = _number("0.001 to 1", "0.1")
+        self.seed_edit = _number("a whole number; the same seed gives the same fragments", "1")
+        self.rocket_box = QCheckBox("Rocket body (its area-to-mass law)")
+        form.addRow("Target mass (kg)", self.mass_edit)
+        form.addRow("Projectile mass (kg)", self.projectile_edit)
+        form.addRow("Relative speed (km/s)", self.speed_edit)
+        form.addRow("Smallest fragment (m)", self.size_edit)
+        form.addRow("Random seed", self.seed_edit)
+        form.addRow("", self.rocket_box)
+
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Model")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(460)
+
+    def _object_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.objects):
+            _, layer, row = self.objects[index]
+            self.rocket_box.setChecked(int(layer.catalog.object_class[row]) == ObjectClass.ROCKET_BODY)
+
+    def _kind_chosen(self, kind: str) -> None:
+        collision = kind == EventKind.COLLISION.value
+        self.projectile_edit.setEnabled(collision)
+        self.speed_edit.setEnabled(collision)
+
+    def accept(self) -> None:
+        problems: list[str] = []
+        request = self._read(problems)
+        if problems:
+            self.error_label.setText("\n".join(problems))
+            self.adjustSize()  # room for the messages
+            return
+        self.request = request
+        super().accept()
+
+    def _read(self, problems: list[str]) -> CustomRequest | None:
+        """The request, or None with ``problems`` saying what to fix, one line each."""
+        index = self.object_box.findText(self.object_box.currentText(), Qt.MatchFlag.MatchFixedString)
+        if index < 0:
+            problems.append("Object: choose one of the loaded objects from the list "
+                            "(type part of its name or number).")
+        kind = EventKind(self.kind_box.currentText())
+        mass = _positive(self.mass_edit, "Target mass", "kilograms", problems)
+        projectile = speed = 0.0
+        if kind is EventKind.COLLISION:
+            projectile = _positive(self.projectile_edit, "Projectile mass", "kilograms", problems)
+            speed = _positive(self.speed_edit, "Relative speed", "km/s", problems)
+            if speed is not None and speed > 20.0:
+                problems.append("Relative speed: at most 20 km/s (head-on LEO collisions reach about 15).")
+        size = _positive(self.size_edit, "Smallest fragment", "metres", problems)
+        if size is not None and not 0.001 <= size <= 1.0:
+            problems.append("Smallest fragment: between 0.001 and 1 m.")
+            size = None
+        try:
+            seed = int(self.seed_edit.text())
+        except ValueError:
+            problems.append("Random seed: a whole number, such as 1.")
+            seed = None
+        else:
+            if seed < 0:
+                problems.append("Random seed: zero or more.")
+        if size is not None and mass is not None and None not in (projectile, speed):
+            expected = _expected_fragments(kind, size, mass, projectile, speed)
+            if expected > MAX_FRAGMENTS:
+                problems.append(f"Smallest fragment: {size:g} m would make about {expected:,.0f} "
+                                f"fragments (at most {MAX_FRAGMENTS:,}); choose a larger size.")
+        if problems:
+            return None
+        label, layer, row = self.objects[index]
+        return CustomRequest(
+            catalog=layer.catalog, norad_id=int(layer.catalog.norad_id[row]), label=label,
+            time_s=self.time_edit.dateTime().toSecsSinceEpoch(), kind=kind, mass_kg=mass,
+            projectile_mass_kg=projectile, speed_km_s=speed,
+            body_kind=BodyKind.ROCKET_BODY if self.rocket_box.isChecked() else BodyKind.SPACECRAFT,
+            min_size_m=size, seed=seed)
+
+
+def _loaded_objects(layers) -> list[tuple[str, object, int]]:
+    """``(label, layer, row)`` of every loaded object; the layer's name tells duplicates apart."""
+    several = len(layers) > 1
+    out = []
+    for layer in layers:
+        for row, (name, norad_id) in enumerate(zip(layer.catalog.name, layer.catalog.norad_id)):
+            label = f"{name} ({norad_id})" + (f" - {layer.name}" if several else "")
+            out.append((label, layer, row))
+    return out
+
+
+def _number(placeholder: str, text: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _positive(edit: QLineEdit, what: str, unit: str, problems: list[str]) -> float | None:
+    try:
+        value = float(edit.text())
+    except ValueError:
+        value = None
+    if value is None or not value > 0 or value == float("inf"):
+        problems.append(f"{what}: a number of {unit} greater than 0.")
+        return None
+    return value
+
+
+def _expected_fragments(kind: EventKind, size_m: float, mass_kg: float, projectile_kg: float,
+                        speed_km_s: float) -> float:
+    """The model's fragment count at ``size_m`` (NASA count laws), to refuse runaway requests."""
+    if kind is EventKind.EXPLOSION:
+        return float(cumulative_count(kind, size_m))
+    budget, _ = collision_mass(mass_kg, projectile_kg, speed_km_s)
+    return float(cumulative_count(kind, size_m, mass_kg=budget))

@@ -1,0 +1,219 @@
+"""The Events menu: presets and a custom event modelled in a worker and shown in the window (tier 3)."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+from orbitview.core.breakup_presets import PRESETS
+from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
+from orbitview.core.clock import Clock
+from orbitview.core.scene import Layer, Scene
+from orbitview.core.times import parse_utc
+from orbitview.io.catalog_files import load_catalog
+
+pytestmark = pytest.mark.qt
+
+T = parse_utc("2025-02-15T06:00:00Z")
+FY1C = PRESETS["fengyun-1c-2007"]
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Main windows with the Events menu installed; closed after the test, none left behind."""
+    from orbitview.render.backend import use_qt
+
+    use_qt()
+    from PyQt6.QtWidgets import QApplication
+
+    from orbitview.ui.events_menu import install_events_menu
+    from orbitview.ui.main_window import MainWindow
+
+    made = []
+
+    def make(scene=None):
+        window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
+        window.runner = install_events_menu(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+        window.deleteLater()
+    qtbot.wait(50)
+    gc.collect()
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    assert not left
+
+
+def grab(window) -> np.ndarray:
+    from PyQt6.QtGui import QImage
+
+    image = window.canvas.native.grabFramebuffer().convertToFormat(QImage.Format.Format_RGB888)
+    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
+    rows = data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
+    return rows.reshape(image.height(), image.width(), 3)
+
+
+def debris_pixels(image: np.ndarray) -> int:
+    """Pixels of the debris colour (1.0, 0.3, 0.4), as test_window counts them, below the
+    legend (whose debris entry comes and goes with the layer)."""
+    below = image[60:]
+    return int(((below[..., 0] > 180) & (below[..., 1] < 110)).sum())
+
+
+def action(window, name: str):
+    from PyQt6.QtGui import QAction
+
+    found = window.menuBar().findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def test_menu_lists_the_presets_with_their_citations(make_window):
+    window = make_window()
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Events")
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == [e.title for e in PRESETS.values()] + ["Custom event..."]
+    for key, event in PRESETS.items():
+        assert action(window, f"event-{key}").toolTip() == event.citation
+        assert action(window, f"event-{key}").statusTip() == event.citation
+
+
+def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(make_window, qtbot, artefacts):
+    window = make_window()
+    scene = window.scene
+    end = scene.clock.span_end_s
+    action(window, "event-fengyun-1c-2007").trigger()
+    assert window.runner.progress is not None and window.runner.progress.isVisible()
+    qtbot.waitUntil(lambda: len(scene.layers) == 2, timeout=20000)
+    assert window.runner.progress is None
+    parent, fragments = scene.layers
+    assert (parent.name, fragments.name) == ("Fengyun 1C", "Fengyun 1C fragments (model)")
+    assert len(parent) == 1 and len(fragments) > 500
+    assert scene.title.startswith("MODEL - Fengyun-1C anti-satellite test")
+    event_s = FY1C.time_s
+    assert scene.clock.span_start_s == event_s - LEAD_S and scene.clock.span_end_s == end > event_s + SPAN_S
+    assert scene.clock.time_s == event_s - CLOCK_BEFORE_S
+    assert fragments.scenario_source.event == "fengyun-1c-2007"
+
+    # Debris-coloured pixels the fragments add, against the same frame without them (the
+    # globe's own colours have a few such pixels).
+    def added_by_fragments():
+        qtbot.wait(100)
+        shown = grab(window)
+        fragments.visible = False
+        qtbot.wait(100)
+        hidden = grab(window)
+        fragments.visible = True
+        return debris_pixels(shown) - debris_pixels(hidden), shown
+
+    before, image_before = added_by_fragments()
+    scene.clock.time_s = event_s + 86400.0  # a day on: the cloud has spread along the orbit
+    after, image_after = added_by_fragments()
+    _save(image_before, artefacts / "ui_events_before.png")
+    _save(image_after, artefacts / "ui_events_after.png")
+    assert before == 0
+    assert after > 300
+
+
+def test_cancel_drops_the_result(make_window, qtbot):
+    window = make_window()
+    action(window, "event-shakti-2019").trigger()
+    from PyQt6.QtWidgets import QPushButton
+
+    # Before the worker's result can arrive: it is queued behind this test's code.
+    window.runner.progress.findChild(QPushButton).click()
+    qtbot.wait(1500)
+    assert window.scene.layers == ()
+    assert window.runner.progress is None
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+@pytest.fixture
+def loaded(make_window, catalogs):
+    catalog = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    window = make_window()
+    window.scene.add_layer(Layer("fengyun-1c-debris.txt", catalog))
+    return window
+
+
+def fill(dialog, text="", mass="", projectile="", speed="", size="0.1", seed="1", kind="collision"):
+    dialog.object_box.setEditText(text)
+    dialog.kind_box.setCurrentText(kind)
+    for edit, value in ((dialog.mass_edit, mass), (dialog.projectile_edit, projectile),
+                        (dialog.speed_edit, speed), (dialog.size_edit, size), (dialog.seed_edit, seed)):
+        edit.setText(value)
+
+
+def test_custom_dialog_rejects_bad_input_with_messages(loaded, qtbot, artefacts):
+    from orbitview.ui.events_menu import CustomEventDialog
+
+    dialog = CustomEventDialog(loaded)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill(dialog, text="NO SUCH THING", mass="-3", projectile="abc", speed="", size="5", seed="x")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.request is None
+    message = dialog.error_label.text()
+    for expected in ("Object: choose one of the loaded objects", "Target mass: a number of kilograms",
+                     "Projectile mass: a number of kilograms", "Relative speed: a number of km/s",
+                     "Smallest fragment: between 0.001 and 1 m", "Random seed: a whole number"):
+        assert expected in message
+    dialog.grab().save(str(artefacts / "ui_custom_event_errors.png"))
+
+    fill(dialog, text=dialog.object_box.itemText(0), mass="100", projectile="50", speed="10", size="0.001")
+    dialog.accept()
+    assert dialog.request is None and "would make about" in dialog.error_label.text()
+
+
+def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbot):
+    from PyQt6.QtWidgets import QDialog
+
+    from orbitview.ui.events_menu import CustomEventDialog
+
+    catalog = loaded.scene.layers[0].catalog
+    dialog = CustomEventDialog(loaded)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    label = f"{catalog.name[5]} ({catalog.norad_id[5]})"
+    fill(dialog, text=label.lower(), mass="50", kind="explosion", projectile="ignored", size="0.05", seed="7")
+    assert not dialog.speed_edit.isEnabled()  # an explosion has no projectile
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.error_label.text() == ""
+    request = dialog.request
+    assert request.norad_id == catalog.norad_id[5] and request.seed == 7 and request.min_size_m == 0.05
+    assert request.time_s == loaded.scene.clock.time_s
+
+    loaded.runner.run_custom(request)
+    qtbot.waitUntil(lambda: len(loaded.scene.layers) == 3, timeout=20000)
+    parent, fragments = loaded.scene.layers[1:]
+    assert list(parent.catalog.norad_id) == [catalog.norad_id[5]]
+    assert len(fragments) > 10
+    assert "loaded element set" in loaded.scene.title and "seed 7" in loaded.scene.title
+    assert not hasattr(fragments, "scenario_source")  # not a preset: a scenario cannot remake it
+
+
+def test_the_object_list_is_searchable(loaded, qtbot):
+    from orbitview.ui.events_menu import CustomEventDialog
+
+    dialog = CustomEventDialog(loaded)
+    qtbot.addWidget(dialog)
+    completer = dialog.object_box.completer()
+    number = str(loaded.scene.layers[0].catalog.norad_id[0])
+    completer.setCompletionPrefix(number[-3:])  # part of a number, anywhere in the label
+    assert 1 <= completer.completionCount() < 20
+    assert number in completer.currentCompletion()
+    completer.setCompletionPrefix("1c deb")  # any case
+    assert completer.completionCount() == len(loaded.scene.layers[0]) - 1  # all but the parent
+
+
+def _save(image: np.ndarray, path) -> None:
+    from PIL import Image
+
+    Image.fromarray(image).save(path)

@@ -1,0 +1,182 @@
+"""The Gabbard dock: what it plots, when it redraws, and its PNG export (tier 3)."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from orbitview.core import gabbard
+from orbitview.core.breakup_presets import PRESETS, run_event
+from orbitview.core.breakup_scene import show_breakup
+from orbitview.core.clock import Clock
+from orbitview.core.propagate import propagate
+from orbitview.core.scene import Layer, Scene
+from orbitview.core.times import parse_utc
+from orbitview.io.catalog_files import load_catalog
+
+pytestmark = pytest.mark.qt
+
+T = parse_utc("2025-02-15T06:00:00Z")
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Main windows with the Gabbard dock installed; closed after the test, none left behind."""
+    from orbitview.render.backend import use_qt
+
+    use_qt()
+    from PyQt6.QtWidgets import QApplication
+
+    from orbitview.ui.gabbard_panel import install_gabbard_panel
+    from orbitview.ui.main_window import MainWindow
+
+    made = []
+
+    def make(scene=None):
+        window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
+        window.gabbard = install_gabbard_panel(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+        window.deleteLater()
+    qtbot.wait(50)
+    gc.collect()
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    assert not left
+
+
+@pytest.fixture(scope="module")
+def real(catalogs):
+    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+
+
+@pytest.fixture(scope="module")
+def model():
+    return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
+
+
+def shown_dock(window, qtbot):
+    toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
+    toggle = next(a for a in toggle if a.text() == "Gabbard diagram")
+    assert not window.gabbard.isVisible() and not toggle.isChecked()
+    toggle.trigger()
+    qtbot.waitUntil(lambda: bool(window.gabbard.panels), timeout=5000)
+    return window.gabbard
+
+
+def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, real):
+    window = make_window()
+    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    dock = shown_dock(window, qtbot)
+    assert dock.isVisible()
+    assert dock.image_label.pixmap().width() > 0
+
+
+def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, real, tmp_path, artefacts):
+    window = make_window()
+    layer = window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    dock = shown_dock(window, qtbot)
+    window.resize(1600, 950)
+    qtbot.wait(200)
+    window.grab().save(str(artefacts / "ui_gabbard_dock.png"))
+
+    def expected(t_s):
+        states = propagate(real, np.array([t_s]), "GCRS")
+        ok = (states.error[0] == 0) & layer.keyframes.at(t_s).valid
+        return gabbard.from_states(states.position_km[0][ok], states.velocity_km_s[0][ok])
+
+    def check(t_s):
+        (panel,) = dock.panels
+        want = expected(t_s)
+        assert len(panel.gabbard) == len(want) > 1800
+        for name in ("period_min", "apogee_km", "perigee_km"):
+            # GCRS float32 reference states against the dock's TEME float64 ones: metres.
+            assert np.allclose(getattr(panel.gabbard, name), getattr(want, name), atol=0.02, rtol=0)
+
+    check(T)
+    window.scene.clock.time_s = T + 3 * 3600.0
+    qtbot.waitUntil(lambda: "09:00" in dock.panels[0].title, timeout=5000)
+    check(T + 3 * 3600.0)
+
+    path = tmp_path / "gabbard.png"
+    dock.export(str(path))
+    assert Image.open(path).size == (720, 900)
+
+
+def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, real, model, tmp_path, artefacts):
+    window = make_window()
+    show_breakup(window.scene, model)
+    window.scene.add_layer(Layer("fengyun-1c-debris (tracked)", real))
+    dock = shown_dock(window, qtbot)
+    assert dock.layer_box.currentText() == "fengyun-1c-debris (tracked)"  # the largest layer
+    dock.layer_box.setCurrentText("Fengyun 1C fragments (model)")
+    dock.compare_box.setCurrentText("fengyun-1c-debris (tracked)")
+    dock.source_box.setCurrentIndex(1)  # element sets: the tracked cloud is 18 years later
+    qtbot.waitUntil(lambda: len(dock.panels) == 2, timeout=5000)
+    assert len(dock.panels[0].gabbard) == len(model.element_sets.catalog)
+    assert np.array_equal(dock.panels[1].gabbard.period_min, gabbard.from_catalog(real).period_min)
+    window.resize(1800, 950)
+    qtbot.wait(200)
+    window.grab().save(str(artefacts / "ui_gabbard_compare.png"))
+    path = tmp_path / "compare.png"
+    dock.export(str(path))
+    assert Image.open(path).size == (2 * 720, 900)
+    path.replace(artefacts / "ui_gabbard_compare_export.png")
+
+
+def test_the_modelled_fengyun_cloud_makes_an_x(make_window, qtbot, model):
+    window = make_window()
+    show_breakup(window.scene, model)
+    window.scene.clock.time_s = model.event.time_s + 86400.0
+    dock = shown_dock(window, qtbot)
+    (panel,) = dock.panels
+    assert panel.title.startswith("Fengyun 1C fragments (model)")
+    g = panel.gabbard.finite()
+    parent = gabbard.from_catalog(model.parents)
+    period, apogee, perigee = parent.period_min[0], parent.apogee_km[0], parent.perigee_km[0]
+    # Thrown forward: longer period, apogee raised; thrown back: shorter, perigee lowered.
+    assert ((g.period_min > period + 1.0) & (g.apogee_km > apogee + 50.0)).sum() > 100
+    assert ((g.period_min < period - 1.0) & (g.perigee_km < perigee - 50.0)).sum() > 100
+
+
+def test_updates_are_throttled_while_playing(make_window, qtbot, real, monkeypatch):
+    from orbitview.ui import gabbard_panel
+
+    window = make_window()
+    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    shown_dock(window, qtbot)
+    drawn = []
+    real_image = gabbard_panel.gabbard_image
+    monkeypatch.setattr(gabbard_panel, "gabbard_image", lambda *a, **k: drawn.append(1) or real_image(*a, **k))
+    window.scene.clock.playing = True
+    start = time.perf_counter()
+    for step in range(40):
+        window.scene.clock.time_s = T + 10.0 * step
+        qtbot.wait(10)
+    elapsed = time.perf_counter() - start
+    window.scene.clock.playing = False
+    # At most one drawing per PLAYING_INTERVAL_MS, however many ticks (a software-GL frame
+    # under Xvfb makes the loop slower than 40 x 10 ms).
+    assert 1 <= len(drawn) <= elapsed / (gabbard_panel.PLAYING_INTERVAL_MS / 1000) + 1
+    assert len(drawn) < 40 / 2
+
+
+def test_nothing_is_computed_while_hidden(make_window, qtbot, real, monkeypatch):
+    from orbitview.ui import gabbard_panel
+
+    window = make_window()
+    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    calls = []
+    monkeypatch.setattr(gabbard_panel.gabbard, "at_time", lambda *a: calls.append(a))
+    window.scene.clock.time_s = T + 60.0
+    qtbot.wait(100)
+    assert calls == [] and window.gabbard.panels == []
