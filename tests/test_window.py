@@ -3,6 +3,7 @@
 import gc
 import subprocess
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -17,32 +18,39 @@ T = parse_utc("2023-10-09T12:00:00Z")
 
 
 @pytest.fixture
-def make_window(qtbot):
-    """Makes main windows; closes them after the test and checks none is left behind."""
+def make_window(qtbot, tmp_path, monkeypatch):
+    """Makes main windows; closes and deletes them after the test and checks that no window
+    and no vispy canvas is left behind. Settings go to a temporary directory."""
     from orbitview.render.backend import use_qt
 
     use_qt()
+    from PyQt6.QtCore import QCoreApplication, QEvent
     from PyQt6.QtWidgets import QApplication
 
     from orbitview.ui.main_window import MainWindow
 
-    made = []
+    monkeypatch.setenv("ORBITVIEW_SETTINGS_DIR", str(tmp_path))
+    made, canvases = [], []
 
     def make(scene=None):
         window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
         window.show()
         qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
         made.append(window)
+        canvases.append(weakref.ref(window.canvas))
         return window
 
     yield make
-    for window in made:
+    while made:
+        window = made.pop()
         window.close()
         window.deleteLater()
+        del window  # the last reference: nothing may keep the window or its canvas alive
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     qtbot.wait(50)
     gc.collect()
-    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-    assert not left
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert all(ref() is None for ref in canvases), "a vispy canvas outlived its window"
 
 
 def grab(window) -> np.ndarray:

@@ -1,141 +1,389 @@
-"""The main window: the 3D view in the centre, the time bar below, a status bar, File menu."""
+"""The main window: the 3D view in the centre, the time bar and search above it, the layer
+list on the left, the selected object on the right, the status bar below; File, View, Help."""
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
-from PyQt6.QtCore import QTimer
+import numpy as np
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from orbitview import __version__
+from orbitview.core.camera import CameraMove, CameraState
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.picking import pick
 from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import format_utc
-from orbitview.io.sources import open_source
+from orbitview.io.sources import Source, open_source
+from orbitview.ui import help as help_
+from orbitview.ui import session
+from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
+from orbitview.ui.file_loading import Loader, LoadProgress
+from orbitview.ui.info_panel import InfoPanel
+from orbitview.ui.layers_panel import LayersPanel
+from orbitview.ui.problem_report import ProblemReport
+from orbitview.ui.search import SearchBox
+from orbitview.ui.status import StatusFields
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
 CATALOG_FILTER = (
     "Element sets and trajectories (*.tle *.3le *.txt *.json *.csv *.xml *.h5 *.hdf5);;All files (*)"
 )
+#: A press and release closer than this (logical pixels) is a click, not a drag.
+CLICK_SLOP_PX = 4.0
+#: Flying to an object puts the eye this far beyond it, on the line from the Earth's centre.
+FLY_BEYOND_KM = 4000.0
+FLY_DURATION_S = 1.2
+ORBIT_STEP_DEG = 5.0
+ZOOM_STEP = 1.25
 
 
 class MainWindow(QMainWindow):
-    """Hosts one long-lived vispy canvas bound to ``scene`` (never recreated: GL contexts leak)."""
+    """Hosts one long-lived vispy canvas bound to ``scene`` (never recreated: GL contexts leak).
 
-    def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
+    ``remember``: save the session to QSettings on close (the app does; tests ask for it).
+    """
+
+    def __init__(self, scene: Scene, parent: QWidget | None = None, remember: bool = False) -> None:
         super().__init__(parent)
         from vispy import scene as vscene
 
         from orbitview.render.view import OrbitView
 
         self.scene = scene
+        self.remember = remember
         self.setWindowTitle(f"orbitview {__version__}")
-        self.resize(1400, 860)
+        self.resize(1500, 900)
+        self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
         self.view = OrbitView(scene, self.canvas)
+        self.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.canvas.native)
 
         self.time_bar = TimeBar(scene.clock)
-        toolbar = self.addToolBar("Time")
-        toolbar.setObjectName("time-bar")
-        toolbar.setMovable(False)
-        toolbar.addWidget(self.time_bar)
-        self.addToolBarBreak()
+        self.search = SearchBox(scene)
+        # The time bar runs the width of the window below the view: the slider needs the room.
+        for name, widget, area in (("Search", self.search, Qt.ToolBarArea.TopToolBarArea),
+                                   ("Time", self.time_bar, Qt.ToolBarArea.BottomToolBarArea)):
+            toolbar = self.addToolBar(name)
+            toolbar.setObjectName(f"{name.lower()}-bar")
+            toolbar.addWidget(widget)
+            self.addToolBar(area, toolbar)
+        self.layers_panel = LayersPanel(scene)
+        self.info_panel = InfoPanel(scene)
+        self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.info_dock = self._dock("Object", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.loader = Loader(self)
+        self.problem_report = ProblemReport(self)
+        self.status = StatusFields(scene, self.statusBar())
+        self.load_progress = LoadProgress(self.loader)
+        self.statusBar().insertPermanentWidget(0, self.load_progress)
+        # Kept as attributes: tests and scripts read them.
+        self.count_label, self.utc_label, self.fps_label = (
+            self.status.count_label, self.status.utc_label, self.status.fps_label)
         self._build_menus()
 
-        self.count_label = QLabel()
-        self.utc_label = QLabel()
-        self.fps_label = QLabel("-- fps")
-        for label in (self.count_label, self.utc_label, self.fps_label):
-            self.statusBar().addPermanentWidget(label)
         self.frames_drawn = 0
-        self._fps_frames = 0
-        self._fps_since = time.perf_counter()
+        self.camera_move: CameraMove | None = None
+        self._press_px: tuple[float, float] | None = None
         self.canvas.events.draw.connect(self._on_draw)
-        scene.events.layers.connect(self._show_count)
-        scene.clock.events.time_s.connect(self._show_utc)
-        self._show_count()
-        self._show_utc(scene.clock.time_s)
+        self.canvas.events.mouse_press.connect(self._on_mouse_press)
+        self.canvas.events.mouse_release.connect(self._on_mouse_release)
+        self.search.found.connect(self.select_and_fly)
+        self.search.missing.connect(lambda text: self.statusBar().showMessage(f"No object matches {text!r}", 5000))
 
         self._last_tick = time.perf_counter()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
         self.timer.start(TICK_MS)
+        if remember:
+            session.restore_layout(self)
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}-dock")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(widget)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(widget.minimumSizeHint().width() + 20)
+        dock.setWidget(scroll)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # --- menus and shortcuts ---------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False, context=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if context is not None:
+            action.setShortcutContext(context)
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        (menu or self).addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open...", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.open_dialog)
-        file_menu.addAction(open_action)
+        from orbitview.ui import export_dialogs
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open...", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file_menu, "&Fetch from CelesTrak...", self.fetch_dialog)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        play_action = QAction("Play / pause", self)
-        play_action.setShortcut(QKeySequence("Space"))
-        play_action.triggered.connect(self.time_bar.toggle_play)
-        self.addAction(play_action)
+        self._action(file_menu, "Open &Scenario...", lambda: export_dialogs.open_scenario_dialog(self))
+        self._action(file_menu, "Sa&ve Scenario...", lambda: export_dialogs.save_scenario_dialog(self),
+                     QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Export &Image...", lambda: export_dialogs.export_image_dialog(self))
+        self._action(file_menu, "Export &Video...", lambda: export_dialogs.export_video_dialog(self))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Reset view", self.reset_view, "R")
+        self._action(view_menu, "&Follow selection", self.toggle_follow, "F")
+        self._action(view_menu, "&Earth-fixed / inertial", self.toggle_view_frame, "E")
+        self._action(view_menu, "Clear selection", self.clear_selection, "Escape")
+        view_menu.addSeparator()
+        for attr, text in (("show_coastlines", "Coastlines"), ("show_borders", "Borders"), ("show_grid", "Grid")):
+            action = self._action(view_menu, text, lambda on, a=attr: setattr(self.scene, a, on), checkable=True)
+            action.setChecked(getattr(self.scene, attr))
+        view_menu.addSeparator()
+        view_menu.addAction(self.layers_dock.toggleViewAction())
+        view_menu.addAction(self.info_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", lambda: help_.ShortcutsDialog(self).exec(), "F1")
+        self._action(help_menu, "&About orbitview", lambda: help_.show_about(self))
+
+        window_wide = Qt.ShortcutContext.WindowShortcut
+        self._action(None, "Play / pause", self.time_bar.toggle_play, "Space", context=window_wide)
+        self._action(None, "Step back", self.time_bar.step_back, "Ctrl+Left", context=window_wide)
+        self._action(None, "Step forward", self.time_bar.step_forward, "Ctrl+Right", context=window_wide)
+        self._action(None, "Search", self._focus_search, "Ctrl+F", context=window_wide)
+        # Arrows and +/- belong to whatever has the keyboard (lists, sliders, text); they move
+        # the camera only while the 3D view has it.
+        canvas_only = Qt.ShortcutContext.WidgetShortcut
+        for key, slot in (("Left", lambda: self.orbit(-ORBIT_STEP_DEG, 0)), ("Right", lambda: self.orbit(ORBIT_STEP_DEG, 0)),
+                          ("Up", lambda: self.orbit(0, ORBIT_STEP_DEG)), ("Down", lambda: self.orbit(0, -ORBIT_STEP_DEG)),
+                          ("+", lambda: self.zoom(1 / ZOOM_STEP)), ("=", lambda: self.zoom(1 / ZOOM_STEP)),
+                          ("-", lambda: self.zoom(ZOOM_STEP))):
+            action = QAction(self.canvas.native)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(canvas_only)
+            action.triggered.connect(slot)
+            self.canvas.native.addAction(action)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = session.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_files([p]))
+        self.recent_menu.setEnabled(bool(files))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- the camera ------------------------------------------------------------------------------
+
+    def reset_view(self) -> None:
+        self.camera_move = None
+        self.scene.camera.reset()
+
+    def toggle_follow(self) -> None:
+        camera = self.scene.camera
+        camera.follow_id = None if camera.follow_id is not None else self.scene.selected_id
+
+    def toggle_view_frame(self) -> None:
+        camera = self.scene.camera
+        camera.view_frame = "inertial" if camera.view_frame == "earth-fixed" else "earth-fixed"
+
+    def orbit(self, d_azimuth: float, d_elevation: float) -> None:
+        camera = self.scene.camera
+        camera.azimuth_deg += d_azimuth
+        camera.elevation_deg += d_elevation
+
+    def zoom(self, factor: float) -> None:
+        self.scene.camera.distance_km *= factor
+        self.scene.camera.keep_outside_earth()
+
+    def clear_selection(self) -> None:
+        self.scene.selected_id = None
+
+    def select_and_fly(self, norad_id: int) -> None:
+        """Select ``norad_id`` and move the camera smoothly to look at it from above."""
+        scene = self.scene
+        found = scene.locate(norad_id)
+        if found is None:
+            return
+        layer, _ = found
+        if not layer.visible:
+            layer.visible = True
+        scene.selected_id = norad_id
+        position = scene.position_gcrs_km(norad_id)
+        if position is None:
+            self.statusBar().showMessage(f"{norad_id} is not in orbit at the displayed time", 5000)
+            return
+        if scene.camera.follow_id not in (None, norad_id):
+            scene.camera.follow_id = None
+        in_view = scene.view_from_gcrs() @ position
+        target = CameraState()
+        target.look_from(in_view)
+        self.camera_move = CameraMove(scene.camera, {
+            "azimuth_deg": target.azimuth_deg, "elevation_deg": target.elevation_deg,
+            "distance_km": float(np.linalg.norm(in_view)) + FLY_BEYOND_KM,
+            "center_km": (0.0, 0.0, 0.0) if scene.camera.follow_id is None else scene.camera.center_km,
+        }, FLY_DURATION_S)
+
+    # --- mouse: a click without a drag picks ----------------------------------------------------
+
+    def _on_mouse_press(self, event) -> None:
+        if event.button == 1:
+            self._press_px = tuple(event.pos[:2])
+            self.camera_move = None  # the user takes the camera
+
+    def _on_mouse_release(self, event) -> None:
+        if event.button != 1 or self._press_px is None:
+            return
+        moved = math.dist(self._press_px, tuple(event.pos[:2]))
+        self._press_px = None
+        if moved <= CLICK_SLOP_PX:
+            self.pick_at(tuple(event.pos[:2]))
+
+    def pick_at(self, xy_px: tuple[float, float]) -> int | None:
+        """Select what is drawn at ``xy_px`` (logical pixels); empty space clears the selection."""
+        norad_id = pick(self.scene, xy_px, tuple(self.canvas.size), self.view.view_from_gcrs())
+        self.scene.selected_id = norad_id
+        return norad_id
+
+    # --- the clock and frames --------------------------------------------------------------------
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.scene.clock.advance(now - self._last_tick)
+        dt = now - self._last_tick
         self._last_tick = now
+        self.scene.clock.advance(dt)
+        if self.camera_move is not None and not self.camera_move.step(dt):
+            self.camera_move = None
 
     def _on_draw(self, event=None) -> None:
         self.frames_drawn += 1
-        self._fps_frames += 1
-        elapsed = time.perf_counter() - self._fps_since
-        if elapsed >= 1.0:
-            self.fps_label.setText(f"{self._fps_frames / elapsed:.0f} fps")
-            self._fps_frames = 0
-            self._fps_since = time.perf_counter()
+        self.status.frame_drawn()
 
-    def _show_count(self, _layers=None) -> None:
-        visible, total = self.scene.object_count()
-        self.count_label.setText(f"{visible:,} / {total:,} objects")
-
-    def _show_utc(self, t_s: float) -> None:
-        self.utc_label.setText(f"{format_utc(t_s)} UTC")
+    # --- files ------------------------------------------------------------------------------------
 
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open element sets", "", CATALOG_FILTER)
-        for path in paths:
-            self.open_file(path)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open element sets or trajectories", "", CATALOG_FILTER)
+        if paths:
+            self.open_files(paths)
+
+    def open_files(self, paths: list[str]) -> int:
+        """Load ``paths`` in the worker; each becomes a layer when it arrives. Returns the request id."""
+        paths = [str(Path(p).resolve()) for p in paths]
+        return self.loader.open_files(paths, self.scene.clock.time_s, self._on_source, self._on_load_failed)
 
     def open_file(self, path: str) -> Layer | None:
-        """Load ``path`` as a new layer; a file that cannot be read gives a dialog, not a crash."""
+        """Load ``path`` now, on this thread (scripts and tests); a file that cannot be read
+        gives a dialog, not a crash."""
         try:
-            source = open_source(path)
+            source = open_source(Path(path).resolve())
         except OrbitviewError as exc:
             QMessageBox.critical(self, "Cannot open file", str(exc))
             return None
+        return self.add_source(str(path), source)
+
+    def add_source(self, path: str, source: Source) -> Layer:
+        """Show a loaded source: a new layer, the clock bound to a trajectory file's span, the
+        skipped records reported, the file remembered among the recent ones."""
         layer = self.scene.add_layer(source.layer)
         self.scene.message = ""
         if source.span_s is not None:
             self.scene.clock.set_span(*source.span_s)
+            self.time_bar.span_locked = True
         if source.problems:
-            shown = "\n".join(str(p) for p in source.problems[:30])
-            more = len(source.problems) - 30
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle("Some records were skipped")
-            box.setText(f"{len(layer):,} objects loaded from {Path(path).name}; "
-                        f"{len(source.problems)} damaged records were skipped.")
-            box.setDetailedText(shown + (f"\n... and {more} more" if more > 0 else ""))
-            box.open()
+            self.problem_report.add(path, len(layer), source.problems)
+        if Path(path).is_file():
+            session.add_recent(path)
+        self.layers_panel.select_layer(layer)
+        self.statusBar().showMessage(f"Loaded {len(layer):,} objects from {Path(path).name}", 5000)
         return layer
 
+    def _on_source(self, path: str, source: Source) -> None:
+        self.add_source(path, source)
+
+    def _on_load_failed(self, label: str, message: str) -> None:
+        QMessageBox.critical(self, "Cannot open file", message)
+
+    def fetch_dialog(self) -> None:
+        dialog = FetchDialog(self)
+        if dialog.exec() == FetchDialog.DialogCode.Accepted and dialog.query():
+            self.loader.submit([fetch_step(dialog.query(), dialog.force.isChecked())],
+                               self._on_fetched, self._on_fetch_failed)
+
+    def _on_fetched(self, label: str, result) -> None:
+        from orbitview.io.fetch import format_age
+
+        source, fetched = result
+        self.add_source(str(fetched.path), source)
+        note = {"downloaded": "downloaded now", "not-modified": "unchanged on the server",
+                "fresh": f"cached copy {format_age(fetched.age_s)} old",
+                "offline": f"offline ({fetched.reason}): cached copy {format_age(fetched.age_s)} old"}[fetched.status]
+        self.statusBar().showMessage(f"{label}: {len(source.layer):,} objects, {note}", 10000)
+
+    def _on_fetch_failed(self, label: str, message: str) -> None:
+        QMessageBox.warning(self, "Fetch from CelesTrak", message)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_files(paths)
+
+    # --- sessions ---------------------------------------------------------------------------------
+
+    def restore_session(self) -> bool:
+        """Load the last session's sources and view in the worker; False when there is none."""
+        saved = session.saved_session()
+        if saved is None:
+            return False
+        toml, view = saved
+        self.loader.submit([session.session_step(toml, view)], self._on_session, self._on_session_failed)
+        return True
+
+    def _on_session(self, label: str, result) -> None:
+        layers, problems, view = result
+        session.apply_view(self, layers, view)
+        if problems:
+            self.problem_report.add("the last session", sum(len(layer) for layer in layers), problems)
+
+    def _on_session_failed(self, label: str, message: str) -> None:
+        self.statusBar().showMessage(f"The last session could not be restored: {message}", 15000)
+
     def closeEvent(self, event) -> None:
+        if self.remember:
+            session.save_session(self)
         self.timer.stop()
+        self.loader.shutdown()
         self.canvas.events.draw.disconnect(self._on_draw)
-        self.scene.events.layers.disconnect(self._show_count)
-        self.scene.clock.events.time_s.disconnect(self._show_utc)
-        self.time_bar.disconnect_model()
+        self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
+        self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
+        for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status):
+            part.disconnect_model()
+        self.problem_report.close()
         self.view.close()
         self.canvas.close()
         super().closeEvent(event)

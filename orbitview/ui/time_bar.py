@@ -1,4 +1,5 @@
-"""The time bar: play/pause, speed, a scrub slider over the clock's span, a UTC field, "Now"."""
+"""The time bar: play/pause, steps, speed, a scrub slider over the clock's span, the span's
+window for live catalogues, a UTC field, "Now"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.times import format_utc, now_utc, parse_utc
 
 SLIDER_STEPS = 10_000
+#: A step moves the clock by what one second of play moves it, but never less than this.
+MIN_STEP_S = 60.0
+#: Scrub windows offered for live catalogues (element sets propagate to any time): label, half-width.
+WINDOWS = (("±3 h", 3 * 3600.0), ("±12 h", 43200.0), ("±1 day", 86400.0), ("±3 days", 3 * 86400.0),
+           ("±7 days", 7 * 86400.0), ("±30 days", 30 * 86400.0))
 
 
 def speed_label(speed: float) -> str:
@@ -25,12 +31,27 @@ class TimeBar(QWidget):
         self.play = QPushButton("Play")
         self.play.setCheckable(True)
         self.play.setToolTip("Play / pause (Space)")
+        self.back = QPushButton("◀◀")
+        self.back.setToolTip("Step back (Ctrl+Left): one second of play, at least a minute")
+        self.forward = QPushButton("▶▶")
+        self.forward.setToolTip("Step forward (Ctrl+Right): one second of play, at least a minute")
+        for button in (self.back, self.forward):
+            button.setMaximumWidth(44)
         self.speed = QComboBox()
         for value in SPEED_PRESETS:
             self.speed.addItem(speed_label(value), value)
         self.speed.setToolTip("Simulated seconds per second")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setToolTip("Scrub over the loaded span")
+        self.window_box = QComboBox()
+        for label, half in WINDOWS:
+            self.window_box.addItem(label, half)
+        self.window_box.setCurrentIndex(1)  # the clock's default span: a day around its start
+        self.window_box.setToolTip("Scrub window around the displayed time (element sets only: a "
+                                   "trajectory file's span is fixed)")
+        #: True while a trajectory file bounds the span: jumps stay inside it.
+        self.span_locked = False
         self.time_field = QLineEdit()
         self.time_field.setToolTip("Displayed time, UTC (ISO 8601); Enter to jump")
         self.time_field.setMinimumWidth(170)
@@ -39,10 +60,14 @@ class TimeBar(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        for widget in (self.play, self.speed, self.slider, self.time_field, self.now):
+        for widget in (self.back, self.play, self.forward, self.speed, self.slider, self.window_box,
+                       self.time_field, self.now):
             layout.addWidget(widget, stretch=1 if widget is self.slider else 0)
 
         self.play.toggled.connect(self._on_play)
+        self.back.clicked.connect(self.step_back)
+        self.forward.clicked.connect(self.step_forward)
+        self.window_box.activated.connect(self._on_window)
         self.speed.currentIndexChanged.connect(self._on_speed)
         self.slider.valueChanged.connect(self._on_slider)
         self.time_field.returnPressed.connect(self._on_time_field)
@@ -95,6 +120,31 @@ class TimeBar(QWidget):
     def toggle_play(self) -> None:
         self.clock.playing = not self.clock.playing
 
+    def step_s(self) -> float:
+        return max(MIN_STEP_S, abs(self.clock.speed))
+
+    def step_back(self) -> None:
+        self.jump_to(self.clock.time_s - self.step_s())
+
+    def step_forward(self) -> None:
+        self.jump_to(self.clock.time_s + self.step_s())
+
+    def jump_to(self, t_s: float) -> None:
+        """Show ``t_s``: inside a locked span it is clamped; otherwise the span moves with it."""
+        clock = self.clock
+        if self.span_locked:
+            t_s = min(max(t_s, clock.span_start_s), clock.span_end_s)
+        elif not clock.span_start_s <= t_s <= clock.span_end_s:
+            half = (clock.span_end_s - clock.span_start_s) / 2
+            clock.set_span(t_s - half, t_s + half)
+        clock.time_s = t_s
+
+    def _on_window(self, index: int) -> None:
+        if self.span_locked:
+            return
+        half, t_s = self.window_box.itemData(index), self.clock.time_s
+        self.clock.set_span(t_s - half, t_s + half)
+
     def _on_speed(self, index: int) -> None:
         self.clock.speed = self.speed.itemData(index)
 
@@ -109,15 +159,8 @@ class TimeBar(QWidget):
             self.time_field.setStyleSheet("color: #e04040")
             return
         self.time_field.setStyleSheet("")
-        if not self.clock.span_start_s <= t_s <= self.clock.span_end_s:
-            half = (self.clock.span_end_s - self.clock.span_start_s) / 2
-            self.clock.set_span(t_s - half, t_s + half)
-        self.clock.time_s = t_s
+        self.jump_to(t_s)
         self.time_field.clearFocus()
 
     def _on_now(self) -> None:
-        t_s = now_utc()
-        if not self.clock.span_start_s <= t_s <= self.clock.span_end_s:
-            half = (self.clock.span_end_s - self.clock.span_start_s) / 2
-            self.clock.set_span(t_s - half, t_s + half)
-        self.clock.time_s = t_s
+        self.jump_to(now_utc())

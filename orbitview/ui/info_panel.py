@@ -1,0 +1,164 @@
+"""The selected object's identity, elements and live state, and what can be done with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QSignalBlocker, QTimer
+from PyQt6.QtWidgets import QApplication, QFormLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.object_info import ObjectInfo, object_state
+from orbitview.core.scene import Scene
+from orbitview.core.times import format_utc
+from orbitview.io.fetch import format_age
+from orbitview.io.writers import format_catalog
+
+#: The live values are refreshed at most this often while the clock runs.
+REFRESH_MS = 200
+ROWS = (("name", "Name"), ("norad_id", "Catalogue number"), ("intl_designator", "Designator"),
+        ("object_class", "Class"), ("source", "Source"), ("epoch", "Element epoch"), ("age", "Age of elements"),
+        ("altitude", "Altitude"), ("speed", "Speed (inertial)"), ("lat_lon", "Latitude, longitude"),
+        ("period", "Period"), ("inclination", "Inclination"), ("apsides", "Apogee / perigee"),
+        ("light", "Illumination"))
+
+
+def age_text(age_s: float) -> str:
+    return f"{format_age(age_s)}" if age_s >= 0 else f"{format_age(-age_s)} after the displayed time"
+
+
+def info_texts(info: ObjectInfo) -> dict[str, str]:
+    """The panel's text for each row of ``ROWS``."""
+    here = info.altitude_km is not None
+    absent = "— (not in orbit at this time)"
+    return {
+        "name": info.name or "(unnamed)",
+        "norad_id": str(info.norad_id),
+        "intl_designator": info.intl_designator or "—",
+        "object_class": info.object_class,
+        "source": info.layer_name if Path(info.source).name == info.layer_name else f"{info.layer_name} ({Path(info.source).name})",
+        "epoch": format_utc(info.epoch_s),
+        "age": age_text(info.element_age_s),
+        "altitude": f"{info.altitude_km:,.1f} km" if here else absent,
+        "speed": f"{info.speed_km_s:.3f} km/s" if here else "—",
+        "lat_lon": f"{info.latitude_deg:+.3f}°, {info.longitude_deg:+.3f}°" if here else "—",
+        "period": f"{info.period_min:.2f} min",
+        "inclination": f"{info.inclination_deg:.3f}°",
+        "apsides": f"{info.apogee_km:,.0f} km / {info.perigee_km:,.0f} km",
+        "light": ("sunlit" if info.sunlit else "in Earth's shadow") if here else "—",
+    }
+
+
+class InfoPanel(QWidget):
+    """Shows ``scene.selected_id`` live as time runs; Follow, Pin label, Tracks, Copy."""
+
+    def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.values = {key: QLabel() for key, _ in ROWS}
+        self.placeholder = QLabel("Nothing selected: click an object or search for one.")
+        self.placeholder.setWordWrap(True)
+        form = QFormLayout()
+        for key, label in ROWS:
+            self.values[key].setTextInteractionFlags(self.values[key].textInteractionFlags().TextSelectableByMouse)
+            self.values[key].setWordWrap(True)
+            form.addRow(label, self.values[key])
+        self.follow = QPushButton("Follow")
+        self.follow.setCheckable(True)
+        self.follow.setToolTip("Keep the camera centred on it (F)")
+        self.pin = QPushButton("Pin label")
+        self.pin.setCheckable(True)
+        self.tracks = QPushButton("Orbit && ground track")
+        self.tracks.setCheckable(True)
+        self.copy_tle = QPushButton("Copy as TLE")
+        self.copy_omm = QPushButton("Copy as OMM")
+        buttons = QGridLayout()
+        for i, button in enumerate((self.follow, self.pin, self.tracks, self.copy_tle, self.copy_omm)):
+            buttons.addWidget(button, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        self.follow.toggled.connect(self._on_follow)
+        self.pin.clicked.connect(self._on_pin)
+        self.tracks.toggled.connect(self._on_tracks)
+        self.copy_tle.clicked.connect(lambda: self.copy("3le"))
+        self.copy_omm.clicked.connect(lambda: self.copy("omm.json"))
+        self._dirty = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self._refresh_if_dirty)
+        self.timer.start()
+        scene.events.selected_id.connect(self.refresh)
+        scene.events.layers.connect(self.refresh)
+        scene.events.pinned_ids.connect(self._show_buttons)
+        scene.events.show_tracks.connect(self._show_buttons)
+        scene.camera.events.follow_id.connect(self._show_buttons)
+        scene.clock.events.time_s.connect(self._mark_dirty)
+        self.refresh()
+
+    def disconnect_model(self) -> None:
+        self.timer.stop()
+        s = self.scene
+        s.events.selected_id.disconnect(self.refresh)
+        s.events.layers.disconnect(self.refresh)
+        s.events.pinned_ids.disconnect(self._show_buttons)
+        s.events.show_tracks.disconnect(self._show_buttons)
+        s.camera.events.follow_id.disconnect(self._show_buttons)
+        s.clock.events.time_s.disconnect(self._mark_dirty)
+
+    def _mark_dirty(self, _value=None) -> None:
+        self._dirty = True
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty and self.isVisible():
+            self.refresh()
+
+    def refresh(self, _value=None) -> None:
+        self._dirty = False
+        selected = self.scene.selected_id
+        info = object_state(self.scene, selected) if selected is not None else None
+        self.info = info
+        self.placeholder.setVisible(info is None)
+        texts = info_texts(info) if info is not None else {key: "" for key, _ in ROWS}
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        stale = info is not None and info.element_age_s > 14 * 86400.0
+        self.values["age"].setStyleSheet("color: #d08000" if stale else "")
+        self._show_buttons()
+
+    def _show_buttons(self, _value=None) -> None:
+        selected = self.scene.selected_id
+        for button in (self.follow, self.pin, self.tracks, self.copy_tle, self.copy_omm):
+            button.setEnabled(selected is not None)
+        for button, checked in ((self.follow, selected is not None and self.scene.camera.follow_id == selected),
+                                (self.pin, selected in self.scene.pinned_ids),
+                                (self.tracks, self.scene.show_tracks)):
+            with QSignalBlocker(button):
+                button.setChecked(checked)
+
+    def _on_follow(self, checked: bool) -> None:
+        self.scene.camera.follow_id = self.scene.selected_id if checked else None
+
+    def _on_pin(self) -> None:
+        if self.scene.selected_id is not None:
+            self.scene.toggle_pin(self.scene.selected_id)
+
+    def _on_tracks(self, checked: bool) -> None:
+        self.scene.show_tracks = checked
+
+    def element_text(self, fmt: str) -> str:
+        """The selected object's element set as ``fmt`` (an ``io.writers`` format)."""
+        layer, row = self.scene.locate(self.scene.selected_id)
+        return format_catalog(layer.catalog.take([row]), fmt)
+
+    def copy(self, fmt: str) -> None:
+        if self.scene.selected_id is None:
+            return
+        try:
+            text = self.element_text(fmt)
+        except OrbitviewError as exc:  # a number TLE columns cannot hold: OMM still works
+            text = f"# {exc}"
+        QApplication.clipboard().setText(text)

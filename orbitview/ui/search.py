@@ -1,0 +1,109 @@
+"""Search across all layers by name, catalogue number or international designator, with
+completion; Enter selects the object and flies the camera to it."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
+from PyQt6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+from orbitview.core.filters import text_matches
+from orbitview.core.scene import Layer, Scene
+
+#: Completion rows shown at once.
+VISIBLE_COMPLETIONS = 12
+
+
+def entry_text(name: str, norad_id: int, designator: str) -> str:
+    """One completion row: ``ISS (ZARYA)  25544  1998-067A``."""
+    return f"{name or '(unnamed)'}  {norad_id}  {designator}".rstrip()
+
+
+def find_object(layers: tuple[Layer, ...], text: str) -> int | None:
+    """Catalogue number of the first object matching ``text`` over ``layers``: a completion
+    row, an exact catalogue number, an exact name or designator, else the first partial match."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.split("  ")
+    if len(parts) >= 2 and parts[1].strip().isdigit():
+        return int(parts[1])
+    needle = text.upper()
+    partial = None
+    for layer in layers:
+        catalog = layer.catalog
+        if needle.isdigit():
+            rows = np.flatnonzero(catalog.norad_id == int(needle))
+            if len(rows):
+                return int(catalog.norad_id[rows[0]])
+            continue
+        exact = [i for i, (n, d) in enumerate(zip(catalog.name, catalog.intl_designator))
+                 if str(n).upper() == needle or str(d).upper() == needle]
+        if exact:
+            return int(catalog.norad_id[exact[0]])
+        rows = np.flatnonzero(text_matches(catalog, text))
+        if len(rows):
+            # Names that start with the text, then words that do, then any match.
+            rank, row = min((_rank(str(catalog.name[r]).upper(), needle), r) for r in rows[:5000])
+            if partial is None or rank < partial[0]:
+                partial = (rank, int(catalog.norad_id[row]))
+    return None if partial is None else partial[1]
+
+
+def _rank(name: str, needle: str) -> int:
+    if name.startswith(needle):
+        return 0
+    return 1 if any(word.startswith(needle) for word in name.replace("(", " ").split()) else 2
+
+
+class SearchBox(QLineEdit):
+    """``found(norad_id)`` when Enter picks an object; ``missing(text)`` when nothing matches."""
+
+    found = pyqtSignal(int)
+    missing = pyqtSignal(str)
+
+    def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.setPlaceholderText("Search name, catalogue number, designator (Ctrl+F)")
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(300)
+        self.entries = QStringListModel(self)
+        self.completer_ = QCompleter(self.entries, self)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer_.setMaxVisibleItems(VISIBLE_COMPLETIONS)
+        self.setCompleter(self.completer_)
+        self._last_submit = ("", 0.0)
+        self.returnPressed.connect(self.submit)
+        # Choosing a row with the mouse picks it at once, as Enter would (Enter in the popup
+        # emits both: the second is dropped in submit_text).
+        self.completer_.activated[str].connect(self.submit_text)
+        scene.events.layers.connect(self._on_layers)
+        self._on_layers(scene.layers)
+
+    def _on_layers(self, layers: tuple[Layer, ...]) -> None:
+        rows = []
+        for layer in layers:
+            c = layer.catalog
+            rows += map(entry_text, c.name, c.norad_id.tolist(), c.intl_designator)
+        self.entries.setStringList(rows)
+
+    def disconnect_model(self) -> None:
+        self.scene.events.layers.disconnect(self._on_layers)
+
+    def submit(self) -> None:
+        self.submit_text(self.text())
+
+    def submit_text(self, text: str) -> None:
+        now = time.monotonic()
+        if self._last_submit[0] == text and now - self._last_submit[1] < 0.3:
+            return
+        self._last_submit = (text, now)
+        norad_id = find_object(self.scene.layers, text)
+        if norad_id is None:
+            self.missing.emit(text)
+        else:
+            self.found.emit(norad_id)
