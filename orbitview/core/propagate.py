@@ -292,9 +292,12 @@ def propagate_blocks(
     )
     pending: deque = deque()
     todo = iter(ranges)
+    submitted = 0
 
     def submit(start: int, stop: int) -> None:
+        nonlocal submitted
         pending.append((start, executor.submit(_worker_block, *task(start, stop))))
+        submitted += 1
 
     try:
         for block_range in islice(todo, 2 * workers):
@@ -308,5 +311,7 @@ def propagate_blocks(
             yield (start, *block)
     finally:
         # Also reached on Ctrl-C or when the consumer stops early: drop the queued blocks.
-        _wait_for_workers(started, processes)
+        # Until a worker is idle each submission starts one, so no more than that many can be
+        # starting (none when the interrupt came before the first).
+        _wait_for_workers(started, min(processes, submitted))
         executor.shutdown(wait=True, cancel_futures=True)

@@ -83,7 +83,13 @@ class TrajectoryWriter:
             self._file = h5py.File(self.partial_path, "w")
         except OSError as exc:
             raise TrajectoryFileError(f"{self.path}: cannot write: {exc}") from None
-        self._create_layout()
+        try:
+            self._create_layout()
+        except BaseException:
+            # __exit__ does not run when __enter__ fails (Ctrl-C here included): clean up now.
+            self._file.close()
+            self.partial_path.unlink(missing_ok=True)
+            raise
         return self
 
     def _create_layout(self) -> None:
