@@ -73,7 +73,7 @@ class Scene(EventedModel):
     layers = Field((), tuple)
     message = Field("", str)
     title = Field("", str)
-    show_coastlines = Field(True, bool)
+    show_coastlines = Field(False, bool)
     show_borders = Field(False, bool)
     show_grid = Field(False, bool)
     selected_id = Field(None, _optional_id)

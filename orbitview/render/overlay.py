@@ -45,6 +45,7 @@ class Overlay:
 
     def update_message(self, text: str) -> None:
         self.message.text = text
+        self.message.visible = bool(text)
 
     def update_legend(self, rows: list[tuple[str, tuple, int]]) -> None:
         """``(label, rgba, count)`` rows (count -1: shown without a number)."""
@@ -57,6 +58,7 @@ class Overlay:
         # Wrapped to the canvas width (about 9 px per character at 14 pt).
         wrapped = textwrap.fill(self._title, width=max(30, int((width - 360) / 9)))
         self.title.text = wrapped
+        self.title.visible = bool(wrapped)
         # vispy stacks the lines of a text upwards from its anchor: anchor the last line.
         self.title.pos = (width / 2, MARGIN_PX + TITLE_LINE_PX * (wrapped.count("\n") + 1))
         self.message.pos = (width / 2, height / 2)
@@ -66,8 +68,8 @@ class Overlay:
                 name, _, count = shown[i]
                 label.text = f"{name}  {count:,}" if count >= 0 else name
                 label.pos = (MARGIN_PX + 16, MARGIN_PX + 8 + i * LINE_PX)
-            else:
-                label.text = ""
+            # An empty text visual still costs a draw call per frame.
+            label.visible = i < len(shown)
         if shown:
             pos = np.array([(MARGIN_PX + 5, MARGIN_PX + 8 + i * LINE_PX) for i in range(len(shown))], np.float32)
             colors = np.array([rgba for _, rgba, _ in shown], np.float32)

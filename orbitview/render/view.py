@@ -89,7 +89,6 @@ class OrbitView:
         self.canvas = canvas
         canvas.bgcolor = BACKGROUND
         self.view = canvas.central_widget.add_view()
-        self.view.bgcolor = BACKGROUND
         self.camera = CameraAdapter(scene.camera, self.view)
         self.world = vscene.Node(parent=self.view.scene)
         self.world.transform = MatrixTransform()
