@@ -54,7 +54,8 @@ class Overlay:
 
     def layout(self, event=None) -> None:
         width, height = self.canvas.size
-        self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
+        # Anchored at the baseline: leave room for descenders at any DPI.
+        self.clock.pos = (MARGIN_PX, height - 2 * MARGIN_PX)
         # Wrapped to the canvas width (about 9 px per character at 14 pt).
         wrapped = textwrap.fill(self._title, width=max(30, int((width - 360) / 9)))
         self.title.text = wrapped
