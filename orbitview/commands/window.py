@@ -12,4 +12,5 @@ def run(args) -> int:
     scene = scene_from_files(args.files, args.time)
     from orbitview.ui.app import run_window
 
-    return run_window(scene, screenshot=args.screenshot)
+    # Plain "orbitview" carries on where the last session stopped; files or a time start afresh.
+    return run_window(scene, screenshot=args.screenshot, restore_session=not args.files and not args.time)

@@ -9,9 +9,11 @@ from orbitview.core.scene import Scene
 FIRST_FRAME_TIMEOUT_MS = 25_000
 
 
-def run_window(scene: Scene, screenshot: str | None = None) -> int:
+def run_window(scene: Scene, screenshot: str | None = None, restore_session: bool = False) -> int:
     """Show the main window for ``scene`` until closed; with ``screenshot``, save the whole
-    window to that PNG once the first complete frame is drawn, then exit."""
+    window to that PNG once the first complete frame is drawn, then exit. The session is
+    kept for next time unless for a screenshot; ``restore_session`` loads the last one in
+    place of ``scene``'s layers (when there is one)."""
     from orbitview.render.backend import use_qt
 
     use_qt()
@@ -23,8 +25,10 @@ def run_window(scene: Scene, screenshot: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("orbitview")
     app.setOrganizationName("orbitview")
-    window = MainWindow(scene)
+    window = MainWindow(scene, remember=not screenshot)
     window.show()
+    if restore_session and not screenshot:
+        window.restore_session()
     status = {"code": 0}
     if screenshot:
         def save() -> None:

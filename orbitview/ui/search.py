@@ -4,6 +4,7 @@ completion; Enter selects the object and flies the camera to it."""
 from __future__ import annotations
 
 import time
+import weakref
 
 import numpy as np
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
@@ -16,9 +17,10 @@ from orbitview.core.scene import Layer, Scene
 VISIBLE_COMPLETIONS = 12
 
 
-def entry_text(name: str, norad_id: int, designator: str) -> str:
-    """One completion row: ``ISS (ZARYA)  25544  1998-067A``."""
-    return f"{name or '(unnamed)'}  {norad_id}  {designator}".rstrip()
+def completion_rows(catalog) -> list[str]:
+    """One row per object: ``ISS (ZARYA)  25544  1998-067A`` (name, number, designator)."""
+    return [f"{name or '(unnamed)'}  {number}  {designator}".rstrip()
+            for name, number, designator in zip(catalog.name, catalog.norad_id.tolist(), catalog.intl_designator)]
 
 
 def find_object(layers: tuple[Layer, ...], text: str) -> int | None:
@@ -77,6 +79,7 @@ class SearchBox(QLineEdit):
         self.completer_.setMaxVisibleItems(VISIBLE_COMPLETIONS)
         self.setCompleter(self.completer_)
         self._last_submit = ("", 0.0)
+        self._rows: "weakref.WeakKeyDictionary[Layer, list[str]]" = weakref.WeakKeyDictionary()
         self.returnPressed.connect(self.submit)
         # Choosing a row with the mouse picks it at once, as Enter would (Enter in the popup
         # emits both: the second is dropped in submit_text).
@@ -87,8 +90,9 @@ class SearchBox(QLineEdit):
     def _on_layers(self, layers: tuple[Layer, ...]) -> None:
         rows = []
         for layer in layers:
-            c = layer.catalog
-            rows += map(entry_text, c.name, c.norad_id.tolist(), c.intl_designator)
+            if layer not in self._rows:  # made once per layer: adding a layer costs only its own rows
+                self._rows[layer] = completion_rows(layer.catalog)
+            rows += self._rows[layer]
         self.entries.setStringList(rows)
 
     def disconnect_model(self) -> None:

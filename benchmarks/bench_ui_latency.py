@@ -1,0 +1,133 @@
+"""Event-loop latency of the window while a second catalogue loads in the background.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/bench_ui_latency.py [--second PATH] [--seconds S]
+
+The 26,140-object catalogue (../shared/data/catalog or ORBITVIEW_CATALOG_DIR) is shown in the
+real window. A 5 ms QTimer measures how late the event loop serves it (latency = interval -
+5 ms), paused and then playing at x60 (every tick moves the objects and draws a frame), each
+first with nothing loading and then while a second catalogue (default: the same 26k file
+again) loads in the window's worker thread, up to and including the moment its layer is
+added on the GUI thread (then it is removed and loaded again, ``--loads`` times).
+Figures: median, 95th and 99th percentile and worst latency, frames per second, and how long
+the GUI thread spent adding the loaded layer (the one step that has to run there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PROBE_MS = 5
+
+
+def catalog_dir() -> Path:
+    return Path(os.environ.get("ORBITVIEW_CATALOG_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "catalog"))
+
+
+class Probe:
+    """Records when a fast repeating timer actually fires."""
+
+    def __init__(self, app) -> None:
+        from PyQt6.QtCore import Qt, QTimer
+
+        self.app = app
+        self.stamps: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(lambda: self.stamps.append(time.perf_counter()))
+
+    def run(self, until, limit_s: float) -> np.ndarray:
+        """Latencies (ms) while spinning the event loop until ``until()`` or ``limit_s``."""
+        self.stamps.clear()
+        self.timer.start(PROBE_MS)
+        end = time.perf_counter() + limit_s
+        while not until() and time.perf_counter() < end:
+            self.app.processEvents()
+            time.sleep(0.0005)
+        self.timer.stop()
+        return np.maximum(np.diff(self.stamps) * 1000.0 - PROBE_MS, 0.0)
+
+
+def summary(label: str, latency_ms: np.ndarray, frames: int, seconds: float) -> str:
+    p50, p95, p99 = np.percentile(latency_ms, [50, 95, 99])
+    return (f"{label:34s} {len(latency_ms):6d} {p50:7.1f} {p95:7.1f} {p99:7.1f} {latency_ms.max():7.1f} "
+            f"{frames / seconds:6.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--first", type=Path, default=catalog_dir() / "full_2023-10-09.3le")
+    parser.add_argument("--second", type=Path, default=catalog_dir() / "full_2023-10-09.3le")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each phase with nothing loading")
+    parser.add_argument("--loads", type=int, default=5, help="loads of the second catalogue per loading phase")
+    args = parser.parse_args()
+
+    os.environ.setdefault("ORBITVIEW_SETTINGS_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "orbitview-bench-settings"))
+    from orbitview.render.backend import use_qt
+
+    use_qt()
+    from PyQt6.QtWidgets import QApplication
+
+    from orbitview.core.clock import Clock
+    from orbitview.core.scene import Scene
+    from orbitview.core.times import parse_utc
+    from orbitview.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = MainWindow(Scene(clock=Clock(time_s=parse_utc("2023-10-09T12:00:00Z"), speed=60.0)))
+    window.show()
+    first = window.open_file(str(args.first))
+    while window.frames_drawn < 1:
+        app.processEvents()
+    probe = Probe(app)
+
+    added = {}
+    original_add = window.add_source
+
+    def timed_add(path, source):
+        start = time.perf_counter()
+        layer = original_add(path, source)
+        window.canvas.native.repaint()  # the first frame with the new layer, drawn now
+        added["ms"] = (time.perf_counter() - start) * 1000.0
+        return layer
+
+    window.add_source = timed_add
+
+    print(f"window {window.width()}x{window.height()}, canvas {window.canvas.size}, "
+          f"{len(first):,} objects shown; probe timer {PROBE_MS} ms; {args.loads} loads of "
+          f"{args.second.name} per loading phase; Python {sys.version.split()[0]}")
+    print(f"{'phase':40s} {'ticks':>6s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} {'max ms':>7s} {'fps':>6s}")
+    # Warm-up: the first frames load glyphs and compile shaders.
+    probe.run(lambda: False, 3.0)
+    add_ms, load_s = [], []
+    for playing in (False, True):
+        window.scene.clock.playing = playing
+        state = "playing x60" if playing else "paused"
+        frames0, t0 = window.frames_drawn, time.perf_counter()
+        quiet = probe.run(lambda: False, args.seconds)
+        print(summary(f"{state}, nothing loading", quiet, window.frames_drawn - frames0, time.perf_counter() - t0))
+        latencies, frames, seconds = [], 0, 0.0
+        for _ in range(args.loads):
+            frames0, t0 = window.frames_drawn, time.perf_counter()
+            window.open_files([str(args.second)])
+            latencies.append(probe.run(lambda: window.loader.pending() == 0, 120.0))
+            frames, seconds = frames + window.frames_drawn - frames0, seconds + time.perf_counter() - t0
+            load_s.append(time.perf_counter() - t0)
+            add_ms.append(added.pop("ms"))
+            window.scene.remove_layer(window.scene.layers[-1])
+        print(summary(f"{state}, loading a second catalogue", np.concatenate(latencies), frames, seconds))
+    print(f"second catalogue ({len(first):,} objects): loaded in the worker in {np.median(load_s):.2f} s (median); "
+          f"adding its layer and drawing the first frame with it on the GUI thread: "
+          f"{np.median(add_ms):.0f} ms median, {max(add_ms):.0f} ms worst")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
