@@ -298,6 +298,9 @@ def test_colour_by_and_point_size_reach_the_layer(make_window, catalogs, qtbot):
     assert layer.color_by == "source" and panel.color_by.currentData() == "source"
     panel.point_size.setValue(6.0)
     assert layer.point_size == 6.0
+    layer.color_by = "altitude"  # from elsewhere: the panel shows it
+    assert panel.color_by.currentData() == "altitude"
+    layer.color_by = "source"
     after = redraw(window, qtbot)
     green = lambda img: int(((img[..., 1] > 200) & (img[..., 0] < 120) & (img[..., 2] < 120)).sum())  # noqa: E731
     assert red(after) < red(before) / 10 and green(after) > red(before)

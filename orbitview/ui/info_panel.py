@@ -56,6 +56,7 @@ class InfoPanel(QWidget):
         super().__init__(parent)
         self.scene = scene
         self.values = {key: QLabel() for key, _ in ROWS}
+        self.setMinimumWidth(360)  # room for a full UTC epoch beside its label
         self.placeholder = QLabel("Nothing selected: click an object or search for one.")
         self.placeholder.setWordWrap(True)
         form = QFormLayout()

@@ -141,6 +141,8 @@ class LayersPanel(QWidget):
                 self._show_layer(layer)
                 layer.events.visible.connect(self._on_layer_event)
                 layer.events.shown.connect(self._on_layer_event)
+                for signal in (layer.events.color_by, layer.events.color, layer.events.point_size):
+                    signal.connect(self._on_style_event)
         keep = current if current in self._layers else (self._layers[-1] if self._layers else None)
         if keep is not None:
             self.tree.setCurrentItem(self.tree.topLevelItem(self._layers.index(keep)))
@@ -149,6 +151,12 @@ class LayersPanel(QWidget):
     def _disconnect_layer(self, layer: Layer) -> None:
         layer.events.visible.disconnect(self._on_layer_event)
         layer.events.shown.disconnect(self._on_layer_event)
+        for signal in (layer.events.color_by, layer.events.color, layer.events.point_size):
+            signal.disconnect(self._on_style_event)
+
+    def _on_style_event(self, _value=None) -> None:
+        # Any layer's style may change from elsewhere (a session, a script): show the current one's.
+        self.refresh_current()
 
     def disconnect_model(self) -> None:
         self.scene.events.layers.disconnect(self._on_layers)

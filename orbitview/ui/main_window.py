@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(widget)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(widget.minimumSizeHint().width() + 20)
+        scroll.setMinimumWidth(max(widget.minimumWidth(), widget.minimumSizeHint().width()) + 20)
         dock.setWidget(scroll)
         self.addDockWidget(area, dock)
         return dock
