@@ -11,7 +11,7 @@ from orbitview.core.times import format_utc
 
 MARGIN_PX = 14
 LINE_PX = 20
-TITLE_LINE_PX = 24
+LEGEND_WIDTH_PX = 190
 LEGEND_ROWS = 12
 
 
@@ -22,14 +22,17 @@ class Overlay:
         self.canvas = canvas
         root = canvas.scene
         text = dict(parent=root, color="white", font_size=11, face="DejaVu Sans")
-        self.clock = vscene.visuals.Text("", anchor_x="left", anchor_y="bottom", **text)
+        # vispy's anchor_y names the text's edge in y-up terms, and canvas y points down:
+        # "bottom" puts the text below its position, "top" above it.
+        self.clock = vscene.visuals.Text("", anchor_x="left", anchor_y="top", **text)
         self.title = vscene.visuals.Text("", anchor_x="center", anchor_y="bottom", bold=True, **{**text, "font_size": 14})
+        self.subtitle = vscene.visuals.Text("", anchor_x="center", anchor_y="bottom", **{**text, "font_size": 10})
         self.message = vscene.visuals.Text("", anchor_x="center", anchor_y="center", **{**text, "font_size": 13})
         self.legend_dots = vscene.visuals.Markers(parent=root)
         self.legend_labels = [
             vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text) for _ in range(LEGEND_ROWS)
         ]
-        for node in (self.clock, self.title, self.message, self.legend_dots, *self.legend_labels):
+        for node in (self.clock, self.title, self.subtitle, self.message, self.legend_dots, *self.legend_labels):
             node.order = 10
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
@@ -54,14 +57,17 @@ class Overlay:
 
     def layout(self, event=None) -> None:
         width, height = self.canvas.size
-        # Anchored at the baseline: leave room for descenders at any DPI.
-        self.clock.pos = (MARGIN_PX, height - 2 * MARGIN_PX)
-        # Wrapped to the canvas width (about 9 px per character at 14 pt).
-        wrapped = textwrap.fill(self._title, width=max(30, int((width - 360) / 9)))
-        self.title.text = wrapped
-        self.title.visible = bool(wrapped)
-        # vispy stacks the lines of a text upwards from its anchor: anchor the last line.
-        self.title.pos = (width / 2, MARGIN_PX + TITLE_LINE_PX * (wrapped.count("\n") + 1))
+        self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
+        # The first sentence is the title; the rest a smaller subtitle under it. Both are
+        # wrapped to the width left between the legend and its mirror image on the right.
+        head, _, rest = self._title.partition(". ")
+        free_px = max(width - 2 * LEGEND_WIDTH_PX, 200)
+        head = self._wrap(head, free_px, self.title.font_size)
+        rest = self._wrap(rest, free_px, self.subtitle.font_size)
+        self.title.text, self.subtitle.text = head, rest
+        self.title.visible, self.subtitle.visible = bool(head), bool(rest)
+        self.title.pos = (width / 2, MARGIN_PX)
+        self.subtitle.pos = (width / 2, MARGIN_PX + self._line_px(self.title.font_size) * (head.count("\n") + 1.3))
         self.message.pos = (width / 2, height / 2)
         shown = self._legend
         for i, label in enumerate(self.legend_labels):
@@ -78,6 +84,14 @@ class Overlay:
             self.legend_dots.visible = True
         else:
             self.legend_dots.visible = False
+
+    def _line_px(self, font_size_pt: float) -> float:
+        return font_size_pt * self.canvas.dpi / 72 * 1.5
+
+    def _wrap(self, text: str, width_px: float, font_size_pt: float) -> str:
+        """``text`` in lines that fit ``width_px`` (a character is about 0.6 em wide)."""
+        chars = int(width_px / (font_size_pt * self.canvas.dpi / 72 * 0.6))
+        return textwrap.fill(text, width=max(20, chars)) if text else ""
 
     def close(self) -> None:
         self.canvas.events.resize.disconnect(self.layout)
