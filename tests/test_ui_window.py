@@ -200,6 +200,8 @@ def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catal
 
     window = make_window()
     window.open_file(str(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"))
+    qtbot.wait(300)  # the docks may take a new width for the new layer's name
+    redraw(window, qtbot)
     scene = window.scene
     layer = scene.layers[0]
     positions = layer.keyframes.at(scene.clock.time_s).interpolate(scene.clock.time_s)

@@ -57,7 +57,9 @@ class MainWindow(QMainWindow):
         self.scene = scene
         self.remember = remember
         self.setWindowTitle(f"orbitview {__version__}")
-        self.resize(1500, 900)
+        # Wide enough that the view between the docks stays landscape (vispy turns the field of
+        # view horizontal in a portrait view, which core.camera's projection does not follow).
+        self.resize(1640, 920)
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
         self.view = OrbitView(scene, self.canvas)
