@@ -81,7 +81,8 @@ def test_the_sub_solar_point_is_lit_and_its_antipode_dark(artefacts):
     assert centre["sub-solar"] > 5 * centre["antipode"]
 
 
-def test_an_object_lands_on_the_pixel_the_projection_predicts(full, artefacts):
+@pytest.mark.parametrize("size", [SIZE, (480, 640)], ids=["landscape", "portrait"])
+def test_an_object_lands_on_the_pixel_the_projection_predicts(full, artefacts, size):
     """A GPS satellite, placed by SGP4 (skyfield's EarthSatellite), drawn against space."""
     index = int(np.flatnonzero([n == "NAVSTAR 70 (USA 251)" for n in full.name])[0])
     one = full.take([index])
@@ -90,8 +91,8 @@ def test_an_object_lands_on_the_pixel_the_projection_predicts(full, artefacts):
     camera.look_from(np.cross(position, [0, 0, 1.0]) + [0, 0, 20000.0])
     scene = Scene(clock=Clock(time_s=T), camera=camera)
     scene.add_layer(Layer("gps", one, point_size=5.0))
-    image = render(scene, "one_object", artefacts)
-    (predicted,), _ = project_to_pixels(position[None], camera, SIZE)
+    image = render(scene, f"one_object_{size[0]}x{size[1]}", artefacts, size=size)
+    (predicted,), _ = project_to_pixels(position[None], camera, size)
     found = bright_centroid(image, predicted)
     assert math.dist(found, predicted) < 1.0, (found, predicted)
 

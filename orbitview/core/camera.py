@@ -4,7 +4,8 @@ The camera lives in a *view frame*: ``"inertial"`` (GCRS axes: the stars stay pu
 turns) or ``"earth-fixed"`` (ITRS axes: the ground stays put, the sky turns). It orbits
 ``center_km`` (view-frame km) at ``distance_km``; ``azimuth_deg`` turns about the frame's +Z
 (north) axis and ``elevation_deg`` lifts above its equator plane. At azimuth 0, elevation 0
-the eye is on the -Y side looking towards +Y. ``fov_deg`` is the vertical field of view.
+the eye is on the -Y side looking towards +Y. ``fov_deg`` is the field of view across the
+narrower side of the view (vertical in a landscape window, horizontal in a portrait one).
 ``follow_id`` names an object (catalogue number) whose position the centre tracks.
 """
 
@@ -175,9 +176,10 @@ def project_to_pixels(
     y_cam = relative @ up
     depth = relative @ forward
     focal = 1.0 / math.tan(math.radians(camera.fov_deg) / 2)
-    aspect = width / height
+    # The field of view spans the narrower side of the image (as vispy draws it).
+    scale_x, scale_y = (focal * height / width, focal) if width >= height else (focal, focal * width / height)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ndc_x = focal * x_cam / (aspect * depth)
-        ndc_y = focal * y_cam / depth
+        ndc_x = scale_x * x_cam / depth
+        ndc_y = scale_y * y_cam / depth
     xy = np.column_stack([(ndc_x + 1) / 2 * width, (1 - ndc_y) / 2 * height])
     return xy, depth > 0

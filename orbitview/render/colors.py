@@ -54,16 +54,17 @@ def layer_colors(layer: Layer, t_s: float) -> np.ndarray:
 
 
 def legend_entries(layer: Layer) -> list[tuple[str, tuple, int]]:
-    """``(label, rgba, count)`` rows explaining the layer's colours (count -1: not a count)."""
+    """``(label, rgba, count)`` rows explaining the layer's colours, counting the objects that
+    pass its filters (count -1: not a count)."""
     mode = layer.color_by
     if mode == "class":
-        codes, counts = np.unique(layer.catalog.object_class, return_counts=True)
+        codes, counts = np.unique(layer.catalog.object_class[layer.shown], return_counts=True)
         return [(CLASS_LABELS[ObjectClass(c)], CLASS_COLORS[ObjectClass(c)], int(n)) for c, n in zip(codes, counts)]
     if mode == "altitude":
-        codes, counts = np.unique(regimes(layer.catalog), return_counts=True)
+        codes, counts = np.unique(regimes(layer.catalog)[layer.shown], return_counts=True)
         return [(Regime(c).name, REGIME_COLORS[Regime(c)], int(n)) for c, n in zip(codes, counts)]
     if mode == "age":
         return [("elements fresh", tuple(AGE_FRESH), -1), (f"{AGE_SPAN_DAYS:.0f}+ days old", tuple(AGE_STALE), -1)]
     if mode == "sunlit":
         return [("sunlit", SUNLIT_COLOR, -1), ("in Earth's shadow", ECLIPSED_COLOR, -1)]
-    return [(layer.name, tuple(layer.color), len(layer))]
+    return [(layer.name, tuple(layer.color), int(layer.shown.sum()))]

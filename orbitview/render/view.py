@@ -45,7 +45,7 @@ class LayerAdapter:
         layer.events.shown.connect(self.node.set_shown)
         layer.events.color_by.connect(self._on_colors)
         layer.events.color.connect(self._on_colors)
-        for signal in (layer.events.visible, layer.events.color_by, layer.events.color):
+        for signal in (layer.events.visible, layer.events.color_by, layer.events.color, layer.events.shown):
             signal.connect(legend_changed)
 
     def _on_visible(self, visible: bool) -> None:
@@ -76,7 +76,8 @@ class LayerAdapter:
         self.layer.events.shown.disconnect(self.node.set_shown)
         self.layer.events.color_by.disconnect(self._on_colors)
         self.layer.events.color.disconnect(self._on_colors)
-        for signal in (self.layer.events.visible, self.layer.events.color_by, self.layer.events.color):
+        for signal in (self.layer.events.visible, self.layer.events.color_by, self.layer.events.color,
+                       self.layer.events.shown):
             signal.disconnect(self._legend_changed)
         self.node.parent = None
 
