@@ -22,20 +22,19 @@ FY1C = PRESETS["fengyun-1c-2007"]
 
 @pytest.fixture
 def make_window(qtbot):
-    """Main windows with the Events menu installed; closed after the test, none left behind."""
+    """Main windows (they install the Events menu); closed after the test, none left behind."""
     from orbitview.render.backend import use_qt
 
     use_qt()
     from PyQt6.QtWidgets import QApplication
 
-    from orbitview.ui.events_menu import install_events_menu
     from orbitview.ui.main_window import MainWindow
 
     made = []
 
     def make(scene=None):
         window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
-        window.runner = install_events_menu(window)
+        window.runner = window.breakup_runner
         window.show()
         qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
         made.append(window)

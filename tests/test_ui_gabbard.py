@@ -25,20 +25,19 @@ T = parse_utc("2025-02-15T06:00:00Z")
 
 @pytest.fixture
 def make_window(qtbot):
-    """Main windows with the Gabbard dock installed; closed after the test, none left behind."""
+    """Main windows (they install the Gabbard dock); closed after the test, none left behind."""
     from orbitview.render.backend import use_qt
 
     use_qt()
     from PyQt6.QtWidgets import QApplication
 
-    from orbitview.ui.gabbard_panel import install_gabbard_panel
     from orbitview.ui.main_window import MainWindow
 
     made = []
 
     def make(scene=None):
         window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
-        window.gabbard = install_gabbard_panel(window)
+        window.gabbard = window.gabbard_dock
         window.show()
         qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
         made.append(window)

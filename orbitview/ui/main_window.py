@@ -27,6 +27,8 @@ from orbitview.ui.layers_panel import LayersPanel
 from orbitview.ui.problem_report import ProblemReport
 from orbitview.ui.search import SearchBox
 from orbitview.ui.status import StatusFields
+from orbitview.ui.events_menu import install_events_menu
+from orbitview.ui.gabbard_panel import install_gabbard_panel
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
@@ -89,6 +91,8 @@ class MainWindow(QMainWindow):
         self.count_label, self.utc_label, self.fps_label = (
             self.status.count_label, self.status.utc_label, self.status.fps_label)
         self._build_menus()
+        self.breakup_runner = install_events_menu(self)
+        self.gabbard_dock = install_gabbard_panel(self)
 
         self.frames_drawn = 0
         self.camera_move: CameraMove | None = None
