@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressDialog,
 )
@@ -44,7 +45,14 @@ MAX_FRAGMENTS = 100_000
 def install_events_menu(window) -> BreakupRunner:
     """Add the Events menu to ``window`` (a ``MainWindow``); returns the runner it uses."""
     runner = BreakupRunner(window)
-    menu = window.menuBar().addMenu("&Events")
+    bar = window.menuBar()
+    # Before Help, which menu bars keep last.
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    menu = QMenu("&Events", bar)
+    if help_menu is not None:
+        bar.insertMenu(help_menu, menu)
+    else:
+        bar.addMenu(menu)
     menu.setToolTipsVisible(True)
     for key, event in PRESETS.items():
         action = QAction(event.title, menu)
