@@ -35,3 +35,67 @@ def artefacts() -> Path:
     """Where tests leave images for a person to look at (tests/artefacts, not committed)."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
+
+
+@pytest.fixture
+def settings_dir(tmp_path, monkeypatch) -> Path:
+    """Where the window keeps its settings during a test (never the user's own)."""
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    monkeypatch.setenv("ORBITVIEW_SETTINGS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def window_time_s() -> float:
+    """The clock of a window made without a scene; a test module may override it."""
+    from orbitview.core.times import parse_utc
+
+    return parse_utc("2023-10-09T12:00:00Z")
+
+
+@pytest.fixture
+def canvases_must_die() -> bool:
+    """Whether make_window checks that each window's vispy canvas is gone after the test.
+    A module whose fixtures hand out windows turns it off: pytest keeps fixture values
+    alive until the whole test item is done, after make_window's own teardown."""
+    return True
+
+
+@pytest.fixture
+def make_window(qtbot, settings_dir, window_time_s, canvases_must_die):
+    """Makes main windows (shown, first frame drawn, active); after the test closes and
+    deletes them and checks that no window and no vispy canvas is left behind."""
+    import weakref
+
+    from orbitview.render.backend import use_qt
+
+    use_qt()
+    from qt_windows import assert_no_windows_left
+
+    from orbitview.core.clock import Clock
+    from orbitview.core.scene import Scene
+    from orbitview.ui.main_window import MainWindow
+
+    made, canvases = [], []
+
+    def make(scene=None, **kwargs):
+        window = MainWindow(scene or Scene(clock=Clock(time_s=window_time_s)), **kwargs)
+        window.show()
+        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
+        # Shortcuts go to the active window only (Xvfb has no window manager to activate it).
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        made.append(window)
+        canvases.append(weakref.ref(window.canvas))
+        return window
+
+    yield make
+    while made:
+        window = made.pop()
+        window.close()
+        window.deleteLater()
+        del window  # the last reference: nothing may keep the window or its canvas alive
+    assert_no_windows_left(qtbot)
+    if canvases_must_die:
+        assert all(ref() is None for ref in canvases), "a vispy canvas outlived its window"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-
 import numpy as np
 import pytest
+from qt_windows import grab
 
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
-from orbitview.core.clock import Clock
-from orbitview.core.scene import Layer, Scene
+from orbitview.core.scene import Layer
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 
@@ -21,42 +19,8 @@ FY1C = PRESETS["fengyun-1c-2007"]
 
 
 @pytest.fixture
-def make_window(qtbot):
-    """Main windows (they install the Events menu); closed after the test, none left behind."""
-    from orbitview.render.backend import use_qt
-
-    use_qt()
-    from PyQt6.QtWidgets import QApplication
-
-    from orbitview.ui.main_window import MainWindow
-
-    made = []
-
-    def make(scene=None):
-        window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
-        window.runner = window.breakup_runner
-        window.show()
-        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.close()
-        window.deleteLater()
-    qtbot.wait(50)
-    gc.collect()
-    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-    assert not left
-
-
-def grab(window) -> np.ndarray:
-    from PyQt6.QtGui import QImage
-
-    image = window.canvas.native.grabFramebuffer().convertToFormat(QImage.Format.Format_RGB888)
-    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
-    rows = data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
-    return rows.reshape(image.height(), image.width(), 3)
+def window_time_s() -> float:
+    return T
 
 
 def debris_pixels(image: np.ndarray) -> int:
@@ -89,9 +53,9 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
     scene = window.scene
     end = scene.clock.span_end_s
     action(window, "event-fengyun-1c-2007").trigger()
-    assert window.runner.progress is not None and window.runner.progress.isVisible()
+    assert window.breakup_runner.progress is not None and window.breakup_runner.progress.isVisible()
     qtbot.waitUntil(lambda: len(scene.layers) == 2, timeout=20000)
-    assert window.runner.progress is None
+    assert window.breakup_runner.progress is None
     parent, fragments = scene.layers
     assert (parent.name, fragments.name) == ("Fengyun 1C", "Fengyun 1C fragments (model)")
     assert len(parent) == 1 and len(fragments) > 500
@@ -127,10 +91,10 @@ def test_cancel_drops_the_result(make_window, qtbot):
     from PyQt6.QtWidgets import QPushButton
 
     # Before the worker's result can arrive: it is queued behind this test's code.
-    window.runner.progress.findChild(QPushButton).click()
+    window.breakup_runner.progress.findChild(QPushButton).click()
     qtbot.wait(1500)
     assert window.scene.layers == ()
-    assert window.runner.progress is None
+    assert window.breakup_runner.progress is None
     assert "cancelled" in window.statusBar().currentMessage()
 
 
@@ -142,6 +106,21 @@ def loaded(make_window, catalogs):
     return window
 
 
+@pytest.fixture
+def made_dialogs(loaded):
+    """Dialogs a test makes, deleted before its window is checked for leaks."""
+    dialogs = []
+    yield dialogs
+    for dialog in dialogs:
+        dialog.deleteLater()
+
+
+@pytest.fixture
+def canvases_must_die() -> bool:
+    # The ``loaded`` fixture hands out its window: pytest holds it until the test item ends.
+    return False
+
+
 def fill(dialog, text="", mass="", projectile="", speed="", size="0.1", seed="1", kind="collision"):
     dialog.object_box.setEditText(text)
     dialog.kind_box.setCurrentText(kind)
@@ -150,11 +129,11 @@ def fill(dialog, text="", mass="", projectile="", speed="", size="0.1", seed="1"
         edit.setText(value)
 
 
-def test_custom_dialog_rejects_bad_input_with_messages(loaded, qtbot, artefacts):
+def test_custom_dialog_rejects_bad_input_with_messages(loaded, qtbot, artefacts, made_dialogs):
     from orbitview.ui.events_menu import CustomEventDialog
 
     dialog = CustomEventDialog(loaded)
-    qtbot.addWidget(dialog)
+    made_dialogs.append(dialog)
     dialog.show()
     fill(dialog, text="NO SUCH THING", mass="-3", projectile="abc", speed="", size="5", seed="x")
     dialog.accept()
@@ -171,14 +150,14 @@ def test_custom_dialog_rejects_bad_input_with_messages(loaded, qtbot, artefacts)
     assert dialog.request is None and "would make about" in dialog.error_label.text()
 
 
-def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbot):
+def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbot, made_dialogs):
     from PyQt6.QtWidgets import QDialog
 
     from orbitview.ui.events_menu import CustomEventDialog
 
     catalog = loaded.scene.layers[0].catalog
     dialog = CustomEventDialog(loaded)
-    qtbot.addWidget(dialog)
+    made_dialogs.append(dialog)
     dialog.show()
     label = f"{catalog.name[5]} ({catalog.norad_id[5]})"
     fill(dialog, text=label.lower(), mass="50", kind="explosion", projectile="ignored", size="0.05", seed="7")
@@ -189,7 +168,7 @@ def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbo
     assert request.norad_id == catalog.norad_id[5] and request.seed == 7 and request.min_size_m == 0.05
     assert request.time_s == loaded.scene.clock.time_s
 
-    loaded.runner.run_custom(request)
+    loaded.breakup_runner.run_custom(request)
     qtbot.waitUntil(lambda: len(loaded.scene.layers) == 3, timeout=20000)
     parent, fragments = loaded.scene.layers[1:]
     assert list(parent.catalog.norad_id) == [catalog.norad_id[5]]
@@ -198,11 +177,11 @@ def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbo
     assert not hasattr(fragments, "scenario_source")  # not a preset: a scenario cannot remake it
 
 
-def test_the_object_list_is_searchable(loaded, qtbot):
+def test_the_object_list_is_searchable(loaded, qtbot, made_dialogs):
     from orbitview.ui.events_menu import CustomEventDialog
 
     dialog = CustomEventDialog(loaded)
-    qtbot.addWidget(dialog)
+    made_dialogs.append(dialog)
     completer = dialog.object_box.completer()
     number = str(loaded.scene.layers[0].catalog.norad_id[0])
     completer.setCompletionPrefix(number[-3:])  # part of a number, anywhere in the label

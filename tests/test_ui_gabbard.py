@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 
 import numpy as np
@@ -12,45 +11,14 @@ from PIL import Image
 from orbitview.core import gabbard
 from orbitview.core.breakup_presets import PRESETS, run_event
 from orbitview.core.breakup_scene import show_breakup
-from orbitview.core.clock import Clock
 from orbitview.core.propagate import propagate
-from orbitview.core.scene import Layer, Scene
+from orbitview.core.scene import Layer
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
 
 T = parse_utc("2025-02-15T06:00:00Z")
-
-
-@pytest.fixture
-def make_window(qtbot):
-    """Main windows (they install the Gabbard dock); closed after the test, none left behind."""
-    from orbitview.render.backend import use_qt
-
-    use_qt()
-    from PyQt6.QtWidgets import QApplication
-
-    from orbitview.ui.main_window import MainWindow
-
-    made = []
-
-    def make(scene=None):
-        window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
-        window.gabbard = window.gabbard_dock
-        window.show()
-        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.close()
-        window.deleteLater()
-    qtbot.wait(50)
-    gc.collect()
-    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-    assert not left
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +31,18 @@ def model():
     return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
 
 
+@pytest.fixture
+def window_time_s() -> float:
+    return T
+
+
 def shown_dock(window, qtbot):
     toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
     toggle = next(a for a in toggle if a.text() == "Gabbard diagram")
-    assert not window.gabbard.isVisible() and not toggle.isChecked()
+    assert not window.gabbard_dock.isVisible() and not toggle.isChecked()
     toggle.trigger()
-    qtbot.waitUntil(lambda: bool(window.gabbard.panels), timeout=5000)
-    return window.gabbard
+    qtbot.waitUntil(lambda: bool(window.gabbard_dock.panels), timeout=5000)
+    return window.gabbard_dock
 
 
 def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, real):
@@ -178,4 +151,4 @@ def test_nothing_is_computed_while_hidden(make_window, qtbot, real, monkeypatch)
     monkeypatch.setattr(gabbard_panel.gabbard, "at_time", lambda *a: calls.append(a))
     window.scene.clock.time_s = T + 60.0
     qtbot.wait(100)
-    assert calls == [] and window.gabbard.panels == []
+    assert calls == [] and window.gabbard_dock.panels == []

@@ -5,12 +5,11 @@ Each test asserts on the model and on the rendered image (the canvas framebuffer
 
 from __future__ import annotations
 
-import gc
-import shutil
 import weakref
 
 import numpy as np
 import pytest
+from qt_windows import assert_no_windows_left, grab
 
 from orbitview.core.classify import ObjectClass
 from orbitview.core.clock import Clock
@@ -32,66 +31,8 @@ def full(full_catalog_path):
 
 
 @pytest.fixture
-def settings_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "settings"
-    folder.mkdir()
-    monkeypatch.setenv("ORBITVIEW_SETTINGS_DIR", str(folder))
-    return folder
-
-
-def assert_no_windows_left(qtbot) -> None:
-    """No main window, dialog or canvas of a closed window survives its deletion."""
-    from PyQt6.QtCore import QCoreApplication, QEvent
-    from PyQt6.QtWidgets import QApplication
-
-    from orbitview.ui.main_window import MainWindow
-
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-        qtbot.wait(10)
-    gc.collect()
-    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-    assert not left, left
-
-
-@pytest.fixture
-def make_window(qtbot, settings_dir):
-    """Main windows; closed and deleted after the test, checked that none is left behind."""
-    from orbitview.render.backend import use_qt
-
-    use_qt()
-    from orbitview.ui.main_window import MainWindow
-
-    made, canvases = [], []
-
-    def make(scene=None, **kwargs):
-        window = MainWindow(scene or Scene(clock=Clock(time_s=T_DEBRIS)), **kwargs)
-        window.show()
-        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
-        # Shortcuts go to the active window only (Xvfb has no window manager to activate it).
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        made.append(window)
-        canvases.append(weakref.ref(window.canvas))
-        return window
-
-    yield make
-    while made:
-        window = made.pop()
-        window.close()
-        window.deleteLater()
-        del window  # the last reference: nothing may keep the window or its canvas alive
-    assert_no_windows_left(qtbot)
-    assert all(ref() is None for ref in canvases), "a vispy canvas outlived its window"
-
-
-def grab(window) -> np.ndarray:
-    from PyQt6.QtGui import QImage
-
-    image = window.canvas.native.grabFramebuffer().convertToFormat(QImage.Format.Format_RGB888)
-    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
-    rows = data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
-    return rows.reshape(image.height(), image.width(), 3)
+def window_time_s() -> float:
+    return T_DEBRIS
 
 
 def redraw(window, qtbot) -> np.ndarray:
@@ -450,7 +391,7 @@ def test_help_lists_the_shortcuts_and_about_names_the_data(make_window):
     dialog.deleteLater()
     assert "Natural Earth" in about_text() and "CelesTrak" in about_text() and "Blue Marble" in about_text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:3] == ["&File", "&View", "&Help"]
+    assert menus[:4] == ["&File", "&View", "&Events", "&Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     for wanted in ("Open Re&cent", "&Fetch from CelesTrak...", "Sa&ve Scenario...", "Export &Video..."):
         assert wanted.replace("&", "") in [t.replace("&", "") for t in file_actions]

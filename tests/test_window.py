@@ -1,66 +1,17 @@
 """The real PyQt6 window with its vispy canvas, under Xvfb (tier 3)."""
 
-import gc
 import subprocess
 import sys
-import weakref
 
 import numpy as np
 import pytest
+from qt_windows import grab
 
-from orbitview.core.clock import Clock
-from orbitview.core.scene import Scene
 from orbitview.core.times import parse_utc
 
 pytestmark = pytest.mark.qt
 
 T = parse_utc("2023-10-09T12:00:00Z")
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, monkeypatch):
-    """Makes main windows; closes and deletes them after the test and checks that no window
-    and no vispy canvas is left behind. Settings go to a temporary directory."""
-    from orbitview.render.backend import use_qt
-
-    use_qt()
-    from PyQt6.QtCore import QCoreApplication, QEvent
-    from PyQt6.QtWidgets import QApplication
-
-    from orbitview.ui.main_window import MainWindow
-
-    monkeypatch.setenv("ORBITVIEW_SETTINGS_DIR", str(tmp_path))
-    made, canvases = [], []
-
-    def make(scene=None):
-        window = MainWindow(scene or Scene(clock=Clock(time_s=T)))
-        window.show()
-        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
-        made.append(window)
-        canvases.append(weakref.ref(window.canvas))
-        return window
-
-    yield make
-    while made:
-        window = made.pop()
-        window.close()
-        window.deleteLater()
-        del window  # the last reference: nothing may keep the window or its canvas alive
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    qtbot.wait(50)
-    gc.collect()
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-    assert all(ref() is None for ref in canvases), "a vispy canvas outlived its window"
-
-
-def grab(window) -> np.ndarray:
-    image = window.canvas.native.grabFramebuffer().convertToFormat(
-        __import__("PyQt6.QtGui", fromlist=["QImage"]).QImage.Format.Format_RGB888
-    )
-    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
-    return data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3].reshape(
-        image.height(), image.width(), 3
-    )
 
 
 def test_opening_a_file_adds_a_layer_and_draws_its_objects(make_window, catalogs, qtbot):

@@ -92,9 +92,12 @@ class BreakupRunner(QObject):
 
     def custom_dialog(self) -> None:
         dialog = CustomEventDialog(self.window)
+        # A child of the window: without this, every dialog opened would live as long as it.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not dialog.objects:
             QMessageBox.information(self.window, "Custom event",
                                     "Load a catalogue first: a custom event breaks up a loaded object.")
+            dialog.close()
             return
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.run_custom(dialog.request)

@@ -10,7 +10,7 @@ drawing, the same one "Export image..." writes, so the dock and the file always 
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import QEvent, Qt, QTimer
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage, QPixmap
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -111,8 +111,6 @@ class GabbardDock(QDockWidget):
         self.scene.events.layers.connect(self._fill_layers)
         self.scene.clock.events.time_s.connect(self._on_time)
         self.visibilityChanged.connect(self.schedule)
-        # The window's closeEvent does not know this dock: hear it close, to let go of the scene.
-        window.installEventFilter(self)
         self._fill_layers()
 
     # --- choosing layers ----------------------------------------------------------------------
@@ -200,13 +198,9 @@ class GabbardDock(QDockWidget):
         except OSError as exc:
             QMessageBox.warning(self, "Export Gabbard diagram", f"Cannot write {path}: {exc.strerror or exc}")
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Close and watched is self.parent():
-            self.close_model()
-        return False
-
-    def close_model(self) -> None:
-        """Stop listening to the scene, which may outlive the window."""
+    def disconnect_model(self) -> None:
+        """Stop listening to the scene, which may outlive the window (its closeEvent calls
+        this: an event filter on the window would run Python while Qt tears it down)."""
         self.timer.stop()
         self.scene.events.layers.disconnect(self._fill_layers)
         self.scene.clock.events.time_s.disconnect(self._on_time)

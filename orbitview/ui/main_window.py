@@ -387,7 +387,8 @@ class MainWindow(QMainWindow):
         self.canvas.events.draw.disconnect(self._on_draw)
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
-        for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status):
+        for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
+                     self.gabbard_dock):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
