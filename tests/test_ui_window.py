@@ -411,7 +411,7 @@ def test_windows_opened_and_closed_leak_no_widgets_or_canvases(qtbot, settings_d
     for _ in range(10):
         window = MainWindow(Scene(clock=Clock(time_s=T_DEBRIS)))
         window.show()
-        qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
+        qtbot.waitUntil(lambda w=window: w.frames_drawn > 0, timeout=20000)
         window.open_file(path)
         canvases.append(weakref.ref(window.canvas))
         window.close()

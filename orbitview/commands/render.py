@@ -69,7 +69,7 @@ def _files_image(args) -> int:
 
 
 def _scenario(args, video: bool) -> int:
-    from orbitview.io.scenario import build_scene, read_scenario, timeline
+    from orbitview.io.scenario import build_scene, read_scenario
 
     scenario = read_scenario(args.files[0])
     size = parse_size(args.size) if args.size else scenario.size
