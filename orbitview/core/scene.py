@@ -12,6 +12,11 @@ from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
 
 
+NO_DATA_MESSAGE = (
+    "Nothing loaded.\n"
+    "Open element sets or a trajectory file with File > Open (or drop them here),\n"
+    "fetch a CelesTrak group with File > Fetch, or model an event from the Events menu."
+)
 COLOR_MODES = ("class", "source", "altitude", "age", "sunlit")
 
 
@@ -64,14 +69,13 @@ class Scene(EventedModel):
     """The single source of truth for what the view shows.
 
     ``layers`` is a tuple: assigning a new one (``add_layer``) emits ``events.layers``.
-    ``message`` is text shown across the globe when there is nothing to show; ``title`` is
-    the line across the top. ``show_*`` switch the globe's line overlays. ``selected_id`` is
+    ``message`` (derived) is the hint shown across the globe while no layer is loaded;
+    ``title`` is the line across the top. ``show_*`` switch the globe's line overlays. ``selected_id`` is
     the catalogue number of the selected object (None: none), ``pinned_ids`` those labelled,
     ``show_tracks`` whether the selection's orbit and ground track are drawn.
     """
 
     layers = Field((), tuple)
-    message = Field("", str)
     title = Field("", str)
     show_coastlines = Field(False, bool)
     show_borders = Field(False, bool)
@@ -103,6 +107,10 @@ class Scene(EventedModel):
         position = self.position_gcrs_km(self.camera.follow_id)
         if position is not None:
             self.camera.center_km = self.view_from_gcrs() @ position
+
+    @property
+    def message(self) -> str:
+        return "" if self.layers else NO_DATA_MESSAGE
 
     def add_layer(self, layer: Layer) -> Layer:
         self.layers = (*self.layers, layer)

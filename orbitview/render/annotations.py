@@ -22,7 +22,7 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 #: Text heights as fractions of the image height.
 SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
-         "attribution": 0.014, "message": 0.026, "label": 0.017}
+         "attribution": 0.014, "label": 0.017}
 MARGIN = 0.018
 WHITE = (255, 255, 255, 255)
 GREY = (200, 200, 210, 255)
@@ -86,20 +86,20 @@ def _hex_rgba(color: str) -> tuple[int, int, int, int]:
 
 
 class Annotator:
-    """The overlay of one export: ``overlay`` text, the ``legend`` rows (label, RGBA 0..1,
-    count or -1) and ``message``, laid out for ``size`` = (width, height) pixels."""
+    """The overlay of one export: ``overlay`` text and the ``legend`` rows (label, RGBA 0..1,
+    count or -1), laid out for ``size`` = (width, height) pixels."""
 
     def __init__(self, size: tuple[int, int], overlay: OverlayText,
-                 legend: list[tuple[str, tuple, int]], message: str = "") -> None:
+                 legend: list[tuple[str, tuple, int]]) -> None:
         self.size = size
         self.overlay = overlay
         width, height = size
         self.px = {name: max(9, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
         self.band = round(self.px["banner"] * 1.6) if overlay.banner else 0
-        self.static = self._static(legend, message)
+        self.static = self._static(legend)
 
-    def _static(self, legend, message: str) -> list[Stamp]:
+    def _static(self, legend) -> list[Stamp]:
         width, height = self.size
         o, m, stamps = self.overlay, self.margin, []
         if o.banner:
@@ -124,9 +124,6 @@ class Annotator:
         if o.attribution:
             line = text_stamp(o.attribution, "regular", self.px["attribution"], fill=GREY)
             stamps.append(Stamp(width - m - line.shape[1], height - self.band - m - line.shape[0], line))
-        if message:
-            text = text_stamp(message, "regular", self.px["message"], align="center")
-            stamps.append(Stamp((width - text.shape[1]) // 2, (height - text.shape[0]) // 2, text))
         return stamps
 
     def _legend(self, rows, x: int, y: int) -> list[Stamp]:

@@ -76,7 +76,8 @@ class FrameRenderer:
         for node in self.canvas.scene.children:
             if node is not self.canvas.central_widget:
                 node.visible = False
-        self.annotator = Annotator(size, overlay, legend_rows(scene), scene.message)
+        # The "nothing loaded" hint is for the window; an export of an empty scene shows space.
+        self.annotator = Annotator(size, overlay, legend_rows(scene))
         shown = set(pinned) | ({selected} if labels and selected is not None else set())
         self.labelled = _find(scene, shown if labels else set())
         self.ringed = _find(scene, {selected} if selected is not None else set())

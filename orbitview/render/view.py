@@ -107,14 +107,12 @@ class OrbitView:
 
         scene.clock.events.time_s.connect(self._on_time)
         scene.events.layers.connect(self._on_layers)
-        scene.events.message.connect(self.overlay.update_message)
         scene.events.title.connect(self.overlay.update_title)
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
         scene.camera.events.follow_id.connect(self._on_camera_frame)
         canvas.events.draw.connect(self.sync_camera, position="first")
-        self.overlay.update_message(scene.message)
         self.overlay.update_title(scene.title)
         self._on_globe_lines()
         self._on_layers(scene.layers)
@@ -138,6 +136,7 @@ class OrbitView:
             if id(layer) not in self.layers:
                 self.layers[id(layer)] = LayerAdapter(layer, self.world, self._update_legend)
         self._update_legend()
+        self.overlay.update_message(self.scene.message)
         self._on_time(self.scene.clock.time_s)
 
     def _update_legend(self, _value=None) -> None:
@@ -189,7 +188,6 @@ class OrbitView:
     def close(self) -> None:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
-        self.scene.events.message.disconnect(self.overlay.update_message)
         self.scene.events.title.disconnect(self.overlay.update_title)
         for name in OVERLAY_SWITCHES:
             getattr(self.scene.events, name).disconnect(self._on_globe_lines)

@@ -159,7 +159,6 @@ class BreakupRunner(QObject):
             # Save Scenario can then write the preset back as an event source.
             for layer in layers:
                 layer.scenario_source = self.source
-        self.window.scene.message = ""
         self.window.statusBar().showMessage(
             f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
 

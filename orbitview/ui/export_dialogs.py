@@ -109,7 +109,6 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     scene = window.scene
     scene.clock.playing = False
     scene.layers = built.layers
-    scene.message = ""
     scene.title = built.title
     scene.clock.set_span(built.clock.span_start_s, built.clock.span_end_s)
     scene.clock.speed = built.clock.speed

@@ -312,7 +312,6 @@ class MainWindow(QMainWindow):
         """Show a loaded source: a new layer, the clock bound to a trajectory file's span, the
         skipped records reported, the file remembered among the recent ones."""
         layer = self.scene.add_layer(source.layer)
-        self.scene.message = ""
         if source.span_s is not None:
             self.scene.clock.set_span(*source.span_s)
             self.time_bar.span_locked = True

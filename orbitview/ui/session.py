@@ -153,7 +153,6 @@ def apply_view(window, layers: list[Layer], view: dict) -> None:
     scene.selected_id = None
     scene.camera.follow_id = None
     scene.layers = tuple(layers)
-    scene.message = ""
     scene.title = view.get("title", scene.title)
     styles = {style["name"]: style for style in view.get("layers", [])}
     for layer in layers:
