@@ -8,7 +8,6 @@ Show the parent only before ``event_time_s`` and the fragments only after it.
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -36,7 +35,9 @@ def datasets_dir() -> Path:
     checkout = Path(orbitview.__file__).resolve().parents[1] / "datasets"
     if checkout.is_dir():
         return checkout
-    return Path(str(importlib.resources.files("orbitview._datasets")))
+    # Installed, pyproject.toml maps datasets/ to orbitview/_datasets (a namespace package:
+    # importlib.resources would give a MultiplexedPath, not a path).
+    return Path(orbitview.__file__).resolve().parent / "_datasets"
 
 
 def title_text(event_key: str, seed: int, min_size_m: float, fragment_count: int) -> str:

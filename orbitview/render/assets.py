@@ -13,9 +13,9 @@ def assets_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "assets"
     if checkout.is_dir():
         return checkout
-    from importlib.resources import files
-
-    return Path(str(files("orbitview._assets")))
+    # Installed, pyproject.toml maps assets/ to the package directory orbitview/_assets (a
+    # namespace package: importlib.resources would give a MultiplexedPath, not a path).
+    return Path(__file__).resolve().parents[1] / "_assets"
 
 
 @lru_cache(maxsize=1)
