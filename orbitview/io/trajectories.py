@@ -226,7 +226,13 @@ class Trajectories:
         Rows are kept from the previous call, so playing forward across a sample reads one
         new row per dataset instead of two, and staying within an interval reads nothing.
         """
-        rows = {i: self._rows.get(i) or self._read_row(i) for i in (k, k + 1)}
+        if k not in self._rows and k + 1 not in self._rows:
+            # A jump: both rows in one read per dataset.
+            pair = slice(k, k + 2)
+            position, velocity, status = (self._read(d, pair) for d in (self._position, self._velocity, self._status))
+            rows = {k + j: _Row(float(self.times_s[k + j]), position[j], velocity[j], status[j]) for j in (0, 1)}
+        else:
+            rows = {i: self._rows.get(i) or self._read_row(i) for i in (k, k + 1)}
         self._rows = rows
         return rows[k], rows[k + 1]
 
