@@ -99,3 +99,19 @@ def make_window(qtbot, settings_dir, window_time_s, canvases_must_die):
     assert_no_windows_left(qtbot)
     if canvases_must_die:
         assert all(ref() is None for ref in canvases), "a vispy canvas outlived its window"
+
+
+@pytest.fixture(scope="session")
+def fy1c_model():
+    """The Fengyun-1C preset modelled as the embedded briefing is (10 cm and larger, seed 1)."""
+    from orbitview.core.breakup_presets import PRESETS, run_event
+
+    return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
+
+
+@pytest.fixture(scope="session")
+def fy1c_tracked_2025(catalogs):
+    """The tracked Fengyun-1C cloud of 2025-02-15 (CelesTrak's fengyun-1c-debris group)."""
+    from orbitview.io.catalog_files import load_catalog
+
+    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog

@@ -7,35 +7,24 @@ import pytest
 
 from orbitview.core import gabbard
 from orbitview.core.breakup import EventKind
-from orbitview.core.breakup_presets import PRESETS, custom_event, run_event, title_text
+from orbitview.core.breakup_presets import custom_event, title_text
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, show_breakup
 from orbitview.core.clock import Clock
 from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Scene
 from orbitview.core.times import parse_utc
-from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core
 
 T = parse_utc("2025-02-15T06:00:00Z")
 
 
-@pytest.fixture(scope="module")
-def model():
-    return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
-
-
-@pytest.fixture(scope="module")
-def real(catalogs):
-    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
-
-
-def test_gabbard_at_time_is_the_osculating_orbit_of_sgp4_states(real):
+def test_gabbard_at_time_is_the_osculating_orbit_of_sgp4_states(fy1c_tracked_2025):
     """The vis-viva equation on SGP4's GCRS state (a and e do not depend on the frame)."""
     t = T + 27.0
-    g = gabbard.at_time(real, t)
-    exact = propagate(real, np.array([t]), "GCRS")
+    g = gabbard.at_time(fy1c_tracked_2025, t)
+    exact = propagate(fy1c_tracked_2025, np.array([t]), "GCRS")
     ok = exact.error[0] == 0
     assert ok.sum() > 1800 and np.isnan(g.period_min[~ok]).all()
     r = np.linalg.norm(exact.position_km[0][ok], axis=1)
@@ -48,11 +37,11 @@ def test_gabbard_at_time_is_the_osculating_orbit_of_sgp4_states(real):
     assert np.all(g.apogee_km[ok] >= r - EARTH_RADIUS_WGS72_KM - 0.01)
 
 
-def test_the_modelled_cloud_shows_the_x_a_day_later(model):
+def test_the_modelled_cloud_shows_the_x_a_day_later(fy1c_model):
     """Osculating, a day after the intercept: both arms about the parent's period."""
-    t = model.event.time_s + 86400.0
-    parent = gabbard.from_catalog(model.parents)
-    cloud = gabbard.at_time(model.element_sets.catalog, t).finite()
+    t = fy1c_model.event.time_s + 86400.0
+    parent = gabbard.from_catalog(fy1c_model.parents)
+    cloud = gabbard.at_time(fy1c_model.element_sets.catalog, t).finite()
     longer = cloud.period_min > parent.period_min[0] + 1.0
     shorter = cloud.period_min < parent.period_min[0] - 1.0
     assert longer.sum() > 50 and shorter.sum() > 50
@@ -60,14 +49,14 @@ def test_the_modelled_cloud_shows_the_x_a_day_later(model):
     assert np.median(cloud.perigee_km[shorter]) < parent.perigee_km[0] - 100.0
 
 
-def test_show_breakup_adds_layers_title_span_and_time(model):
+def test_show_breakup_adds_layers_title_span_and_time(fy1c_model):
     scene = Scene(clock=Clock(time_s=T, span_s=3600.0))
     start, end = scene.clock.span_start_s, scene.clock.span_end_s
-    parent_layer, fragment_layer = show_breakup(scene, model)
-    event_s = model.event.time_s
+    parent_layer, fragment_layer = show_breakup(scene, fy1c_model)
+    event_s = fy1c_model.event.time_s
     assert scene.layers == (parent_layer, fragment_layer)
     assert parent_layer.name == "Fengyun 1C" and fragment_layer.name == "Fengyun 1C fragments (model)"
-    assert len(fragment_layer) == len(model.element_sets.catalog)
+    assert len(fragment_layer) == len(fy1c_model.element_sets.catalog)
     assert scene.title.startswith("MODEL - Fengyun-1C") and "published figures" in scene.title
     # Widened: the old span is kept and the event's is added.
     assert scene.clock.span_start_s == event_s - LEAD_S and scene.clock.span_end_s == end
@@ -78,8 +67,8 @@ def test_show_breakup_adds_layers_title_span_and_time(model):
     assert not fragment_layer.keyframes.at(before).valid.any() and fragment_layer.keyframes.at(after).valid.all()
 
 
-def test_custom_title_says_the_parent_is_a_loaded_element_set(real):
-    event, _ = custom_event(real, int(real.norad_id[0]), "2025-02-15T06:00:00Z", EventKind.EXPLOSION,
+def test_custom_title_says_the_parent_is_a_loaded_element_set(fy1c_tracked_2025):
+    event, _ = custom_event(fy1c_tracked_2025, int(fy1c_tracked_2025.norad_id[0]), "2025-02-15T06:00:00Z", EventKind.EXPLOSION,
                                  mass_kg=10.0)
     text = title_text(event, 3, 0.05, 12)
     assert text.startswith("MODEL - Explosion of") and "loaded element set" in text

@@ -7,56 +7,44 @@ import pytest
 from PIL import Image
 
 from orbitview.core import gabbard
-from orbitview.core.breakup_presets import PRESETS, run_event
 from orbitview.core.propagate import propagate
-from orbitview.io.catalog_files import load_catalog
 from orbitview.render.gabbard_image import APOGEE_RGB, PERIGEE_RGB, Panel, nice_ticks, write_gabbard_png
 
 pytestmark = pytest.mark.core
 
 
-@pytest.fixture(scope="module")
-def model():
-    return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
-
-
-@pytest.fixture(scope="module")
-def real(catalogs):
-    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
-
-
-def test_parent_orbit_matches_the_published_figures(model):
-    g = gabbard.from_catalog(model.parents)
+def test_parent_orbit_matches_the_published_figures(fy1c_model):
+    g = gabbard.from_catalog(fy1c_model.parents)
     assert g.period_min[0] == pytest.approx(102.0, abs=0.1)
     assert g.perigee_km[0] == pytest.approx(843.0, abs=1.0)
     assert g.apogee_km[0] == pytest.approx(862.0, abs=1.0)
 
 
-def test_model_shows_the_x_about_the_parent_period(model):
+def test_model_shows_the_x_about_the_parent_period(fy1c_model):
     """Fragments thrown forward rise at the far side (period up, perigee stays at the event
     altitude); thrown back they sink (period down, apogee stays): the two arms of the X."""
-    g = gabbard.from_catalog(model.element_sets.catalog)
-    parent = gabbard.from_catalog(model.parents).period_min[0]
+    g = gabbard.from_catalog(fy1c_model.element_sets.catalog)
+    parent = gabbard.from_catalog(fy1c_model.parents).period_min[0]
     longer, shorter = g.period_min > parent + 1.0, g.period_min < parent - 1.0
     assert longer.sum() > 50 and shorter.sum() > 50
     assert np.median(np.abs(g.perigee_km[longer] - 860.0)) < 15.0
     assert np.median(np.abs(g.apogee_km[shorter] - 860.0)) < 15.0
 
 
-def test_states_and_elements_agree(real):
+def test_states_and_elements_agree(fy1c_tracked_2025):
     """Osculating (from states) and mean (from elements) differ by the short-period terms only."""
-    states = propagate(real, real.epoch_s[:1], frame="TEME")
+    states = propagate(fy1c_tracked_2025, fy1c_tracked_2025.epoch_s[:1], frame="TEME")
     ok = states.error[0] == 0
     osc = gabbard.from_states(states.position_km[0][ok], states.velocity_km_s[0][ok])
-    mean = gabbard.from_catalog(real.take(ok))
+    mean = gabbard.from_catalog(fy1c_tracked_2025.take(ok))
     assert np.median(np.abs(osc.period_min - mean.period_min)) < 0.3
     assert np.median(np.abs(osc.perigee_km - mean.perigee_km)) < 20.0
 
 
-def test_histogram_counts_everything_in_range(real):
-    g = gabbard.from_catalog(real)
+def test_histogram_counts_everything_in_range(fy1c_tracked_2025):
+    g = gabbard.from_catalog(fy1c_tracked_2025)
     edges, apogee, perigee = gabbard.altitude_histogram(g, 50.0, 40000.0)
-    assert apogee.sum() == perigee.sum() == len(real)
+    assert apogee.sum() == perigee.sum() == len(fy1c_tracked_2025)
     assert edges[1] - edges[0] == 50.0
 
 
@@ -69,11 +57,11 @@ def test_nice_ticks():
     np.testing.assert_allclose(nice_ticks(93.2, 121.7), [95, 100, 105, 110, 115, 120])
 
 
-def test_png_shows_both_clouds(model, real, artefacts):
-    parent = float(gabbard.from_catalog(model.parents).period_min[0])
+def test_png_shows_both_clouds(fy1c_model, fy1c_tracked_2025, artefacts):
+    parent = float(gabbard.from_catalog(fy1c_model.parents).period_min[0])
     path = write_gabbard_png(artefacts / "gabbard_fengyun_1c.png", [
-        Panel("Model", gabbard.from_catalog(model.element_sets.catalog), parent),
-        Panel("Tracked 2025", gabbard.from_catalog(real), parent)], title="Fengyun-1C")
+        Panel("Model", gabbard.from_catalog(fy1c_model.element_sets.catalog), parent),
+        Panel("Tracked 2025", gabbard.from_catalog(fy1c_tracked_2025), parent)], title="Fengyun-1C")
     image = np.asarray(Image.open(path).convert("RGB"))
     assert image.shape == (900, 1440, 3)
     for half in (image[:, :720], image[:, 720:]):

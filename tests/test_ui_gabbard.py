@@ -9,26 +9,14 @@ import pytest
 from PIL import Image
 
 from orbitview.core import gabbard
-from orbitview.core.breakup_presets import PRESETS, run_event
 from orbitview.core.breakup_scene import show_breakup
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Layer
 from orbitview.core.times import parse_utc
-from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
 
 T = parse_utc("2025-02-15T06:00:00Z")
-
-
-@pytest.fixture(scope="module")
-def real(catalogs):
-    return load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
-
-
-@pytest.fixture(scope="module")
-def model():
-    return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
 
 
 @pytest.fixture
@@ -45,24 +33,24 @@ def shown_dock(window, qtbot):
     return window.gabbard_dock
 
 
-def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, real):
+def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, fy1c_tracked_2025):
     window = make_window()
-    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
     assert dock.isVisible()
     assert dock.image_label.pixmap().width() > 0
 
 
-def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, real, tmp_path, artefacts):
+def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, fy1c_tracked_2025, tmp_path, artefacts):
     window = make_window()
-    layer = window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    layer = window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
     window.resize(1600, 950)
     qtbot.wait(200)
     window.grab().save(str(artefacts / "ui_gabbard_dock.png"))
 
     def expected(t_s):
-        states = propagate(real, np.array([t_s]), "GCRS")
+        states = propagate(fy1c_tracked_2025, np.array([t_s]), "GCRS")
         ok = (states.error[0] == 0) & layer.keyframes.at(t_s).valid
         return gabbard.from_states(states.position_km[0][ok], states.velocity_km_s[0][ok])
 
@@ -84,18 +72,18 @@ def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, rea
     assert Image.open(path).size == (720, 900)
 
 
-def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, real, model, tmp_path, artefacts):
+def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, fy1c_tracked_2025, fy1c_model, tmp_path, artefacts):
     window = make_window()
-    show_breakup(window.scene, model)
-    window.scene.add_layer(Layer("fengyun-1c-debris (tracked)", real))
+    show_breakup(window.scene, fy1c_model)
+    window.scene.add_layer(Layer("fengyun-1c-debris (tracked)", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
     assert dock.layer_box.currentText() == "fengyun-1c-debris (tracked)"  # the largest layer
     dock.layer_box.setCurrentText("Fengyun 1C fragments (model)")
     dock.compare_box.setCurrentText("fengyun-1c-debris (tracked)")
     dock.source_box.setCurrentIndex(1)  # element sets: the tracked cloud is 18 years later
     qtbot.waitUntil(lambda: len(dock.panels) == 2, timeout=5000)
-    assert len(dock.panels[0].gabbard) == len(model.element_sets.catalog)
-    assert np.array_equal(dock.panels[1].gabbard.period_min, gabbard.from_catalog(real).period_min)
+    assert len(dock.panels[0].gabbard) == len(fy1c_model.element_sets.catalog)
+    assert np.array_equal(dock.panels[1].gabbard.period_min, gabbard.from_catalog(fy1c_tracked_2025).period_min)
     window.resize(1800, 950)
     qtbot.wait(200)
     window.grab().save(str(artefacts / "ui_gabbard_compare.png"))
@@ -105,26 +93,26 @@ def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, real, m
     path.replace(artefacts / "ui_gabbard_compare_export.png")
 
 
-def test_the_modelled_fengyun_cloud_makes_an_x(make_window, qtbot, model):
+def test_the_modelled_fengyun_cloud_makes_an_x(make_window, qtbot, fy1c_model):
     window = make_window()
-    show_breakup(window.scene, model)
-    window.scene.clock.time_s = model.event.time_s + 86400.0
+    show_breakup(window.scene, fy1c_model)
+    window.scene.clock.time_s = fy1c_model.event.time_s + 86400.0
     dock = shown_dock(window, qtbot)
     (panel,) = dock.panels
     assert panel.title.startswith("Fengyun 1C fragments (model)")
     g = panel.gabbard.finite()
-    parent = gabbard.from_catalog(model.parents)
+    parent = gabbard.from_catalog(fy1c_model.parents)
     period, apogee, perigee = parent.period_min[0], parent.apogee_km[0], parent.perigee_km[0]
     # Thrown forward: longer period, apogee raised; thrown back: shorter, perigee lowered.
     assert ((g.period_min > period + 1.0) & (g.apogee_km > apogee + 50.0)).sum() > 100
     assert ((g.period_min < period - 1.0) & (g.perigee_km < perigee - 50.0)).sum() > 100
 
 
-def test_updates_are_throttled_while_playing(make_window, qtbot, real, monkeypatch):
+def test_updates_are_throttled_while_playing(make_window, qtbot, fy1c_tracked_2025, monkeypatch):
     from orbitview.ui import gabbard_panel
 
     window = make_window()
-    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     shown_dock(window, qtbot)
     drawn = []
     real_image = gabbard_panel.gabbard_image
@@ -142,11 +130,11 @@ def test_updates_are_throttled_while_playing(make_window, qtbot, real, monkeypat
     assert len(drawn) < 40 / 2
 
 
-def test_nothing_is_computed_while_hidden(make_window, qtbot, real, monkeypatch):
+def test_nothing_is_computed_while_hidden(make_window, qtbot, fy1c_tracked_2025, monkeypatch):
     from orbitview.ui import gabbard_panel
 
     window = make_window()
-    window.scene.add_layer(Layer("fengyun-1c-debris", real))
+    window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     calls = []
     monkeypatch.setattr(gabbard_panel.gabbard, "at_time", lambda *a: calls.append(a))
     window.scene.clock.time_s = T + 60.0
