@@ -91,7 +91,7 @@ class SelectionAdapter:
     def _place_markers(self, t_s: float) -> None:
         scene = self.scene
         shown = [i for i in (scene.selected_id, *scene.pinned_ids) if i is not None]
-        positions, texts = [], []
+        positions, texts, drawn = [], [], []
         for norad_id in dict.fromkeys(shown):
             position = scene.position_gcrs_km(norad_id, t_s)
             if position is None:
@@ -99,11 +99,13 @@ class SelectionAdapter:
             layer, row = scene.locate(norad_id)
             positions.append(position)
             texts.append(f"  {layer.catalog.name[row] or norad_id} ({norad_id})")
+            drawn.append(norad_id)
         if not positions:
             self.ring.visible = self.labels.visible = False
             return
         points = np.array(positions, np.float32)
-        selected = scene.selected_id is not None and scene.position_gcrs_km(scene.selected_id, t_s) is not None
+        # The selection comes first in ``shown``: it has the ring when it is drawn at all.
+        selected = scene.selected_id is not None and drawn[0] == scene.selected_id
         if selected:
             self.ring.set_data(points[:1], symbol="ring", size=16, edge_width=0,
                                face_color=(1.0, 1.0, 0.3, 1.0))
