@@ -36,8 +36,10 @@ CLASS_LABELS = {
     ObjectClass.UNKNOWN: "unknown",
 }
 
-_DEBRIS = re.compile(r"\bDEB\b|DEBRIS|COOLANT|SHROUD|\bFRAG")
-_ROCKET = re.compile(r"R/B|\bAKM\b|\bPKM\b|ROCKET BODY")
+# ``D(?<!\wD)`` is ``\bD`` written with the letter first: a pattern that starts with a literal
+# lets ``re`` skip ahead to candidates, ten times faster over a whole catalogue's names.
+_DEBRIS = re.compile(r"D(?<!\wD)EB\b|DEBRIS|COOLANT|SHROUD|F(?<!\wF)RAG")
+_ROCKET = re.compile(r"R/B|A(?<!\wA)KM\b|P(?<!\wP)KM\b|ROCKET BODY")
 _PIECE = re.compile(r"^\s*\d{2,4}-?\d{3}\s*([A-Z]{1,3})\s*$")
 
 
@@ -57,32 +59,52 @@ def classify(name: str, intl_designator: str = "") -> ObjectClass:
 def classify_many(names, intl_designators) -> np.ndarray:
     """``(N,) uint8`` class codes for parallel sequences of names and designators.
 
-    The same rules as ``classify``, fast enough for a 30,000-object catalogue: each distinct
-    name is looked at once, and substring tests skip the regexes for names that cannot match
-    (Python's ``re`` tries every alternative at every position, ~1.5 us a name).
+    The same rules as ``classify``, fast enough for a 100,000-object catalogue: the names are
+    joined into one text and each rule's regex runs once over it (a regex call per name costs
+    more than the rest of loading a TLE); matches are mapped back to names by position.
     """
-    names = list(names)
-    designators = list(intl_designators)
-    by_name: dict[str, int] = {}
-    for name in set(names):
-        upper = str(name).upper()
-        if ("DEB" in upper or "COOLANT" in upper or "SHROUD" in upper or "FRAG" in upper) and _DEBRIS.search(upper):
-            by_name[name] = int(ObjectClass.DEBRIS)  # plain ints: numpy converts an IntEnum slowly
-        elif ("R/B" in upper or "KM" in upper or "ROCKET BODY" in upper) and _ROCKET.search(upper):
-            by_name[name] = int(ObjectClass.ROCKET_BODY)
-        else:
-            by_name[name] = int(ObjectClass.UNKNOWN) if upper.strip() else _NAMELESS
-    codes = np.fromiter(map(by_name.__getitem__, names), dtype=np.uint8, count=len(names))
-    for i in np.flatnonzero(codes == ObjectClass.UNKNOWN).tolist():
-        designator = str(designators[i]).upper()
-        # The cheap test first: most designators do not end in A.
-        if designator.rstrip().endswith("A"):
-            piece = _PIECE.match(designator)
-            if piece and piece.group(1) == "A":
-                codes[i] = ObjectClass.PAYLOAD
-    codes[codes == _NAMELESS] = ObjectClass.UNKNOWN
+    names = _Lines(names)
+    designators = _Lines(intl_designators)
+    if not (names.ok and designators.ok):
+        return np.array([classify(n, d) for n, d in zip(names.items, designators.items)], dtype=np.uint8)
+    codes = np.full(len(names.items), ObjectClass.UNKNOWN, dtype=np.uint8)
+    # Rocket bodies first, so a name matching both rules ends as debris (rule 1 wins).
+    codes[names.matching(_ROCKET)] = ObjectClass.ROCKET_BODY
+    codes[names.matching(_DEBRIS)] = ObjectClass.DEBRIS
+    candidates = designators.matching(_ENDS_IN_A)
+    candidates = candidates[codes[candidates] == ObjectClass.UNKNOWN].tolist()
+    piece_a = [i for i in candidates if (m := _PIECE.match(designators.upper_item(i))) and m.group(1) == "A"]
+    codes[piece_a] = ObjectClass.PAYLOAD
+    codes[names.matching(_BLANK)] = ObjectClass.UNKNOWN
     return codes
 
 
-#: Marks a blank name while rule 3 runs: such an object is never a payload by that rule.
-_NAMELESS = 255
+class _Lines:
+    """Strings joined into one upper-case text, one per line, to run a regex over them all."""
+
+    def __init__(self, items) -> None:
+        self.items = list(map(str, items))
+        text = "\n".join(self.items)
+        # Start with a line break, so every line, the first too, follows one (see _BLANK).
+        self.upper = "\n" + text.upper()
+        # Usable unless a string holds a line break or changes length in upper case (ß -> SS).
+        self.ok = len(self.upper) == len(text) + 1 and self.upper.count("\n") == len(self.items)
+        lengths = np.fromiter(map(len, self.items), np.int64, len(self.items))
+        #: ``(N,) int64``: where each string begins in ``upper``.
+        self.starts = 1 + np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+
+    def matching(self, pattern: re.Pattern) -> np.ndarray:
+        """``(K,) int64`` indices of the lines in which ``pattern`` matches (by where each match
+        ends: at the latest on the line break after its line)."""
+        hits = np.fromiter((m.end() for m in pattern.finditer(self.upper)), dtype=np.int64)
+        return np.unique(np.searchsorted(self.starts, hits, side="right") - 1)
+
+    def upper_item(self, i: int) -> str:
+        return self.upper[self.starts[i]:self.starts[i] + len(self.items[i])]
+
+
+_ENDS_IN_A = re.compile(r"A[^\S\n]*$", re.MULTILINE)
+#: An empty or all-blank line, from the line break before it (a literal start is fast).
+_BLANK = re.compile(r"\n[^\S\n]*(?=\n|\Z)")
+
+
