@@ -78,8 +78,9 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     at = (lambda i: int(first[i]) + 1, lambda i: int(second[i]) + 1)
     b1 = _byte_matrix(lines, first, rejects, at[0], 0)
     b2 = _byte_matrix(lines, second, rejects, at[1], 1)
-    _check_layout(b1, b2, rejects, at)
-    columns = _decode(b1, b2, rejects, names, at[1])
+    d1, d2 = _Digits(b1), _Digits(b2)
+    _check_layout(b1, b2, d1, d2, rejects, at)
+    columns = _decode(b1, b2, d1, d2, rejects, names, at[1])
     problems.extend(rejects.problems)
     keep = np.flatnonzero(rejects.ok)
     return build_catalog({k: v[keep] for k, v in columns.items()}, first[keep] + 1, source, problems)
@@ -174,8 +175,11 @@ def _byte_matrix(lines: _Lines, index: np.ndarray, rejects: _Rejects, at, which:
     n = len(index)
     starts = lines.starts[index]
     lengths = lines.ends[index] - starts
-    columns = np.minimum(starts[:, None] + np.arange(69), max(len(lines.buf) - 1, 0))
-    matrix = lines.buf[columns] if len(lines.buf) else np.zeros((n, 69), dtype=np.uint8)
+    if len(lines.buf) >= 69:
+        # Rows of a strided view of the buffer: a copy of 69 bytes per line, no index matrix.
+        matrix = np.lib.stride_tricks.sliding_window_view(lines.buf, 69)[np.minimum(starts, len(lines.buf) - 69)]
+    else:
+        matrix = np.zeros((n, 69), dtype=np.uint8)
     # Lines not exactly 69 bytes long (trailing blanks, damage) are redone one by one.
     for i in np.flatnonzero(lengths != 69):
         line = lines.text(int(index[i]))
@@ -205,101 +209,159 @@ def _reject_at(rejects: _Rejects, mask, at, kind, message) -> None:
     rejects.ok &= ~mask
 
 
-def _check_layout(b1: np.ndarray, b2: np.ndarray, rejects: _Rejects, lines_at) -> None:
+def _check_layout(b1: np.ndarray, b2: np.ndarray, d1: "_Digits", d2: "_Digits", rejects: _Rejects, lines_at) -> None:
     """Checksums, then the layout of every column, then matching catalogue numbers."""
-    for which, (b, layout) in enumerate(((b1, _LINE1), (b2, _LINE2))):
+    for which, (b, d) in enumerate(((b1, d1), (b2, d2))):
         at = lines_at[which]
-        computed = _CHECKSUM_WEIGHT[b[:, :68]].sum(axis=1, dtype=np.int32) % 10
+        computed = (d.value[:, :68].sum(axis=1, dtype=np.int32) + (b[:, :68] == 45).sum(axis=1, dtype=np.int32)) % 10
         stated = b[:, 68].astype(np.int32) - 48
         _reject_at(rejects, computed != stated, at, "checksum",
                    lambda i, b=b, c=computed, w=which: f"line {w + 1} checksum is {chr(b[i, 68])!r}, computed {c[i]}")
-        ok = _ALLOWED[which].ravel()[_COLUMN_BASE + b]
-        inner = _INNER[which]
-        ok[:, inner] &= ~((b[:, inner] == 32) & (_DIGIT[b[:, inner - 1]] < 10))
-        bad = ~ok.all(axis=1)
-
-        def message(i, ok=ok, b=b, layout=layout, w=which):
-            col = int(np.argmin(ok[i]))
-            return (f"line {w + 1} column {col + 1}: {chr(b[i, col])!r} where "
-                    f"{_EXPECT.get(layout[col], repr(layout[col]))} belongs")
-
-        _reject_at(rejects, bad, at, "format", message)
+        _reject_at(rejects, _bad_layout(b, d, which), at, "format",
+                   lambda i, b=b, w=which: _layout_message(b[i], w))
     differ = (b1[:, 2:7] != b2[:, 2:7]).any(axis=1)
     _reject_at(rejects, differ, lines_at[1], "mismatch",
                lambda i: f"catalogue numbers differ: {b1[i, 2:7].tobytes().decode()!r} on line 1, "
                f"{b2[i, 2:7].tobytes().decode()!r} on line 2")
 
 
-# Byte lookup tables: a digit's value (10 for anything else), the checksum weight of a byte,
-# and each column's offset into a flattened (69, 256) table.
+def _bad_layout(b: np.ndarray, d: "_Digits", which: int) -> np.ndarray:
+    """``(N,) bool``: rows with a byte their column does not allow (``_LINE1``/``_LINE2``).
+
+    Whole column groups at once (digits, digits or spaces, ...); the one Alpha-5 column and the
+    few literal columns by table.
+    """
+    groups = _GROUPS[which]
+    space = b == 32
+    bad = ~d.is_digit[:, groups["d"]].all(axis=1)
+    bad |= ~(d.is_digit[:, groups["D"]] | space[:, groups["D"]]).all(axis=1)
+    signs = b[:, groups["s"]]
+    bad |= ~((signs == 32) | (signs == 43) | (signs == 45)).all(axis=1)
+    printable = b[:, groups["x"]]
+    bad |= ~((printable >= 32) & (printable < 127)).all(axis=1)
+    bad |= (b[:, groups["literal"]] != groups["literal_bytes"]).any(axis=1)
+    bad |= ~_ALLOWED[which][2, b[:, 2]]
+    inner = _INNER[which]
+    bad |= (space[:, inner] & d.is_digit[:, inner - 1]).any(axis=1)
+    return bad
+
+
+def _layout_message(row: np.ndarray, which: int) -> str:
+    """Where one ``(69,) uint8`` row first breaks the layout."""
+    ok = _ALLOWED[which][np.arange(69), row]
+    inner = _INNER[which]
+    ok[inner] &= ~((row[inner] == 32) & (_DIGIT[row[inner - 1]] < 10))
+    col = int(np.argmin(ok))
+    layout = (_LINE1, _LINE2)[which]
+    return (f"line {which + 1} column {col + 1}: {chr(row[col])!r} where "
+            f"{_EXPECT.get(layout[col], repr(layout[col]))} belongs")
+
+
+def _column_groups(layout: str) -> dict[str, np.ndarray]:
+    """The columns of each layout code (``d`` takes the checksum column ``c`` too); the
+    literal columns with the bytes they must hold."""
+    of = lambda codes: np.array([j for j, code in enumerate(layout) if code in codes], dtype=np.int64)  # noqa: E731
+    literal = of(" .12")
+    return {"d": of("dc"), "D": of("D"), "s": of("s"), "x": of("x"), "literal": literal,
+            "literal_bytes": np.frombuffer(layout.encode(), dtype=np.uint8)[literal]}
+
+
+_GROUPS = (_column_groups(_LINE1), _column_groups(_LINE2))
+assert all(sorted(np.concatenate([g[k] for k in ("d", "D", "s", "x", "literal")]).tolist() + [2]) == list(range(69))
+           for g in _GROUPS)
+
 _DIGIT = np.full(256, 10, dtype=np.uint8)
 _DIGIT[48:58] = np.arange(10)
-_CHECKSUM_WEIGHT = np.where(_DIGIT < 10, _DIGIT, 0).astype(np.uint8)
-_CHECKSUM_WEIGHT[ord("-")] = 1
-_COLUMN_BASE = np.arange(69) * 256
 
 
-def _int(b: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Digits in columns ``[start, stop)`` (0-based) as ``(N,) int64``; spaces count as 0.
+class _Digits:
+    """A ``(N, 69) uint8`` byte matrix read as digits."""
 
-    A float matrix product (exact below 2**53, i.e. for up to 15 digits) runs on BLAS,
-    an integer one does not.
-    """
-    digits = _CHECKSUM_WEIGHT[b[:, start:stop]].astype(np.float64)
-    digits[b[:, start:stop] == 45] = 0
-    return (digits @ (10.0 ** np.arange(stop - start - 1, -1, -1))).astype(np.int64)
+    def __init__(self, b: np.ndarray) -> None:
+        value = b - np.uint8(48)  # wraps round: below 10 for digits only
+        #: ``(N, 69) bool``
+        self.is_digit = value < 10
+        value[~self.is_digit] = 0
+        #: ``(N, 69) uint8``: each digit's value, 0 for any other byte.
+        self.value = value
+
+    def fields(self, fields: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+        """``name -> (N,) int64``: the number the digits in each field's columns (0-based, in
+        order) spell; other bytes count as 0.
+
+        One float matrix product for all fields: exact for up to 15 digits, and on BLAS,
+        which an integer product is not.
+        """
+        weights = np.zeros((69, len(fields)))
+        for k, columns in enumerate(fields.values()):
+            weights[list(columns), k] = 10.0 ** np.arange(len(columns) - 1, -1, -1)
+        values = (self.value.astype(np.float64) @ weights).astype(np.int64)
+        return dict(zip(fields, values.T))
+
+
+def _span(start: int, stop: int) -> tuple[int, ...]:
+    return tuple(range(start, stop))
+
+
+# Integer fields (0-based columns); a decimal point is skipped by joining the digits either side.
+_LINE1_FIELDS = {
+    "norad": _span(2, 7), "norad_alpha5": _span(3, 7), "year": _span(18, 20), "day": _span(20, 23),
+    "day_fraction": _span(24, 32), "ndot": _span(35, 43), "nddot": _span(45, 50), "nddot_exp": _span(51, 52),
+    "bstar": _span(54, 59), "bstar_exp": _span(60, 61), "element_set_no": _span(64, 68),
+}
+_LINE2_FIELDS = {
+    "inclination": _span(8, 11) + _span(12, 16), "raan": _span(17, 20) + _span(21, 25),
+    "eccentricity": _span(26, 33), "arg_perigee": _span(34, 37) + _span(38, 42),
+    "mean_anomaly": _span(43, 46) + _span(47, 51), "mean_motion": _span(52, 54) + _span(55, 63),
+    "rev_at_epoch": _span(63, 68),
+}
 
 
 def _sign(b: np.ndarray, col: int) -> np.ndarray:
     return np.where(b[:, col] == 45, -1.0, 1.0)
 
 
-def _exp_field(b: np.ndarray, col: int) -> np.ndarray:
-    """``s.ddddd`` times ten to ``sd``: the packed nddot and B* fields (sign at ``col``)."""
-    mantissa = _sign(b, col) * (_int(b, col + 1, col + 6) / 1e5)
-    exponent = _sign(b, col + 6) * _int(b, col + 7, col + 8)
-    return mantissa * np.power(10.0, exponent)
-
-
-def _decode(b1, b2, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
+def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
     """Element columns from the byte matrices (rows already rejected hold harmless zeros)."""
+    f1, f2 = d1.fields(_LINE1_FIELDS), d2.fields(_LINE2_FIELDS)
     # Rejected rows may hold non-ASCII bytes, which numpy's text conversion refuses.
     b1 = np.where(b1 < 128, b1, 63).astype(np.uint8)
     lead = b1[:, 2]
     alpha = np.zeros(256, dtype=np.int64)
     alpha[[ord(ch) for ch in _ALPHA5]] = np.arange(10, 34)
     is_alpha = alpha[lead] > 0
-    norad = np.where(is_alpha, alpha[lead] * 10000 + _int(b1, 3, 7), _int(b1, 2, 7))
+    norad = np.where(is_alpha, alpha[lead] * 10000 + f1["norad_alpha5"], f1["norad"])
 
-    yy = _int(b1, 18, 20)
+    yy = f1["year"]
     year = np.where(yy < 57, 2000 + yy, 1900 + yy)
-    day = _int(b1, 20, 23)
+    day = f1["day"]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     rejects.add((day < 1) | (day > 365 + leap), "epoch",
                 lambda i: f"day of year {day[i]} does not exist in {year[i]}")
     # Julian date of 1 January 0h (valid 1901-2099, as in SGP4's jday) plus whole days.
     jan1 = 367 * year - (7 * year) // 4 + 31 + 1721013.5
-    inc = _deg(b2, 8, 11, 12, 16)
+    inc = f2["inclination"] / 1e4
     classification = b1[:, 7:8].copy()
     classification[classification == 32] = ord("U")
+    # Decimal fields are integers divided by a power of ten: rounded as strtod rounds.
     columns = {
         "norad_id": norad,
         "name": names,
         "intl_designator": _designators(b1[:, 9:17]),
         "classification": classification.view("S1").ravel().astype("U1").astype(object),
         "epoch_jd": jan1 + (day - 1),
-        "epoch_fr": _int(b1, 24, 32) / 1e8,
-        "mean_motion_dot": _sign(b1, 33) * (_int(b1, 35, 43) / 1e8),
-        "mean_motion_ddot": _exp_field(b1, 44),
-        "bstar": _exp_field(b1, 53),
-        "element_set_no": _int(b1, 64, 68),
+        "epoch_fr": f1["day_fraction"] / 1e8,
+        "mean_motion_dot": _sign(b1, 33) * (f1["ndot"] / 1e8),
+        "mean_motion_ddot": _sign(b1, 44) * (f1["nddot"] / 1e5) * np.power(10.0, _sign(b1, 50) * f1["nddot_exp"]),
+        "bstar": _sign(b1, 53) * (f1["bstar"] / 1e5) * np.power(10.0, _sign(b1, 59) * f1["bstar_exp"]),
+        "element_set_no": f1["element_set_no"],
         "inclination_deg": inc,
-        "raan_deg": _deg(b2, 17, 20, 21, 25),
-        "eccentricity": _int(b2, 26, 33) / 1e7,
-        "arg_perigee_deg": _deg(b2, 34, 37, 38, 42),
-        "mean_anomaly_deg": _deg(b2, 43, 46, 47, 51),
-        "mean_motion_rev_per_day": (_int(b2, 52, 54) * 10**8 + _int(b2, 55, 63)) / 1e8,
-        "rev_at_epoch": _int(b2, 63, 68),
+        "raan_deg": f2["raan"] / 1e4,
+        "eccentricity": f2["eccentricity"] / 1e7,
+        "arg_perigee_deg": f2["arg_perigee"] / 1e4,
+        "mean_anomaly_deg": f2["mean_anomaly"] / 1e4,
+        "mean_motion_rev_per_day": f2["mean_motion"] / 1e8,
+        "rev_at_epoch": f2["rev_at_epoch"],
     }
     # Line 2's ranges here, so reports point at line 2 (eccentricity cannot leave [0, 1)).
     _reject_at(rejects, inc > 180, at2, "range", lambda i: f"inclination {inc[i]} deg above 180")
@@ -331,8 +393,3 @@ def _designators(packed: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(odd):
         result[i] = packed[i].tobytes().decode("ascii", "replace").strip()
     return result
-
-
-def _deg(b: np.ndarray, i0: int, i1: int, f0: int, f1: int) -> np.ndarray:
-    """``DDD.dddd`` angles: integer part in ``[i0, i1)``, fraction in ``[f0, f1)``."""
-    return (_int(b, i0, i1) * 10 ** (f1 - f0) + _int(b, f0, f1)) / 10.0 ** (f1 - f0)
