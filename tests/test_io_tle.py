@@ -7,6 +7,7 @@ import pytest
 from sgp4.api import Satrec
 
 from orbitview.core.classify import ObjectClass
+from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.tle import parse_tle, tle_checksum
 
@@ -47,11 +48,14 @@ def test_every_real_tle_file_loads_with_the_counts_of_a_reference_parse(catalogs
 def test_satrecs_are_bit_identical_to_twoline2rv(full_catalog_path):
     catalog = load_catalog(full_catalog_path).catalog
     ref = reference(full_catalog_path)
-    for attr in ("jdsatepoch", "jdsatepochF", "no_kozai", "ecco", "inclo", "nodeo", "argpo", "mo",
-                 "bstar", "ndot", "nddot"):
+    # The elements workers and files get, computed from the columns before any satrec exists.
+    assert not catalog.satrecs.built
+    from_columns = catalog.sgp4_elements
+    for key, attr in ELEMENT_ATTRIBUTES.items():
         ours = np.array([getattr(s, attr) for s in catalog.satrecs])
         theirs = np.array([getattr(s, attr) for s in ref])
         assert np.array_equal(ours, theirs), attr
+        assert np.array_equal(from_columns[key], theirs), key
     assert np.array_equal(catalog.norad_id, [s.satnum for s in ref])
     # Propagation a day after each epoch: identical to the last bit.
     for ours, theirs in zip(catalog.satrecs[::97], ref[::97]):

@@ -9,13 +9,8 @@ from skyfield.framelib import itrs
 
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import (
-    block_ranges,
-    elements_of,
-    propagate,
-    propagate_blocks,
-    satrecs_from_elements,
-)
+from orbitview.core.propagate import block_ranges, propagate, propagate_blocks
+from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalogs
 
@@ -80,7 +75,7 @@ def test_blocks_do_not_change_results(sample):
 
 
 def test_rebuilt_satrecs_propagate_bit_for_bit(sample):
-    rebuilt = satrecs_from_elements(elements_of(sample), sample.norad_id)
+    rebuilt = satrecs_from_elements(sample.sgp4_elements, sample.norad_id)
     for original, copy in zip(sample.satrecs[:40], rebuilt[:40]):
         assert copy.jdsatepoch == original.jdsatepoch and copy.jdsatepochF == original.jdsatepochF
         assert original.sgp4(original.jdsatepoch + 1.5, 0.123) == copy.sgp4(original.jdsatepoch + 1.5, 0.123)
@@ -91,7 +86,7 @@ def test_worker_processes_give_the_same_blocks_in_time_order(sample):
     direct = propagate(sample, times_s, "GCRS")
     starts = []
     for start, position, velocity, error in propagate_blocks(
-        elements_of(sample), times_s, "GCRS", workers=2, block_states=4 * len(sample)
+        sample.sgp4_elements, times_s, "GCRS", workers=2, block_states=4 * len(sample)
     ):
         starts.append(start)
         rows = slice(start, start + len(position))

@@ -109,7 +109,7 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     fragments after it (the file's objects say which is which by name and class).
     """
     from orbitview.core.catalog import Catalog
-    from orbitview.core.propagate import elements_of, propagate_blocks
+    from orbitview.core.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
     if days <= 0 or step_s <= 0:
@@ -118,7 +118,7 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     t0 = result.event.time_s - BEFORE_EVENT_S
     times_s = t0 + step_s * np.arange(int((BEFORE_EVENT_S + days * 86400.0) // step_s) + 1)
     with TrajectoryWriter(path, catalog, times_s, "GCRS") as writer:
-        blocks = propagate_blocks(elements_of(catalog), times_s, "GCRS", align=writer.chunk_times)
+        blocks = propagate_blocks(catalog.sgp4_elements, times_s, "GCRS", align=writer.chunk_times)
         try:
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)

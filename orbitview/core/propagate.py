@@ -27,6 +27,7 @@ from itertools import islice
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import posix_to_jd
 
 FRAMES = ("TEME", "GCRS", "ITRS")
@@ -36,28 +37,6 @@ EARTH_ROTATION_RAD_S = 7.292115146706979e-5
 DEFAULT_BLOCK_STATES = 1_000_000
 #: How long the parent and its workers wait for each other to start.
 STARTUP_TIMEOUT_S = 60.0
-
-#: The arguments of ``Satrec.sgp4init`` in SGP4's own units, as ``Catalog`` satrecs hold them,
-#: so an object rebuilt from them propagates bit for bit as the original did. Keys are the
-#: names used in files; values the ``Satrec`` attributes they come from.
-ELEMENT_ATTRIBUTES = {
-    "epoch_jd": "jdsatepoch",
-    "epoch_fr": "jdsatepochF",
-    "no_kozai_rad_per_min": "no_kozai",
-    "ecco": "ecco",
-    "inclo_rad": "inclo",
-    "nodeo_rad": "nodeo",
-    "argpo_rad": "argpo",
-    "mo_rad": "mo",
-    "bstar_per_earth_radius": "bstar",
-    "ndot_rad_per_min2": "ndot",
-    "nddot_rad_per_min3": "nddot",
-}
-
-#: Days from the Julian date to SGP4's epoch origin, 1949-12-31 00:00 UT.
-_SGP4_EPOCH_JD = 2433281.5
-_MAX_SATNUM = 339999  # Alpha-5 'Z9999': sgp4init refuses larger numbers
-
 
 @dataclass(frozen=True)
 class States:
@@ -73,39 +52,6 @@ class States:
     velocity_km_s: np.ndarray
     error: np.ndarray
     frame: str
-
-
-def elements_of(catalog: Catalog) -> dict[str, np.ndarray]:
-    """``(N,) float64`` columns of ``ELEMENT_ATTRIBUTES`` read from the catalogue's satrecs."""
-    return {
-        key: np.fromiter((getattr(s, attr) for s in catalog.satrecs), np.float64, len(catalog))
-        for key, attr in ELEMENT_ATTRIBUTES.items()
-    }
-
-
-def satrecs_from_elements(elements: dict[str, np.ndarray], norad_id=None) -> list:
-    """``Satrec`` objects (WGS72, mode 'i', as ``twoline2rv`` makes them) from ``elements_of``.
-
-    The epoch is set back to the exact two-part Julian date afterwards: ``sgp4init`` takes it
-    as one float and would move it by up to 0.1 ms (0.1 m along track).
-    """
-    from sgp4.api import WGS72, Satrec
-
-    n = len(elements["epoch_jd"])
-    ids = np.zeros(n, np.int64) if norad_id is None else np.asarray(norad_id, np.int64)
-    columns = [np.asarray(elements[key], np.float64).tolist() for key in ELEMENT_ATTRIBUTES]
-    satrecs = []
-    for i, (jd, fr, no, ecco, inclo, nodeo, argpo, mo, bstar, ndot, nddot) in enumerate(zip(*columns)):
-        satrec = Satrec()
-        satnum = int(ids[i]) if 0 <= ids[i] <= _MAX_SATNUM else 0
-        satrec.sgp4init(
-            WGS72, "i", satnum, (jd + fr) - _SGP4_EPOCH_JD,
-            bstar, ndot, nddot, ecco, argpo, inclo, mo, no, nodeo,
-        )
-        satrec.jdsatepoch = jd
-        satrec.jdsatepochF = fr
-        satrecs.append(satrec)
-    return satrecs
 
 
 def rotations_from_teme(frame: str, times_s: np.ndarray) -> np.ndarray | None:
@@ -248,7 +194,7 @@ def propagate_blocks(
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Yield ``(start, position_km, velocity_km_s, error)`` blocks in time order, float32.
 
-    ``elements``: ``elements_of(catalog)``. Each block covers ``times_s[start:start + len]`` for
+    ``elements``: ``catalog.sgp4_elements``. Each block covers ``times_s[start:start + len]`` for
     all N objects: positions and velocities (len, N, 3) float32 in ``frame``, error (len, N)
     uint8. ``workers`` processes (default: every usable core; 1 runs here, in this process)
     each hold a few blocks at most, and at most two blocks per worker wait for the consumer,

@@ -10,19 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import operator
 import re
-from collections import deque
 from dataclasses import dataclass
-from itertools import repeat
 from xml.parsers import expat
 
 import numpy as np
-from sgp4.api import WGS72, Satrec
 
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import classify_many
+from orbitview.core.sgp4_elements import SGP4_ERRORS, elements_from_columns, init_errors
 from orbitview.io.problems import Problem
 
 #: CelesTrak GP keys, in CelesTrak's order (the order writers use).
@@ -47,15 +44,8 @@ _REQUIRED_FLOATS = {
 _OPTIONAL_FLOATS = {"MEAN_MOTION_DOT": "mean_motion_dot", "MEAN_MOTION_DDOT": "mean_motion_ddot"}
 _OPTIONAL_INTS = {"ELEMENT_SET_NO": "element_set_no", "REV_AT_EPOCH": "rev_at_epoch"}
 
-# The same constants and operation order as SGP4.cpp's twoline2rv, so a TLE read here
-# initialises bit-for-bit like sgp4's own parser.
-_DEG2RAD = math.pi / 180.0
-_XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
-_JD_SGP4_EPOCH0 = 2433281.5  # 1949-12-31 00:00 UTC, sgp4init's epoch origin
 _JD_UNIX = 2440587.5
 _US_PER_DAY = 86_400_000_000
-#: sgp4 refuses larger numbers (Alpha-5 ends there); the catalogue column keeps the real one.
-MAX_SGP4_SATNUM = 339_999
 
 
 @dataclass
@@ -91,7 +81,7 @@ class _Rejects:
 
 def build_catalog(columns: dict[str, np.ndarray], lines: np.ndarray, source: str,
                   problems: list[Problem], line_of=int) -> Parsed:
-    """Range-check element columns, initialise SGP4 for the good rows, classify them.
+    """Range-check element columns, check that SGP4 can initialise the good rows, classify them.
 
     ``columns`` holds every ``Catalog`` column except ``object_class`` and ``source``, each
     ``(N,)``; ``lines : (N,) int64`` the records' lines, or keys that ``line_of`` maps to
@@ -117,13 +107,13 @@ def build_catalog(columns: dict[str, np.ndarray], lines: np.ndarray, source: str
                 lambda i: f"epoch Julian date {jd[i] + columns['epoch_fr'][i]:.5f} outside 1957-2100")
 
     good = np.flatnonzero(rejects.ok)
-    satrecs, errors = _init_satrecs({k: v[good] for k, v in columns.items()})
+    kept = {k: v[good] for k, v in columns.items()}
+    errors = init_errors(elements_from_columns(*(kept[name] for name in _ELEMENT_COLUMNS)), kept["norad_id"])
     failed = np.zeros(n, dtype=bool)
     failed[good[errors != 0]] = True
     code = dict(zip(good, errors))
-    rejects.add(failed, "sgp4", lambda i: f"SGP4 initialisation error {code[i]}: {_SGP4_ERRORS.get(code[i], '')}")
+    rejects.add(failed, "sgp4", lambda i: f"SGP4 initialisation error {code[i]}: {SGP4_ERRORS.get(code[i], '')}")
     keep = np.flatnonzero(rejects.ok)
-    satrecs = tuple(satrecs) if not errors.any() else tuple(s for s, e in zip(satrecs, errors) if e == 0)
 
     problems.extend(rejects.problems)
     problems.sort(key=lambda p: p.line)
@@ -132,53 +122,15 @@ def build_catalog(columns: dict[str, np.ndarray], lines: np.ndarray, source: str
         **out,
         object_class=classify_many(out["name"], out["intl_designator"]),
         source=np.full(len(keep), source, dtype=object),
-        satrecs=satrecs,
     )
     return Parsed(catalog, problems, lines[keep], line_of)
 
 
-_SGP4_ERRORS = {
-    1: "mean eccentricity out of range or semi-major axis below 0.95 Earth radii",
-    2: "mean motion below zero",
-    3: "perturbed eccentricity out of range",
-    4: "semi-latus rectum below zero",
-    6: "orbit has decayed",
-}
-
-
-def _init_satrecs(c: dict[str, np.ndarray]) -> tuple[list, np.ndarray]:
-    """``Satrec`` of each row by ``sgp4init`` (the TLE parser's arithmetic), and error codes.
-
-    sgp4init takes the epoch as one float of days since 1949, which rounds it by up to
-    ~0.3 us; the exact two-part epoch is written back afterwards, so propagation to a
-    given Julian date matches a Satrec made by ``twoline2rv`` from the same TLE exactly.
-    """
-    jd, fr = c["epoch_jd"], c["epoch_fr"]
-    epoch = (jd + fr) - _JD_SGP4_EPOCH0
-    satnum = np.where(c["norad_id"] <= MAX_SGP4_SATNUM, c["norad_id"], 0)
-    n = len(jd)
-    sats = [Satrec() for _ in range(n)]
-    # map() over prepared lists: a Python for loop costs ~30% more for 26k records.
-    deque(map(
-        Satrec.sgp4init, sats, repeat(WGS72, n), repeat("i", n), satnum.tolist(), epoch.tolist(),
-        c["bstar"].tolist(),
-        (c["mean_motion_dot"] / (_XPDOTP * 1440.0)).tolist(),
-        (c["mean_motion_ddot"] / (_XPDOTP * 1440.0 * 1440)).tolist(),
-        c["eccentricity"].tolist(),
-        (c["arg_perigee_deg"] * _DEG2RAD).tolist(),
-        (c["inclination_deg"] * _DEG2RAD).tolist(),
-        (c["mean_anomaly_deg"] * _DEG2RAD).tolist(),
-        (c["mean_motion_rev_per_day"] / _XPDOTP).tolist(),
-        (c["raan_deg"] * _DEG2RAD).tolist(),
-    ), maxlen=0)
-    # sgp4init splits its float epoch into whole days since 1949 and a fraction: only the
-    # fraction differs from ours in most rows, the day only next to midnight.
-    whole = np.floor(epoch)
-    deque(map(setattr, sats, repeat("jdsatepochF", n), fr.tolist()), maxlen=0)
-    for i in np.flatnonzero(whole + _JD_SGP4_EPOCH0 != jd):
-        sats[i].jdsatepoch = float(jd[i])
-    errors = np.fromiter((s.error for s in sats), dtype=np.int64, count=n)
-    return sats, errors
+#: ``elements_from_columns``'s arguments, in order.
+_ELEMENT_COLUMNS = (
+    "epoch_jd", "epoch_fr", "mean_motion_rev_per_day", "eccentricity", "inclination_deg", "raan_deg",
+    "arg_perigee_deg", "mean_anomaly_deg", "bstar", "mean_motion_dot", "mean_motion_ddot",
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,13 +18,8 @@ from orbitview.core.catalog import Catalog
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.keyframes import Keyframes, hermite
-from orbitview.core.propagate import (
-    EARTH_ROTATION_RAD_S,
-    ELEMENT_ATTRIBUTES,
-    FRAMES,
-    elements_of,
-    satrecs_from_elements,
-)
+from orbitview.core.propagate import EARTH_ROTATION_RAD_S, FRAMES
+from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
 
 SCHEMA = "orbitview.trajectories"
 SCHEMA_VERSION = 1
@@ -72,8 +67,8 @@ class TrajectoryWriter:
         self.catalog = catalog
         self.frame = frame
         self.chunk_times = chunk_times(len(catalog))
-        #: ``elements_of(catalog)``: what is stored, and what workers propagate from.
-        self.elements = elements_of(catalog)
+        #: ``catalog.sgp4_elements``: what is stored, and what workers propagate from.
+        self.elements = catalog.sgp4_elements
         self._written = 0
         self._file = None
 
