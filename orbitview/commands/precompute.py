@@ -15,7 +15,7 @@ import numpy as np
 
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores
+from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores, worker_context
 from orbitview.core.times import format_utc, parse_utc
 
 
@@ -54,35 +54,38 @@ def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
 
 def run(args) -> int:
     from orbitview.io.catalog_files import load_catalogs
-    from orbitview.io.trajectories import TrajectoryWriter
+    from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
     times_s = sample_times(parse_utc(args.start), parse_duration(args.span), parse_duration(args.step))
     if args.workers is not None and args.workers < 1:
         raise OrbitviewError("--workers must be at least 1")
     if args.block_states < 1:
         raise OrbitviewError("--block-states must be at least 1")
+    workers = args.workers or usable_cores()
+    if workers > 1:
+        worker_context()  # the worker server boots while the catalogue loads
     loaded = load_catalogs(args.files)
     catalog = loaded.catalog
     if loaded.problems:
         print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
-    workers = args.workers or usable_cores()
     total = len(times_s) * len(catalog)
-    with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
-        progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
-        blocks = propagate_blocks(
-            writer.elements,
-            times_s,
-            args.frame,
-            workers=workers,
-            block_states=args.block_states,
-            align=writer.chunk_times,
-        )
-        try:
+    # The workers start first, so they build their satrecs while the file is laid out.
+    blocks = propagate_blocks(
+        catalog.sgp4_elements,
+        times_s,
+        args.frame,
+        workers=workers,
+        block_states=args.block_states,
+        align=chunk_times(len(catalog)),
+    )
+    try:
+        with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
+            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])
-        finally:
-            blocks.close()
+    finally:
+        blocks.close()
     progress.finish()
     print(
         f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "

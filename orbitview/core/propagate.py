@@ -22,7 +22,6 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
 
 import numpy as np
 
@@ -68,23 +67,30 @@ def rotations_from_teme(frame: str, times_s: np.ndarray) -> np.ndarray | None:
     return np.ascontiguousarray(np.einsum("tji,tjk->tik", gcrs_from_itrs(times_s).reshape(-1, 3, 3), to_gcrs))
 
 
-def states_block(satrec_array, times_s: np.ndarray, rotation: np.ndarray | None, frame: str, dtype=np.float64):
+def states_block(satrec_array, times_s: np.ndarray, rotation: np.ndarray | None, frame: str, dtype=np.float64,
+                 out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
     """SGP4 for all objects of ``satrec_array`` at ``times_s`` (T,), rotated by ``rotation``.
 
     Returns ``position_km``, ``velocity_km_s`` (T, N, 3) of ``dtype``, NaN where SGP4 failed,
-    and ``error`` (T, N) uint8, the SGP4 error code (0 = valid).
+    and ``error`` (T, N) uint8, the SGP4 error code (0 = valid); written into ``out``'s three
+    arrays when given (the same values: everything is computed in float64 and rounded once).
     """
     jd, fr = posix_to_jd(times_s)
     error, r, v = satrec_array.sgp4(jd, fr)
+    shape = (len(times_s), len(r), 3)
+    # With ``out``, the float64 intermediates are this process's reused scratch arrays: fresh
+    # ones cost page faults on every block, about 2% of the SGP4 time.
+    position = _scratch(0, shape) if out is not None else np.empty(shape)
+    velocity = _scratch(1, shape) if out is not None else np.empty(shape)
     # SatrecArray gives (N, T, 3). matmul against the transposed matrices both rotates and
     # reorders to time first in one pass; it is about 3x faster than the equivalent einsum.
     if rotation is None:
-        position = np.ascontiguousarray(r.transpose(1, 0, 2))
-        velocity = np.ascontiguousarray(v.transpose(1, 0, 2))
+        position[...] = r.transpose(1, 0, 2)
+        velocity[...] = v.transpose(1, 0, 2)
     else:
         turn = rotation.transpose(0, 2, 1)
-        position = np.matmul(r.transpose(1, 0, 2), turn)
-        velocity = np.matmul(v.transpose(1, 0, 2), turn)
+        np.matmul(r.transpose(1, 0, 2), turn, out=position)
+        np.matmul(v.transpose(1, 0, 2), turn, out=velocity)
     del r, v
     if frame == "ITRS":
         # Earth-fixed velocity: subtract omega x r, omega along the ITRS z axis.
@@ -96,10 +102,24 @@ def states_block(satrec_array, times_s: np.ndarray, rotation: np.ndarray | None,
         # SGP4 still returns numbers with some error codes (6, decayed): never let them be drawn.
         position[failed] = np.nan
         velocity[failed] = np.nan
+    if out is not None:
+        out[0][...], out[1][...], out[2][...] = position, velocity, error
+        return out
     if dtype != np.float64:
         position = position.astype(dtype)
         velocity = velocity.astype(dtype)
     return position, velocity, error
+
+
+_scratch_arrays: dict[int, np.ndarray] = {}
+
+
+def _scratch(key: int, shape: tuple[int, int, int]) -> np.ndarray:
+    """A float64 array of ``shape`` kept for reuse under ``key`` (grown when too small)."""
+    kept = _scratch_arrays.get(key)
+    if kept is None or kept.shape[1:] != shape[1:] or kept.shape[0] < shape[0]:
+        kept = _scratch_arrays[key] = np.empty(shape)
+    return kept[:shape[0]]
 
 
 def block_ranges(n_times: int, n_objects: int, block_states: int, align: int = 1) -> list[tuple[int, int]]:
@@ -151,17 +171,37 @@ def teme_to(frame: str, times_s: np.ndarray, position_km: np.ndarray, velocity_k
 # --- worker processes -------------------------------------------------------------------------
 
 _worker_satrecs = None
+_worker_slots = None
 
 
-def _worker_init(elements: dict[str, np.ndarray], started) -> None:
+def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tuple[int, int]) -> None:
     from sgp4.api import SatrecArray
 
-    global _worker_satrecs
+    global _worker_satrecs, _worker_slots
     # Ctrl-C reaches the whole process group; the parent alone decides what to clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with started.get_lock():
         started.value += 1
+    _worker_slots = _slot_views(slots, slot_shape)
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
+
+
+def _slot_views(slots, slot_shape: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``(position, velocity, error)`` arrays of each result slot of a shared ``RawArray``:
+    (T, N, 3) float32, (T, N, 3) float32 and (T, N) uint8 for ``slot_shape`` = (T, N)."""
+    t, n = slot_shape
+    states = t * n * 3 * 4
+    size = 2 * states + t * n
+    raw = np.frombuffer(slots, dtype=np.uint8)
+    views = []
+    for k in range(len(raw) // size):
+        slot = raw[k * size:(k + 1) * size]
+        views.append((
+            slot[:states].view(np.float32).reshape(t, n, 3),
+            slot[states:2 * states].view(np.float32).reshape(t, n, 3),
+            slot[2 * states:].reshape(t, n),
+        ))
+    return views
 
 
 def _wait_for_workers(started, processes: int) -> None:
@@ -171,8 +211,13 @@ def _wait_for_workers(started, processes: int) -> None:
         time.sleep(0.02)
 
 
-def _worker_block(times_s: np.ndarray, rotation: np.ndarray | None, frame: str):
-    return states_block(_worker_satrecs, times_s, rotation, frame, np.float32)
+def _worker_block(slot: int, times_s: np.ndarray, rotation: np.ndarray | None, frame: str) -> int:
+    """Propagate one block into result slot ``slot``; only the slot's number travels back."""
+    position, velocity, error = _worker_slots[slot]
+    t = len(times_s)
+    states_block(_worker_satrecs, times_s, rotation, frame, np.float32,
+                 out=(position[:t], velocity[:t], error[:t]))
+    return slot
 
 
 def usable_cores() -> int:
@@ -181,6 +226,24 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def worker_context():
+    """The multiprocessing context of propagation workers, its server started.
+
+    forkserver starts workers from a clean interpreter (no inherited file handles or big
+    parent arrays) far faster than spawn does; they fork from a server that has imported
+    numpy, sgp4 and this module once (not ``__main__``). Call this early, and the server
+    boots while the caller loads its catalogue.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
 
 
 def propagate_blocks(
@@ -192,72 +255,117 @@ def propagate_blocks(
     block_states: int = DEFAULT_BLOCK_STATES,
     align: int = 1,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """Yield ``(start, position_km, velocity_km_s, error)`` blocks in time order, float32.
+    """Blocks ``(start, position_km, velocity_km_s, error)`` in time order, float32.
 
     ``elements``: ``catalog.sgp4_elements``. Each block covers ``times_s[start:start + len]`` for
     all N objects: positions and velocities (len, N, 3) float32 in ``frame``, error (len, N)
     uint8. ``workers`` processes (default: every usable core; 1 runs here, in this process)
-    each hold a few blocks at most, and at most two blocks per worker wait for the consumer,
-    so memory stays bounded by ``block_states`` whatever the span.
+    start at once, before the first block is asked for, so a caller can prepare its output
+    meanwhile; each has at most two blocks in hand, so memory stays bounded by
+    ``block_states`` whatever the span. A block's arrays are valid until the next block is
+    asked for (workers write straight into a few shared buffers): copy what must outlive it.
+    ``close()`` the result when stopping early.
     """
     times_s = np.ascontiguousarray(times_s, dtype=np.float64)
     n = len(elements["epoch_jd"])
-    rotation = rotations_from_teme(frame, times_s)
     ranges = block_ranges(len(times_s), n, block_states, align)
     workers = usable_cores() if workers is None else max(1, int(workers))
-
-    def task(start: int, stop: int):
-        return times_s[start:stop], None if rotation is None else rotation[start:stop], frame
-
     if workers == 1 or len(ranges) == 1:
-        from sgp4.api import SatrecArray
+        return _blocks_here(elements, times_s, frame, ranges)
+    return _WorkerBlocks(elements, times_s, frame, ranges, min(workers, len(ranges)))
 
-        satrec_array = SatrecArray(satrecs_from_elements(elements))
-        for start, stop in ranges:
-            yield (start, *states_block(satrec_array, *task(start, stop), np.float32))
-        return
 
-    # forkserver starts workers from a clean interpreter (no inherited file handles or big
-    # parent arrays) far faster than spawn does.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has imported numpy and sgp4 once, and not __main__.
-        context.set_forkserver_preload([__name__])
-    else:
-        context = multiprocessing.get_context("spawn")
-    processes = min(workers, len(ranges))
-    # Each worker counts itself in once it has unpickled its start-up data: one still doing so
-    # when an interrupted parent cleans up dies loudly on the vanished semaphores, so the
-    # parent waits for the count before it shuts the pool down.
-    started = context.Value("i", 0)
-    executor = ProcessPoolExecutor(
-        max_workers=processes,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(elements, started),
-    )
-    pending: deque = deque()
-    todo = iter(ranges)
-    submitted = 0
+def _blocks_here(elements, times_s, frame, ranges):
+    from sgp4.api import SatrecArray
 
-    def submit(start: int, stop: int) -> None:
-        nonlocal submitted
-        pending.append((start, executor.submit(_worker_block, *task(start, stop))))
-        submitted += 1
+    satrec_array = SatrecArray(satrecs_from_elements(elements))
+    rotation = rotations_from_teme(frame, times_s)
+    for start, stop in ranges:
+        turn = None if rotation is None else rotation[start:stop]
+        yield (start, *states_block(satrec_array, times_s[start:stop], turn, frame, np.float32))
 
-    try:
-        for block_range in islice(todo, 2 * workers):
-            submit(*block_range)
-        while pending:
-            start, future = pending.popleft()
-            block = future.result()
-            block_range = next(todo, None)
-            if block_range is not None:
-                submit(*block_range)
-            yield (start, *block)
-    finally:
-        # Also reached on Ctrl-C or when the consumer stops early: drop the queued blocks.
-        # Until a worker is idle each submission starts one, so no more than that many can be
-        # starting (none when the interrupt came before the first).
-        _wait_for_workers(started, min(processes, submitted))
-        executor.shutdown(wait=True, cancel_futures=True)
+
+class _WorkerBlocks:
+    """``propagate_blocks`` in worker processes, results passed through shared memory.
+
+    Passing a block back pickled cost its worker ~5% of the SGP4 time and the consumer as
+    much again; here a worker writes into one of ``2 x processes + 1`` slots of a shared
+    buffer (two in hand per worker, one with the consumer) and returns the slot's number.
+    """
+
+    def __init__(self, elements, times_s: np.ndarray, frame: str, ranges, processes: int) -> None:
+        self.times_s, self.frame = times_s, frame
+        self.rotation = rotations_from_teme(frame, times_s)
+        n = len(elements["epoch_jd"])
+        slot_shape = (max(stop - start for start, stop in ranges), n)
+        self.in_flight = 2 * processes
+        context = worker_context()
+        slot_bytes = slot_shape[0] * slot_shape[1] * (2 * 3 * 4 + 1)
+        slots = context.RawArray("B", (self.in_flight + 1) * slot_bytes)
+        self.slots = _slot_views(slots, slot_shape)
+        self.free = deque(range(len(self.slots)))
+        # Each worker counts itself in once it has unpickled its start-up data: one still
+        # doing so when an interrupted parent cleans up dies loudly on the vanished
+        # semaphores, so the parent waits for the count before it shuts the pool down.
+        self.started = context.Value("i", 0)
+        self.executor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(elements, self.started, slots, slot_shape),
+        )
+        self.processes = processes
+        self.pending: deque = deque()
+        self.todo = iter(ranges)
+        self.submitted = 0
+        self.with_consumer: int | None = None
+        self.closed = False
+        try:
+            for _ in range(self.in_flight):
+                self._submit_next()
+        except BaseException:
+            self.close()
+            raise
+
+    def _submit_next(self) -> None:
+        block_range = next(self.todo, None)
+        if block_range is None:
+            return
+        start, stop = block_range
+        slot = self.free.popleft()
+        turn = None if self.rotation is None else self.rotation[start:stop]
+        future = self.executor.submit(_worker_block, slot, self.times_s[start:stop], turn, self.frame)
+        self.pending.append((start, stop, future))
+        self.submitted += 1
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        if self.with_consumer is not None:
+            self.free.append(self.with_consumer)
+            self.with_consumer = None
+        if self.closed or not self.pending:
+            self.close()
+            raise StopIteration
+        try:
+            start, stop, future = self.pending.popleft()
+            slot = future.result()
+            self._submit_next()
+        except BaseException:
+            self.close()
+            raise
+        self.with_consumer = slot
+        position, velocity, error = self.slots[slot]
+        t = stop - start
+        return start, position[:t], velocity[:t], error[:t]
+
+    def close(self) -> None:
+        """Stop the workers, dropping blocks not yet handed out (also after Ctrl-C)."""
+        if self.closed:
+            return
+        self.closed = True
+        # Until a worker is idle each submission starts one, so no more than that many can
+        # be starting (none when the interrupt came before the first).
+        _wait_for_workers(self.started, min(self.processes, self.submitted))
+        self.executor.shutdown(wait=True, cancel_futures=True)
