@@ -107,8 +107,8 @@ class TrajectoryWriter:
         objects["norad_id"] = catalog.norad_id
         objects.create_dataset("name", data=catalog.name.astype(str).astype(object), dtype=text)
         objects.create_dataset("intl_designator", data=catalog.intl_designator.astype(str).astype(object), dtype=text)
-        labels = [CLASS_LABELS[ObjectClass(code)] for code in catalog.object_class]
-        objects.create_dataset("object_class", data=np.array(labels, dtype=object), dtype=text)
+        labels = np.array([CLASS_LABELS[code] for code in ObjectClass], dtype=object)
+        objects.create_dataset("object_class", data=labels[catalog.object_class], dtype=text)
         for key, values in self.elements.items():
             objects[key] = values
         objects["element_set_no"] = catalog.element_set_no
