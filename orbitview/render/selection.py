@@ -32,6 +32,9 @@ class SelectionAdapter:
         self.marks = vscene.visuals.Line(color=GROUND_COLOR, width=2.0, connect="segments", parent=parent)
         for line in (self.orbit, self.ground, self.marks):
             line.order = 3
+            # Hidden behind the Earth, but writing no depth: an antialiased line's fringes
+            # would hide the next segment where they overlap.
+            line.set_gl_state("translucent", depth_test=True, depth_mask=False)
         self.labels = vscene.visuals.Text("", color=LABEL_COLOR, font_size=10, anchor_x="left",
                                           anchor_y="bottom", parent=parent, face="DejaVu Sans")
         self.labels.set_gl_state("translucent", depth_test=False)
