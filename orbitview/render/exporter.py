@@ -73,9 +73,7 @@ class FrameRenderer:
                                      depth=gloo.RenderBuffer((height, width), format=GL_DEPTH_COMPONENT24))
         self.view = OrbitView(scene, self.canvas)
         # The window's overlay is sized for the screen; exports draw their own (annotations).
-        for node in self.canvas.scene.children:
-            if node is not self.canvas.central_widget:
-                node.visible = False
+        self.view.overlay.hide()
         # The "nothing loaded" hint is for the window; an export of an empty scene shows space.
         self.annotator = Annotator(size, overlay, legend_rows(scene))
         shown = set(pinned) | ({selected} if labels and selected is not None else set())

@@ -16,7 +16,12 @@ LEGEND_ROWS = 12
 
 
 class Overlay:
-    """Owns the overlay visuals; ``update_*`` methods set their text, ``layout`` places them."""
+    """Owns the overlay visuals; ``update_*`` methods set their text, ``layout`` places them.
+
+    The legend (coloured dots and labels) is one text visual: on the CPU renderer every
+    visual costs about 2 ms a frame. The clock, which changes every frame, has its own, so
+    a tick lays out its few glyphs only.
+    """
 
     def __init__(self, canvas: vscene.SceneCanvas) -> None:
         self.canvas = canvas
@@ -25,30 +30,39 @@ class Overlay:
         # vispy's anchor_y names the text's edge in y-up terms, and canvas y points down:
         # "bottom" puts the text below its position, "top" above it.
         self.clock = vscene.visuals.Text("", anchor_x="left", anchor_y="top", **text)
+        self.legend = vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text)
         self.title = vscene.visuals.Text("", anchor_x="center", anchor_y="bottom", bold=True, **{**text, "font_size": 14})
         self.subtitle = vscene.visuals.Text("", anchor_x="center", anchor_y="bottom", **{**text, "font_size": 10})
         self.message = vscene.visuals.Text("", anchor_x="center", anchor_y="center", **{**text, "font_size": 13})
-        self.legend_dots = vscene.visuals.Markers(parent=root)
-        self.legend_labels = [
-            vscene.visuals.Text("", anchor_x="left", anchor_y="center", **text) for _ in range(LEGEND_ROWS)
-        ]
-        for node in (self.clock, self.title, self.subtitle, self.message, self.legend_dots, *self.legend_labels):
+        for node in self.nodes:
             node.order = 10
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
+        self._message = ""
+        self._hidden = False
         canvas.events.resize.connect(self.layout)
+        self.layout()
+
+    @property
+    def nodes(self) -> tuple:
+        return (self.clock, self.legend, self.title, self.subtitle, self.message)
+
+    def hide(self) -> None:
+        """Draw none of it from now on (exports draw their own annotations)."""
+        self._hidden = True
         self.layout()
 
     def update_clock(self, t_s: float) -> None:
         self.clock.text = f"{format_utc(t_s)}  UTC"
+        self.clock.visible = not self._hidden
 
     def update_title(self, text: str) -> None:
         self._title = text
         self.layout()
 
     def update_message(self, text: str) -> None:
-        self.message.text = text
-        self.message.visible = bool(text)
+        self._message = text
+        self.layout()
 
     def update_legend(self, rows: list[tuple[str, tuple, int]]) -> None:
         """``(label, rgba, count)`` rows (count -1: shown without a number)."""
@@ -57,33 +71,32 @@ class Overlay:
 
     def layout(self, event=None) -> None:
         width, height = self.canvas.size
-        self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
         # The first sentence is the title; the rest a smaller subtitle under it. Both are
         # wrapped to the width left between the legend and its mirror image on the right.
         head, _, rest = self._title.partition(". ")
         free_px = max(width - 2 * LEGEND_WIDTH_PX, 200)
-        head = self._wrap(head, free_px, self.title.font_size)
-        rest = self._wrap(rest, free_px, self.subtitle.font_size)
-        self.title.text, self.subtitle.text = head, rest
-        self.title.visible, self.subtitle.visible = bool(head), bool(rest)
+        self.title.text = self._wrap(head, free_px, self.title.font_size)
+        self.subtitle.text = self._wrap(rest, free_px, self.subtitle.font_size)
         self.title.pos = (width / 2, MARGIN_PX)
         self.subtitle.pos = (width / 2, MARGIN_PX + self._line_px(self.title.font_size) * (head.count("\n") + 1.3))
+        self.message.text = self._message
         self.message.pos = (width / 2, height / 2)
-        shown = self._legend
-        for i, label in enumerate(self.legend_labels):
-            if i < len(shown):
-                name, _, count = shown[i]
-                label.text = f"{name}  {count:,}" if count >= 0 else name
-                label.pos = (MARGIN_PX + 16, MARGIN_PX + 8 + i * LINE_PX)
-            # An empty text visual still costs a draw call per frame.
-            label.visible = i < len(shown)
-        if shown:
-            pos = np.array([(MARGIN_PX + 5, MARGIN_PX + 8 + i * LINE_PX) for i in range(len(shown))], np.float32)
-            colors = np.array([rgba for _, rgba, _ in shown], np.float32)
-            self.legend_dots.set_data(pos, face_color=colors, edge_width=0, size=9)
-            self.legend_dots.visible = True
-        else:
-            self.legend_dots.visible = False
+        self.clock.pos = (MARGIN_PX, height - MARGIN_PX)
+
+        strings, positions, colors = [], [], []
+        for i, (name, rgba, count) in enumerate(self._legend):
+            y = MARGIN_PX + 8 + i * LINE_PX
+            strings += ["\u25cf", f"{name}  {count:,}" if count >= 0 else name]
+            positions += [(MARGIN_PX, y), (MARGIN_PX + 16, y)]
+            colors += [rgba, (1.0, 1.0, 1.0, 1.0)]
+        if strings:
+            self.legend.text = strings
+            self.legend.pos = np.array(positions, np.float32)
+            self.legend.color = np.array(colors, np.float32)
+        # An empty text visual still costs a draw call per frame.
+        shown = (self.clock.text, strings, self.title.text, self.subtitle.text, self._message)
+        for node, content in zip(self.nodes, shown):
+            node.visible = bool(content) and not self._hidden
 
     def _line_px(self, font_size_pt: float) -> float:
         return font_size_pt * self.canvas.dpi / 72 * 1.5
