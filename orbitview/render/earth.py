@@ -4,6 +4,11 @@ Vertices are Earth-fixed (ITRS) points; the uniform ``u_gcrs_from_itrs`` turns t
 inertial scene, so the Earth's rotation is one 3x3 uniform per frame. The fragment shader looks
 up the day image (per-vertex coordinates: no trigonometry per pixel), darkens the night side with a soft
 terminator from the Sun's direction, and adds a thin blue rim of atmosphere towards the limb.
+
+The mesh and the image come in levels of detail, chosen each frame from the Earth's size on
+screen: enough facets that the limb is round to a third of a pixel, and about one texel per
+pixel (vispy has no mipmaps: a 4096-texel image drawn 300 pixels wide shimmers, and its scattered
+reads cost the CPU renderer more than the shading).
 """
 
 from __future__ import annotations
@@ -15,18 +20,20 @@ from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.tracks import ellipsoid_point_km
+from orbitview.render.objects import chain_matrix
 
 VERTEX_SHADER = """
 attribute vec3 a_itrs;            // point on the ellipsoid, Earth-fixed, km
 attribute vec2 a_uv;              // its place in the day image
 uniform mat3 u_gcrs_from_itrs;
+uniform mat4 u_mvp;               // visual to render coordinates, one matrix
 varying vec2 v_uv;
 varying vec3 v_gcrs;
 
 void main() {
     v_uv = a_uv;
     v_gcrs = u_gcrs_from_itrs * a_itrs;
-    gl_Position = $transform(vec4(v_gcrs, 1.0));
+    gl_Position = u_mvp * vec4(v_gcrs, 1.0);
 }
 """
 
@@ -76,17 +83,53 @@ def ellipsoid_mesh(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return itrs_km, uv.astype(np.float32), faces
 
 
+#: Levels of detail: (mesh columns, rows being half as many; image width in texels).
+LEVELS = ((64, 1024), (128, 2048), (256, 4096), (512, 4096))
+#: Largest distance between the true limb and the mesh's, pixels.
+LIMB_ERROR_PX = 0.3
+
+
+def level_for(radius_px: float) -> int:
+    """Index into ``LEVELS`` for an Earth ``radius_px`` framebuffer pixels across."""
+    if not np.isfinite(radius_px):
+        return len(LEVELS) - 1
+    # A polygon of n sides is inside its circle by R (1 - cos(pi / n)) at the middle of a side.
+    columns = np.pi / np.arccos(max(1.0 - LIMB_ERROR_PX / max(radius_px, 1.0), -1.0))
+    texels = 2.0 * np.pi * radius_px
+    for k, (cols, width) in enumerate(LEVELS):
+        if cols >= columns and (width >= texels or width == LEVELS[-1][1]):
+            return k
+    return len(LEVELS) - 1
+
+
+def image_levels(day_image: np.ndarray) -> dict[int, np.ndarray]:
+    """The day image at each width of ``LEVELS`` (box-filtered; never wider than given)."""
+    from PIL import Image
+
+    source = Image.fromarray(day_image)
+    out = {}
+    for width in sorted({w for _, w in LEVELS}):
+        width = min(width, day_image.shape[1])
+        out[width] = day_image if width == day_image.shape[1] else np.asarray(
+            source.resize((width, width * day_image.shape[0] // day_image.shape[1]), Image.BOX))
+    return out
+
+
 class EarthVisual(Visual):
     """The Earth. ``set_orientation`` and ``set_sun_direction`` follow the displayed time."""
 
-    def __init__(self, day_image: np.ndarray, rows: int = 90, cols: int = 180) -> None:
+    def __init__(self, day_image: np.ndarray) -> None:
         super().__init__(vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
-        itrs_km, uv, faces = ellipsoid_mesh(rows, cols)
-        self._index_buffer = gloo.IndexBuffer(faces)
-        texture = gloo.Texture2D(day_image, interpolation="linear", wrapping="clamp_to_edge")
-        self.shared_program["a_itrs"] = gloo.VertexBuffer(itrs_km)
-        self.shared_program["a_uv"] = gloo.VertexBuffer(uv)
-        self.shared_program["u_day"] = texture
+        images = image_levels(day_image)
+        textures = {width: gloo.Texture2D(image, interpolation="linear", wrapping="clamp_to_edge")
+                    for width, image in images.items()}
+        self._levels = []
+        for cols, width in LEVELS:
+            itrs_km, uv, faces = ellipsoid_mesh(cols // 2, cols)
+            self._levels.append((gloo.VertexBuffer(itrs_km), gloo.VertexBuffer(uv), gloo.IndexBuffer(faces),
+                                 textures[min(width, day_image.shape[1])]))
+        self.level = -1
+        self._use_level(2)
         self.shared_program["u_night"] = 0.07
         self.shared_program["u_sun"] = (1.0, 0.0, 0.0)
         self.shared_program["u_eye"] = (0.0, -1e5, 0.0)
@@ -95,6 +138,16 @@ class EarthVisual(Visual):
         # The mask must be set explicitly: vispy keeps the last visual's (the stars' "off").
         self.set_gl_state("opaque", depth_test=True, depth_mask=True, cull_face=True)
         self.freeze()
+
+    def _use_level(self, level: int) -> None:
+        if level == self.level:
+            return
+        self.level = level
+        itrs_km, uv, faces, texture = self._levels[level]
+        self.shared_program["a_itrs"] = itrs_km
+        self.shared_program["a_uv"] = uv
+        self.shared_program["u_day"] = texture
+        self._index_buffer = faces
 
     def set_orientation(self, gcrs_from_itrs: np.ndarray) -> None:
         """The (3, 3) rotation from Earth-fixed to inertial axes at the displayed time."""
@@ -110,10 +163,38 @@ class EarthVisual(Visual):
         self.shared_program["u_eye"] = tuple(float(x) for x in eye_gcrs_km)
 
     def _prepare_transforms(self, view) -> None:
-        view.view_program.vert["transform"] = view.get_transform()
+        pass
+
+    def _prepare_draw(self, view) -> bool:
+        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
+        self._use_level(level_for(radius_px(chain_matrix(view.get_transform("visual", "framebuffer")))))
+        return True
 
     def _compute_bounds(self, axis, view):
         return (-EARTH_EQUATORIAL_RADIUS_KM, EARTH_EQUATORIAL_RADIUS_KM)
+
+
+def radius_px(matrix: np.ndarray) -> float:
+    """The Earth's radius on screen, framebuffer pixels, for a visual-to-framebuffer
+    ``matrix`` (row vectors): how far radii square to the line of sight land from the centre's pixel.
+    Infinite when the camera is so close that one of them is behind it.
+    """
+    # Clip w grows along the line of sight: its gradient, the matrix's last column, points
+    # along it (zero for an orthographic camera, when any two axes will do).
+    sight = matrix[:3, 3].astype(np.float64)
+    if np.linalg.norm(sight) > 0:
+        sight /= np.linalg.norm(sight)
+        across = np.cross(sight, np.eye(3)[int(np.argmin(np.abs(sight)))])
+        across /= np.linalg.norm(across)
+        radii = np.array([across, np.cross(sight, across)])
+    else:
+        radii = np.eye(3)[:2]
+    ends = np.vstack([np.zeros(3), EARTH_EQUATORIAL_RADIUS_KM * radii])
+    clip = np.column_stack([ends, np.ones(len(ends))]) @ matrix
+    if (clip[:, 3] <= 0).any():
+        return float("inf")
+    xy = clip[:, :2] / clip[:, 3:]
+    return float(np.linalg.norm(xy[1:] - xy[0], axis=1).max())
 
 
 Earth = create_visual_node(EarthVisual)
