@@ -20,7 +20,7 @@ from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.tracks import ellipsoid_point_km
-from orbitview.render.objects import chain_matrix
+from orbitview.render.transforms import chain_matrix
 
 VERTEX_SHADER = """
 attribute vec3 a_itrs;            // point on the ellipsoid, Earth-fixed, km

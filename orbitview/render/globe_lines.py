@@ -21,6 +21,7 @@ from vispy.scene.visuals import create_visual_node
 from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM
+from orbitview.render.transforms import chain_matrix
 
 #: Height of the lines above the ellipsoid. The Earth mesh (2 degree facets) lies up to about
 #: 2 km inside the true ellipsoid, so 8 km keeps the lines clear of it (no z-fighting) while
@@ -45,10 +46,12 @@ uniform vec3 u_eye_itrs;          // eye position, Earth-fixed km
 varying vec4 v_color;
 varying float v_above_horizon;    // km: height of the eye over the tangent plane
 
+uniform mat4 u_mvp;  // visual to render coordinates, one matrix
+
 void main() {
     v_color = a_color;
     v_above_horizon = dot(a_normal, u_eye_itrs - a_itrs);
-    gl_Position = $transform(vec4(u_gcrs_from_itrs * a_itrs, 1.0));
+    gl_Position = u_mvp * vec4(u_gcrs_from_itrs * a_itrs, 1.0);
 }
 """
 
@@ -193,11 +196,12 @@ class GlobeLinesVisual(Visual):
         self.update()
 
     def _prepare_transforms(self, view) -> None:
-        view.view_program.vert["transform"] = view.get_transform()
+        pass
 
     def _prepare_draw(self, view) -> bool:
         if self._count == 0:
             return False
+        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
         self.update_gl_state(line_width=max(self._width_px * view.transforms.pixel_scale, 1.0))
         # The eye is where every line of sight meets: the homogeneous point that the full
         # scene-to-pixels transform sends to (0, 0, z, 0). Exact for a perspective camera.

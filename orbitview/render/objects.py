@@ -16,6 +16,7 @@ from vispy.visuals import Visual
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.keyframes import Keyframes
 from orbitview.render.colors import ECLIPSED_COLOR, SUNLIT_COLOR
+from orbitview.render.transforms import chain_matrix
 
 VERTEX_SHADER = """
 attribute vec3 a_p0;
@@ -208,17 +209,6 @@ class ObjectsVisual(Visual):
 
     def _compute_bounds(self, axis, view):
         return (-EARTH_EQUATORIAL_RADIUS_KM, EARTH_EQUATORIAL_RADIUS_KM)
-
-
-def chain_matrix(transform) -> np.ndarray:
-    """``(4, 4) float32``: a vispy transform chain as one matrix (row vectors, vispy's order).
-
-    vispy compiles a chain into one shader function per link: for the scene here three matrix
-    products and five scale-translates per vertex, a third of the vertex shader's work on a CPU
-    renderer. Every link is linear in homogeneous coordinates (matrix, scale-translate,
-    inverse, identity), so the chain maps the identity's rows to the rows of its matrix.
-    """
-    return np.asarray(transform.map(np.eye(4)), dtype=np.float32)
 
 
 Objects = create_visual_node(ObjectsVisual)

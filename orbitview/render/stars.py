@@ -13,6 +13,7 @@ from vispy.scene.visuals import create_visual_node
 from vispy.visuals import Visual
 
 from orbitview.render.camera_adapter import DEPTH_RANGE
+from orbitview.render.transforms import chain_matrix
 
 VERTEX_SHADER = """
 attribute vec3 a_direction;
@@ -23,8 +24,10 @@ uniform vec3 u_eye;        // eye position, GCRS km
 uniform float u_radius;    // km: inside the far clipping plane
 varying vec4 v_color;
 
+uniform mat4 u_mvp;  // visual to render coordinates, one matrix
+
 void main() {
-    gl_Position = $transform(vec4(u_eye + a_direction * u_radius, 1.0));
+    gl_Position = u_mvp * vec4(u_eye + a_direction * u_radius, 1.0);
     gl_PointSize = a_size * u_px_scale;
     v_color = a_color;
 }
@@ -86,9 +89,10 @@ class StarsVisual(Visual):
         self.shared_program["u_radius"] = float(distance_km) * DEPTH_RANGE / 2
 
     def _prepare_transforms(self, view) -> None:
-        view.view_program.vert["transform"] = view.get_transform()
+        pass
 
     def _prepare_draw(self, view) -> bool:
+        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
         view.view_program["u_px_scale"] = view.transforms.pixel_scale
         return True
 
