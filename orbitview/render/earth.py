@@ -16,11 +16,10 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
-from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.tracks import ellipsoid_point_km
-from orbitview.render.transforms import chain_matrix
+from orbitview.render.transforms import MatrixVisual, chain_matrix
 
 VERTEX_SHADER = """
 attribute vec3 a_itrs;            // point on the ellipsoid, Earth-fixed, km
@@ -115,7 +114,7 @@ def image_levels(day_image: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-class EarthVisual(Visual):
+class EarthVisual(MatrixVisual):
     """The Earth. ``set_orientation`` and ``set_sun_direction`` follow the displayed time."""
 
     def __init__(self, day_image: np.ndarray) -> None:
@@ -162,11 +161,7 @@ class EarthVisual(Visual):
     def set_eye(self, eye_gcrs_km: np.ndarray) -> None:
         self.shared_program["u_eye"] = tuple(float(x) for x in eye_gcrs_km)
 
-    def _prepare_transforms(self, view) -> None:
-        pass
-
-    def _prepare_draw(self, view) -> bool:
-        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
+    def _before_draw(self, view) -> bool:
         self._use_level(level_for(radius_px(chain_matrix(view.get_transform("visual", "framebuffer")))))
         return True
 

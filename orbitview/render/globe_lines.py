@@ -18,10 +18,9 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
-from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM
-from orbitview.render.transforms import chain_matrix
+from orbitview.render.transforms import MatrixVisual
 
 #: Height of the lines above the ellipsoid. The Earth mesh (2 degree facets) lies up to about
 #: 2 km inside the true ellipsoid, so 8 km keeps the lines clear of it (no z-fighting) while
@@ -116,7 +115,7 @@ def graticule(step_deg: float = GRID_STEP_DEG, sample_deg: float = GRID_SAMPLE_D
     return np.concatenate(parts), np.cumsum([0, *sizes[:-1]]), np.array(main)
 
 
-class GlobeLinesVisual(Visual):
+class GlobeLinesVisual(MatrixVisual):
     """Coastlines, borders and grid in one vertex buffer, shown in any combination.
 
     ``coastlines`` and ``borders``: ``(lon_lat_deg (P, 2), part_start (K,))`` polylines in
@@ -195,13 +194,9 @@ class GlobeLinesVisual(Visual):
         self._width_px = float(width_px)
         self.update()
 
-    def _prepare_transforms(self, view) -> None:
-        pass
-
-    def _prepare_draw(self, view) -> bool:
+    def _before_draw(self, view) -> bool:
         if self._count == 0:
             return False
-        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
         self.update_gl_state(line_width=max(self._width_px * view.transforms.pixel_scale, 1.0))
         # The eye is where every line of sight meets: the homogeneous point that the full
         # scene-to-pixels transform sends to (0, 0, z, 0). Exact for a perspective camera.

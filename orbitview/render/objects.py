@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
-from vispy.visuals import Visual
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.keyframes import Keyframes
 from orbitview.render.colors import ECLIPSED_COLOR, SUNLIT_COLOR
-from orbitview.render.transforms import chain_matrix
+from orbitview.render.transforms import MatrixVisual
 
 VERTEX_SHADER = """
 attribute vec3 a_p0;
@@ -35,7 +34,7 @@ uniform float u_earth_radius;
 uniform float u_sunlit_mode;  // 1: colour by sunlit/eclipsed instead of a_color
 uniform vec4 u_sunlit_color;
 uniform vec4 u_eclipsed_color;
-uniform mat4 u_mvp;        // the whole visual-to-render transform, one matrix (see _prepare_draw)
+uniform mat4 u_mvp;        // the whole visual-to-render transform, one matrix (MatrixVisual)
 
 varying vec4 v_color;
 
@@ -101,7 +100,7 @@ VERTEX_DTYPE = np.dtype(
 )
 
 
-class ObjectsVisual(Visual):
+class ObjectsVisual(MatrixVisual):
     """Points for N objects. ``set_keyframes`` uploads; ``set_time`` only sets a uniform.
 
     Objects that are not valid (decayed) or hidden by ``set_shown`` are left out of the index
@@ -191,10 +190,7 @@ class ObjectsVisual(Visual):
         self.shared_program["u_size"] = float(size_px)
         self.update()
 
-    def _prepare_transforms(self, view) -> None:
-        pass
-
-    def _prepare_draw(self, view) -> bool:
+    def _before_draw(self, view) -> bool:
         if self._count == 0:
             return False
         px_scale = view.transforms.pixel_scale
@@ -204,7 +200,6 @@ class ObjectsVisual(Visual):
             self.shared_program.frag = FRAGMENT_SHADERS[style]
             self.set_gl_state(**GL_STATES[style])
         view.view_program["u_px_scale"] = px_scale
-        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
         return True
 
     def _compute_bounds(self, axis, view):

@@ -15,7 +15,6 @@ from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
 
 
-
 def render_image(scene: Scene, size: tuple[int, int], overlay: OverlayText | None = None) -> np.ndarray:
     """(H, W, 3) uint8 image of ``scene`` at its clock's time, ``size`` = (width, height).
 

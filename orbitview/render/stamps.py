@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
-from vispy.visuals import Visual
 
 from orbitview.render.annotations import Stamp
-from orbitview.render.transforms import chain_matrix
+from orbitview.render.transforms import MatrixVisual
 
 VERTEX_SHADER = """
 attribute vec2 a_position;   // canvas pixels, y down
@@ -55,7 +54,7 @@ def atlas_of(stamps: list[Stamp]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return atlas, np.array(position, np.float32), np.array(texcoord, np.float32)
 
 
-class StampsVisual(Visual):
+class StampsVisual(MatrixVisual):
     """``set_stamps`` replaces what is drawn; an empty list draws nothing."""
 
     def __init__(self) -> None:
@@ -81,14 +80,8 @@ class StampsVisual(Visual):
             self._texcoord.set_data(texcoord)
         self.update()
 
-    def _prepare_transforms(self, view) -> None:
-        pass
-
-    def _prepare_draw(self, view) -> bool:
-        if self._count == 0:
-            return False
-        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
-        return True
+    def _before_draw(self, view) -> bool:
+        return self._count > 0
 
     def _compute_bounds(self, axis, view):
         return None

@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
-from vispy.visuals import Visual
 
 from orbitview.render.camera_adapter import DEPTH_RANGE
-from orbitview.render.transforms import chain_matrix
+from orbitview.render.transforms import MatrixVisual
 
 VERTEX_SHADER = """
 attribute vec3 a_direction;
@@ -66,7 +65,7 @@ def star_sizes_px(vmag: np.ndarray) -> np.ndarray:
     return np.clip(4.6 - 0.6 * vmag, 1.2, 6.5).astype(np.float32)
 
 
-class StarsVisual(Visual):
+class StarsVisual(MatrixVisual):
     def __init__(self, ra_deg, dec_deg, vmag, b_minus_v) -> None:
         super().__init__(vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         data = np.zeros(
@@ -88,11 +87,7 @@ class StarsVisual(Visual):
         self.shared_program["u_eye"] = tuple(float(x) for x in eye_gcrs_km)
         self.shared_program["u_radius"] = float(distance_km) * DEPTH_RANGE / 2
 
-    def _prepare_transforms(self, view) -> None:
-        pass
-
-    def _prepare_draw(self, view) -> bool:
-        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
+    def _before_draw(self, view) -> bool:
         view.view_program["u_px_scale"] = view.transforms.pixel_scale
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from vispy.visuals import Visual
 
 
 def chain_matrix(transform) -> np.ndarray:
@@ -14,3 +15,21 @@ def chain_matrix(transform) -> np.ndarray:
     inverse, identity), so the chain maps the identity's rows to the rows of its matrix.
     """
     return np.asarray(transform.map(np.eye(4)), dtype=np.float32)
+
+
+class MatrixVisual(Visual):
+    """A visual whose vertex shader projects with ``uniform mat4 u_mvp``, set once a draw from
+    ``chain_matrix``, instead of vispy's ``$transform`` chain."""
+
+    def _prepare_transforms(self, view) -> None:
+        pass
+
+    def _prepare_draw(self, view) -> bool:
+        if not self._before_draw(view):
+            return False
+        view.view_program["u_mvp"] = chain_matrix(view.get_transform())
+        return True
+
+    def _before_draw(self, view) -> bool:
+        """The subclass's work before each draw; False: nothing to draw."""
+        return True
