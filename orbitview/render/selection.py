@@ -8,11 +8,7 @@ from vispy import scene as vscene
 
 from orbitview.core.frames import gcrs_from_itrs as earth_rotation
 from orbitview.core.scene import Scene
-from orbitview.core.tracks import (
-    direction_marks,
-    ground_track_itrs_km,
-    orbit_track_gcrs_km,
-)
+from orbitview.core.tracks import direction_marks, ground_track_itrs_km, orbit_track_gcrs_km
 
 TRACK_COLOR = (0.80, 0.92, 1.0, 0.8)
 GROUND_COLOR = (1.0, 0.85, 0.3, 0.9)
