@@ -55,7 +55,7 @@ void main() {
 
     vec3 to_eye = normalize(u_eye - v_gcrs);
     float limb = 1.0 - clamp(dot(normal, to_eye), 0.0, 1.0);
-    float rim = pow(limb, 3.0) * (0.25 + 0.75 * smoothstep(-0.25, 0.3, cos_sun));
+    float rim = limb * limb * limb * (0.25 + 0.75 * smoothstep(-0.25, 0.3, cos_sun));
     color += vec3(0.30, 0.55, 1.00) * rim * 0.8;
     gl_FragColor = vec4(color, 1.0);
 }

@@ -1,9 +1,9 @@
 """The window's overlay: UTC clock, legend, title and hint, in canvas pixels.
 
 It is laid out and drawn by ``annotations.Annotator``, the code that writes the overlay of
-exported images, so the window shows what an export will carry. Two stamp visuals draw it: one
-for what changes with the scene (legend, title, hint), one for the clock, which changes with
-every tick and is the only text redrawn then.
+exported images, so the window shows what an export will carry. One stamp visual draws it all
+(each visual costs the CPU renderer its own draw); a tick redraws only the clock's text, then
+packs it with the others' kept stamps.
 """
 
 from __future__ import annotations
@@ -18,41 +18,34 @@ LEGEND_ROWS = 12
 
 
 class Overlay:
-    """Owns the overlay visuals; ``update_*`` set what they say, ``layout`` redraws them."""
+    """Owns the overlay visual; ``update_*`` set what it says, ``layout`` redraws it."""
 
     def __init__(self, canvas: vscene.SceneCanvas) -> None:
         self.canvas = canvas
-        self.static = Stamps(parent=canvas.scene)
-        self.clock = Stamps(parent=canvas.scene)
-        for node in self.nodes:
-            node.order = 10
+        self.stamps = Stamps(parent=canvas.scene)
+        self.stamps.order = 10
+        self._static: list = []
+        self._clock = None
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
         self._message = ""
-        self._t_s: float | None = None
         self._clock_text = ""
+        self._clock_time_s = 0.0
         self._hidden = False
-        self.annotator = self._annotator()
         canvas.events.resize.connect(self.layout)
         self.layout()
-
-    @property
-    def nodes(self) -> tuple:
-        return (self.static, self.clock)
 
     def hide(self) -> None:
         """Draw none of it from now on (exports draw their own annotations)."""
         self._hidden = True
-        for node in self.nodes:
-            node.visible = False
+        self.stamps.visible = False
 
     def update_clock(self, t_s: float) -> None:
-        self._t_s = t_s
         text = clock_text(t_s)
         if text != self._clock_text:
-            self._clock_text = text
-            self.clock.set_stamps([self.annotator.clock(t_s)])
-        self.clock.visible = not self._hidden
+            self._clock_text, self._clock_time_s = text, t_s
+            self._clock = self.annotator.clock(t_s)
+            self._show()
 
     def update_title(self, text: str) -> None:
         self._title = text
@@ -75,16 +68,18 @@ class Overlay:
 
     def layout(self, event=None) -> None:
         self.annotator = self._annotator()
-        stamps = list(self.annotator.static)
+        self._static = list(self.annotator.static)
         if self._message:
-            stamps.append(self.annotator.centred(self._message))
-        self.static.set_stamps(stamps)
-        self.static.visible = bool(stamps) and not self._hidden
-        self._clock_text = ""
-        if self._t_s is not None:
-            self.update_clock(self._t_s)
-        else:
-            self.clock.visible = False
+            self._static.append(self.annotator.centred(self._message))
+        if self._clock is not None:
+            # Sizes follow the canvas height: the clock is drawn again at the new one.
+            self._clock = self.annotator.clock(self._clock_time_s)
+        self._show()
+
+    def _show(self) -> None:
+        stamps = self._static + ([self._clock] if self._clock is not None else [])
+        self.stamps.set_stamps(stamps)
+        self.stamps.visible = bool(stamps) and not self._hidden
 
     def close(self) -> None:
         self.canvas.events.resize.disconnect(self.layout)
