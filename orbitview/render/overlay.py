@@ -1,4 +1,4 @@
-"""The window's overlay: UTC clock, legend, title and hint, in canvas pixels.
+"""The window's overlay: UTC clock, legend, title and hint, drawn at the screen's resolution.
 
 It is laid out and drawn by ``annotations.Annotator``, the code that writes the overlay of
 exported images, so the window shows what an export will carry. One stamp visual draws it all
@@ -64,7 +64,7 @@ class Overlay:
         # The first sentence of the title is the title; the rest the subtitle under it.
         head, _, rest = self._title.partition(". ")
         overlay = OverlayText(title=head, subtitle=rest, legend=bool(self._legend), clock=True)
-        return Annotator(tuple(self.canvas.size), overlay, self._legend)
+        return Annotator(tuple(self.canvas.physical_size), overlay, self._legend)
 
     def layout(self, event=None) -> None:
         self.annotator = self._annotator()
@@ -78,7 +78,7 @@ class Overlay:
 
     def _show(self) -> None:
         stamps = self._static + ([self._clock] if self._clock is not None else [])
-        self.stamps.set_stamps(stamps)
+        self.stamps.set_stamps(stamps, self.canvas.pixel_scale)
         self.stamps.visible = bool(stamps) and not self._hidden
 
     def close(self) -> None:

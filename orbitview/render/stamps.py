@@ -36,9 +36,12 @@ void main() {
 """
 
 
-def atlas_of(stamps: list[Stamp]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def atlas_of(stamps: list[Stamp], pixel_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stamps stacked into one ``(H, W, 4) uint8`` image, and two triangles per stamp:
-    ``position`` (6 S, 2) float32 canvas pixels and ``texcoord`` (6 S, 2) float32."""
+    ``position`` (6 S, 2) float32 canvas pixels and ``texcoord`` (6 S, 2) float32.
+
+    Stamps are drawn in framebuffer pixels, ``pixel_scale`` of them to a canvas pixel, so
+    text stays sharp on high-density screens."""
     width = max(s.rgba.shape[1] for s in stamps)
     height = sum(s.rgba.shape[0] + 1 for s in stamps)
     atlas = np.zeros((height, width, 4), np.uint8)
@@ -51,7 +54,7 @@ def atlas_of(stamps: list[Stamp]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         position += [(x0, y0), (x1, y0), (x1, y1), (x0, y0), (x1, y1), (x0, y1)]
         texcoord += [(u0, v0), (u1, v0), (u1, v1), (u0, v0), (u1, v1), (u0, v1)]
         row += h + 1  # a clear row between stamps, so none samples its neighbour
-    return atlas, np.array(position, np.float32), np.array(texcoord, np.float32)
+    return atlas, np.array(position, np.float32) / pixel_scale, np.array(texcoord, np.float32)
 
 
 class StampsVisual(MatrixVisual):
@@ -70,11 +73,12 @@ class StampsVisual(MatrixVisual):
         self.set_gl_state("translucent", depth_test=False, depth_mask=False)
         self.freeze()
 
-    def set_stamps(self, stamps: list[Stamp]) -> None:
+    def set_stamps(self, stamps: list[Stamp], pixel_scale: float = 1.0) -> None:
+        """Stamps placed in framebuffer pixels (``pixel_scale`` per canvas pixel)."""
         stamps = [s for s in stamps if s.rgba.size]
         self._count = 6 * len(stamps)
         if stamps:
-            atlas, position, texcoord = atlas_of(stamps)
+            atlas, position, texcoord = atlas_of(stamps, pixel_scale)
             self._atlas.set_data(atlas)
             self._position.set_data(position)
             self._texcoord.set_data(texcoord)
