@@ -57,7 +57,7 @@ def hermite(p0, v0, p1, v1, h: float, s: float) -> np.ndarray:
     change *= np.float32(-2 * s3 + 3 * s2)
     change += np.float32((s3 - 2 * s2 + s) * h) * v0
     change += np.float32((s3 - s2) * h) * v1
-    result = np.asarray(p0, dtype=np.float64).copy()
+    result = p0.astype(np.float64)
     result += change
     return result
 
