@@ -128,6 +128,25 @@ def test_keyframes_are_gcrs_whatever_the_stored_frame(fengyun, tmp_path, frame):
     assert 1e6 * np.abs(stored.velocity0_km_s[ok] - live.velocity0_km_s[ok]).max() < 2.0  # mm/s
 
 
+def test_gpu_keyframes_are_finite_and_zero_where_sgp4_failed(full_catalog_path, tmp_path):
+    # Ten years after the epochs many low objects have decayed (SGP4 error 6).
+    catalog = load_catalogs([full_catalog_path]).catalog
+    subset = catalog.take(np.arange(0, len(catalog), 10))
+    times_s = parse_utc("2033-10-09T00:00:00Z") + 60.0 * np.arange(3)
+    direct = propagate(subset, times_s[:1], "GCRS")
+    failed = direct.error[0] != 0
+    assert failed.any() and not failed.all()
+    with Trajectories.open(write_file(tmp_path / "decayed.h5", subset, times_s)) as trajectories:
+        keyframes = trajectories.at(times_s[0] + 30.0)
+        stored = trajectories.positions_at(times_s[0])
+    assert not keyframes.valid[failed].any()
+    for array in (keyframes.position0_km, keyframes.velocity0_km_s):
+        assert np.isfinite(array).all()
+        assert (array[failed] == 0).all()
+    np.testing.assert_array_equal(keyframes.position0_km[~failed], direct.position_km[0, ~failed].astype(np.float32))
+    np.testing.assert_array_equal(np.isnan(stored[:, 0]), failed)
+
+
 def test_outside_the_span_every_object_is_invalid(steps):
     with Trajectories.open(steps[300]) as trajectories:
         assert not trajectories.at(START_S - 10).valid.any()
