@@ -29,6 +29,12 @@ class Keyframes:
     velocity1_km_s: np.ndarray
     valid: np.ndarray
 
+    @classmethod
+    def absent(cls, n: int, t0_s: float, t1_s: float) -> "Keyframes":
+        """N objects that do not exist from ``t0_s`` to ``t1_s``: none valid, all zero."""
+        zeros = np.zeros((n, 3), np.float32)
+        return cls(t0_s, t1_s, zeros, zeros, zeros, zeros, np.zeros(n, bool))
+
     def contains(self, t_s: float) -> bool:
         return self.t0_s <= t_s <= self.t1_s
 
@@ -113,18 +119,17 @@ class WindowedKeyframes:
         return len(self.inner)
 
     def at(self, t_s: float) -> Keyframes:
+        # ``contains`` is inclusive at both ends, and the renderer keeps the pair it holds while
+        # it contains the clock: a pair stops one representable instant short of an edge it is
+        # not on, or what is drawn exactly at ``start_s`` or ``end_s`` would depend on where the
+        # clock came from.
         if t_s < self.start_s:
-            return self._absent(t_s - 1e9, self.start_s)
+            return Keyframes.absent(len(self), t_s - 1e9, math.nextafter(self.start_s, -math.inf))
         if t_s >= self.end_s:
-            return self._absent(self.end_s, t_s + 1e9)
+            return Keyframes.absent(len(self), self.end_s, t_s + 1e9)
         keyframes = self.inner.at(t_s)
         t0 = max(keyframes.t0_s, self.start_s)
-        t1 = min(keyframes.t1_s, self.end_s)
+        t1 = min(keyframes.t1_s, math.nextafter(self.end_s, -math.inf))
         if (t0, t1) == (keyframes.t0_s, keyframes.t1_s):
             return keyframes
         return self.inner.between(t0, t1)
-
-    def _absent(self, t0_s: float, t1_s: float) -> Keyframes:
-        n = len(self.inner)
-        zeros = np.zeros((n, 3), np.float32)
-        return Keyframes(t0_s, t1_s, zeros, zeros, zeros, zeros, np.zeros(n, bool))

@@ -263,14 +263,18 @@ class Trajectories:
     def at(self, t_s: float) -> Keyframes:
         """The GCRS keyframe pair around ``t_s`` for the renderer.
 
-        Outside ``[start_s, end_s]`` the nearest pair is returned with every object invalid:
-        the file says nothing about those times.
+        Outside ``[start_s, end_s]`` every object is absent (the file says nothing about those
+        times), over an interval that stops just short of the span: the renderer, which keeps
+        a pair while it contains the clock, asks again as soon as the clock enters the span.
         """
+        if t_s < self.start_s:
+            return Keyframes.absent(len(self), t_s - 1e9, math.nextafter(self.start_s, -math.inf))
+        if t_s > self.end_s:
+            return Keyframes.absent(len(self), math.nextafter(self.end_s, math.inf), t_s + 1e9)
         first, second = self._pair(self._interval(t_s))
         p0, v0 = first.gcrs(self.frame)
         p1, v1 = second.gcrs(self.frame)
-        valid = (first.status == 0) & (second.status == 0) & (self.start_s <= t_s <= self.end_s)
-        return Keyframes(first.t_s, second.t_s, p0, v0, p1, v1, valid)
+        return Keyframes(first.t_s, second.t_s, p0, v0, p1, v1, (first.status == 0) & (second.status == 0))
 
     def catalog(self) -> Catalog:
         """The objects as a ``Catalog``, their satrecs rebuilt from the stored elements."""
