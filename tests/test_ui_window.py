@@ -112,6 +112,55 @@ def test_an_unreadable_file_gives_a_dialog_from_the_worker(make_window, qtbot, m
     assert window.scene.layers == ()
 
 
+def test_a_trajectory_file_opens_as_a_layer_and_the_time_bar_spans_it(make_window, catalogs, qtbot, tmp_path):
+    from orbitview.core.propagate import propagate_blocks
+    from orbitview.io.trajectories import TrajectoryWriter
+
+    fengyun = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    times_s = T_DEBRIS + 3600.0 + 60.0 * np.arange(121)  # 01:00 to 03:00
+    path = tmp_path / "fy.h5"
+    with TrajectoryWriter(path, fengyun, times_s, "GCRS") as writer:
+        for block in propagate_blocks(writer.elements, times_s, "GCRS", workers=1, align=writer.chunk_times):
+            writer.write(*block)
+    window = make_window()  # at 00:00, before the file's span
+    before = redraw(window, qtbot)
+    window.open_files([str(path)])
+    wait_loaded(window, qtbot)
+    assert [(layer.name, len(layer)) for layer in window.scene.layers] == [("fy.h5", len(fengyun))]
+    clock = window.scene.clock
+    assert (clock.span_start_s, clock.span_end_s) == (times_s[0], times_s[-1])
+    assert times_s[0] <= clock.time_s <= times_s[-1]
+    # Opened before its span, the clock moves to the span's first sample: the objects are drawn
+    # there, not only from the next sample on.
+    assert red(redraw(window, qtbot)) > red(before) + 300
+    window.time_bar.slider.setValue(window.time_bar.slider.maximum())
+    assert clock.time_s == pytest.approx(times_s[-1])
+    assert window.utc_label.text().startswith("2025-02-15T03:00:00Z")
+
+
+def test_a_truncated_trajectory_file_gives_a_dialog(make_window, catalogs, qtbot, monkeypatch, tmp_path):
+    from PyQt6.QtWidgets import QMessageBox
+
+    from orbitview.core.propagate import propagate_blocks
+    from orbitview.io.trajectories import TrajectoryWriter
+
+    fengyun = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    times_s = T_DEBRIS + 60.0 * np.arange(31)
+    whole = tmp_path / "whole.h5"
+    with TrajectoryWriter(whole, fengyun, times_s, "GCRS") as writer:
+        for block in propagate_blocks(writer.elements, times_s, "GCRS", workers=1, align=writer.chunk_times):
+            writer.write(*block)
+    cut = tmp_path / "cut.h5"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    window = make_window()
+    window.open_files([str(cut)])
+    wait_loaded(window, qtbot)
+    assert len(shown) == 1 and "cut.h5" in shown[0] and "truncated or corrupted" in shown[0]
+    assert window.scene.layers == ()
+
+
 def test_search_selects_and_flies_to_the_object(make_window, full, qtbot):
     window = make_window(full_scene(full))
     completions = window.search.entries.stringList()
