@@ -122,6 +122,7 @@ class VideoWriter:
             pass
 
     def write(self, frame: np.ndarray) -> None:
+        _raise_if_signalled()
         if self._error is not None:
             raise OrbitviewError(f"ffmpeg stopped: {self._ffmpeg_says() or self._error}")
         if frame.shape != (self.size[1], self.size[0], 3) or frame.dtype != np.uint8:
@@ -131,6 +132,7 @@ class VideoWriter:
 
     def finish(self) -> Path:
         """Wait for ffmpeg, then move the video to its name. Raises OrbitviewError on failure."""
+        _raise_if_signalled()
         self._queue.put(None)
         self._thread.join()
         code = self._process.wait()
@@ -180,12 +182,21 @@ class VideoWriter:
             self.abort()
 
 
+#: Signals received inside ``signals_cancel``, until it ends.
+_signals_received: list[int] = []
+
+
 @contextmanager
 def signals_cancel():
     """Inside: SIGINT and SIGTERM raise ``ExportCancelled`` in the main thread, so the export's
-    cleanup runs (ffmpeg stopped, temporary file removed) before the process exits."""
+    cleanup runs (ffmpeg stopped, temporary file removed) before the process exits.
+
+    A signal that lands while vispy draws raises inside vispy's draw callbacks, which may log
+    the exception and go on; ``VideoWriter`` raises it again before the next frame or the end.
+    """
 
     def handler(signum, frame):
+        _signals_received.append(signum)
         raise ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -194,3 +205,10 @@ def signals_cancel():
     finally:
         for s, old in previous.items():
             signal.signal(s, old)
+        _signals_received.clear()
+
+
+def _raise_if_signalled() -> None:
+    if _signals_received:
+        signum = _signals_received[0]
+        raise ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)
