@@ -48,7 +48,8 @@ def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
     from dataclasses import replace
 
     scenario = replace(scenario_from_scene(window.scene, fps=24), keyframes=keys)
-    job = export_dialogs._start(window, scenario, "320x180", str(out), ["--fps", "24"], "video")
+    # 721 frames: Cancel after the third comes long before the last.
+    job = export_dialogs._start(window, scenario, "320x180", str(out), ["--fps", "120"], "video")
     qtbot.waitUntil(lambda: job.dialog.value() >= 3, timeout=120_000)
     job.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     qtbot.waitUntil(lambda: job.process.state() == job.process.ProcessState.NotRunning, timeout=60_000)

@@ -270,9 +270,11 @@ class RenderJob:
         self.dialog.reset()
         self.scenario_path.unlink(missing_ok=True)
         _running.discard(self)
-        if self.cancelled:
+        completed = status == QProcess.ExitStatus.NormalExit and code == 0
+        if self.cancelled and not completed:
             self.window.statusBar().showMessage(f"Export cancelled; nothing written to {self.out}", 10000)
-        elif code == 0:
+        elif completed:
+            # Also when Cancel came after the last frame: the file is there, whole.
             self.window.statusBar().showMessage(f"Wrote {self.out}", 10000)
         else:
             reason = next((e for e in reversed(self.errors) if "error" in e), "\n".join(self.errors[-3:]))
