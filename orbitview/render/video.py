@@ -122,7 +122,7 @@ class VideoWriter:
             pass
 
     def write(self, frame: np.ndarray) -> None:
-        _raise_if_signalled()
+        raise_if_signalled()
         if self._error is not None:
             raise OrbitviewError(f"ffmpeg stopped: {self._ffmpeg_says() or self._error}")
         if frame.shape != (self.size[1], self.size[0], 3) or frame.dtype != np.uint8:
@@ -132,7 +132,7 @@ class VideoWriter:
 
     def finish(self) -> Path:
         """Wait for ffmpeg, then move the video to its name. Raises OrbitviewError on failure."""
-        _raise_if_signalled()
+        raise_if_signalled()
         self._queue.put(None)
         self._thread.join()
         code = self._process.wait()
@@ -192,7 +192,8 @@ def signals_cancel():
     cleanup runs (ffmpeg stopped, temporary file removed) before the process exits.
 
     A signal that lands while vispy draws raises inside vispy's draw callbacks, which may log
-    the exception and go on; ``VideoWriter`` raises it again before the next frame or the end.
+    the exception and go on; ``raise_if_signalled`` raises it again (``VideoWriter`` calls it
+    before each frame and at the end, the image export before writing).
     """
 
     def handler(signum, frame):
@@ -208,7 +209,9 @@ def signals_cancel():
         _signals_received.clear()
 
 
-def _raise_if_signalled() -> None:
+def raise_if_signalled() -> None:
+    """Raise ``ExportCancelled`` if a signal came inside ``signals_cancel``, even if its first
+    raise was swallowed."""
     if _signals_received:
         signum = _signals_received[0]
         raise ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)
