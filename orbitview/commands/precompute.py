@@ -8,6 +8,7 @@ complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind.
 from __future__ import annotations
 
 import math
+import signal
 import sys
 import time
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
 from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores, worker_context
 from orbitview.core.times import format_utc, parse_utc
 
@@ -53,6 +55,13 @@ def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
 
 
 def run(args) -> int:
+    # Ctrl-C can land in a weakref callback, where Python prints "Exception ignored" and goes
+    # on: the loop below raises it again after each block, so the run still stops.
+    with stop_on_signals((signal.SIGINT,), lambda signum: KeyboardInterrupt()):
+        return _run(args)
+
+
+def _run(args) -> int:
     from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
@@ -84,6 +93,8 @@ def run(args) -> int:
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])
+                raise_if_stopped()
+            raise_if_stopped()  # the file is renamed into place when this block ends
     finally:
         blocks.close()
     progress.finish()

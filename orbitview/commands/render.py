@@ -125,14 +125,14 @@ def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
 
 def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: dict) -> None:
     from orbitview.render.offscreen import write_png
-    from orbitview.render.video import raise_if_signalled
+    from orbitview.core.interrupts import raise_if_stopped
 
     renderer = _renderer(scene, size, overlay, scenario)
     try:
         image = renderer.render(t_s)
     finally:
         renderer.close()
-    raise_if_signalled()
+    raise_if_stopped()
     write_png(image, out, {**metadata(scene, overlay, t_s), **extra})
     visible, _ = scene.object_count()
     print(f"wrote {out} ({size[0]}x{size[1]}, {visible:,} objects, {format_utc(t_s)})")

@@ -14,12 +14,12 @@ import signal
 import subprocess
 import tempfile
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
 
 FORMATS = {".mp4": "mp4", ".gif": "gif"}
 #: x264 speed presets offered, fastest first. Dense star and debris fields are costly to encode:
@@ -122,7 +122,7 @@ class VideoWriter:
             pass
 
     def write(self, frame: np.ndarray) -> None:
-        raise_if_signalled()
+        raise_if_stopped()
         if self._error is not None:
             raise OrbitviewError(f"ffmpeg stopped: {self._ffmpeg_says() or self._error}")
         if frame.shape != (self.size[1], self.size[0], 3) or frame.dtype != np.uint8:
@@ -132,7 +132,7 @@ class VideoWriter:
 
     def finish(self) -> Path:
         """Wait for ffmpeg, then move the video to its name. Raises OrbitviewError on failure."""
-        raise_if_signalled()
+        raise_if_stopped()
         self._queue.put(None)
         self._thread.join()
         code = self._process.wait()
@@ -182,36 +182,13 @@ class VideoWriter:
             self.abort()
 
 
-#: Signals received inside ``signals_cancel``, until it ends.
-_signals_received: list[int] = []
-
-
-@contextmanager
 def signals_cancel():
     """Inside: SIGINT and SIGTERM raise ``ExportCancelled`` in the main thread, so the export's
-    cleanup runs (ffmpeg stopped, temporary file removed) before the process exits.
-
-    A signal that lands while vispy draws raises inside vispy's draw callbacks, which may log
-    the exception and go on; ``raise_if_signalled`` raises it again (``VideoWriter`` calls it
-    before each frame and at the end, the image export before writing).
-    """
-
-    def handler(signum, frame):
-        _signals_received.append(signum)
-        raise ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)
-
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, old in previous.items():
-            signal.signal(s, old)
-        _signals_received.clear()
+    cleanup runs (ffmpeg stopped, temporary file removed) before the process exits. A raise
+    that vispy's draw callbacks swallow comes again from ``raise_if_stopped``: ``VideoWriter``
+    calls it before each frame and at the end, the image export before writing."""
+    return stop_on_signals((signal.SIGINT, signal.SIGTERM), _cancelled)
 
 
-def raise_if_signalled() -> None:
-    """Raise ``ExportCancelled`` if a signal came inside ``signals_cancel``, even if its first
-    raise was swallowed."""
-    if _signals_received:
-        signum = _signals_received[0]
-        raise ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)
+def _cancelled(signum: int) -> ExportCancelled:
+    return ExportCancelled(f"interrupted by {signal.Signals(signum).name}", signum)

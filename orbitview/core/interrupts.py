@@ -1,0 +1,53 @@
+"""Signals that stop a long job, even when Python loses their first raise.
+
+A signal handler's exception is raised wherever the main thread happens to be. Inside a
+weakref callback or a ``__del__`` Python prints "Exception ignored" and goes on; inside a vispy
+draw callback vispy logs it and goes on. So a job that must stop (a precompute on Ctrl-C, an
+export on Cancel) runs inside ``stop_on_signals`` and calls ``raise_if_stopped`` at its safe
+points: between blocks, between frames, before it writes its result.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+#: ``(signum, exception factory, the exception raised)`` of each signal received inside
+#: ``stop_on_signals``.
+_received: list[tuple[int, Callable[[int], BaseException], BaseException]] = []
+
+
+@contextmanager
+def stop_on_signals(signals: tuple[int, ...], exception: Callable[[int], BaseException]) -> Iterator[None]:
+    """Inside: each of ``signals`` raises ``exception(signum)`` in the main thread at once, and
+    ``raise_if_stopped`` raises it again later. Where Python drops the first raise it says
+    nothing (no "Exception ignored" traceback: the job stops at its next safe point). The
+    previous handlers come back on exit."""
+
+    def handler(signum, frame):
+        error = exception(signum)
+        _received.append((signum, exception, error))
+        raise error
+
+    def unraisable(report) -> None:
+        if not any(report.exc_value is error for _, _, error in _received):
+            previous_hook(report)
+
+    previous = {s: signal.signal(s, handler) for s in signals}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous_hook
+        for s, old in previous.items():
+            signal.signal(s, old)
+        _received.clear()
+
+
+def raise_if_stopped() -> None:
+    """Raise the first signal's exception if one came inside ``stop_on_signals``."""
+    if _received:
+        signum, exception, _ = _received[0]
+        raise exception(signum)
