@@ -124,8 +124,8 @@ def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
 
 
 def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: dict) -> None:
-    from orbitview.render.offscreen import write_png
     from orbitview.core.interrupts import raise_if_stopped
+    from orbitview.render.offscreen import write_png
 
     renderer = _renderer(scene, size, overlay, scenario)
     try:
