@@ -77,7 +77,7 @@ def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, fy1c_tr
     show_breakup(window.scene, fy1c_model)
     window.scene.add_layer(Layer("fengyun-1c-debris (tracked)", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
-    assert dock.layer_box.currentText() == "fengyun-1c-debris (tracked)"  # the largest layer
+    assert dock.layer_box.currentText() == "Fengyun 1C fragments (model)"  # the largest layer
     dock.layer_box.setCurrentText("Fengyun 1C fragments (model)")
     dock.compare_box.setCurrentText("fengyun-1c-debris (tracked)")
     dock.source_box.setCurrentIndex(1)  # element sets: the tracked cloud is 18 years later

@@ -34,7 +34,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
                         help=f"random seed; the same seed gives the same fragments (default {DEFAULT_SEED})")
     parser.add_argument("--first-id", type=int, default=None, metavar="NORAD",
-                        help="first synthetic catalogue number (default 270000, see docs/breakup.md)")
+                        help="first synthetic catalogue number (default 200000, see docs/breakup.md)")
+    parser.add_argument("--count-scale", type=float, default=None, metavar="FACTOR",
+                        help="multiply the model's fragment counts (default: the preset's, 1 for "
+                        "custom events; see docs/breakup.md)")
+    parser.add_argument("--max-delta-v", type=float, default=None, metavar="M_S",
+                        help="truncate ejection speeds at this many m/s (default: the preset's, "
+                        "none for custom events)")
     parser.add_argument("--gabbard", metavar="PATH.png", help="draw the fragments' Gabbard diagram")
     parser.add_argument("--compare", metavar="FILE",
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
@@ -96,6 +102,35 @@ def _event_and_parents(args):
         body_kind=BodyKind.ROCKET_BODY if args.rocket_body else BodyKind.SPACECRAFT)
 
 
+def _calibration(event, args):
+    """The event's calibration with ``--count-scale`` / ``--max-delta-v`` put in."""
+    from dataclasses import replace
+
+    calibration = event.calibration
+    if args.count_scale is not None:
+        if not 0 < args.count_scale <= 100:
+            raise OrbitviewError(f"--count-scale must be above 0 and at most 100, not {args.count_scale:g}")
+        calibration = replace(calibration, count_scale=args.count_scale)
+    if args.max_delta_v is not None:
+        if not args.max_delta_v >= 1.0:
+            raise OrbitviewError(f"--max-delta-v must be at least 1 m/s, not {args.max_delta_v:g}")
+        calibration = replace(calibration, max_delta_v_km_s=args.max_delta_v / 1e3)
+    return calibration
+
+
+def _check_ids_fit(norad_id: np.ndarray, out_format: str | None, first_id: int | None) -> None:
+    """TLE and 3LE hold catalogue numbers up to 339999 (Alpha-5); OMM and .h5 up to ``ID_LAST``."""
+    from orbitview.core.fragment_sets import ID_LAST
+    from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
+
+    tle = out_format in ("tle", "3le")
+    last, holder = (MAX_SGP4_SATNUM, "a TLE holds (Alpha-5)") if tle else (ID_LAST, "orbitview writes")
+    if norad_id.size and norad_id.max() > last:
+        raise OrbitviewError(
+            f"--first-id {first_id}: fragment numbers would reach {norad_id.max()}, past what "
+            f"{holder}, {last}")
+
+
 def _write_elements(catalog, path: str, fmt: str) -> None:
     from orbitview.io.writers import write_catalog
 
@@ -131,6 +166,9 @@ def _report(result) -> None:
     residual_m = sets.residual_position_km * 1e3
     print(f"{result.event.title}: {len(f):,} fragments >= {f.lc_min_m:g} m "
           f"({'catastrophic ' if f.catastrophic else ''}{f.kind.value}, seed {result.seed})")
+    tuned = result.calibration.describe()
+    if tuned:
+        print(f"  calibrated: {tuned} (docs/breakup.md); the mass budget is M times the count scale")
     print(f"  mass: budget {f.mass_budget_kg:,.0f} kg, in fragments {f.mass_kg.sum():,.0f} kg, "
           f"below {f.lc_min_m:g} m {f.unmodelled_mass_kg:,.0f} kg; {f.dropped:,} sampled fragments "
           "dropped to keep within the budget")
@@ -159,11 +197,15 @@ def run(args) -> int:
         raise OrbitviewError("--parent-out takes an element-set format, not .h5")
 
     from orbitview.core.breakup_presets import run_event
-    from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST
+    from orbitview.core.fragment_sets import ID_LAST, SYNTHETIC_ID_FIRST
 
     event, parents = _event_and_parents(args)
     first_id = SYNTHETIC_ID_FIRST if args.first_id is None else args.first_id
-    result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents)
+    if not 0 <= first_id <= ID_LAST:
+        raise OrbitviewError(f"--first-id must be between 0 and {ID_LAST}, not {first_id}")
+    result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents,
+                       calibration=_calibration(event, args))
+    _check_ids_fit(result.element_sets.catalog.norad_id, out_format, args.first_id)
     _report(result)
     if out_format == "h5":
         _write_trajectories(result, args.out, args.days, args.step)
