@@ -324,8 +324,13 @@ def title_text(event: BreakupEvent, seed: int, min_size_m: float, fragment_count
     A preset's parent orbit is built from published figures; a custom event's parent is a
     loaded element set, and the overlay says so rather than claim published figures.
     """
-    tuned = (event.calibration if calibration is None else calibration).describe()
-    tuned = f" ({tuned})" if tuned else ""
+    calibration = event.calibration if calibration is None else calibration
+    if calibration == PLAIN:
+        tuned = ""
+    elif event.key in PRESETS and calibration == event.calibration:
+        tuned = " (calibrated to the record)"  # the figures are in docs/breakup.md
+    else:
+        tuned = f" ({calibration.describe()})"
     if event.key in PRESETS:
         figures = f" ({event.figures})" if event.figures else ""
         parent = f"parent orbit built from published figures{figures}, not from tracking data"
