@@ -42,7 +42,8 @@ def test_user_mistakes_are_one_line_errors(argv, message, capsys):
     (["breakup", "fengyun-1c-2007", "--out", "x.omm.json", "--first-id", str(2**31 - 100)],
      "past what orbitview writes"),
     (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--count-scale", "0"], "--count-scale"),
-    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--max-delta-v", "0"], "--max-delta-v"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--max-delta-v", "0.5"], "--max-delta-v"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--remnant-mass", "900"], "--remnant-mass"),
 ])
 def test_id_and_calibration_mistakes_are_one_line_errors(argv, message, capsys, tmp_path, monkeypatch):
     """Numbers a format cannot hold, and calibrations that make no sense: refused before
@@ -135,12 +136,16 @@ def test_synthetic_numbers_are_used_by_no_real_catalogue(catalogs):
 
 
 def test_calibration_options_override_the_preset(tmp_path):
-    """The plain model's counts and speeds come back with --count-scale 1 --max-delta-v 5000."""
+    """--count-scale 1 --max-delta-v 0 --remnant-mass 0 is the plain model."""
+    from orbitview.core.breakup import PLAIN
     from orbitview.io.catalog_files import load_catalog
 
-    plain, calibrated = tmp_path / "plain.omm.json", tmp_path / "calibrated.omm.json"
-    assert main(["breakup", "fengyun-1c-2007", "--out", str(calibrated)]) == 0
+    plain = tmp_path / "plain.omm.json"
     assert main(["breakup", "fengyun-1c-2007", "--out", str(plain), "--count-scale", "1",
-                 "--max-delta-v", "5000"]) == 0
-    n_plain, n_calibrated = len(load_catalog(plain).catalog), len(load_catalog(calibrated).catalog)
-    assert 2.5 < n_calibrated / n_plain < 3.6
+                 "--max-delta-v", "0", "--remnant-mass", "0"]) == 0
+    expected = run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1, calibration=PLAIN).element_sets.catalog
+    loaded = load_catalog(plain).catalog
+    np.testing.assert_array_equal(loaded.norad_id, expected.norad_id)
+    assert 25730 not in loaded.norad_id
+    calibrated = run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1).element_sets.catalog
+    assert 2.5 < len(calibrated) / len(loaded) < 4.0

@@ -39,8 +39,11 @@ def add_arguments(parser) -> None:
                         help="multiply the model's fragment counts (default: the preset's, 1 for "
                         "custom events; see docs/breakup.md)")
     parser.add_argument("--max-delta-v", type=float, default=None, metavar="M_S",
-                        help="truncate ejection speeds at this many m/s (default: the preset's, "
-                        "none for custom events)")
+                        help="truncate ejection speeds at this many m/s, 0 for no truncation "
+                        "(default: the preset's, none for custom events)")
+    parser.add_argument("--remnant-mass", type=float, default=None, metavar="KG",
+                        help="keep the target's largest remnant intact with this mass, 0 for none "
+                        "(default: the preset's, none for custom events)")
     parser.add_argument("--gabbard", metavar="PATH.png", help="draw the fragments' Gabbard diagram")
     parser.add_argument("--compare", metavar="FILE",
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
@@ -103,7 +106,8 @@ def _event_and_parents(args):
 
 
 def _calibration(event, args):
-    """The event's calibration with ``--count-scale`` / ``--max-delta-v`` put in."""
+    """The event's calibration with ``--count-scale``, ``--max-delta-v`` and ``--remnant-mass``
+    put in."""
     from dataclasses import replace
 
     calibration = event.calibration
@@ -112,9 +116,15 @@ def _calibration(event, args):
             raise OrbitviewError(f"--count-scale must be above 0 and at most 100, not {args.count_scale:g}")
         calibration = replace(calibration, count_scale=args.count_scale)
     if args.max_delta_v is not None:
-        if not args.max_delta_v >= 1.0:
-            raise OrbitviewError(f"--max-delta-v must be at least 1 m/s, not {args.max_delta_v:g}")
-        calibration = replace(calibration, max_delta_v_km_s=args.max_delta_v / 1e3)
+        if not (args.max_delta_v == 0 or args.max_delta_v >= 1.0):
+            raise OrbitviewError(
+                f"--max-delta-v must be 0 (none) or at least 1 m/s, not {args.max_delta_v:g}")
+        calibration = replace(calibration, max_delta_v_km_s=args.max_delta_v / 1e3 or None)
+    if args.remnant_mass is not None:
+        if not 0 <= args.remnant_mass <= event.target.mass_kg:
+            raise OrbitviewError(f"--remnant-mass must be between 0 (none) and the target's "
+                                 f"{event.target.mass_kg:g} kg, not {args.remnant_mass:g}")
+        calibration = replace(calibration, remnant_mass_kg=args.remnant_mass)
     return calibration
 
 
