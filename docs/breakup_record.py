@@ -31,6 +31,16 @@ def percentiles(values, fmt="{:.1f}") -> str:
     return " / ".join(fmt.format(v) for v in np.percentile(values, [5, 50, 95]))
 
 
+def short_e(value: float) -> str:
+    """``6.6e-5``: two digits, no padded exponent."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def bstar_percentiles(values) -> str:
+    return " / ".join(short_e(v) for v in np.percentile(values, [5, 50, 95]))
+
+
 def along_track_m_s(result) -> np.ndarray:
     f = result.fragments
     parent_velocity = f.velocity_km_s - f.delta_v_km_s
@@ -48,7 +58,7 @@ def band_medians(catalog) -> list[str]:
     out = []
     for low, high in BANDS_KM:
         in_band = (perigee >= low) & (perigee < high)
-        out.append(f"{np.median(catalog.bstar[in_band]):.2g} ({in_band.sum()})")
+        out.append(f"{short_e(np.median(catalog.bstar[in_band]))} ({in_band.sum()})")
     return out
 
 
@@ -62,15 +72,15 @@ def column(result, counts) -> dict[str, str]:
         "made / re-entered at once": f"{len(f):,} / {result.element_sets.reentered:,}",
         "kill vehicle's share (count, mass)":
             f"{(f.parent_index == 1).sum():,}, {f.mass_kg[f.parent_index == 1].sum() / f.mass_kg.sum():.0%}",
-        "largest fragment": f"{f.characteristic_length_m.max():.2f} m, {f.mass_kg.max():.0f} kg",
+        "largest / heaviest fragment": f"{f.characteristic_length_m.max():.2f} m / {f.mass_kg.max():.0f} kg",
         "period, min (5 / 50 / 95 %)": percentiles(g.period_min),
         "apogee, km": percentiles(g.apogee_km, "{:,.0f}"),
         "perigee, km": percentiles(g.perigee_km, "{:,.0f}"),
         "inclination, deg": percentiles(cloud.inclination_deg, "{:.2f}"),
-        "B*, 1/ER": percentiles(cloud.bstar, "{:.2g}"),
-        **{f"median B* (count), perigee {lo}-{hi} km": m for (lo, hi), m in zip(BANDS_KM, band_medians(cloud))},
-        "along-track delta-v, m/s (min / max)": f"{along.min():+.0f} / {along.max():+.0f}",
-        "surviving after 5 / 18 years (SGP4)": f"{surviving(cloud, 5):.0%} / {surviving(cloud, 18):.0%}",
+        "B\\*, 1/ER (5 / 50 / 95 %)": bstar_percentiles(cloud.bstar),
+        **{f"median B\\* (count), perigee {lo}-{hi} km": m for (lo, hi), m in zip(BANDS_KM, band_medians(cloud))},
+        "along-track delta-v of the pieces in orbit, m/s": f"{along.min():+,.0f} / {along.max():+,.0f}",
+        "surviving after 5 / 18 years": f"{surviving(cloud, 5):.0%} / {surviving(cloud, 18):.0%} (SGP4)",
     }
 
 
@@ -84,15 +94,16 @@ def tracked_column(catalogs: Path) -> dict[str, str]:
         "objects in orbit (>= 10 cm)": f"{len(cloud):,} in 2025; 2,087 tracked within months",
         "made / re-entered at once": f"{len(decay):,} catalogued (SATCAT 1999-025*)",
         "kill vehicle's share (count, mass)": "none catalogued",
-        "largest fragment": "25730, RCS MEDIUM (0.1-1 m^2)",
+        "largest / heaviest fragment": "25730, RCS MEDIUM (0.1-1 m^2)",
         "period, min (5 / 50 / 95 %)": percentiles(g.period_min),
         "apogee, km": percentiles(g.apogee_km, "{:,.0f}"),
         "perigee, km": percentiles(g.perigee_km, "{:,.0f}"),
         "inclination, deg": percentiles(cloud.inclination_deg, "{:.2f}"),
-        "B*, 1/ER": percentiles(cloud.bstar, "{:.2g}"),
-        **{f"median B* (count), perigee {lo}-{hi} km": m for (lo, hi), m in zip(BANDS_KM, band_medians(cloud))},
-        "along-track delta-v, m/s (min / max)": "-190 / +550 (first fragments, published)",
-        "surviving after 5 / 18 years (SGP4)": f"{up(2012):.0%} / {up(2025):.0%} of those catalogued (SATCAT decay dates)",
+        "B\\*, 1/ER (5 / 50 / 95 %)": bstar_percentiles(cloud.bstar),
+        **{f"median B\\* (count), perigee {lo}-{hi} km": m for (lo, hi), m in zip(BANDS_KM, band_medians(cloud))},
+        "along-track delta-v of the pieces in orbit, m/s": "-190 / +550 (first fragments, published)",
+        "surviving after 5 / 18 years":
+            f"{up(2012):.0%} / {up(2025):.0%} of those catalogued (SATCAT decay dates)",
     }
 
 
