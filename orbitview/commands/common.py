@@ -7,7 +7,7 @@ import sys
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import sun_direction_gcrs
-from orbitview.core.scene import Scene
+from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.sources import open_source
 
@@ -18,6 +18,13 @@ def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
         print(f"orbitview: warning: {problem}", file=stream)
     if len(problems) > limit:
         print(f"orbitview: warning: ... and {len(problems) - limit} more problems", file=stream)
+
+
+def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
+    """One line on ``stream`` when layers of ``scene`` share catalogue numbers."""
+    warning = shared_numbers_warning(scene.layers)
+    if warning:
+        print(f"orbitview: warning: {warning}", file=stream)
 
 
 def scene_from_files(paths: list[str], time_text: str | None) -> Scene:

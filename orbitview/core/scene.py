@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from orbitview.core.camera import CameraState
@@ -55,6 +57,16 @@ class Layer(EventedModel):
     def epoch_span_s(self) -> tuple[float, float]:
         """Oldest and newest element epochs, POSIX seconds."""
         return float(np.min(self.catalog.epoch_s)), float(np.max(self.catalog.epoch_s))
+
+    def shown_span_s(self) -> tuple[float, float]:
+        """When the layer's objects can be drawn, POSIX seconds: its keyframes' window (a parent
+        until its breakup, the fragments from it, a trajectory file's span), else always."""
+        return getattr(self.keyframes, "start_s", -math.inf), getattr(self.keyframes, "end_s", math.inf)
+
+    def coexists_with(self, other: Layer) -> bool:
+        """Whether the two layers are ever drawn at the same time."""
+        (a0, a1), (b0, b1) = self.shown_span_s(), other.shown_span_s()
+        return a0 < b1 and b0 < a1
 
 
 def _optional_id(value) -> int | None:
@@ -149,3 +161,29 @@ class Scene(EventedModel):
     def toggle_pin(self, norad_id: int) -> None:
         pinned = self.pinned_ids
         self.pinned_ids = tuple(i for i in pinned if i != norad_id) if norad_id in pinned else (*pinned, norad_id)
+
+
+def shared_numbers(layers) -> list[tuple[Layer, Layer, np.ndarray]]:
+    """``(first, second, numbers)`` for each pair of ``layers`` that are drawn at the same time
+    and hold objects with the same catalogue numbers (``numbers``: sorted int64). A breakup's
+    parent, shown until the event, and its remnant, shown from it, are no such pair."""
+    out = []
+    for i, first in enumerate(layers):
+        for second in layers[i + 1:]:
+            if not first.coexists_with(second):
+                continue
+            common = np.intersect1d(first.catalog.norad_id, second.catalog.norad_id)
+            if len(common):
+                out.append((first, second, common))
+    return out
+
+
+def shared_numbers_warning(layers) -> str | None:
+    """One line saying which layers share catalogue numbers (None when none do): such numbers
+    name no single object, so scenario keys need a layer for them."""
+    pairs = shared_numbers(tuple(layers))
+    if not pairs:
+        return None
+    parts = [f"{first.name!r} and {second.name!r} share {len(numbers):,} "
+             f"(e.g. {', '.join(str(n) for n in numbers[:3])})" for first, second, numbers in pairs]
+    return "catalogue numbers shared by layers: " + "; ".join(parts) + "; objects are told apart by layer"
