@@ -73,3 +73,32 @@ def test_keyframes_interpolate_to_sgp4_within_metres(debris):
     # float32 keyframes hold about 1 m at 7,000 km; the Hermite error at 60 s is below that
     # except for the few fragments near a low perigee, where the path bends fastest.
     assert np.median(error_m) < 1.0 and np.percentile(error_m, 90) < 5.0 and error_m.max() < 25.0
+
+
+def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs):
+    """Two snapshots of the Fengyun-1C cloud share numbers: the label of an object pinned in
+    the second is drawn where the second's elements put it."""
+    from orbitview.core.clock import Clock
+    from orbitview.core.object_ref import ObjectRef
+    from orbitview.core.scene import Scene
+    from orbitview.render.selection import SelectionAdapter
+
+    t = parse_utc("2026-08-11T00:00:00Z")
+    old = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    new = load_catalog(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json").catalog
+    scene = Scene(clock=Clock(time_s=t))
+    first, second = scene.add_layer(Layer("2025", old)), scene.add_layer(Layer("2026", new))
+    n = int(np.intersect1d(old.norad_id, new.norad_id)[3])
+    pinned = ObjectRef(second, int(np.flatnonzero(new.norad_id == n)[0]))
+    namesake = ObjectRef(first, int(np.flatnonzero(old.norad_id == n)[0]))
+    where = scene.position_gcrs_km(pinned)
+    assert np.linalg.norm(where - scene.position_gcrs_km(namesake)) > 100.0
+    adapter = SelectionAdapter(scene, parent=None)
+    scene.toggle_pin(pinned)
+    assert adapter.labels.visible and list(adapter.labels.text) == [f"  {pinned.name} ({n})"]
+    assert np.allclose(adapter.labels.pos[0], where, atol=0.01)
+    assert not adapter.ring.visible
+    scene.selected = namesake
+    assert np.allclose(adapter.labels.pos[0], scene.position_gcrs_km(namesake), atol=0.01)
+    assert np.allclose(adapter.labels.pos[1], where, atol=0.01)
+    adapter.close()

@@ -61,8 +61,8 @@ def example():
 
 
 def renderer_for(scenario, scene):
-    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scenario.pinned,
-                         selected=scenario.selected, labels=scenario.labels)
+    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scene.pinned,
+                         selected=scene.selected, labels=scenario.labels)
 
 
 @pytest.fixture(scope="module")

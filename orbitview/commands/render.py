@@ -108,8 +108,8 @@ def _renderer(scene, size, overlay, scenario):
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
-    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scenario.pinned,
-                         selected=scenario.selected, labels=scenario.labels)
+    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scene.pinned,
+                         selected=scene.selected, labels=scenario.labels)
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
