@@ -236,6 +236,10 @@ def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
     assert again.selected.layer is again.layers[1] and again.selected.row == 7
     assert again.selected.norad_id == int(fragments.catalog.norad_id[7])
     assert again.pinned == (ObjectRef(again.layers[0], 0),)
+    # Layers an event source made (tagged with it) are saved with the same layer indices.
+    text = scenario_to_toml(scenario_from_scene(again))
+    assert f"selected = {{ layer = 1, norad = {again.selected.norad_id} }}" in text
+    assert f"pinned = [{{ layer = 0, norad = {again.pinned[0].norad_id} }}]" in text
 
 
 def test_layers_never_drawn_together_share_numbers_without_ambiguity(snapshots):

@@ -289,6 +289,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     selection = check.table(data.get("selection", {}), "selection", _SELECTION)
     selected = check.get(selection, "selection", "selected", "object")
     pinned = check.get(selection, "selection", "pinned", "objects", ())
+    labels = check.get(selection, "selection", "labels", "bool", True)
     overlay_data = check.table(data.get("overlay", {}), "overlay", _OVERLAY)
     overlay = OverlayText(**{
         name: check.get(overlay_data, "overlay", name, kind, getattr(OverlayText(), name))
@@ -300,9 +301,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         raise ScenarioError("\n".join(check.problems))
     return Scenario(
         sources=sources, start_s=start, end_s=end, speed=speed, fps=fps, size=size, keyframes=keys,
-        selected=selected, pinned=pinned,
-        labels=check.get(selection, "selection", "labels", "bool", True),
-        overlay=overlay, path=path, lines=check.lines,
+        selected=selected, pinned=pinned, labels=labels, overlay=overlay, path=path, lines=check.lines,
     )
 
 
@@ -436,13 +435,13 @@ def _load_source(scenario: Scenario, index: int, source: Source) -> tuple[list[L
         if source.kind == "file":
             result = load_catalog(source.file)
             layers = [Layer(source.name or Path(source.file).name, result.catalog, **style)]
-            return tag_layers(layers, source), result.problems, ""
+            return _tagged(layers, source), result.problems, ""
         if source.kind == "celestrak":
             from orbitview.io.fetch import fetch
 
             result = load_catalog(fetch(source.celestrak).path)
             layers = [Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style)]
-            return tag_layers(layers, source), result.problems, ""
+            return _tagged(layers, source), result.problems, ""
         return _event_layers(source, style)
     except OrbitviewError as exc:
         raise ScenarioError(f"{scenario.where(key)}: key '{key}': {exc}") from None
@@ -470,14 +469,13 @@ def _event_layers(source: Source, style: dict) -> tuple[list[Layer], list, str]:
     parent_style = {**style, "point_size": max(style["point_size"], PARENT_POINT_SIZE)}
     layers = event_layers(parent, fragments, event.time_s, (name, f"{name} fragments (model)"),
                           parent_style, style)
-    return tag_layers(list(layers), source), [], title
+    return _tagged(list(layers), source), [], title
 
 
-def tag_layers(layers: list[Layer], source: Source) -> list[Layer]:
-    """Remember which source made each layer, and which of its layers each is, so the scene
-    can be saved as a scenario again (objects name their layer by its index)."""
-    for part, layer in enumerate(layers):
-        layer.scenario_source, layer.scenario_part = source, part
+def _tagged(layers: list[Layer], source: Source) -> list[Layer]:
+    """Remember which source made each layer, so the scene can be saved as a scenario again."""
+    for layer in layers:
+        layer.scenario_source = source
     return layers
 
 
@@ -536,31 +534,30 @@ def layer_source(layer: Layer) -> Source | None:
     """Where a layer came from, as a scenario source: the source that made it, else its one
     element-set file (a file of a shipped event dataset stands for the event). None when it
     cannot be loaded again from a file (a layer modelled in memory, several files merged)."""
-    origin = _layer_origin(layer)
-    return None if origin is None else origin[0]
-
-
-def _layer_origin(layer: Layer) -> tuple[Source, int] | None:
-    """``(source, part)``: ``layer_source`` and which of the source's layers this one is (an
-    event makes its parent(s), part 0, and its fragments, part 1; other sources one layer)."""
     source = getattr(layer, "scenario_source", None)
     if source is not None:
-        return source, getattr(layer, "scenario_part", 0)
+        return source
     files = sorted({str(s) for s in layer.catalog.source if Path(str(s)).is_file()})
     if len(files) != 1 or Path(files[0]).suffix.lower() in (".h5", ".hdf5"):
         return None
     meta_path = Path(files[0]).parent / "briefing.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        part = int(Path(files[0]).name == meta["fragments"])
-        return Source(event=meta["event"], seed=int(meta["seed"]), min_size_m=float(meta["min_size_m"])), part
+        return Source(event=meta["event"], seed=int(meta["seed"]), min_size_m=float(meta["min_size_m"]))
     return Source(file=files[0], name=layer.name, visible=layer.visible, point_size=layer.point_size,
-                  color_by=layer.color_by), 0
+                  color_by=layer.color_by)
 
 
 def source_layer_count(source: Source) -> int:
     """How many layers ``source`` makes: two for an event (parent(s), fragments), else one."""
     return 2 if source.kind == "event" else 1
+
+
+def _source_part(layer: Layer, source: Source) -> int:
+    """Which of ``source``'s layers ``layer`` is: an event's fragments, shown from the event
+    on, are its second; its parent(s), shown until the event, and every other source's one
+    layer, the first."""
+    return int(source.kind == "event" and layer.shown_span_s()[0] > -math.inf)
 
 
 def saved_layer_indices(scene: Scene) -> dict[int, int]:
@@ -570,14 +567,13 @@ def saved_layer_indices(scene: Scene) -> dict[int, int]:
     offsets: dict[Source, int] = {}
     count, index = 0, {}
     for layer in scene.layers:
-        origin = _layer_origin(layer)
-        if origin is None:
+        source = layer_source(layer)
+        if source is None:
             continue
-        source, part = origin
         if source not in offsets:
             offsets[source] = count
             count += source_layer_count(source)
-        index[id(layer)] = offsets[source] + part
+        index[id(layer)] = offsets[source] + _source_part(layer, source)
     return index
 
 

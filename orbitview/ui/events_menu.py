@@ -33,7 +33,6 @@ from orbitview.core.classify import ObjectClass
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import Source
 from orbitview.core.times import format_utc
-from orbitview.io.scenario import tag_layers
 
 #: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
 #: preset chosen here matches the shipped dataset and the command line.
@@ -158,7 +157,8 @@ class BreakupRunner(QObject):
         layers = show_breakup(self.window.scene, result)
         if self.source is not None:
             # Save Scenario can then write the preset back as an event source.
-            tag_layers(list(layers), self.source)
+            for layer in layers:
+                layer.scenario_source = self.source
         self.window.statusBar().showMessage(
             f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
 

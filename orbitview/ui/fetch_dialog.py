@@ -12,7 +12,6 @@ from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFo
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.io.fetch import FRESH_S, cached_path, fetch, format_age
-from orbitview.io.scenario import tag_layers
 from orbitview.io.sources import open_source
 from orbitview.ui.file_loading import Step
 
@@ -59,7 +58,7 @@ def fetch_step(query: str, force: bool) -> Step:
         # What io.scenario saves this layer as: the query, not the cache file.
         from orbitview.core.scenario import Source as ScenarioSource
 
-        tag_layers([source.layer], ScenarioSource(celestrak=query, name=source.layer.name))
+        source.layer.scenario_source = ScenarioSource(celestrak=query, name=source.layer.name)
         return source, result
 
     return Step(f"CelesTrak {query}", work)
