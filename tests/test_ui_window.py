@@ -216,6 +216,73 @@ def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catal
     assert yellow(redraw(window, qtbot)[y - 12: y + 12, x - 12: x + 12]) < 5
 
 
+def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_window, catalogs, qtbot, capfd):
+    """Two snapshots of the Fengyun-1C cloud hold the same numbers: a click on an object of
+    the second shows the second's element set; the search and a saved session keep the layer."""
+    from PyQt6.QtCore import QPoint, Qt
+
+    from orbitview.core.camera import project_to_pixels
+    from orbitview.core.picking import PICK_RADIUS_PX
+    from orbitview.core.times import format_utc
+    from orbitview.ui import session
+
+    t = parse_utc("2026-08-11T00:00:00Z")
+    window = make_window(Scene(clock=Clock(time_s=t)))
+    window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
+    window.open_file(str(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json"))
+    scene = window.scene
+    first, second = scene.layers
+    assert window.status.shared_label.text() and "share" in window.status.shared_label.toolTip()
+    warned = [line for line in capfd.readouterr().err.splitlines() if "catalogue numbers shared" in line]
+    assert len(warned) == 1 and "'fengyun-1c-debris.txt' and 'gp-debris-fengyun1c.json'" in warned[0]
+    qtbot.wait(300)  # the docks may take a new width for the new layers' names
+    redraw(window, qtbot)
+    size = tuple(window.canvas.size)
+    eye = scene.camera.eye_km()
+    drawn = []  # (layer, row, xy) of every object drawn in front of the Earth
+    for layer in (first, second):
+        keyframes = layer.keyframes.at(t)
+        rows = np.flatnonzero(keyframes.valid)
+        positions = keyframes.interpolate(t, rows)
+        xy, front = project_to_pixels(positions, scene.camera, size, window.view.view_from_gcrs())
+        near = front & (np.linalg.norm(positions - eye, axis=1) < np.linalg.norm(eye))
+        drawn += [(layer, int(r), p) for r, p, ok in zip(rows, xy, near) if ok]
+    points = np.array([p for _, _, p in drawn])
+    shared = set(np.intersect1d(first.catalog.norad_id, second.catalog.norad_id).tolist())
+    # An object of the second layer whose number the first holds too, alone within two pick radii.
+    row, xy = next((row, p) for layer, row, p in drawn
+                   if layer is second and int(second.catalog.norad_id[row]) in shared
+                   and 50 < p[0] < size[0] - 50 and 50 < p[1] < size[1] - 50
+                   and np.sum(np.hypot(*(points - p).T) < 2 * PICK_RADIUS_PX) == 1)
+    qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy).astype(int)))
+    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
+    assert scene.selected == ObjectRef(second, row)
+    panel = window.info_panel
+    assert panel.values["source"].text() == "gp-debris-fengyun1c.json"
+    assert panel.values["epoch"].text() == format_utc(float(second.catalog.epoch_s[row]))
+    namesake = ObjectRef(first, int(np.flatnonzero(first.catalog.norad_id == scene.selected.norad_id)[0]))
+    assert first.catalog.epoch_s[namesake.row] < parse_utc("2025-03-01T00:00:00Z") < second.catalog.epoch_s[row]
+
+    # The search's rows name the layer: the 2025 row selects the 2025 object.
+    completion = next(text for text in window.search.entries.stringList()
+                      if text.endswith("[fengyun-1c-debris.txt]") and f"  {namesake.norad_id}  " in text)
+    window.search.setText(completion)
+    window.search.submit()
+    assert scene.selected == namesake
+    assert panel.values["source"].text() == "fengyun-1c-debris.txt"
+    assert panel.values["epoch"].text() == format_utc(float(first.catalog.epoch_s[namesake.row]))
+
+    scene.selected = ObjectRef(second, row)
+    scene.toggle_pin(namesake)
+    session.save_session(window)
+    again = make_window(remember=True)
+    assert again.restore_session()
+    wait_loaded(again, qtbot)
+    old, new = again.scene.layers
+    assert (old.name, new.name) == (first.name, second.name)
+    assert again.scene.selected == ObjectRef(new, row) and again.scene.pinned == (ObjectRef(old, namesake.row),)
+
+
 def test_play_pause_step_and_scrub(make_window, catalogs, qtbot):
     window = make_window()
     window.open_file(str(catalogs / "debris_2025-02-15_tle" / "cosmos-2251-debris.txt"))
@@ -470,70 +537,3 @@ def test_windows_opened_and_closed_leak_no_widgets_or_canvases(qtbot, settings_d
         assert_no_windows_left(qtbot)
     assert all(ref() is None for ref in canvases), "vispy canvases outlive their windows"
     assert len(QApplication.allWidgets()) <= widgets_before + 5
-
-
-def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_window, catalogs, qtbot, capfd):
-    """Two snapshots of the Fengyun-1C cloud hold the same numbers: a click on an object of
-    the second shows the second's element set; the search and a saved session keep the layer."""
-    from PyQt6.QtCore import QPoint, Qt
-
-    from orbitview.core.camera import project_to_pixels
-    from orbitview.core.picking import PICK_RADIUS_PX
-    from orbitview.core.times import format_utc
-    from orbitview.ui import session
-
-    t = parse_utc("2026-08-11T00:00:00Z")
-    window = make_window(Scene(clock=Clock(time_s=t)))
-    window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
-    window.open_file(str(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json"))
-    scene = window.scene
-    first, second = scene.layers
-    assert window.status.shared_label.text() and "share" in window.status.shared_label.toolTip()
-    warned = [line for line in capfd.readouterr().err.splitlines() if "catalogue numbers shared" in line]
-    assert len(warned) == 1 and "'fengyun-1c-debris.txt' and 'gp-debris-fengyun1c.json'" in warned[0]
-    qtbot.wait(300)  # the docks may take a new width for the new layers' names
-    redraw(window, qtbot)
-    size = tuple(window.canvas.size)
-    eye = scene.camera.eye_km()
-    drawn = []  # (layer, row, xy) of every object drawn in front of the Earth
-    for layer in (first, second):
-        keyframes = layer.keyframes.at(t)
-        rows = np.flatnonzero(keyframes.valid)
-        positions = keyframes.interpolate(t, rows)
-        xy, front = project_to_pixels(positions, scene.camera, size, window.view.view_from_gcrs())
-        near = front & (np.linalg.norm(positions - eye, axis=1) < np.linalg.norm(eye))
-        drawn += [(layer, int(r), p) for r, p, ok in zip(rows, xy, near) if ok]
-    points = np.array([p for _, _, p in drawn])
-    shared = set(np.intersect1d(first.catalog.norad_id, second.catalog.norad_id).tolist())
-    # An object of the second layer whose number the first holds too, alone within two pick radii.
-    row, xy = next((row, p) for layer, row, p in drawn
-                   if layer is second and int(second.catalog.norad_id[row]) in shared
-                   and 50 < p[0] < size[0] - 50 and 50 < p[1] < size[1] - 50
-                   and np.sum(np.hypot(*(points - p).T) < 2 * PICK_RADIUS_PX) == 1)
-    qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy).astype(int)))
-    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
-    assert scene.selected == ObjectRef(second, row)
-    panel = window.info_panel
-    assert panel.values["source"].text() == "gp-debris-fengyun1c.json"
-    assert panel.values["epoch"].text() == format_utc(float(second.catalog.epoch_s[row]))
-    namesake = ObjectRef(first, int(np.flatnonzero(first.catalog.norad_id == scene.selected.norad_id)[0]))
-    assert first.catalog.epoch_s[namesake.row] < parse_utc("2025-03-01T00:00:00Z") < second.catalog.epoch_s[row]
-
-    # The search's rows name the layer: the 2025 row selects the 2025 object.
-    completion = next(text for text in window.search.entries.stringList()
-                      if text.endswith("[fengyun-1c-debris.txt]") and f"  {namesake.norad_id}  " in text)
-    window.search.setText(completion)
-    window.search.submit()
-    assert scene.selected == namesake
-    assert panel.values["source"].text() == "fengyun-1c-debris.txt"
-    assert panel.values["epoch"].text() == format_utc(float(first.catalog.epoch_s[namesake.row]))
-
-    scene.selected = ObjectRef(second, row)
-    scene.toggle_pin(namesake)
-    session.save_session(window)
-    again = make_window(remember=True)
-    assert again.restore_session()
-    wait_loaded(again, qtbot)
-    old, new = again.scene.layers
-    assert (old.name, new.name) == (first.name, second.name)
-    assert again.scene.selected == ObjectRef(new, row) and again.scene.pinned == (ObjectRef(old, namesake.row),)

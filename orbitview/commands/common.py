@@ -20,13 +20,6 @@ def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
         print(f"orbitview: warning: ... and {len(problems) - limit} more problems", file=stream)
 
 
-def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
-    """One line on ``stream`` when layers of ``scene`` share catalogue numbers."""
-    warning = shared_numbers_warning(scene.layers)
-    if warning:
-        print(f"orbitview: warning: {warning}", file=stream)
-
-
 def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
     """A scene with one layer per file, the clock at ``time_text`` (ISO 8601) or now.
 
@@ -89,3 +82,8 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
+    """One line on ``stream`` when layers of ``scene`` share catalogue numbers."""
+    warning = shared_numbers_warning(scene.layers)
+    if warning:
+        print(f"orbitview: warning: {warning}", file=stream)
