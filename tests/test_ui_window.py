@@ -271,6 +271,13 @@ def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_wind
     assert scene.selected == namesake
     assert panel.values["source"].text() == "fengyun-1c-debris.txt"
     assert panel.values["epoch"].text() == format_utc(float(first.catalog.epoch_s[namesake.row]))
+    # A bare number picks the first layer's object and says which other layers hold it.
+    scene.selected = None
+    window.search.setText(str(namesake.norad_id))
+    window.search.submit()
+    assert scene.selected == namesake
+    assert window.statusBar().currentMessage().endswith(
+        "also in gp-debris-fengyun1c.json (pick that layer's row in the search list)")
 
     scene.selected = ObjectRef(second, row)
     scene.toggle_pin(namesake)

@@ -236,13 +236,14 @@ class MainWindow(QMainWindow):
             ref.layer.visible = True
         scene.selected = ref
         others = [other.layer.name for other in scene.find(ref.norad_id) if other != ref]
+        also = f"; also in {', '.join(others)} (pick that layer's row in the search list)" if others else ""
         position = scene.position_gcrs_km(ref)
         if position is None:
-            self.statusBar().showMessage(f"{ref.norad_id} is not in orbit at the displayed time", 5000)
+            self.statusBar().showMessage(f"{ref.norad_id} in {ref.layer.name} is not in orbit at the "
+                                         f"displayed time{also}", 10000)
             return
         if others:
-            self.statusBar().showMessage(f"{ref.norad_id} in {ref.layer.name}; also in {', '.join(others)} "
-                                         "(pick the row of that layer in the search list)", 10000)
+            self.statusBar().showMessage(f"{ref.norad_id} in {ref.layer.name}{also}", 10000)
         if scene.camera.follow not in (None, ref):
             scene.camera.follow = None
         in_view = scene.view_from_gcrs() @ position
