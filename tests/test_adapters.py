@@ -98,7 +98,13 @@ def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs
     assert adapter.labels.visible and list(adapter.labels.text) == [f"  {pinned.name} ({n})"]
     assert np.allclose(adapter.labels.pos[0], where, atol=0.01)
     assert not adapter.ring.visible
+    scene.selected = pinned
+    # The orbit track is the second layer's: its middle sample is the object at the clock's time.
+    orbit = adapter.orbit.pos
+    assert np.allclose(orbit[len(orbit) // 2], where, atol=0.01)
     scene.selected = namesake
     assert np.allclose(adapter.labels.pos[0], scene.position_gcrs_km(namesake), atol=0.01)
     assert np.allclose(adapter.labels.pos[1], where, atol=0.01)
+    orbit = adapter.orbit.pos
+    assert np.allclose(orbit[len(orbit) // 2], scene.position_gcrs_km(namesake), atol=0.01)
     adapter.close()
