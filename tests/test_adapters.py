@@ -78,21 +78,12 @@ def test_keyframes_interpolate_to_sgp4_within_metres(debris):
 def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs):
     """Two snapshots of the Fengyun-1C cloud share numbers: the label of an object pinned in
     the second is drawn where the second's elements put it."""
-    from orbitview.core.clock import Clock
-    from orbitview.core.object_ref import ObjectRef
-    from orbitview.core.scene import Scene
+    from namesakes import load_snapshots, namesake_scene
+
     from orbitview.render.selection import SelectionAdapter
 
-    t = parse_utc("2026-08-11T00:00:00Z")
-    old = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
-    new = load_catalog(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json").catalog
-    scene = Scene(clock=Clock(time_s=t))
-    first, second = scene.add_layer(Layer("2025", old)), scene.add_layer(Layer("2026", new))
-    n = int(np.intersect1d(old.norad_id, new.norad_id)[3])
-    pinned = ObjectRef(second, int(np.flatnonzero(new.norad_id == n)[0]))
-    namesake = ObjectRef(first, int(np.flatnonzero(old.norad_id == n)[0]))
-    where = scene.position_gcrs_km(pinned)
-    assert np.linalg.norm(where - scene.position_gcrs_km(namesake)) > 100.0
+    scene, pinned, namesake = namesake_scene(*load_snapshots(catalogs))
+    n, where = pinned.norad_id, scene.position_gcrs_km(pinned)
     adapter = SelectionAdapter(scene, parent=None)
     scene.toggle_pin(pinned)
     assert adapter.labels.visible and list(adapter.labels.text) == [f"  {pinned.name} ({n})"]

@@ -230,30 +230,19 @@ def test_an_exported_label_sits_on_the_pinned_layers_object(catalogs, artefacts)
     """Two snapshots of the Fengyun-1C cloud share numbers: pinning the 2026 object labels it
     where the 2026 elements put it (the middle of the view, which follows it); pinning its
     2025 namesake, more than 1,000 km away, leaves the middle as it is with nothing pinned."""
-    from orbitview.core.clock import Clock
-    from orbitview.core.object_ref import ObjectRef
-    from orbitview.core.scenario import OverlayText
-    from orbitview.core.scene import Layer, Scene
-    from orbitview.core.times import parse_utc
-    from orbitview.io.catalog_files import load_catalog
+    from namesakes import T_2026, load_snapshots, namesake_scene
 
-    t = parse_utc("2026-08-11T00:00:00Z")
-    old = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
-    new = load_catalog(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json").catalog
-    scene = Scene(clock=Clock(time_s=t))
-    first, second = scene.add_layer(Layer("2025", old)), scene.add_layer(Layer("2026", new))
-    n = int(np.intersect1d(old.norad_id, new.norad_id)[3])
-    newer = ObjectRef(second, int(np.flatnonzero(new.norad_id == n)[0]))
-    namesake = ObjectRef(first, int(np.flatnonzero(old.norad_id == n)[0]))
+    from orbitview.core.scenario import OverlayText
+
+    scene, newer, namesake = namesake_scene(*load_snapshots(catalogs))
     where = scene.position_gcrs_km(newer)
-    assert np.linalg.norm(where - scene.position_gcrs_km(namesake)) > 1000.0
     scene.camera.restore({"distance_km": 2000.0, "fov_deg": 30.0, "follow": newer})
     scene.camera.look_from(where)  # from above it, the eye outside the Earth
     images = {}
     for name, pinned in (("none", ()), ("2026", (newer,)), ("2025", (namesake,))):
         renderer = FrameRenderer(scene, SIZE, OverlayText(legend=False, clock=False), pinned=pinned)
         try:
-            images[name] = renderer.render(t)
+            images[name] = renderer.render(T_2026)
         finally:
             renderer.close()
         Image.fromarray(images[name]).save(artefacts / f"export_label_{name}.png")
