@@ -138,7 +138,7 @@ def session_state(window) -> tuple[str, dict]:
     index = restored_layer_indices(scene, scenario)
     camera = scene.camera.snapshot()
     camera["follow"] = object_to_json(camera["follow"], index)
-    pinned = [json for json in (object_to_json(ref, index) for ref in scene.pinned) if json]
+    pinned = [saved for saved in (object_to_json(ref, index) for ref in scene.pinned) if saved]
     view = {
         "time_s": clock.time_s, "speed": clock.speed, "span_s": [clock.span_start_s, clock.span_end_s],
         "camera": camera, "selected": object_to_json(scene.selected, index), "pinned": pinned,
