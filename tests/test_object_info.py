@@ -8,6 +8,7 @@ import pytest
 from orbitview.core.clock import Clock
 from orbitview.core.frames import ephemeris
 from orbitview.core.object_info import object_state
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc, skyfield_time
 from orbitview.io.catalog_files import load_catalog
@@ -48,7 +49,7 @@ def test_state_matches_skyfield(scene, full_catalog_path):
     t = skyfield_time(T)
     checked = sunlit_agree = 0
     for norad_id, (name, l1, l2) in lines_of(full_catalog_path, picks).items():
-        info = object_state(scene, norad_id)
+        info = object_state(scene, scene.find(norad_id)[0])
         satellite = EarthSatellite(l1, l2, name, timescale())
         geocentric = satellite.at(t)
         if not np.all(np.isfinite(geocentric.position.km)) or info.altitude_km is None:
@@ -69,7 +70,7 @@ def test_state_matches_skyfield(scene, full_catalog_path):
 
 
 def test_identity_elements_and_age(scene):
-    info = object_state(scene, 25544)
+    info = object_state(scene, scene.find(25544)[0])
     assert info.name.startswith("ISS")
     assert info.intl_designator.startswith("1998-067A")
     assert info.object_class == "payload"
@@ -83,9 +84,10 @@ def test_identity_elements_and_age(scene):
 def test_unknown_object_and_object_not_there_yet(scene):
     from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
 
-    assert object_state(scene, 999_999_999) is None
     catalog = scene.layers[0].catalog
     later = Scene(clock=Clock(time_s=T))
-    later.add_layer(Layer("later", catalog.take([0]), WindowedKeyframes(LiveKeyframes(catalog.take([0])), start_s=T + 60)))
-    info = object_state(later, int(catalog.norad_id[0]))
+    assert object_state(later, scene.find(25544)[0]) is None  # its layer is not in this scene
+    layer = later.add_layer(Layer("later", catalog.take([0]),
+                                  WindowedKeyframes(LiveKeyframes(catalog.take([0])), start_s=T + 60)))
+    info = object_state(later, ObjectRef(layer, 0))
     assert info is not None and info.altitude_km is None and info.sunlit is None

@@ -11,6 +11,7 @@ from skyfield.api import EarthSatellite, wgs84
 from orbitview.core.camera import CameraState, project_to_pixels
 from orbitview.core.clock import Clock
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, ephemeris
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
@@ -150,15 +151,14 @@ def test_picking_a_drawn_object_at_its_pixel_returns_it(fy1c, artefacts):
     for row in alone[:5]:
         # Objects in the Earth's shadow are drawn at a third of their brightness.
         drawn = bright_centroid(image, xy[row], window=4, threshold=60)
-        assert pick(scene, drawn, SIZE) == fy1c.norad_id[row]
+        assert pick(scene, drawn, SIZE) == ObjectRef(scene.layers[0], row)
     assert pick(scene, (2.0, 2.0), SIZE) is None
 
 
 def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
     scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=3000, fov_deg=30))
-    scene.add_layer(Layer("fy1c", fy1c, point_size=6.0))
-    target = int(fy1c.norad_id[10])
-    scene.camera.follow_id = target
+    target = ObjectRef(scene.add_layer(Layer("fy1c", fy1c, point_size=6.0)), 10)
+    scene.camera.follow = target
     centres = []
     for minutes in (0, 7, 23):
         scene.clock.time_s = T_2025 + minutes * 60
@@ -167,9 +167,9 @@ def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
         assert np.allclose(xy, (SIZE[0] / 2, SIZE[1] / 2), atol=0.01)
         image = render(scene, f"follow_{minutes:02d}min", artefacts)
         if minutes == 7:
-            scene.selected_id = target  # the look of a followed, selected object, for people
+            scene.selected = target  # the look of a followed, selected object, for people
             render(scene, "follow_selected", artefacts)
-            scene.selected_id = None
+            scene.selected = None
         centres.append(bright_centroid(image, xy, window=3, threshold=60))
     for found in centres:
         assert math.dist(found, (SIZE[0] / 2, SIZE[1] / 2)) < 1.0
@@ -207,10 +207,10 @@ def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
 
     row = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
     scene = Scene(clock=Clock(time_s=T), camera=CameraState(distance_km=30000, fov_deg=40))
-    scene.add_layer(Layer("iss", full.take([row])))
-    position = scene.position_gcrs_km(25544)
+    iss = ObjectRef(scene.add_layer(Layer("iss", full.take([row]))), 0)
+    position = scene.position_gcrs_km(iss)
     scene.camera.look_from(position)
-    scene.selected_id = 25544
+    scene.selected = iss
     image = render(scene, "selected_tracks", artefacts)
     track = orbit_track_gcrs_km(full, row, T)
     ground = ground_track_itrs_km(full, row, T) * GROUND_LIFT @ gcrs_from_itrs(T).T

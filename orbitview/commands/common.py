@@ -7,7 +7,7 @@ import sys
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import sun_direction_gcrs
-from orbitview.core.scene import Scene
+from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.sources import open_source
 
@@ -82,3 +82,8 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
+    """One line on ``stream`` when layers of ``scene`` share catalogue numbers."""
+    warning = shared_numbers_warning(scene.layers)
+    if warning:
+        print(f"orbitview: warning: {warning}", file=stream)

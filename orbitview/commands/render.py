@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from orbitview.commands.common import parse_size, report_problems, scene_from_files
+from orbitview.commands.common import parse_size, report_problems, report_shared_numbers, scene_from_files
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText
@@ -62,6 +62,7 @@ def run(args) -> int:
 def _files_image(args) -> int:
     size = parse_size(args.size or "1920x1080")
     scene = scene_from_files(args.files, args.time)
+    report_shared_numbers(scene)
     names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
     overlay = OverlayText(title=scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
     _write_image(scene, size, overlay, None, scene.clock.time_s, args.out, {})
@@ -92,6 +93,7 @@ def _scenario(args, video: bool) -> int:
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
     scene, problems = build_scene(scenario)
     report_problems(problems)
+    report_shared_numbers(scene)
     extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}
     if not video:
         _write_image(scene, size, scenario.overlay, scenario, t_s, args.out, extra)
@@ -106,8 +108,8 @@ def _renderer(scene, size, overlay, scenario):
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
-    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scenario.pinned,
-                         selected=scenario.selected, labels=scenario.labels)
+    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scene.pinned,
+                         selected=scene.selected, labels=scenario.labels)
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:

@@ -14,6 +14,7 @@ import numpy as np
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, sun_direction_gcrs
 from orbitview.core.gabbard import from_catalog
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Scene
 from orbitview.core.tracks import geodetic_lat_lon_rad
@@ -73,20 +74,19 @@ def in_sunlight(position_gcrs_km: np.ndarray, sun_gcrs: np.ndarray) -> np.ndarra
     return ~((along < 0) & (off_axis < EARTH_EQUATORIAL_RADIUS_KM))
 
 
-def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> ObjectInfo | None:
-    """The info of catalogue number ``norad_id`` at ``t_s`` (default: the clock's time);
-    None when no layer holds it."""
-    found = scene.locate(norad_id)
-    if found is None:
+def object_state(scene: Scene, ref: ObjectRef, t_s: float | None = None) -> ObjectInfo | None:
+    """The info of object ``ref`` (layer and row) at ``t_s`` (default: the clock's time);
+    None when its layer is not in the scene."""
+    if ref.layer not in scene.layers:
         return None
-    layer, row = found
+    layer, row = ref.layer, ref.row
     t = scene.clock.time_s if t_s is None else float(t_s)
     catalog = layer.catalog
     one = catalog.take([row])
     orbit = from_catalog(one)
     epoch_s = float(one.epoch_s[0])
     info = dict(
-        norad_id=int(norad_id),
+        norad_id=ref.norad_id,
         name=str(one.name[0] or ""),
         intl_designator=str(one.intl_designator[0] or ""),
         object_class=CLASS_LABELS[ObjectClass(int(one.object_class[0]))],
@@ -101,7 +101,7 @@ def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> Objec
         perigee_km=float(orbit.perigee_km[0]),
     )
     # The layer decides whether the object exists now (a parent ends at its breakup).
-    if scene.position_gcrs_km(norad_id, t) is None:
+    if scene.position_gcrs_km(ref, t) is None:
         return ObjectInfo(**info)
     times = np.array([t])
     gcrs = propagate(one, times, "GCRS")

@@ -50,7 +50,7 @@ def info_texts(info: ObjectInfo) -> dict[str, str]:
 
 
 class InfoPanel(QWidget):
-    """Shows ``scene.selected_id`` live as time runs; Follow, Pin label, Tracks, Copy."""
+    """Shows ``scene.selected`` live as time runs; Follow, Pin label, Tracks, Copy."""
 
     def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,22 +92,22 @@ class InfoPanel(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh_if_dirty)
         self.timer.start()
-        scene.events.selected_id.connect(self.refresh)
+        scene.events.selected.connect(self.refresh)
         scene.events.layers.connect(self.refresh)
-        scene.events.pinned_ids.connect(self._show_buttons)
+        scene.events.pinned.connect(self._show_buttons)
         scene.events.show_tracks.connect(self._show_buttons)
-        scene.camera.events.follow_id.connect(self._show_buttons)
+        scene.camera.events.follow.connect(self._show_buttons)
         scene.clock.events.time_s.connect(self._mark_dirty)
         self.refresh()
 
     def disconnect_model(self) -> None:
         self.timer.stop()
         s = self.scene
-        s.events.selected_id.disconnect(self.refresh)
+        s.events.selected.disconnect(self.refresh)
         s.events.layers.disconnect(self.refresh)
-        s.events.pinned_ids.disconnect(self._show_buttons)
+        s.events.pinned.disconnect(self._show_buttons)
         s.events.show_tracks.disconnect(self._show_buttons)
-        s.camera.events.follow_id.disconnect(self._show_buttons)
+        s.camera.events.follow.disconnect(self._show_buttons)
         s.clock.events.time_s.disconnect(self._mark_dirty)
 
     def _mark_dirty(self, _value=None) -> None:
@@ -119,7 +119,7 @@ class InfoPanel(QWidget):
 
     def refresh(self, _value=None) -> None:
         self._dirty = False
-        selected = self.scene.selected_id
+        selected = self.scene.selected
         info = object_state(self.scene, selected) if selected is not None else None
         self.info = info
         self.placeholder.setVisible(info is None)
@@ -131,32 +131,32 @@ class InfoPanel(QWidget):
         self._show_buttons()
 
     def _show_buttons(self, _value=None) -> None:
-        selected = self.scene.selected_id
+        selected = self.scene.selected
         for button in (self.follow, self.pin, self.tracks, self.copy_tle, self.copy_omm):
             button.setEnabled(selected is not None)
-        for button, checked in ((self.follow, selected is not None and self.scene.camera.follow_id == selected),
-                                (self.pin, selected in self.scene.pinned_ids),
+        for button, checked in ((self.follow, selected is not None and self.scene.camera.follow == selected),
+                                (self.pin, selected in self.scene.pinned),
                                 (self.tracks, self.scene.show_tracks)):
             with QSignalBlocker(button):
                 button.setChecked(checked)
 
     def _on_follow(self, checked: bool) -> None:
-        self.scene.camera.follow_id = self.scene.selected_id if checked else None
+        self.scene.camera.follow = self.scene.selected if checked else None
 
     def _on_pin(self) -> None:
-        if self.scene.selected_id is not None:
-            self.scene.toggle_pin(self.scene.selected_id)
+        if self.scene.selected is not None:
+            self.scene.toggle_pin(self.scene.selected)
 
     def _on_tracks(self, checked: bool) -> None:
         self.scene.show_tracks = checked
 
     def element_text(self, fmt: str) -> str:
         """The selected object's element set as ``fmt`` (an ``io.writers`` format)."""
-        layer, row = self.scene.locate(self.scene.selected_id)
-        return format_catalog(layer.catalog.take([row]), fmt)
+        selected = self.scene.selected
+        return format_catalog(selected.layer.catalog.take([selected.row]), fmt)
 
     def copy(self, fmt: str) -> None:
-        if self.scene.selected_id is None:
+        if self.scene.selected is None:
             return
         try:
             text = self.element_text(fmt)
