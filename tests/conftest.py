@@ -30,6 +30,20 @@ def asset_sources_dir() -> Path:
     return _shared_dir("ORBITVIEW_ASSET_SOURCES_DIR", "assets-src", "asset sources")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def empty_fetch_cache(tmp_path_factory):
+    """The fetch cache every test (and every command it runs) sees, unless it sets its own:
+    empty, so a SATCAT the developer fetched never changes what a test loads."""
+    folder = tmp_path_factory.mktemp("fetch-cache")
+    saved = os.environ.get("ORBITVIEW_CACHE_DIR")
+    os.environ["ORBITVIEW_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        del os.environ["ORBITVIEW_CACHE_DIR"]
+    else:
+        os.environ["ORBITVIEW_CACHE_DIR"] = saved
+
+
 @pytest.fixture(scope="session")
 def catalogs() -> Path:
     """The directory holding full_2023-10-09.3le, debris_2025-02-15_tle/ and debris_2026-08-11_omm/."""
