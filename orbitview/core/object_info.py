@@ -41,7 +41,7 @@ class ObjectInfo:
     ``highest_km``/``lowest_km`` are the greatest and least heights above the WGS84 ellipsoid
     (the altitude's measure) over the revolution from ``t_s``, from SGP4 positions; None when
     the object is not there for all of it. ``mean_apogee_km``/``mean_perigee_km`` are the mean
-    elements' apsides above the equatorial radius (a(1 +- e) - 6378.137 km: what catalogues
+    elements' apsides above the equatorial radius (a(1 +- e) - 6378.135 km, WGS72: what catalogues
     list, not heights the object reaches). ``element_age_s`` is ``t_s`` minus the element epoch
     (negative: elements from the future of the displayed time).
     """
@@ -113,8 +113,8 @@ def height_extremes_km(one, t_s: float, period_s: float) -> tuple[float, float] 
         centres = times[peaks[np.argsort(h[peaks])[::-1][:_CANDIDATES]]]
         half = np.full(len(centres), step_s)
         best = -np.inf
+        offsets = np.linspace(-1.0, 1.0, _REFINE_SAMPLES)
         for _ in range(_REFINE_PASSES):
-            offsets = np.linspace(-1.0, 1.0, _REFINE_SAMPLES)
             grid = np.clip(centres[:, None] + half[:, None] * offsets, t_s, t_s + period_s)
             values = sign * heights_km(one, grid.ravel()).reshape(grid.shape)
             if not np.isfinite(values).all():
