@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from orbitview.core.clock import Clock
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
 from orbitview.core.frames import ephemeris
 from orbitview.core.object_info import object_state
 from orbitview.core.object_ref import ObjectRef
@@ -69,6 +70,50 @@ def test_state_matches_skyfield(scene, full_catalog_path):
     assert sunlit_agree >= checked - 2
 
 
+MU_KM3_S2 = 398600.4418
+
+
+def pick_regimes(catalog) -> dict[str, int]:
+    """Rows of the 2023 catalogue in each regime: LEO (the ISS, and eccentric), MEO, GEO, HEO."""
+    n, e, inc = catalog.mean_motion_rev_per_day, catalog.eccentricity, catalog.inclination_deg
+    a_km = (MU_KM3_S2 / (n * 2 * np.pi / 86400.0) ** 2) ** (1 / 3)
+    first = lambda mask: int(np.flatnonzero(mask)[0])  # noqa: E731
+    return {"ISS": first(catalog.norad_id == 25544),
+            "eccentric LEO": first((e > 0.05) & (a_km * (1 - e) < 7378.0) & (n > 11)),
+            "MEO": first((abs(a_km - 26560) < 50) & (e < 0.02)),
+            "GEO": first((abs(n - 1.0027) < 0.001) & (e < 0.001)),
+            "Molniya": first((e > 0.6) & (abs(inc - 63.4) < 1.5) & (abs(n - 2.006) < 0.05))}
+
+
+def test_highest_and_lowest_are_the_geodetic_extremes_skyfield_finds(scene, full_catalog_path):
+    """Against every height skyfield gives at a fine grid over the revolution (WGS84, ITRS)."""
+    from skyfield.api import EarthSatellite, wgs84
+
+    from orbitview.core.times import timescale
+
+    catalog = scene.layers[0].catalog
+    picks = pick_regimes(catalog)
+    elements = lines_of(full_catalog_path, [int(catalog.norad_id[i]) for i in picks.values()])
+    ts = timescale()
+    for regime, row in picks.items():
+        info = object_state(scene, ObjectRef(scene.layers[0], int(row)))
+        name, l1, l2 = elements[info.norad_id]
+        period_s = 60.0 * info.period_min
+        samples = 32_000 if regime == "Molniya" else 16_000
+        offsets_s = np.linspace(0.0, period_s, samples + 1)
+        dt = skyfield_time(T)
+        height_km = wgs84.geographic_position_of(EarthSatellite(l1, l2, name, ts).at(
+            ts.tt_jd(dt.tt + offsets_s / 86400.0))).elevation.km
+        # A grid misses an extreme by at most |d2h/dt2| (step/2)^2 / 2, and |d2h/dt2| is below
+        # 2 mu / r^2 at the perigee radius (gravity plus the centripetal term).
+        perigee_km = EARTH_RADIUS_KM + info.mean_perigee_km
+        grid_km = 0.5 * (2 * MU_KM3_S2 / perigee_km**2) * (0.5 * period_s / samples) ** 2 + 1e-5
+        assert 0.0 <= info.highest_km - height_km.max() + 1e-5 <= grid_km, regime
+        assert 0.0 <= height_km.min() - info.lowest_km + 1e-5 <= grid_km, regime
+        assert info.lowest_km - 1e-5 <= info.altitude_km <= info.highest_km + 1e-5  # altitude: from ITRS
+    assert grid_km < 0.003  # metres, for the Molniya orbit too
+
+
 def test_identity_elements_and_age(scene):
     info = object_state(scene, scene.find(25544)[0])
     assert info.name.startswith("ISS")
@@ -76,7 +121,10 @@ def test_identity_elements_and_age(scene):
     assert info.object_class == "payload"
     assert 90.0 < info.period_min < 94.0
     assert info.inclination_deg == pytest.approx(51.64, abs=0.05)
-    assert 380.0 < info.perigee_km <= info.apogee_km < 450.0
+    assert 380.0 < info.mean_perigee_km <= info.mean_apogee_km < 450.0
+    # Heights above the ellipsoid reach well above the mean apogee above the equatorial radius
+    # (the polar radius is 21 km shorter), as the altitude shown does.
+    assert info.mean_apogee_km + 10.0 < info.highest_km < 450.0 and 405.0 < info.lowest_km < info.highest_km
     # The 3LE file's epochs are within a few days of its date.
     assert -86400.0 < info.element_age_s < 7 * 86400.0
 

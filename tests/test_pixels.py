@@ -232,3 +232,37 @@ def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
     assert tried > 10 and hits >= 0.8 * tried
     hits, tried = matches(ground, GROUND_COLOR)
     assert tried > 5 and hits >= 0.7 * tried
+
+
+def test_the_terminator_follows_the_ellipsoids_normal(artefacts, monkeypatch):
+    """At the December solstice, two points the Sun grazes (its direction square to their
+    ellipsoid normal): one at 60 deg geodetic latitude, one on the equator. Lit as the
+    ellipsoid is, both are equally bright; lit by the direction from the centre instead, the
+    one at 60 deg is 0.17 deg off, 0.13 deg of it towards the Sun, which changes its
+    brightness by 2 of 255 levels. The Earth is drawn with a uniform day image, so brightness
+    is lighting alone."""
+    from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
+    from orbitview.core.tracks import ellipsoid_point_km
+    from orbitview.render import view
+
+    monkeypatch.setattr(view, "earth_day_image", lambda: np.full((512, 1024, 3), 255, np.uint8))
+    t_s = parse_utc("2023-12-22T03:27:00Z")
+    rotation = gcrs_from_itrs(t_s)
+    sun_itrs = rotation.T @ sun_direction_gcrs(t_s)
+    alpha = math.atan2(sun_itrs[1], sun_itrs[0])
+    # At geodetic latitude phi the normal is (cos phi cos L, cos phi sin L, sin phi): square to
+    # the Sun where cos(L - alpha) = -tan(phi) s_z / hypot(s_x, s_y).
+    phi = math.radians(60.0)
+    lon_60 = alpha + math.acos(-math.tan(phi) * sun_itrs[2] / math.hypot(sun_itrs[0], sun_itrs[1]))
+    points = {"60N": (phi, lon_60), "equator": (0.0, alpha + math.pi / 2)}
+    brightness = {}
+    for name, (lat, lon) in points.items():
+        normal = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+        assert abs(normal @ sun_itrs) < 1e-12
+        camera = CameraState(distance_km=12000, fov_deg=10)
+        camera.look_from(rotation @ ellipsoid_point_km(np.array([lat]), np.array([lon]))[0])  # the centre pixel
+        image = render(Scene(clock=Clock(time_s=t_s), camera=camera), f"terminator_{name}", artefacts)
+        h, w = image.shape[:2]
+        brightness[name] = image[h // 2 - 5 : h // 2 + 6, w // 2 - 5 : w // 2 + 6].mean()
+    assert 20 < brightness["equator"] < 200  # on the soft terminator, neither day nor night
+    assert abs(brightness["60N"] - brightness["equator"]) < 0.8, brightness

@@ -544,3 +544,21 @@ def test_windows_opened_and_closed_leak_no_widgets_or_canvases(qtbot, settings_d
         assert_no_windows_left(qtbot)
     assert all(ref() is None for ref in canvases), "vispy canvases outlive their windows"
     assert len(QApplication.allWidgets()) <= widgets_before + 5
+
+
+def test_info_panel_heights_say_what_they_are(make_window, full, qtbot):
+    from orbitview.core.object_info import object_state
+
+    window = make_window(full_scene(full))
+    iss = window.scene.find(25544)[0]
+    window.scene.selected = iss
+    info = object_state(window.scene, iss)
+    values = window.info_panel.values
+    qtbot.waitUntil(lambda: values["heights"].text() != "", timeout=2000)
+    # The ISS's altitude above the ellipsoid lies between its highest and lowest heights of the
+    # revolution; the mean apogee, above the equatorial radius, is lower than the highest.
+    highest, lowest = (float(v) for v in values["heights"].text().split(" km")[0].split(" / "))
+    assert (highest, lowest) == (round(info.highest_km, 1), round(info.lowest_km, 1))
+    assert lowest <= float(values["altitude"].text()[:-3]) <= highest
+    assert values["apsides"].text().endswith("km above the equator's radius")
+    assert float(values["apsides"].text().split(" / ")[0]) < highest - 10

@@ -1,5 +1,5 @@
 """``orbitview fetch GROUP... [--format omm|tle] [--force]``: download CelesTrak GP element
-sets into the local cache (see ``orbitview.io.fetch``). Exit 0 when every query has data
+sets (or, for ``satcat``, CelesTrak's SATCAT) into the local cache (see ``orbitview.io.fetch``). Exit 0 when every query has data
 (fetched or cached), 1 when one has none."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from orbitview.io.fetch import FetchError, cache_dir, fetch, format_age
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("queries", nargs="+", metavar="GROUP",
-                        help="CelesTrak group (stations, active, fengyun-1c-debris, ...) or CATNR=N, INTDES=YYYY-NNN, NAME=TEXT")
+                        help="CelesTrak group (stations, active, fengyun-1c-debris, ...) or CATNR=N, INTDES=YYYY-NNN, "
+                        "NAME=TEXT; satcat: the SATCAT, which then gives the object classes wherever files load")
     parser.add_argument("--format", choices=("omm", "tle"), default="omm", help="OMM JSON (default) or TLE")
     parser.add_argument("--force", action="store_true", help="fetch even when the cached copy is under two hours old")
     parser.add_argument("--url", metavar="URL", help="CelesTrak base URL (default $ORBITVIEW_CELESTRAK_URL or https://celestrak.org)")

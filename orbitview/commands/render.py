@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from orbitview.commands.common import parse_size, report_problems, report_shared_numbers, scene_from_files
+from orbitview.commands.common import add_satcat_argument, parse_size, report_problems, report_shared_numbers, scene_from_files
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText
@@ -33,6 +33,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
     parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
+    add_satcat_argument(parser)
     parser.add_argument("--preset", default=None, metavar="X264_PRESET",
                         help="MP4: x264 speed preset, ultrafast (default) .. medium; slower makes smaller files")
     parser.add_argument("--progress", choices=MODES, default="auto",
@@ -61,7 +62,7 @@ def run(args) -> int:
 
 def _files_image(args) -> int:
     size = parse_size(args.size or "1920x1080")
-    scene = scene_from_files(args.files, args.time)
+    scene = scene_from_files(args.files, args.time, args.satcat)
     report_shared_numbers(scene)
     names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
     overlay = OverlayText(title=scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
@@ -91,7 +92,7 @@ def _scenario(args, video: bool) -> int:
             raise OrbitviewError(f"--preset {args.preset}: expected one of {', '.join(PRESETS)}")
         if Path(args.out).suffix.lower() == ".mp4" and (size[0] % 2 or size[1] % 2):
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
-    scene, problems = build_scene(scenario)
+    scene, problems = build_scene(scenario, args.satcat)
     report_problems(problems)
     report_shared_numbers(scene)
     extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}
@@ -119,6 +120,9 @@ def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
     data = scene_metadata(scene)
     data["orbitview:time_utc"] = format_utc(t_s)
     data["Title"] = overlay.title or data["Title"]
+    classes = sorted({layer.classes_from for layer in scene.layers if layer.classes_from})
+    if classes:
+        data["orbitview:classes"] = "; ".join(classes)
     for key in ("subtitle", "banner", "attribution"):
         if getattr(overlay, key):
             data[f"orbitview:{key}"] = getattr(overlay, key)

@@ -49,6 +49,9 @@ class Layer(EventedModel):
         self.name = name
         self.catalog = catalog
         self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog)
+        #: Where the object classes come from: a SATCAT's label, "" for the name rules of
+        #: ``core.classify``, None where no SATCAT applies (modelled objects).
+        self.classes_from: str | None = None
         if "shown" not in values:
             self.shown = np.ones(len(catalog), bool)
 

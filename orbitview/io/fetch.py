@@ -9,6 +9,9 @@
   only when complete and readable as element sets, so a failed, truncated or interrupted
   download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
+- ``satcat`` fetches CelesTrak's SATCAT (``/pub/satcat.csv``: the object type of every
+  catalogue number) under the same rules, into ``satcat.csv``; it replaces the cached copy
+  only when it reads as a SATCAT.
 
 The base URL comes from ``ORBITVIEW_CELESTRAK_URL`` (default https://celestrak.org) and the
 cache directory from ``ORBITVIEW_CACHE_DIR`` (default: platformdirs' user cache directory).
@@ -32,8 +35,12 @@ from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
 from orbitview.io.catalog_files import parse_file
 from orbitview.io.problems import CatalogError
+from orbitview.io.satcat import read_satcat
 
 DEFAULT_BASE_URL = "https://celestrak.org"
+#: The query that fetches the SATCAT rather than element sets.
+SATCAT_QUERY = "satcat"
+SATCAT_URL_PATH = "/pub/satcat.csv"
 #: Younger cached copies are not fetched again unless forced (CelesTrak's request).
 FRESH_S = 2 * 3600.0
 _FORMATS = {"omm": ("json", ".json"), "tle": ("tle", ".tle")}
@@ -88,10 +95,23 @@ def query_params(query: str) -> dict[str, str]:
 
 
 def cached_path(query: str, fmt: str = "omm", directory: Path | None = None) -> Path:
-    """The cache file of a query: ``group-stations.json``, ``catnr-25544.tle``, ..."""
+    """The cache file of a query: ``group-stations.json``, ``catnr-25544.tle``, ...,
+    ``satcat.csv`` for ``SATCAT_QUERY`` (whatever ``fmt``)."""
+    if is_satcat(query):
+        return (directory or cache_dir()) / "satcat.csv"
     ((key, value),) = query_params(query).items()
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", value)
     return (directory or cache_dir()) / f"{key.lower()}-{slug}{_FORMATS[_check_format(fmt)][1]}"
+
+
+def is_satcat(query: str) -> bool:
+    return query.strip().lower() == SATCAT_QUERY
+
+
+def fetched_at_s(path: Path) -> float:
+    """When the cached ``path`` was fetched (POSIX s): from its ``.meta.json``, else its mtime."""
+    fetched_at = _read_meta(path.with_name(path.name + ".meta.json")).get("fetched_at")
+    return float(fetched_at) if isinstance(fetched_at, (int, float)) else path.stat().st_mtime
 
 
 def _check_format(fmt: str) -> str:
@@ -118,10 +138,14 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     if path.exists() and not force and 0 <= age < FRESH_S:
         return FetchResult(query, path, "fresh", age)
 
-    full_url = f"{url or base_url()}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
-        {**params, "FORMAT": _FORMATS[fmt][0]})
+    if is_satcat(query):
+        full_url, check = f"{url or base_url()}{SATCAT_URL_PATH}", _check_satcat
+    else:
+        full_url = f"{url or base_url()}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
+            {**params, "FORMAT": _FORMATS[fmt][0]})
+        check = _check_payload
     try:
-        status, headers = _download(full_url, path, meta if path.exists() else {}, timeout_s, total_timeout_s)
+        status, headers = _download(full_url, path, meta if path.exists() else {}, timeout_s, total_timeout_s, check)
     except FetchError as exc:
         if path.exists():
             return FetchResult(query, path, "offline", age, str(exc))
@@ -133,8 +157,8 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     return FetchResult(query, path, status, 0.0)
 
 
-def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float):
-    """GET ``url`` into ``path`` (atomically, only when complete and loadable).
+def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float, check):
+    """GET ``url`` into ``path`` (atomically, only when complete and ``check(tmp)`` passes).
 
     Returns ``(status, headers)``; raises ``FetchError`` with a reason a user can act on.
     """
@@ -154,7 +178,7 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
                 received = _copy(response, fd, deadline, total_timeout_s)
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
-                _check_payload(Path(tmp))
+                check(Path(tmp))
                 os.replace(tmp, path)
             finally:
                 Path(tmp).unlink(missing_ok=True)
@@ -197,6 +221,17 @@ def _check_payload(tmp: Path) -> None:
     if len(parsed.catalog) == 0:
         first = parsed.problems[0].message if parsed.problems else head[:80]
         raise FetchError(f"the server's answer holds no usable element sets ({first})")
+
+
+def _check_satcat(tmp: Path) -> None:
+    """A SATCAT download replaces the cache only if it reads as one, with rows."""
+    try:
+        rows = len(read_satcat(tmp))
+    except CatalogError:
+        head = tmp.read_bytes()[:200].decode("utf-8", "replace").strip()
+        raise FetchError(f"the server's answer is not a SATCAT CSV: {(head.splitlines() or [''])[0][:80]!r}") from None
+    if rows == 0:
+        raise FetchError("the server's SATCAT holds no rows")
 
 
 def _read_meta(path: Path) -> dict:

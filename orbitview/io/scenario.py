@@ -35,6 +35,7 @@ from orbitview.core.scenario import (
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.io.satcat import CACHED, choose_satcat
 
 MAX_SIZE = (7680, 4320)
 MAX_FPS = 120
@@ -389,16 +390,18 @@ def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[Camer
 # --- loading the sources ------------------------------------------------------------------------
 
 
-def build_scene(scenario: Scenario) -> tuple[Scene, list]:
+def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     """The scene a scenario starts with, its sources loaded: ``(scene, problems)``, problems
     being the damaged records skipped while reading files; its selection and pins are the
-    scenario's. Raises ``ScenarioError`` for objects (follow, selected, pinned) that name no
-    single object of the sources' layers."""
+    scenario's. File and CelesTrak sources take their classes from ``satcat``
+    (``io.satcat.choose_satcat``: by default the cached SATCAT). Raises ``ScenarioError`` for
+    objects (follow, selected, pinned) that name no single object of the sources' layers."""
+    satcat = choose_satcat(satcat)
     clock = Clock(time_s=scenario.start_s, span_start_s=scenario.start_s, span_end_s=scenario.end_s,
                   speed=scenario.speed)
     layers, problems, title = [], [], ""
     for i, source in enumerate(scenario.sources):
-        made, found, event_title = _load_source(scenario, i, source)
+        made, found, event_title = _load_source(scenario, i, source, satcat)
         layers.extend(made)
         problems.extend(found)
         title = title or event_title
@@ -426,21 +429,23 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
     return CameraTimeline(keys, object_locator())
 
 
-def _load_source(scenario: Scenario, index: int, source: Source) -> tuple[list[Layer], list, str]:
+def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tuple[list[Layer], list, str]:
     from orbitview.io.catalog_files import load_catalog
+    from orbitview.io.sources import classify_layer
 
     style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by}
     key = f"sources[{index}].{source.kind}"
     try:
         if source.kind == "file":
             result = load_catalog(source.file)
-            layers = [Layer(source.name or Path(source.file).name, result.catalog, **style)]
+            layers = [classify_layer(Layer(source.name or Path(source.file).name, result.catalog, **style), satcat)]
             return _tagged(layers, source), result.problems, ""
         if source.kind == "celestrak":
             from orbitview.io.fetch import fetch
 
             result = load_catalog(fetch(source.celestrak).path)
-            layers = [Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style)]
+            layers = [classify_layer(Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style),
+                                     satcat)]
             return _tagged(layers, source), result.problems, ""
         return _event_layers(source, style)
     except OrbitviewError as exc:

@@ -4,10 +4,15 @@
 All records of a file are checked and decoded at once as an ``(N, 69)`` byte array: the
 checksum, every column against the layout below, matching catalogue numbers, then the values.
 Decimal fields are read as integers and divided by a power of ten, which rounds exactly like
-sgp4's own ``strtod``-based parser, so elements (and hence SGP4 states) are bit-identical.
+sgp4's own ``strtod``-based parser; exponents scale by C's ``pow(10.0, exp)`` from a table, as
+``twoline2rv`` does. So elements (and hence SGP4 states) are bit-identical on every CPU, which
+numpy's vectorised ``power`` is not: its SIMD loops differ from C's ``pow`` in the last bit on
+some CPUs.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -294,7 +299,7 @@ class _Digits:
         """
         weights = np.zeros((69, len(fields)))
         for k, columns in enumerate(fields.values()):
-            weights[list(columns), k] = 10.0 ** np.arange(len(columns) - 1, -1, -1)
+            weights[list(columns), k] = [10**p for p in range(len(columns) - 1, -1, -1)]  # exact ints
         values = (self.value.astype(np.float64) @ weights).astype(np.int64)
         return dict(zip(fields, values.T))
 
@@ -319,6 +324,18 @@ _LINE2_FIELDS = {
 
 def _sign(b: np.ndarray, col: int) -> np.ndarray:
     return np.where(b[:, col] == 45, -1.0, 1.0)
+
+
+# C's pow(10.0, e) for every exponent a TLE can hold, as twoline2rv scales B* and nddot with it.
+_POW10_MIN_EXP = -9
+_POW10 = np.array([math.pow(10.0, e) for e in range(_POW10_MIN_EXP, 10)])
+
+
+def _scaled(b: np.ndarray, mantissa: np.ndarray, mantissa_col: int, exponent: np.ndarray, exponent_col: int):
+    """``(N,) float64``: the signed 5-digit mantissa ``.ddddd`` times ten to the signed
+    exponent, in twoline2rv's order: ``(mantissa / 1e5) * pow(10.0, exp)``."""
+    signed_exp = np.where(b[:, exponent_col] == 45, -exponent, exponent)
+    return _sign(b, mantissa_col) * (mantissa / 1e5) * _POW10[signed_exp - _POW10_MIN_EXP]
 
 
 def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
@@ -352,8 +369,8 @@ def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> 
         "epoch_jd": jan1 + (day - 1),
         "epoch_fr": f1["day_fraction"] / 1e8,
         "mean_motion_dot": _sign(b1, 33) * (f1["ndot"] / 1e8),
-        "mean_motion_ddot": _sign(b1, 44) * (f1["nddot"] / 1e5) * np.power(10.0, _sign(b1, 50) * f1["nddot_exp"]),
-        "bstar": _sign(b1, 53) * (f1["bstar"] / 1e5) * np.power(10.0, _sign(b1, 59) * f1["bstar_exp"]),
+        "mean_motion_ddot": _scaled(b1, f1["nddot"], 44, f1["nddot_exp"], 50),
+        "bstar": _scaled(b1, f1["bstar"], 53, f1["bstar_exp"], 59),
         "element_set_no": f1["element_set_no"],
         "inclination_deg": inc,
         "raan_deg": f2["raan"] / 1e4,

@@ -19,8 +19,8 @@ REFRESH_MS = 200
 ROWS = (("name", "Name"), ("norad_id", "Catalogue number"), ("intl_designator", "Designator"),
         ("object_class", "Class"), ("source", "Source"), ("epoch", "Element epoch"), ("age", "Age of elements"),
         ("altitude", "Altitude"), ("speed", "Speed (inertial)"), ("lat_lon", "Latitude, longitude"),
-        ("period", "Period"), ("inclination", "Inclination"), ("apsides", "Apogee / perigee"),
-        ("light", "Illumination"))
+        ("heights", "Highest / lowest"), ("period", "Period"), ("inclination", "Inclination"),
+        ("apsides", "Mean apogee / perigee"), ("light", "Illumination"))
 
 
 def age_text(age_s: float) -> str:
@@ -40,11 +40,13 @@ def info_texts(info: ObjectInfo) -> dict[str, str]:
         "epoch": format_utc(info.epoch_s),
         "age": age_text(info.element_age_s),
         "altitude": f"{info.altitude_km:,.1f} km" if here else absent,
+        "heights": f"{info.highest_km:,.1f} / {info.lowest_km:,.1f} km in the next revolution"
+        if info.highest_km is not None else "—",
         "speed": f"{info.speed_km_s:.3f} km/s" if here else "—",
         "lat_lon": f"{info.latitude_deg:+.3f}°, {info.longitude_deg:+.3f}°" if here else "—",
         "period": f"{info.period_min:.2f} min",
         "inclination": f"{info.inclination_deg:.3f}°",
-        "apsides": f"{info.apogee_km:,.0f} km / {info.perigee_km:,.0f} km",
+        "apsides": f"{info.mean_apogee_km:,.0f} / {info.mean_perigee_km:,.0f} km above the equator's radius",
         "light": ("sunlit" if info.sunlit else "in Earth's shadow") if here else "—",
     }
 

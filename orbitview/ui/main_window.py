@@ -18,7 +18,8 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import pick
 from orbitview.core.scene import Layer, Scene
-from orbitview.io.sources import Source, open_source
+from orbitview.io.satcat import Satcat
+from orbitview.io.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
@@ -343,11 +344,22 @@ class MainWindow(QMainWindow):
         from orbitview.io.fetch import format_age
 
         source, fetched = result
-        self.add_source(str(fetched.path), source)
         note = {"downloaded": "downloaded now", "not-modified": "unchanged on the server",
                 "fresh": f"cached copy {format_age(fetched.age_s)} old",
                 "offline": f"offline ({fetched.reason}): cached copy {format_age(fetched.age_s)} old"}[fetched.status]
+        if isinstance(source, Satcat):
+            self.apply_satcat(source)
+            self.statusBar().showMessage(f"{source.label}: classes of {len(source.classes):,} objects, {note}", 10000)
+            return
+        self.add_source(str(fetched.path), source)
         self.statusBar().showMessage(f"{label}: {len(source.layer):,} objects, {note}", 10000)
+
+    def apply_satcat(self, satcat: Satcat) -> None:
+        """Re-class the layers loaded from files (not modelled ones) by ``satcat``; files
+        opened later take the cached SATCAT themselves."""
+        for layer in self.scene.layers:
+            if layer.classes_from is not None:
+                classify_layer(layer, satcat)
 
     def _on_fetch_failed(self, label: str, message: str) -> None:
         QMessageBox.warning(self, "Fetch from CelesTrak", message)
