@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.io.omm import Parsed, _Rejects, build_catalog
+from orbitview.io.omm import Parsed, _Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
 # Column layout, one character per column. d: digit; D: digit or a leading space; s: sign
@@ -83,7 +83,10 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     columns = _decode(b1, b2, d1, d2, rejects, names, at[1])
     problems.extend(rejects.problems)
     keep = np.flatnonzero(rejects.ok)
-    return build_catalog({k: v[keep] for k, v in columns.items()}, first[keep] + 1, source, problems)
+    kept = {k: v[keep] for k, v in columns.items()}
+    # Reported at line 1 of the record, like the record's other problems (the name line has no number here).
+    report_unsafe_text(kept, {"name": "the name"}, first[keep] + 1, source, problems)
+    return build_catalog(kept, first[keep] + 1, source, problems)
 
 
 class _Lines:
