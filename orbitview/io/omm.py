@@ -278,7 +278,10 @@ def _plain_numbers(values: list) -> bool:
     """Whether the strings among ``values`` are free of what Python's ``int()`` and ``float()``
     accept but no element-set file means: digit-group underscores (``2_4_9_4_6``) and
     non-ASCII digits (``٣``)."""
-    text = "".join(v for v in values if type(v) is str)
+    types = set(map(type, values))  # in C: JSON numbers are seldom strings
+    if str not in types:
+        return True
+    text = "".join(values) if types == {str} else "".join(v for v in values if type(v) is str)
     return "_" not in text and text.isascii()
 
 
