@@ -289,6 +289,14 @@ def test_the_timeout_bounds_a_server_that_drips_bytes(iridium_server, tmp_path, 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_timeout_is_the_whole_request(iridium_server, tmp_path, capsys):
+    iridium_server.behaviour["stations"] = "drip-body"
+    assert main(["fetch", "stations", "--url", iridium_server.url, "--cache-dir", str(tmp_path), "--timeout", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did not send its whole answer within 1 s" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("mode", ["huge", "huge-announced"])
 def test_a_300_mb_answer_is_refused_at_the_cap_without_filling_memory(iridium_server, tmp_path, mode):
     """In a process of its own, so its peak memory is its own."""
