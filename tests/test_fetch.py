@@ -262,6 +262,18 @@ def test_an_answer_cut_short_without_content_length_never_replaces_the_cache(iri
         assert _cache_listing(tmp_path) == before  # the cache and its metadata, byte for byte
 
 
+def test_a_whole_answer_with_a_damaged_record_is_a_download(iridium_server, tmp_path):
+    """Damage inside a complete answer is the data's own: it loads as from any file."""
+    body = iridium_server.payloads["tle"]
+    lines = body.split(b"\r\n")
+    lines[5] = lines[5][:68] + str((int(lines[5][68:69]) + 1) % 10).encode()  # record 2's line 2 checksum
+    iridium_server.payloads["tle"] = b"\r\n".join(lines)
+    result = fetch("iridium-33-debris", fmt="tle", url=iridium_server.url, directory=tmp_path)
+    assert result.status == "downloaded"
+    loaded = load_catalog(result.path)
+    assert len(loaded.catalog) == 118 and [(p.line, p.kind) for p in loaded.problems] == [(6, "checksum")]
+
+
 def test_cli_says_in_one_line_that_a_cut_answer_was_not_taken(iridium_server, tmp_path, capsys):
     args = ["fetch", "iridium-33-debris", "--url", iridium_server.url, "--cache-dir", str(tmp_path)]
     assert main(args) == 0

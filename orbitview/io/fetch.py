@@ -288,14 +288,12 @@ def _copy(response, fd: int, max_bytes: int) -> int:
     return received
 
 
-#: Problems that a complete answer of CelesTrak's never has: a body cut short (no
-#: Content-Length to tell) leaves one of these at its end. Value problems (an epoch out of
-#: range, an element set SGP4 refuses) are CelesTrak's own and load as from any file.
-_INCOMPLETE_KINDS = ("format", "truncated", "order", "checksum", "mismatch")
+#: Problems an answer cut short leaves on its last line.
+_CUT_KINDS = ("format", "truncated", "order", "checksum", "mismatch")
 
 
 def _check_payload(tmp: Path) -> None:
-    """A download replaces the cache only if it reads completely as element sets. CelesTrak
+    """A download replaces the cache only if it is whole and reads as element sets. CelesTrak
     answers some bad queries with HTTP 200 and a line of text ("No GP data found"), and a
     server that closes the connection early, without a Content-Length, sends part of a file."""
     data = tmp.read_bytes()
@@ -309,11 +307,26 @@ def _check_payload(tmp: Path) -> None:
     if len(parsed.catalog) == 0:
         first = parsed.problems[0].message if parsed.problems else head[:80]
         raise FetchError(f"the server's answer holds no usable element sets ({first})")
-    damaged = [p for p in parsed.problems if p.kind in _INCOMPLETE_KINDS]
-    if damaged or (fmt == "tle" and not data.endswith(b"\n")):
-        where = f"line {damaged[0].line}: {damaged[0].message}" if damaged else "the last line is cut"
-        raise FetchError(f"the answer is incomplete or damaged ({where}); "
-                         f"{len(parsed.catalog)} element sets arrived")
+    reason = _cut_short(fmt, data, parsed.problems)
+    if reason:
+        raise FetchError(f"the answer is incomplete ({reason}); {len(parsed.catalog)} element sets arrived")
+
+
+def _cut_short(fmt: str, data: bytes, problems: list) -> str | None:
+    """Why an answer is not whole, or None. A body cut short leaves a JSON document
+    unfinished, or a text answer without its last line end or with a damaged last record.
+    Damage elsewhere is the data's own and loads as from any file."""
+    if fmt == "omm.json":
+        try:
+            json.loads(data.decode("utf-8-sig", "replace"), strict=False)
+        except ValueError as exc:
+            return f"invalid JSON: {exc}"
+        return None
+    if not data.endswith(b"\n"):
+        return "its last line has no line end"
+    last_line = data.rstrip().count(b"\n") + 1
+    cut = [p for p in problems if p.line >= last_line and p.kind in _CUT_KINDS]
+    return f"line {cut[0].line}: {cut[0].message}" if cut else None
 
 
 def _read_meta(path: Path) -> dict:
