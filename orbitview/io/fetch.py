@@ -6,8 +6,8 @@
   cached copy younger than that is used as it is unless ``force``; older ones are revalidated
   with ``If-None-Match`` / ``If-Modified-Since``.
 - The download goes to a temporary file beside the cached one and replaces it (``os.replace``)
-  only when complete and readable as element sets, every record of it, so a failed, truncated
-  or interrupted download never spoils a good cached file.
+  only when whole (not cut short) and readable as element sets, so a failed, truncated or
+  interrupted download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
 
 The base URL comes from ``ORBITVIEW_CELESTRAK_URL`` (default https://celestrak.org) and the
@@ -46,6 +46,7 @@ _CHUNK = 1 << 16
 #: The largest answer accepted. CelesTrak's largest group (``active``, ~12,000 objects) is
 #: about 10 MB of OMM JSON; checking an answer reads it whole, at ~10x its size in memory.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
+_CAP_MIB = MAX_ANSWER_BYTES >> 20
 
 
 class FetchError(OrbitviewError):
@@ -140,12 +141,12 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     return FetchResult(query, path, status, 0.0)
 
 
-def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float,
-              max_bytes: int = MAX_ANSWER_BYTES):
+def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float):
     """GET ``url`` into ``path`` (atomically, only when complete and loadable).
 
-    The whole request, headers included, ends at ``total_timeout_s`` however slowly the
-    server sends; an answer over ``max_bytes`` is refused without being kept in memory.
+    The request ends at ``total_timeout_s`` after it connected, headers included, however
+    slowly the server sends; an answer over ``MAX_ANSWER_BYTES`` is refused without being
+    kept in memory.
     Returns ``(status, headers)``; raises ``FetchError`` with a reason a user can act on.
     """
     headers = {"User-Agent": f"orbitview/{__version__} (+cache; two-hour refresh)"}
@@ -160,11 +161,11 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
     try:
         with deadline, opener.open(request, timeout=min(timeout_s, total_timeout_s)) as response:
             expected = response.headers.get("Content-Length")
-            if expected is not None and expected.isdigit() and int(expected) > max_bytes:
-                raise FetchError(f"the answer is {int(expected) / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit")
+            if expected is not None and expected.isdigit() and int(expected) > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is {int(expected) / 2**20:.0f} MiB, over the {_CAP_MIB} MiB limit")
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             try:
-                received = _copy(response, fd, max_bytes)
+                received = _copy(response, fd)
                 deadline.check()
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
@@ -274,15 +275,15 @@ class _DeadlineHTTPSHandler(_DeadlineHandlerMixin, urllib.request.HTTPSHandler):
     pass
 
 
-def _copy(response, fd: int, max_bytes: int) -> int:
-    """Stream the body to ``fd``; refuse it past ``max_bytes`` (what arrives is never all in memory)."""
+def _copy(response, fd: int) -> int:
+    """Stream the body to ``fd``; refuse it past ``MAX_ANSWER_BYTES`` (it is never all in memory)."""
     received = 0
     with os.fdopen(fd, "wb") as out:
         while chunk := response.read(_CHUNK):
             out.write(chunk)
             received += len(chunk)
-            if received > max_bytes:
-                raise FetchError(f"the answer is over the {max_bytes / 2**20:.0f} MiB limit")
+            if received > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is over the {_CAP_MIB} MiB limit")
         out.flush()
         os.fsync(out.fileno())
     return received
