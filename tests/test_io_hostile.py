@@ -206,6 +206,16 @@ def test_a_nul_in_a_3le_name_costs_nothing_but_the_name(catalogs, tmp_path):
     assert [(p.line, p.kind) for p in result.problems] == [(2, "text")]
 
 
+def test_a_nul_in_a_quoted_csv_name_costs_nothing_but_the_name(iridium, tmp_path):
+    lines = format_catalog(iridium.take(np.arange(4)), "omm.csv").split("\r\n")
+    lines[2] = lines[2].replace(iridium.name[1], f'"{iridium.name[1]},\x00"', 1)  # record 2, line 3
+    path = tmp_path / "nul.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    result = load_catalog(path)
+    assert len(result.catalog) == 4 and result.catalog.name[1] == f"{iridium.name[1]},\ufffd"
+    assert [(p.line, p.kind) for p in result.problems] == [(3, "text")]
+
+
 # ---------------------------------------------------------------------------------------------
 # Whole-file messages that say what the file is
 
