@@ -9,6 +9,9 @@ import sys
 
 from orbitview.io.fetch import FetchError, cache_dir, fetch, format_age
 
+#: Longest wait for any one answer from the server, within ``--timeout``.
+_WAIT_S = 30.0
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("queries", nargs="+", metavar="GROUP",
@@ -18,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="fetch even when the cached copy is under two hours old")
     parser.add_argument("--url", metavar="URL", help="CelesTrak base URL (default $ORBITVIEW_CELESTRAK_URL or https://celestrak.org)")
     parser.add_argument("--cache-dir", metavar="DIR", help="cache directory (default $ORBITVIEW_CACHE_DIR or the user cache)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the server (default 30)")
+    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                        help="seconds the whole request may take, however slowly the server answers (default 120)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     for query in args.queries:
         try:
             result = fetch(query, fmt=args.format, force=args.force, url=args.url, directory=directory,
-                           timeout_s=args.timeout, total_timeout_s=max(10 * args.timeout, 60.0))
+                           timeout_s=min(args.timeout, _WAIT_S), total_timeout_s=args.timeout)
         except FetchError as exc:
             print(f"orbitview: error: {exc}", file=sys.stderr)
             failed += 1

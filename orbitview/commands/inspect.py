@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def summarise(paths: list[str], satcat=CACHED) -> dict:
     """The summary ``inspect`` prints: counts, classes (from ``satcat``, see
-    ``io.satcat.choose_satcat``), epoch range, files and problems."""
+    ``io.satcat.choose_satcat``), epoch range, files and problems (``Problem`` objects, made
+    into JSON one by one as they are printed)."""
     satcat = choose_satcat(satcat)
     parts, problems, files = [], [], []
     for path in paths:
@@ -56,19 +57,31 @@ def summarise(paths: list[str], satcat=CACHED) -> dict:
         "epoch_min": format_utc(float(epochs.min())) if len(epochs) else None,
         "epoch_max": format_utc(float(epochs.max())) if len(epochs) else None,
         "files": files,
-        "problems": [{"file": p.file, "line": p.line, "kind": p.kind, "message": p.message} for p in problems],
+        "problems": problems,
     }
 
 
 def run(args: argparse.Namespace) -> int:
     summary = summarise(args.files, args.satcat)
     if args.json:
-        print(json.dumps(summary, indent=1, ensure_ascii=False))
+        _print_json(summary, sys.stdout)
     else:
         _print(summary)
     if summary["objects"] == 0:
         return 1
     return 1 if args.strict and summary["problems"] else 0
+
+
+def _print_json(summary: dict, stream) -> None:
+    """One JSON object, the problems last. A damaged file can have one problem per line:
+    each is made into JSON as it is written, so the output is never all in memory at once."""
+    rest = {key: value for key, value in summary.items() if key != "problems"}
+    stream.write(json.dumps(rest, indent=1, ensure_ascii=False)[: -len("\n}")] + ',\n "problems": [')
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
+    for k, p in enumerate(summary["problems"]):
+        record = {"file": p.file, "line": p.line, "kind": p.kind, "message": p.message}
+        stream.write(("\n  " if k == 0 else ",\n  ") + encode(record))
+    stream.write("\n ]\n}\n" if summary["problems"] else "]\n}\n")
 
 
 def _print(summary: dict) -> None:
@@ -84,6 +97,6 @@ def _print(summary: dict) -> None:
     if problems:
         print(f"{len(problems)} problems:", file=sys.stderr)
         for p in problems[:_SHOWN]:
-            print(f"  {p['file']}:{p['line']}: {p['kind']}: {p['message']}", file=sys.stderr)
+            print(f"  {p}", file=sys.stderr)
         if len(problems) > _SHOWN:
             print(f"  ... and {len(problems) - _SHOWN} more (--json lists all)", file=sys.stderr)

@@ -6,8 +6,8 @@
   cached copy younger than that is used as it is unless ``force``; older ones are revalidated
   with ``If-None-Match`` / ``If-Modified-Since``.
 - The download goes to a temporary file beside the cached one and replaces it (``os.replace``)
-  only when complete and readable as element sets, so a failed, truncated or interrupted
-  download never spoils a good cached file.
+  only when whole (not cut short) and readable as element sets, so a failed, truncated or
+  interrupted download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
 - ``satcat`` fetches CelesTrak's SATCAT (``/pub/satcat.csv``: the object type of every
   catalogue number) under the same rules, into ``satcat.csv``; it replaces the cached copy
@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import re
+import socket
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -47,6 +50,10 @@ _FORMATS = {"omm": ("json", ".json"), "tle": ("tle", ".tle")}
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEYS = ("CATNR", "INTDES", "NAME")
 _CHUNK = 1 << 16
+#: The largest answer accepted. CelesTrak's largest group (``active``, ~12,000 objects) is
+#: about 10 MB of OMM JSON; checking an answer reads it whole, at ~10x its size in memory.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+_CAP_MIB = MAX_ANSWER_BYTES >> 20
 
 
 class FetchError(OrbitviewError):
@@ -125,8 +132,9 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
           now_s: float | None = None) -> FetchResult:
     """Bring one query's cached copy up to date (see the module docstring).
 
-    ``timeout_s`` bounds each network wait, ``total_timeout_s`` the whole download (a server
-    that trickles bytes never trips a per-read timeout). Raises ``FetchError`` only when the
+    ``timeout_s`` bounds each network wait, ``total_timeout_s`` the whole request from the
+    connection on (a server that trickles bytes never trips a per-read timeout); answers over
+    ``MAX_ANSWER_BYTES`` are refused. Raises ``FetchError`` only when the
     query failed and nothing is cached.
     """
     params = query_params(query)
@@ -160,6 +168,9 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
 def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float, check):
     """GET ``url`` into ``path`` (atomically, only when complete and ``check(tmp)`` passes).
 
+    The request ends at ``total_timeout_s`` after it connected, headers included, however
+    slowly the server sends; an answer over ``MAX_ANSWER_BYTES`` is refused without being
+    kept in memory.
     Returns ``(status, headers)``; raises ``FetchError`` with a reason a user can act on.
     """
     headers = {"User-Agent": f"orbitview/{__version__} (+cache; two-hour refresh)"}
@@ -169,13 +180,17 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
         headers["If-Modified-Since"] = meta["last_modified"]
     request = urllib.request.Request(url, headers=headers)
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + total_timeout_s
+    deadline = _Deadline(total_timeout_s)
+    opener = urllib.request.build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline))
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        with deadline, opener.open(request, timeout=min(timeout_s, total_timeout_s)) as response:
             expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and int(expected) > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is {int(expected) / 2**20:.0f} MiB, over the {_CAP_MIB} MiB limit")
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             try:
-                received = _copy(response, fd, deadline, total_timeout_s)
+                received = _copy(response, fd)
+                deadline.check()
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
                 check(Path(tmp))
@@ -187,40 +202,156 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
         if exc.code == 304 and meta:
             return "not-modified", exc.headers
         raise FetchError(f"HTTP {exc.code} {exc.reason} from {url}") from None
-    except urllib.error.URLError as exc:
-        raise FetchError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {exc.reason}") from None
-    except TimeoutError:
-        raise FetchError(f"no answer within {timeout_s:g} s from {urllib.parse.urlsplit(url).netloc}") from None
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, IncompleteRead, bad URL
-        raise FetchError(f"download failed: {exc}") from None
+    except FetchError:
+        raise
+    except Exception as exc:
+        if deadline.expired:
+            raise deadline.error() from None
+        if isinstance(exc, urllib.error.URLError):
+            raise FetchError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {exc.reason}") from None
+        if isinstance(exc, TimeoutError):
+            raise FetchError(f"no answer within {timeout_s:g} s from {urllib.parse.urlsplit(url).netloc}") from None
+        if isinstance(exc, (OSError, ValueError, http.client.HTTPException)):  # reset, IncompleteRead, bad URL
+            raise FetchError(f"download failed: {exc}") from None
+        raise
 
 
-def _copy(response, fd: int, deadline: float, total_timeout_s: float) -> int:
+class _Deadline:
+    """Ends a request at a wall-clock deadline by shutting its sockets down from a timer.
+
+    A socket timeout bounds each wait only: a server that sends a byte every half second
+    never trips one, in the headers or in the body, so the whole request needs a clock of
+    its own. Used as a context manager around the request.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire) if math.isfinite(seconds) else None
+
+    def __enter__(self) -> "_Deadline":
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def check(self) -> None:
+        """Raise when the deadline cut the answer short (a shut socket reads as its end)."""
+        if self.expired:
+            raise self.error()
+
+    def error(self) -> FetchError:
+        return FetchError(f"the server did not send its whole answer within {self.seconds:g} s")
+
+    def connection_class(self, base: type) -> type:
+        deadline = self
+
+        class Connection(base):
+            def connect(self):
+                super().connect()
+                deadline.watch(self.sock)
+
+        return Connection
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+class _DeadlineHandlerMixin:
+    def __init__(self, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._deadline = deadline
+
+    def do_open(self, http_class, request, **kwargs):
+        return super().do_open(self._deadline.connection_class(http_class), request, **kwargs)
+
+
+class _DeadlineHTTPHandler(_DeadlineHandlerMixin, urllib.request.HTTPHandler):
+    pass
+
+
+class _DeadlineHTTPSHandler(_DeadlineHandlerMixin, urllib.request.HTTPSHandler):
+    pass
+
+
+def _copy(response, fd: int) -> int:
+    """Stream the body to ``fd``; refuse it past ``MAX_ANSWER_BYTES`` (it is never all in memory)."""
     received = 0
     with os.fdopen(fd, "wb") as out:
         while chunk := response.read(_CHUNK):
             out.write(chunk)
             received += len(chunk)
-            if time.monotonic() > deadline:
-                raise FetchError(f"download took longer than {total_timeout_s:g} s")
+            if received > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is over the {_CAP_MIB} MiB limit")
         out.flush()
         os.fsync(out.fileno())
     return received
 
 
+#: Problems an answer cut short leaves on its last line.
+_CUT_KINDS = ("format", "truncated", "order", "checksum", "mismatch")
+
+
 def _check_payload(tmp: Path) -> None:
-    """A download replaces the cache only if it reads as element sets (CelesTrak answers some
-    bad queries with HTTP 200 and a line of text, such as "No GP data found")."""
-    head = tmp.read_bytes()[:200].decode("utf-8", "replace").strip()
+    """A download replaces the cache only if it is whole and reads as element sets. CelesTrak
+    answers some bad queries with HTTP 200 and a line of text ("No GP data found"), and a
+    server that closes the connection early, without a Content-Length, sends part of a file."""
+    data = tmp.read_bytes()
+    head = data[:200].decode("utf-8", "replace").strip()
     if not head:
         raise FetchError("the server sent an empty answer")
     try:
-        _, parsed = parse_file(tmp)
+        fmt, parsed = parse_file(tmp)
     except CatalogError:
         raise FetchError(f"the server's answer is not element sets: {head.splitlines()[0][:80]!r}") from None
     if len(parsed.catalog) == 0:
         first = parsed.problems[0].message if parsed.problems else head[:80]
         raise FetchError(f"the server's answer holds no usable element sets ({first})")
+    reason = _cut_short(fmt, data, parsed.problems)
+    if reason:
+        raise FetchError(f"the answer is incomplete ({reason}); {len(parsed.catalog)} element sets arrived")
+
+
+def _cut_short(fmt: str, data: bytes, problems: list) -> str | None:
+    """Why an answer is not whole, or None. A body cut short leaves a JSON document
+    unfinished, or a text answer without its last line end or with a damaged last record.
+    Damage elsewhere is the data's own and loads as from any file."""
+    if fmt == "omm.json":
+        try:
+            json.loads(data.decode("utf-8-sig", "replace"), strict=False)
+        except ValueError as exc:
+            return f"invalid JSON: {exc}"
+        return None
+    if not data.endswith(b"\n"):
+        return "its last line has no line end"
+    last_line = data.rstrip().count(b"\n") + 1
+    cut = [p for p in problems if p.line >= last_line and p.kind in _CUT_KINDS]
+    return f"line {cut[0].line}: {cut[0].message}" if cut else None
 
 
 def _check_satcat(tmp: Path) -> None:

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.io.omm import Parsed, _Rejects, build_catalog
+from orbitview.io.omm import Parsed, _Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
 # Column layout, one character per column. d: digit; D: digit or a leading space; s: sign
@@ -78,7 +78,7 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     lines = _Lines(data)
     problems: list[Problem] = []
-    first, second, names = _pair_records(lines, source, problems)
+    first, second, names, name_lines = _pair_records(lines, source, problems)
     rejects = _Rejects(len(first), source, first + 1)
     at = (lambda i: int(first[i]) + 1, lambda i: int(second[i]) + 1)
     b1 = _byte_matrix(lines, first, rejects, at[0], 0)
@@ -88,7 +88,9 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     columns = _decode(b1, b2, d1, d2, rejects, names, at[1])
     problems.extend(rejects.problems)
     keep = np.flatnonzero(rejects.ok)
-    return build_catalog({k: v[keep] for k, v in columns.items()}, first[keep] + 1, source, problems)
+    kept = {k: v[keep] for k, v in columns.items()}
+    report_unsafe_text(kept, {"name": "the name"}, name_lines[keep] + 1, source, problems)
+    return build_catalog(kept, first[keep] + 1, source, problems)
 
 
 class _Lines:
@@ -130,8 +132,9 @@ def _pair_records(lines: _Lines, source: str, problems: list[Problem]):
     """Find records: a ``1 `` line directly followed (blank lines aside) by a ``2 `` line,
     named by the text line before it if there is one.
 
-    Returns ``first, second : (N,) int64``, 0-based indices of lines 1 and 2, and
-    ``names : (N,) object``.
+    Returns ``first, second : (N,) int64``, 0-based indices of lines 1 and 2,
+    ``names : (N,) object`` and ``name_lines : (N,) int64``, the 0-based index of each name
+    line (of line 1 where there is none).
     """
     b0, b1 = lines.byte(0), lines.byte(1)
     blank = lines.ends == lines.starts
@@ -171,7 +174,10 @@ def _pair_records(lines: _Lines, source: str, problems: list[Problem]):
     # One decode for all names: per-name decodes cost more than the rest of the parse of a name.
     joined = b"\n".join([data[s:e] for s, e in zip(start.tolist(), lines.ends[name_lines].tolist())])
     names[has_name] = [n.strip() for n in joined.decode("utf-8", "replace").split("\n")] if len(name_lines) else []
-    return nonblank[first].astype(np.int64), nonblank[first + 1].astype(np.int64), names
+    at = nonblank[first].astype(np.int64)
+    named = at.copy()
+    named[has_name] = name_lines
+    return at, nonblank[first + 1].astype(np.int64), names, named
 
 
 def _byte_matrix(lines: _Lines, index: np.ndarray, rejects: _Rejects, at, which: int) -> np.ndarray:
