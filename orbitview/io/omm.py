@@ -558,22 +558,29 @@ def _xml_segments(text: str) -> tuple[list[dict], list[int], tuple[int, str] | N
         if stack:
             stack[-1][2].append(data)
 
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    error = parse_xml(parser, text)
+    return records, lines[: len(records)], error
+
+
+def parse_xml(parser, text: str) -> tuple[int, str] | None:
+    """Run an expat ``parser`` (its handlers set) over ``text``, refusing entity declarations;
+    the first syntax error as ``(line, message)``, None when there was none."""
+
     def no_entities(*args):
         # Entities could expand without bound or reach outside the file: refuse them.
         raise ValueError("entity declarations are not accepted")
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
     parser.EntityDeclHandler = no_entities
-    error = None
     try:
         parser.Parse(text, True)
     except expat.ExpatError as exc:
-        error = (exc.lineno, expat.ErrorString(exc.code))
+        return exc.lineno, expat.ErrorString(exc.code)
     except ValueError as exc:
-        error = (parser.CurrentLineNumber, str(exc))
-    return records, lines[: len(records)], error
+        return parser.CurrentLineNumber, str(exc)
+    return None
 
 
 def _nothing(source: str, problems: list[Problem]) -> Parsed:

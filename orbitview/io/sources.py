@@ -1,4 +1,4 @@
-"""Opening what a user gives the app (element sets or a trajectory file) as a layer."""
+"""Opening what a user gives the app (element sets, a trajectory file or an OEM ephemeris) as a layer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from orbitview.core.scene import Layer
 from orbitview.io.catalog_files import load_catalog
+from orbitview.io.oem import looks_like_oem, open_oem
 from orbitview.io.problems import Problem
 from orbitview.io.satcat import CACHED, Satcat, apply_satcat, choose_satcat
 
@@ -35,6 +36,10 @@ def open_source(path: str | Path, satcat: "str | Path | Satcat | None" = CACHED)
         trajectories = Trajectories.open(path)
         layer = classify_layer(Layer(path.name, trajectories.catalog(), trajectories), satcat)
         return Source(layer, [], (trajectories.start_s, trajectories.end_s))
+    if looks_like_oem(path):
+        ephemerides, catalog, problems = open_oem(path)
+        layer = classify_layer(Layer(path.name, catalog, ephemerides), satcat)
+        return Source(layer, problems, (ephemerides.start_s, ephemerides.end_s))
     result = load_catalog(path)
     return Source(classify_layer(Layer(path.name, result.catalog), satcat), result.problems)
 

@@ -28,7 +28,12 @@ _JD_ORDINAL = 1721424.5  # Julian date of 0h on proleptic Gregorian ordinal 0
 
 def write_catalog(catalog: Catalog, path: str | Path, fmt: str) -> None:
     """Write ``catalog`` to ``path`` in ``fmt``; an interrupted write leaves ``path`` as it was."""
-    text = format_catalog(catalog, fmt)
+    write_text(path, format_catalog(catalog, fmt))
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it and a rename, so an
+    interrupted or failed write leaves what ``path`` held."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

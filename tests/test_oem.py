@@ -1,0 +1,230 @@
+"""CCSDS OEM in: KVN and XML messages written here after the standard's examples (CCSDS
+502.0-B-3, annex examples: header, META_START/META_STOP blocks, comments, accelerations,
+covariance), with states from skyfield and SGP4 directly, never from orbitview's writer.
+
+The truth is skyfield's ``EarthSatellite`` (GCRS, ITRS) and sgp4's ``Satrec`` (TEME) for the
+ISS of the 2023-10-09 catalogue: positions must match within 1 m at the file's epochs and
+between them (30 s offsets of a 60 s grid, where the interpolation's own error is far below it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from sgp4.api import Satrec
+from skyfield.api import EarthSatellite
+from skyfield.framelib import itrs
+
+from orbitview.core.times import timescale
+from orbitview.io.oem import FIRST_UNNUMBERED_ID, open_oem, parse_oem
+from orbitview.io.sources import open_source
+
+T0 = dt.datetime(2023, 10, 9, 12, 0, tzinfo=dt.timezone.utc)
+STEP_S = 60.0
+COUNT = 31
+
+
+@pytest.fixture(scope="module")
+def iss(catalogs):
+    lines = (catalogs / "full_2023-10-09.3le").read_text().splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("1 25544"))
+    return lines[k], lines[k + 1]
+
+
+def _posix(seconds_from_t0):
+    return T0.timestamp() + np.asarray(seconds_from_t0, float)
+
+
+def _utc_times(seconds_from_t0):
+    ts = timescale()
+    return ts.utc(2023, 10, 9, 12, 0, np.asarray(seconds_from_t0, float))
+
+
+def truth_gcrs_km(iss, seconds_from_t0) -> np.ndarray:
+    return EarthSatellite(*iss, ts=timescale()).at(_utc_times(seconds_from_t0)).position.km.T
+
+
+def _states(iss, frame: str, seconds):
+    """(T, 3) positions km and velocities km/s of the ISS in an OEM frame, from the authorities."""
+    t = _utc_times(seconds)
+    if frame == "TEME":
+        # sgp4 takes UTC Julian dates, as TLE epochs are: 2460226.5 is 2023-10-09 00:00 UTC.
+        seconds = np.asarray(seconds, float)
+        _, r, v = Satrec.twoline2rv(*iss).sgp4_array(np.full(len(seconds), 2460226.5), 0.5 + seconds / 86400.0)
+        return r, v
+    at = EarthSatellite(*iss, ts=timescale()).at(t)
+    if frame.startswith("ITRF"):
+        r, v = at.frame_xyz_and_velocity(itrs)
+        return r.km.T, v.km_per_s.T
+    return at.position.km.T, at.velocity.km_per_s.T
+
+
+def _epoch_text(seconds: float, scale: str) -> str:
+    """An epoch of the time scale, written as the standard writes it (calendar, no zone)."""
+    t = _utc_times(seconds)
+    if scale == "UTC":
+        value = T0 + dt.timedelta(seconds=float(seconds))
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    calendar = t.tt_calendar() if scale == "TT" else t.tai_calendar()
+    year, month, day, hour, minute, second = calendar
+    value = dt.datetime(year, month, day, hour, minute) + dt.timedelta(seconds=float(second))
+    if scale == "GPS":
+        value -= dt.timedelta(seconds=19)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def kvn_segment(iss, *, frame="EME2000", scale="UTC", interpolation="LAGRANGE", degree=7,
+                seconds=None, name="ISS (ZARYA)", object_id="1998-067A", useable=None,
+                accelerations=False, covariance=False) -> str:
+    seconds = STEP_S * np.arange(COUNT) if seconds is None else seconds
+    r, v = _states(iss, frame, seconds)
+    lines = ["META_START", f"OBJECT_NAME = {name}", f"OBJECT_ID = {object_id}", "CENTER_NAME = EARTH",
+             f"REF_FRAME = {frame}", f"TIME_SYSTEM = {scale}", f"START_TIME = {_epoch_text(seconds[0], scale)}"]
+    if useable:
+        lines += [f"USEABLE_START_TIME = {_epoch_text(useable[0], scale)}",
+                  f"USEABLE_STOP_TIME = {_epoch_text(useable[1], scale)}"]
+    lines += [f"STOP_TIME = {_epoch_text(seconds[-1], scale)}", f"INTERPOLATION = {interpolation}",
+              f"INTERPOLATION_DEGREE = {degree}", "META_STOP", "",
+              "COMMENT This segment was written by hand after the standard's example."]
+    for s, p, w in zip(seconds, r, v):
+        extra = " 0.001 -0.002 0.003" if accelerations else ""
+        lines.append(f"{_epoch_text(s, scale)} {p[0]:.6f} {p[1]:.6f} {p[2]:.6f} "
+                     f"{w[0]:.9f} {w[1]:.9f} {w[2]:.9f}{extra}")
+    if covariance:
+        lines += ["", "COVARIANCE_START", f"EPOCH = {_epoch_text(seconds[-1], scale)}", "COV_REF_FRAME = RTN",
+                  "3.3313494e-04", "4.6189273e-04 6.7824216e-04", "-3.0700078e-04 -4.2212341e-04 3.2319319e-04",
+                  "-3.3493650e-07 -4.6860842e-07 2.4849495e-07 4.2960228e-10",
+                  "-2.2118325e-07 -2.8641868e-07 1.7980986e-07 2.6088992e-10 1.7675147e-10",
+                  "-3.0413460e-07 -4.9894969e-07 3.5403109e-07 1.8692631e-10 1.0088625e-10 6.2244443e-10",
+                  "COVARIANCE_STOP"]
+    return "\n".join(lines) + "\n"
+
+
+HEADER = ("CCSDS_OEM_VERS = 2.0\nCOMMENT OEM example after CCSDS 502.0-B-3\n"
+          "CREATION_DATE = 2023-10-09T11:00:00\nORIGINATOR = TEST\n\n")
+
+
+def _write(tmp_path, text, name="ephemeris.oem"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _distance_m(a_km, b_km):
+    return np.linalg.norm(np.asarray(a_km) - np.asarray(b_km), axis=-1) * 1000.0
+
+
+@pytest.mark.parametrize("frame", ["EME2000", "GCRF", "ICRF", "TEME", "ITRF2014"])
+@pytest.mark.parametrize("interpolation,degree", [("LAGRANGE", 7), ("HERMITE", 5)])
+def test_frames_and_interpolations_match_the_truth_at_and_between_epochs(tmp_path, iss, frame, interpolation, degree):
+    path = _write(tmp_path, HEADER + kvn_segment(iss, frame=frame, interpolation=interpolation, degree=degree))
+    ephemerides, catalog, problems = open_oem(path)
+    assert problems == []
+    at_epochs = STEP_S * np.arange(COUNT)
+    between = at_epochs[:-1] + 30.0
+    for seconds in (at_epochs, between):
+        found = np.array([ephemerides.positions_at(t)[0] for t in _posix(seconds)])
+        assert _distance_m(found, truth_gcrs_km(iss, seconds)).max() < 1.0
+    assert catalog.intl_designator[0] == "1998-067A" and catalog.norad_id[0] == FIRST_UNNUMBERED_ID
+
+
+@pytest.mark.parametrize("scale", ["TAI", "TT", "GPS"])
+def test_time_systems_are_converted_to_utc(tmp_path, iss, scale):
+    path = _write(tmp_path, HEADER + kvn_segment(iss, scale=scale))
+    ephemerides, _, problems = open_oem(path)
+    assert problems == []
+    assert ephemerides.start_s == pytest.approx(T0.timestamp(), abs=1e-5)
+    seconds = np.array([0.0, 450.0, 1230.0])
+    found = np.array([ephemerides.positions_at(t)[0] for t in _posix(seconds)])
+    assert _distance_m(found, truth_gcrs_km(iss, seconds)).max() < 1.0
+
+
+def test_segments_objects_useable_spans_accelerations_and_covariance(tmp_path, iss):
+    first = kvn_segment(iss, useable=(120.0, 900.0), accelerations=True, covariance=True,
+                        seconds=STEP_S * np.arange(16))
+    second = kvn_segment(iss, frame="TEME", seconds=1200.0 + STEP_S * np.arange(10))
+    other = kvn_segment(iss, name="ANOTHER", object_id="25544", seconds=STEP_S * np.arange(5))
+    ephemerides, catalog, problems = open_oem(_write(tmp_path, HEADER + first + "\n" + second + other))
+    assert problems == []
+    assert list(catalog.name) == ["ISS (ZARYA)", "ANOTHER"] and catalog.norad_id[1] == 25544
+    assert [len(s) for s in ephemerides.segments] == [2, 1]
+    present = {t: np.isfinite(ephemerides.positions_at(_posix(t))[0, 0]) for t in (60.0, 120.0, 600.0, 1000.0, 1500.0)}
+    assert present == {60.0: False, 120.0: True, 600.0: True, 1000.0: False, 1500.0: True}
+    # The renderer's keyframes say the same: absent in the gap between the segments.
+    assert not ephemerides.at(_posix(1000.0)).valid[0] and ephemerides.at(_posix(600.0)).valid[0]
+    keys = ephemerides.at(_posix(630.0))
+    assert _distance_m(keys.interpolate(_posix(630.0))[0], truth_gcrs_km(iss, [630.0])[0]) < 1.0
+
+
+def test_damaged_lines_are_reported_and_the_rest_loads(tmp_path, iss):
+    good = kvn_segment(iss).splitlines()
+    damaged = list(good)
+    k = damaged.index("META_STOP") + 4
+    fields = damaged[k].split()
+    damaged[k] = " ".join([*fields[:2], "12x.5", *fields[3:]])
+    damaged[k + 2] = "2023-10-09T12:0X:00 1 2 3 4 5 6"
+    damaged[k + 4] = damaged[k + 4].rsplit(" ", 1)[0]
+    bad_meta = kvn_segment(iss, name="MARS ORBITER").replace("CENTER_NAME = EARTH", "CENTER_NAME = MARS BARYCENTER")
+    text = HEADER + "\n".join(damaged) + "\n" + bad_meta
+    path = _write(tmp_path, text)
+    ephemerides, catalog, problems = open_oem(path)
+    header_lines = HEADER.count("\n")
+    kinds = [(p.line, p.kind) for p in problems]
+    assert kinds[:3] == [(header_lines + k + 1, "state"), (header_lines + k + 3, "time"),
+                         (header_lines + k + 5, "state")]
+    assert kinds[3][1] == "metadata" and "MARS BARYCENTER" in problems[3].message
+    assert str(problems[0]).startswith(f"{path}:{header_lines + k + 1}: state: ")
+    assert list(catalog.name) == ["ISS (ZARYA)"]
+    seconds = STEP_S * np.arange(COUNT)
+    found = np.array([ephemerides.positions_at(t)[0] for t in _posix(seconds)])
+    assert _distance_m(found, truth_gcrs_km(iss, seconds)).max() < 1.0
+
+
+def xml_message(iss, seconds) -> str:
+    r, v = _states(iss, "EME2000", seconds)
+    vectors = "".join(
+        f"""      <stateVector>
+        <EPOCH>{_epoch_text(s, 'UTC')}</EPOCH>
+        <X>{p[0]:.6f}</X><Y>{p[1]:.6f}</Y><Z>{p[2]:.6f}</Z>
+        <X_DOT>{w[0]:.9f}</X_DOT><Y_DOT>{w[1]:.9f}</Y_DOT><Z_DOT>{w[2]:.9f}</Z_DOT>
+      </stateVector>
+""" for s, p, w in zip(seconds, r, v))
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<oem xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="CCSDS_OEM_VERS" version="2.0">
+  <header><COMMENT>XML example after CCSDS 505.0-B</COMMENT>
+    <CREATION_DATE>2023-10-09T11:00:00</CREATION_DATE><ORIGINATOR>TEST</ORIGINATOR></header>
+  <body><segment>
+    <metadata>
+      <OBJECT_NAME>ISS (ZARYA)</OBJECT_NAME><OBJECT_ID>1998-067A</OBJECT_ID>
+      <CENTER_NAME>EARTH</CENTER_NAME><REF_FRAME>EME2000</REF_FRAME><TIME_SYSTEM>UTC</TIME_SYSTEM>
+      <START_TIME>{_epoch_text(seconds[0], 'UTC')}</START_TIME><STOP_TIME>{_epoch_text(seconds[-1], 'UTC')}</STOP_TIME>
+      <INTERPOLATION>HERMITE</INTERPOLATION><INTERPOLATION_DEGREE>7</INTERPOLATION_DEGREE>
+    </metadata>
+    <data>
+      <COMMENT>states from skyfield</COMMENT>
+{vectors}      <covarianceMatrix><EPOCH>{_epoch_text(seconds[-1], 'UTC')}</EPOCH><CX_X>3.3e-04</CX_X></covarianceMatrix>
+    </data>
+  </segment></body>
+</oem>
+"""
+
+
+def test_xml_loads_as_kvn_does_and_through_open_source(tmp_path, iss):
+    seconds = STEP_S * np.arange(COUNT)
+    path = _write(tmp_path, xml_message(iss, seconds), "ephemeris.xml")
+    source = open_source(path, satcat=None)
+    assert source.problems == [] and source.span_s == (pytest.approx(T0.timestamp()), pytest.approx(_posix(1800.0)))
+    layer = source.layer
+    assert layer.catalog.name[0] == "ISS (ZARYA)" and layer.catalog.source[0] == str(path)
+    between = seconds[:-1] + 30.0
+    found = np.array([layer.keyframes.positions_at(t)[0] for t in _posix(between)])
+    assert _distance_m(found, truth_gcrs_km(iss, between)).max() < 1.0
+
+
+def test_an_xml_syntax_error_keeps_what_came_before(iss):
+    text = xml_message(iss, STEP_S * np.arange(COUNT)).replace("</body>", "</bdy>")
+    parsed = parse_oem(text, "broken.xml")
+    assert [p.kind for p in parsed.problems] == ["xml"]
+    assert len(parsed.objects) == 1 and len(parsed.objects[0].segments[0].times_s) == COUNT
