@@ -21,6 +21,8 @@ from orbitview.core.times import timescale
 from orbitview.io.oem import FIRST_UNNUMBERED_ID, open_oem, parse_oem
 from orbitview.io.sources import open_source
 
+pytestmark = pytest.mark.core
+
 T0 = dt.datetime(2023, 10, 9, 12, 0, tzinfo=dt.timezone.utc)
 STEP_S = 60.0
 COUNT = 31
@@ -228,3 +230,114 @@ def test_an_xml_syntax_error_keeps_what_came_before(iss):
     parsed = parse_oem(text, "broken.xml")
     assert [p.kind for p in parsed.problems] == ["xml"]
     assert len(parsed.objects) == 1 and len(parsed.objects[0].segments[0].times_s) == COUNT
+
+
+# --- out: precompute --out X.oem / X.czml -----------------------------------------------------------
+
+START = "2025-02-15T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def written(catalogs, tmp_path_factory):
+    """The Iridium 33 cloud precomputed for 30 min at 60 s as HDF5, OEM and CZML."""
+    from orbitview.cli import main
+
+    folder = tmp_path_factory.mktemp("ephemeris-out")
+    tle = catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"
+    paths = {}
+    for suffix in ("h5", "oem", "czml"):
+        paths[suffix] = folder / f"iridium.{suffix}"
+        code = main(["precompute", str(tle), "--start", START, "--span", "30m", "--step", "60",
+                     "--out", str(paths[suffix]), "--workers", "1", "--satcat", "none"])
+        assert code == 0
+    paths["tle"] = tle
+    return paths
+
+
+def test_an_oem_written_by_orbitview_reads_back_its_positions(written):
+    from orbitview.core.propagate import propagate
+    from orbitview.core.times import parse_utc
+    from orbitview.io.catalog_files import load_catalog
+    from orbitview.io.trajectories import Trajectories
+
+    ephemerides, catalog, problems = open_oem(written["oem"])
+    assert problems == []
+    elements = load_catalog(written["tle"]).catalog
+    assert list(catalog.name) == list(elements.name) and list(catalog.intl_designator) == list(elements.intl_designator)
+    grid = parse_utc(START) + np.arange(0.0, 1801.0, 60.0)
+    with Trajectories.open(written["h5"]) as trajectories:
+        for t in grid[[0, 7, 30]]:
+            assert _distance_m(ephemerides.positions_at(t), trajectories.positions_at(t)).max() < 1.0
+    # Between the samples, the file's Hermite of degree 5 against SGP4 itself.
+    between = grid[:-1:6] + 30.0
+    direct = propagate(elements, between, "GCRS")
+    for k, t in enumerate(between):
+        assert _distance_m(ephemerides.positions_at(t), direct.position_km[k]).max() < 1.0
+
+
+def test_the_oem_header_says_eme2000_is_gcrs(written):
+    text = written["oem"].read_text()
+    assert text.startswith("CCSDS_OEM_VERS = 2.0\n")
+    comments = [line for line in text.splitlines() if line.startswith("COMMENT")]
+    assert any("EME2000" in line and "GCRS" in line for line in comments)
+    assert text.count("META_START") == 119 and text.count("REF_FRAME = EME2000") == 119
+
+
+def test_czml_packets_have_their_structure_and_the_trajectory_positions(written):
+    import json
+
+    from orbitview.core.times import parse_utc
+    from orbitview.io.trajectories import Trajectories
+
+    packets = json.loads(written["czml"].read_text())
+    assert packets[0]["id"] == "document" and packets[0]["version"] == "1.0"
+    objects = packets[1:]
+    assert len({p["id"] for p in objects}) == len(objects) == 119
+    start = parse_utc(START)
+    with Trajectories.open(written["h5"]) as trajectories:
+        ids = [str(n) for n in trajectories.norad_id]
+        for packet in objects:
+            assert packet["name"] and packet["point"]["color"]["rgba"][3] == 255
+            assert packet["availability"] == ["2025-02-15T00:00:00.000000Z/2025-02-15T00:30:00.000000Z"]
+            position = packet["position"]
+            assert position["referenceFrame"] == "INERTIAL" and position["epoch"] == "2025-02-15T00:00:00.000000Z"
+            samples = np.array(position["cartesian"]).reshape(-1, 4)
+            row = ids.index(packet["id"])
+            for t, *xyz_m in samples[::10]:
+                stored_km = trajectories.positions_at(start + t)[row]
+                assert _distance_m(np.array(xyz_m) / 1000.0, stored_km) < 1.0
+    debris = [p for p in objects if "DEB" in p["name"]]
+    assert debris and all(p["point"]["color"]["rgba"] == debris[0]["point"]["color"]["rgba"] for p in debris)
+
+
+def test_oem_out_refuses_another_frame(catalogs, tmp_path, capsys):
+    from orbitview.cli import main
+
+    out = tmp_path / "x.oem"
+    tle = catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"
+    code = main(["precompute", str(tle), "--start", START, "--span", "2m", "--step", "60",
+                 "--out", str(out), "--frame", "TEME", "--workers", "1", "--satcat", "none"])
+    assert code == 2 and not out.exists()
+    assert "inertial frame" in capsys.readouterr().err
+
+
+def test_inspect_and_scenarios_read_oem(written, tmp_path, capsys):
+    from orbitview.cli import main
+    from orbitview.io.scenario import build_scene, read_scenario
+
+    assert main(["inspect", str(written["oem"]), "--satcat", "none"]) == 0
+    assert f"{written['oem']}: oem, 119 objects" in capsys.readouterr().out
+    scenario_path = tmp_path / "briefing.toml"
+    scenario_path.write_text(f'[[sources]]\nfile = "{written["oem"]}"\nname = "Iridium OEM"\npoint_size = 5\n'
+                             '\n[time]\nstart = "2025-02-15T00:10:00Z"\nend = "2025-02-15T00:50:00Z"\n')
+    scene, problems = build_scene(read_scenario(scenario_path))
+    (layer,) = scene.layers
+    assert problems == [] and layer.name == "Iridium OEM" and layer.point_size == 5
+    assert layer.keyframes.at(parse_time("2025-02-15T00:10:00Z")).valid.all()
+    assert not layer.keyframes.at(parse_time("2025-02-15T00:40:00Z")).valid.any()
+
+
+def parse_time(text):
+    from orbitview.core.times import parse_utc
+
+    return parse_utc(text)

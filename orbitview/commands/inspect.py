@@ -14,6 +14,8 @@ from orbitview.commands.common import add_satcat_argument
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.times import format_utc, jd_to_posix
 from orbitview.io.catalog_files import merge, parse_file
+from orbitview.io.oem import looks_like_oem, open_oem
+from orbitview.io.omm import Parsed
 from orbitview.io.problems import CatalogError, Problem
 from orbitview.io.satcat import CACHED, apply_satcat, choose_satcat
 
@@ -22,7 +24,7 @@ _SHOWN = 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="TLE/3LE or OMM JSON/CSV/XML files")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="TLE/3LE, OMM JSON/CSV/XML or OEM files")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--strict", action="store_true", help="exit non-zero on any problem")
     add_satcat_argument(parser)
@@ -36,7 +38,7 @@ def summarise(paths: list[str], satcat=CACHED) -> dict:
     parts, problems, files = [], [], []
     for path in paths:
         try:
-            fmt, parsed = parse_file(path)
+            fmt, parsed = ("oem", _parsed_oem(path)) if looks_like_oem(path) else parse_file(path)
         except CatalogError as exc:
             problems.extend(exc.problems or [Problem(str(path), 0, "file", str(exc))])
             files.append({"file": str(path), "format": None, "objects": 0})
@@ -59,6 +61,13 @@ def summarise(paths: list[str], satcat=CACHED) -> dict:
         "files": files,
         "problems": problems,
     }
+
+
+def _parsed_oem(path) -> Parsed:
+    """An OEM's objects as a reader's result (their elements fitted, see ``open_oem``); the
+    objects are not records of lines, so a duplicate among them is reported at line 0."""
+    _, catalog, problems = open_oem(path)
+    return Parsed(catalog, problems, np.zeros(len(catalog), np.int64))
 
 
 def run(args: argparse.Namespace) -> int:

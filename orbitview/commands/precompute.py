@@ -11,6 +11,7 @@ import math
 import signal
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -22,12 +23,17 @@ from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blo
 from orbitview.core.times import format_utc, parse_utc
 
 
+#: Outputs written as text for other tools rather than as a trajectory file.
+EPHEMERIS_SUFFIXES = (".oem", ".czml")
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="element-set files (TLE/3LE, OMM)")
     parser.add_argument("--start", required=True, metavar="ISO8601", help="first time, UTC")
     parser.add_argument("--span", required=True, metavar="DURATION", help="length: 90m, 24h, 7d or seconds")
     parser.add_argument("--step", required=True, metavar="SECONDS", help="time between samples (60, 2m, ...)")
-    parser.add_argument("--out", required=True, metavar="FILE.h5", help="trajectory file to write")
+    parser.add_argument("--out", required=True, metavar="FILE.h5|.oem|.czml",
+                        help="trajectory file to write (.h5), or a CCSDS OEM (.oem) or CZML (.czml) for other tools")
     parser.add_argument("--frame", default="GCRS", choices=FRAMES, help="frame of the stored states (default GCRS)")
     parser.add_argument(
         "--workers", type=int, default=None, metavar="N", help="processes to use (default: every usable core)"
@@ -66,15 +72,17 @@ def run(args) -> int:
 def _run(args) -> int:
     from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.satcat import apply_satcat, choose_satcat
-    from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
+    suffix = Path(args.out).suffix.lower()
+    if suffix in EPHEMERIS_SUFFIXES and args.frame != "GCRS":
+        raise OrbitviewError(f"{args.out}: OEM and CZML are written in the inertial frame: leave out --frame {args.frame}")
     times_s = sample_times(parse_utc(args.start), parse_duration(args.span), parse_duration(args.step))
     if args.workers is not None and args.workers < 1:
         raise OrbitviewError("--workers must be at least 1")
     if args.block_states < 1:
         raise OrbitviewError("--block-states must be at least 1")
     workers = args.workers or usable_cores()
-    if workers > 1:
+    if workers > 1 and suffix not in EPHEMERIS_SUFFIXES:
         worker_context()  # the worker server boots while the catalogue loads
     loaded = load_catalogs(args.files)
     catalog = loaded.catalog
@@ -84,25 +92,11 @@ def _run(args) -> int:
     if loaded.problems:
         print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
     total = len(times_s) * len(catalog)
-    # The workers start first, so they build their satrecs while the file is laid out.
-    blocks = propagate_blocks(
-        catalog.sgp4_elements,
-        times_s,
-        args.frame,
-        workers=workers,
-        block_states=args.block_states,
-        align=chunk_times(len(catalog)),
-    )
-    try:
-        with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
-            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
-            for start, position, velocity, status in blocks:
-                writer.write(start, position, velocity, status)
-                progress.update(position.shape[0] * position.shape[1])
-                raise_if_stopped()
-            raise_if_stopped()  # the file is renamed into place when this block ends
-    finally:
-        blocks.close()
+    if suffix in EPHEMERIS_SUFFIXES:
+        progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times in float64")
+        _write_ephemeris(args.out, suffix, catalog, times_s, progress)
+    else:
+        progress = _write_trajectories(args, catalog, times_s, workers, total)
     progress.finish()
     print(
         f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "
@@ -153,6 +147,57 @@ class Progress:
         if self.live:
             self.stream.write("\n")
         print(f"done in {_clock(now - self.started)}", file=self.stream)
+
+
+def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total: int) -> "Progress":
+    """Propagate in worker processes, writing each float32 block as it comes."""
+    from orbitview.io.trajectories import TrajectoryWriter, chunk_times
+
+    # The workers start first, so they build their satrecs while the file is laid out.
+    blocks = propagate_blocks(
+        catalog.sgp4_elements,
+        times_s,
+        args.frame,
+        workers=workers,
+        block_states=args.block_states,
+        align=chunk_times(len(catalog)),
+    )
+    try:
+        with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
+            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
+            for start, position, velocity, status in blocks:
+                writer.write(start, position, velocity, status)
+                progress.update(position.shape[0] * position.shape[1])
+                raise_if_stopped()
+            raise_if_stopped()  # the file is renamed into place when this block ends
+    finally:
+        blocks.close()
+    return progress
+
+
+def _write_ephemeris(path: str, suffix: str, catalog, times_s: np.ndarray, progress: "Progress") -> None:
+    """Propagate here, in float64 (float32 would round positions by up to 0.25 m, which the
+    readers' interpolation then amplifies), and write OEM (KVN) or CZML in one atomic write:
+    both are text listing each object's states together, so the states are held in memory."""
+    from orbitview.core.propagate import propagate
+    from orbitview.io.writers import write_text
+
+    states = propagate(catalog, times_s, "GCRS")
+    position, velocity, valid = states.position_km, states.velocity_km_s, states.error == 0
+    progress.update(valid.size)
+    raise_if_stopped()
+    if suffix == ".oem":
+        from orbitview.io.oem import format_oem
+
+        ids = [d or str(number) for d, number in zip(catalog.intl_designator, catalog.norad_id)]
+        text = format_oem(catalog.name, ids, times_s, position, velocity, valid)
+    else:
+        from orbitview.io.czml import format_czml
+        from orbitview.render.colors import class_colors
+
+        text = format_czml(catalog.name, catalog.norad_id, class_colors(catalog.object_class), times_s, position, valid)
+    raise_if_stopped()
+    write_text(path, text)
 
 
 def _clock(seconds: float) -> str:

@@ -383,8 +383,9 @@ def format_oem(names, object_ids, times_s: np.ndarray, position_km: np.ndarray, 
                valid: np.ndarray) -> str:
     """KVN text of N objects sampled at (T,) ``times_s`` (POSIX UTC): ``position_km`` and
     ``velocity_km_s`` (T, N, 3) GCRS, written as EME2000; ``valid`` (T, N) bool. One segment per
-    object, over the span where it is valid (an object never valid is left out), Hermite of
-    degree 5 (three states either side: positions and velocities both known)."""
+    object, over the span where it is valid (an object never valid is left out), Lagrange of
+    degree 7 over positions: SGP4's velocities are not exactly its positions' derivatives
+    (by mm/s to cm/s), which Hermite interpolation over 60 s would turn into metres."""
     created = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     out = [
         "CCSDS_OEM_VERS = 2.0",
@@ -403,7 +404,7 @@ def format_oem(names, object_ids, times_s: np.ndarray, position_km: np.ndarray, 
                 "CENTER_NAME = EARTH", "REF_FRAME = EME2000", "TIME_SYSTEM = UTC",
                 f"START_TIME = {first}", f"USEABLE_START_TIME = {first}",
                 f"USEABLE_STOP_TIME = {last}", f"STOP_TIME = {last}",
-                "INTERPOLATION = HERMITE", "INTERPOLATION_DEGREE = 5", "META_STOP", ""]
+                "INTERPOLATION = LAGRANGE", "INTERPOLATION_DEGREE = 7", "META_STOP", ""]
         for i in rows:
             (x, y, z), (u, v, w) = position_km[i, k], velocity_km_s[i, k]
             out.append(f"{format_epoch(times_s[i])} {x:.6f} {y:.6f} {z:.6f} {u:.9f} {v:.9f} {w:.9f}")

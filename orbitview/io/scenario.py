@@ -431,11 +431,15 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
 
 def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tuple[list[Layer], list, str]:
     from orbitview.io.catalog_files import load_catalog
-    from orbitview.io.sources import classify_layer
+    from orbitview.io.oem import looks_like_oem
+    from orbitview.io.sources import classify_layer, open_oem_source
 
     style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by}
     key = f"sources[{index}].{source.kind}"
     try:
+        if source.kind == "file" and looks_like_oem(source.file):
+            opened = open_oem_source(source.file, source.name or Path(source.file).name, satcat, **style)
+            return _tagged([opened.layer], source), opened.problems, ""
         if source.kind == "file":
             result = load_catalog(source.file)
             layers = [classify_layer(Layer(source.name or Path(source.file).name, result.catalog, **style), satcat)]

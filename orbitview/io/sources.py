@@ -37,11 +37,17 @@ def open_source(path: str | Path, satcat: "str | Path | Satcat | None" = CACHED)
         layer = classify_layer(Layer(path.name, trajectories.catalog(), trajectories), satcat)
         return Source(layer, [], (trajectories.start_s, trajectories.end_s))
     if looks_like_oem(path):
-        ephemerides, catalog, problems = open_oem(path)
-        layer = classify_layer(Layer(path.name, catalog, ephemerides), satcat)
-        return Source(layer, problems, (ephemerides.start_s, ephemerides.end_s))
+        return open_oem_source(path, path.name, satcat)
     result = load_catalog(path)
     return Source(classify_layer(Layer(path.name, result.catalog), satcat), result.problems)
+
+
+def open_oem_source(path: str | Path, name: str, satcat: Satcat | None, **style) -> Source:
+    """An OEM file as a layer called ``name`` (``style``: the layer's fields), drawn from its
+    ephemerides, which bound the time its objects exist."""
+    ephemerides, catalog, problems = open_oem(path)
+    layer = classify_layer(Layer(name, catalog, ephemerides, **style), satcat)
+    return Source(layer, problems, (ephemerides.start_s, ephemerides.end_s))
 
 
 def classify_layer(layer: Layer, satcat: Satcat | None) -> Layer:
