@@ -35,7 +35,7 @@ from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
 CATALOG_FILTER = (
-    "Element sets and trajectories (*.tle *.3le *.txt *.json *.csv *.xml *.h5 *.hdf5);;All files (*)"
+    "Element sets, trajectories and ephemerides (*.tle *.3le *.txt *.json *.csv *.xml *.h5 *.hdf5 *.oem);;All files (*)"
 )
 #: A press and release closer than this (logical pixels) is a click, not a drag.
 CLICK_SLOP_PX = 4.0
