@@ -341,3 +341,23 @@ def parse_time(text):
     from orbitview.core.times import parse_utc
 
     return parse_utc(text)
+
+
+def test_precompute_resamples_an_oem_onto_its_grid_and_frame(written, tmp_path):
+    from orbitview.cli import main
+    from orbitview.core.propagate import propagate
+    from orbitview.io.catalog_files import load_catalog
+    from orbitview.io.trajectories import Trajectories
+
+    out = tmp_path / "resampled.h5"
+    assert main(["precompute", str(written["oem"]), "--start", "2025-02-15T00:05:00Z", "--span", "30m",
+                 "--step", "45", "--out", str(out), "--frame", "ITRS", "--workers", "1", "--satcat", "none"]) == 0
+    elements = load_catalog(written["tle"]).catalog
+    with Trajectories.open(out) as trajectories:
+        assert trajectories.frame == "ITRS" and len(trajectories) == len(elements)
+        inside = trajectories.times_s[trajectories.times_s <= parse_time("2025-02-15T00:30:00Z")]
+        direct = propagate(elements, inside[::7], "ITRS")
+        for k, t in enumerate(inside[::7]):
+            assert _distance_m(trajectories.positions_at(t), direct.position_km[k]).max() < 1.0
+        # After the OEM's last state nothing exists.
+        assert np.isnan(trajectories.positions_at(trajectories.end_s)).all()

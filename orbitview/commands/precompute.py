@@ -1,8 +1,11 @@
-"""``orbitview precompute``: propagate catalogues over a span into an HDF5 trajectory file.
+"""``orbitview precompute``: propagate catalogues over a span into an HDF5 trajectory file,
+or into a CCSDS OEM or CZML for other tools (docs/ephemerides.md).
 
 SGP4 runs in worker processes on every usable core; this process converts nothing, it only
 writes the blocks in time order and reports progress. The output appears at ``--out`` only when
-complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind.
+complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind. OEM and CZML outputs,
+and OEM inputs (resampled onto the grid from their own states), are computed in this process
+in float64 and written at once.
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ from orbitview.commands.common import add_satcat_argument
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
-from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores, worker_context
+from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
+                                      worker_context)
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.io.oem import looks_like_oem, open_oem
 
 
 #: Outputs written as text for other tools rather than as a trajectory file.
 EPHEMERIS_SUFFIXES = (".oem", ".czml")
+#: The status of an object resampled from an OEM at a time none of its segments covers.
+ABSENT_STATUS = 254
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="element-set files (TLE/3LE, OMM)")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="element-set files (TLE/3LE, OMM), or OEM files resampled onto the grid")
     parser.add_argument("--start", required=True, metavar="ISO8601", help="first time, UTC")
     parser.add_argument("--span", required=True, metavar="DURATION", help="length: 90m, 24h, 7d or seconds")
     parser.add_argument("--step", required=True, metavar="SECONDS", help="time between samples (60, 2m, ...)")
@@ -70,7 +78,6 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.satcat import apply_satcat, choose_satcat
 
     suffix = Path(args.out).suffix.lower()
@@ -84,17 +91,27 @@ def _run(args) -> int:
     workers = args.workers or usable_cores()
     if workers > 1 and suffix not in EPHEMERIS_SUFFIXES:
         worker_context()  # the worker server boots while the catalogue loads
-    loaded = load_catalogs(args.files)
-    catalog = loaded.catalog
+    ephemeris_files = [f for f in args.files if looks_like_oem(f)]
+    if ephemeris_files and len(ephemeris_files) < len(args.files):
+        raise OrbitviewError("precompute takes element sets or OEM files, not both at once")
+    catalog, ephemerides, problems = _inputs(args.files, bool(ephemeris_files))
     satcat = choose_satcat(args.satcat)
     if satcat is not None:
         catalog = apply_satcat(catalog, satcat.classes)
-    if loaded.problems:
-        print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
+    if problems:
+        print(f"orbitview: skipped {len(problems)} damaged records; first: {problems[0]}", file=sys.stderr)
     total = len(times_s) * len(catalog)
-    if suffix in EPHEMERIS_SUFFIXES:
-        progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times in float64")
-        _write_ephemeris(args.out, suffix, catalog, times_s, progress)
+    if ephemerides is not None or suffix in EPHEMERIS_SUFFIXES:
+        how = "resampled from the OEM" if ephemerides is not None else "in float64"
+        progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times {how}")
+        if ephemerides is not None:
+            states = ephemerides.sample(times_s, args.frame)
+        else:
+            sgp4 = propagate(catalog, times_s, args.frame)
+            states = sgp4.position_km, sgp4.velocity_km_s, sgp4.error == 0
+        progress.update(total)
+        raise_if_stopped()
+        _write_states(args.out, suffix, catalog, times_s, args.frame, states)
     else:
         progress = _write_trajectories(args, catalog, times_s, workers, total)
     progress.finish()
@@ -175,17 +192,38 @@ def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total:
     return progress
 
 
-def _write_ephemeris(path: str, suffix: str, catalog, times_s: np.ndarray, progress: "Progress") -> None:
-    """Propagate here, in float64 (float32 would round positions by up to 0.25 m, which the
-    readers' interpolation then amplifies), and write OEM (KVN) or CZML in one atomic write:
-    both are text listing each object's states together, so the states are held in memory."""
-    from orbitview.core.propagate import propagate
+def _inputs(files: list[str], ephemerides: bool):
+    """``(catalog, Ephemerides or None, problems)`` of the input files: element sets, or OEM
+    files whose objects keep their own states (their elements fitted, see ``open_oem``)."""
+    from orbitview.io.catalog_files import load_catalogs
+
+    if not ephemerides:
+        loaded = load_catalogs(files)
+        return loaded.catalog, None, loaded.problems
+    from orbitview.core.catalog import Catalog
+    from orbitview.core.ephemeris import Ephemerides
+
+    opened = [open_oem(f) for f in files]
+    segments = [object_segments for e, _, _ in opened for object_segments in e.segments]
+    catalog = Catalog.concatenate([c for _, c, _ in opened])
+    return catalog, Ephemerides(segments, ", ".join(files)), [p for _, _, found in opened for p in found]
+
+
+def _write_states(path: str, suffix: str, catalog, times_s: np.ndarray, frame: str, states) -> None:
+    """Write (T, N, 3) float64 positions and velocities and (T, N) validity as a trajectory
+    file, an OEM (KVN) or CZML; the text outputs in one atomic write, from float64 (float32
+    would round positions by up to 0.25 m, which the readers' interpolation amplifies)."""
     from orbitview.io.writers import write_text
 
-    states = propagate(catalog, times_s, "GCRS")
-    position, velocity, valid = states.position_km, states.velocity_km_s, states.error == 0
-    progress.update(valid.size)
-    raise_if_stopped()
+    position, velocity, valid = states
+    if suffix not in EPHEMERIS_SUFFIXES:
+        from orbitview.io.trajectories import TrajectoryWriter
+
+        status = np.where(valid, 0, ABSENT_STATUS).astype(np.uint8)
+        with TrajectoryWriter(path, catalog, times_s, frame) as writer:
+            writer.write(0, position.astype(np.float32), velocity.astype(np.float32), status)
+            raise_if_stopped()
+        return
     if suffix == ".oem":
         from orbitview.io.oem import format_oem
 

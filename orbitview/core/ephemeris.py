@@ -178,6 +178,26 @@ class Ephemerides:
             exists[row] = True
         return position, velocity, exists
 
+    def sample(self, times_s: np.ndarray, frame: str = "GCRS") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """States at (T,) ``times_s`` in ``frame`` (GCRS, TEME or ITRS): position (T, N, 3) km,
+        velocity (T, N, 3) km/s float64 (NaN where absent) and (T, N) bool, where they exist."""
+        from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
+
+        times_s = np.asarray(times_s, np.float64)
+        position, velocity, exists = (np.array(a) for a in zip(*(self.states_at(t) for t in times_s)))
+        if frame == "GCRS":
+            return position, velocity, exists
+        to_gcrs = gcrs_from_teme(times_s) if frame == "TEME" else gcrs_from_itrs(times_s)
+        to_gcrs = to_gcrs.reshape(-1, 3, 3)
+        # Row vectors times M is M^T times column vectors: GCRS into the frame.
+        position = np.einsum("tnj,tjk->tnk", position, to_gcrs)
+        velocity = np.einsum("tnj,tjk->tnk", velocity, to_gcrs)
+        if frame == "ITRS":
+            # An Earth-fixed velocity leaves out the Earth's spin: v = v_inertial - omega x r.
+            velocity[..., 0] += EARTH_ROTATION_RAD_S * position[..., 1]
+            velocity[..., 1] -= EARTH_ROTATION_RAD_S * position[..., 0]
+        return position, velocity, exists
+
     def positions_at(self, t_s: float) -> np.ndarray:
         """(N, 3) float64 GCRS km at ``t_s``; NaN for objects that do not exist then."""
         return self.states_at(t_s)[0]
