@@ -28,7 +28,8 @@ ATTRIBUTION = "Earth: NASA Blue Marble · Stars: ESA Hipparcos"
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="a scenario (.toml) or TLE/3LE/OMM element-set files (none: the default briefing)")
+                        help="a scenario (.toml), TLE/3LE/OMM element-set files, trajectory files (.h5) "
+                             "or OEM ephemerides (none: the default briefing)")
     parser.add_argument("--time", metavar="ISO8601", help="image: displayed time, UTC (default: the scenario's start, or now)")
     parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
