@@ -86,12 +86,11 @@ def lagrange_interpolate(times_s: np.ndarray, values: np.ndarray, t_s: float) ->
     exact = np.flatnonzero(x == u)
     if len(exact):
         return np.array(values[exact[0]], np.float64)
-    result = np.zeros(values.shape[1])
-    for j in range(len(x)):
-        others = np.delete(x, j)
-        weight = np.prod((u - others) / (x[j] - others))
-        result += weight * values[j]
-    return result
+    gaps = x[:, None] - x[None, :]
+    np.fill_diagonal(gaps, 1.0)
+    offsets = u - x  # none zero: an exact hit returned above
+    weights = np.prod(offsets) / offsets / np.prod(gaps, axis=1)
+    return weights @ np.asarray(values, np.float64)
 
 
 def hermite_interpolate(times_s: np.ndarray, position_km: np.ndarray, velocity_km_s: np.ndarray,
@@ -121,18 +120,20 @@ def hermite_interpolate(times_s: np.ndarray, position_km: np.ndarray, velocity_k
 
 
 def to_gcrs(frame: str, t_s: float, position_km: np.ndarray, velocity_km_s: np.ndarray):
-    """(3,) position and velocity in ``frame`` at ``t_s`` rotated to GCRS, float64."""
+    """(..., 3) positions and velocities in ``frame`` at ``t_s`` rotated to GCRS, float64."""
     from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
 
     if frame == "GCRS":
         return position_km, velocity_km_s
     if frame == "TEME":
         rotation = gcrs_from_teme(t_s)
-        return rotation @ position_km, rotation @ velocity_km_s
+        return position_km @ rotation.T, velocity_km_s @ rotation.T
     rotation = gcrs_from_itrs(t_s)
     # An Earth-fixed velocity lacks the Earth's spin: v_inertial = v + omega x r.
-    spun = velocity_km_s + EARTH_ROTATION_RAD_S * np.array([-position_km[1], position_km[0], 0.0])
-    return rotation @ position_km, rotation @ spun
+    spun = np.array(velocity_km_s, np.float64)
+    spun[..., 0] -= EARTH_ROTATION_RAD_S * position_km[..., 1]
+    spun[..., 1] += EARTH_ROTATION_RAD_S * position_km[..., 0]
+    return position_km @ rotation.T, spun @ rotation.T
 
 
 class Ephemerides:
@@ -169,13 +170,17 @@ class Ephemerides:
         n = len(self)
         position, velocity = np.full((n, 3), np.nan), np.full((n, 3), np.nan)
         exists = np.zeros(n, bool)
+        frames = np.full(n, "", dtype=object)
         for row in range(n):
             segment = self._segment(row, t_s)
             if segment is None:
                 continue
-            p, v = segment.state_at(t_s)
-            position[row], velocity[row] = to_gcrs(segment.frame, t_s, p, v)
-            exists[row] = True
+            position[row], velocity[row] = segment.state_at(t_s)
+            exists[row], frames[row] = True, segment.frame
+        # One rotation per frame and time, for all the objects given in that frame.
+        for frame in set(frames[exists]):
+            rows = np.flatnonzero(frames == frame)
+            position[rows], velocity[rows] = to_gcrs(frame, t_s, position[rows], velocity[rows])
         return position, velocity, exists
 
     def sample(self, times_s: np.ndarray, frame: str = "GCRS") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
