@@ -184,6 +184,21 @@ def test_damaged_lines_are_reported_and_the_rest_loads(tmp_path, iss):
     assert _distance_m(found, truth_gcrs_km(iss, seconds)).max() < 1.0
 
 
+def test_hermite_gives_the_velocity_as_its_polynomial_s_derivative():
+    """On a circular orbit, whose states are exactly consistent (SGP4's velocities differ from
+    its positions' derivatives by about 1 cm/s, so they cannot test this to mm/s)."""
+    from orbitview.core.ephemeris import Segment
+
+    radius_km, omega = 6778.0, 2.0 * np.pi / 5554.0
+    circle = lambda t: radius_km * np.stack([np.cos(omega * t), np.sin(omega * t), 0.0 * t], -1)  # noqa: E731
+    speed = lambda t: radius_km * omega * np.stack([-np.sin(omega * t), np.cos(omega * t), 0.0 * t], -1)  # noqa: E731
+    t = 60.0 * np.arange(20)
+    segment = Segment(t, circle(t), speed(t), "GCRS", "HERMITE", 7)
+    for at in (30.0, 555.0, 1111.0):
+        position, velocity = segment.state_at(at)
+        assert _distance_m(position, circle(at)) < 1e-3 and _distance_m(velocity, speed(at)) < 1e-3  # mm, mm/s
+
+
 def xml_message(iss, seconds) -> str:
     r, v = _states(iss, "EME2000", seconds)
     vectors = "".join(
@@ -361,3 +376,26 @@ def test_precompute_resamples_an_oem_onto_its_grid_and_frame(written, tmp_path):
             assert _distance_m(trajectories.positions_at(t), direct.position_km[k]).max() < 1.0
         # After the OEM's last state nothing exists.
         assert np.isnan(trajectories.positions_at(trajectories.end_s)).all()
+
+
+def test_the_info_of_an_oem_object_is_its_ephemeris_state_and_names_its_file(tmp_path, iss):
+    from skyfield.api import wgs84
+
+    from orbitview.core.clock import Clock
+    from orbitview.core.object_info import object_state
+    from orbitview.core.object_ref import ObjectRef
+    from orbitview.core.scene import Scene
+
+    path = _write(tmp_path, HEADER + kvn_segment(iss, frame="TEME", interpolation="LAGRANGE", degree=7))
+    source = open_source(path, satcat=None)
+    scene = Scene(clock=Clock(time_s=float(_posix(630.0))))
+    scene.add_layer(source.layer)
+    info = object_state(scene, ObjectRef(source.layer, 0))
+    assert info.source == str(path) and info.name == "ISS (ZARYA)"
+    truth = EarthSatellite(*iss, ts=timescale()).at(_utc_times(630.0))
+    assert abs(info.altitude_km - wgs84.height_of(truth).km) * 1000.0 < 1.0
+    assert abs(info.speed_km_s - np.linalg.norm(truth.velocity.km_per_s)) * 1e6 < 1.0  # mm/s
+    latitude, longitude = wgs84.latlon_of(truth)
+    assert (info.latitude_deg, info.longitude_deg) == (pytest.approx(latitude.degrees, abs=1e-5),
+                                                       pytest.approx(longitude.degrees, abs=1e-5))
+    assert info.period_min == pytest.approx(92.9, abs=0.3)  # from the fitted elements

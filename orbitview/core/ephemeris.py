@@ -53,15 +53,15 @@ class Segment:
         return start <= t_s <= stop
 
     def state_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
-        """Position (3,) km and velocity (3,) km/s float64 in ``frame`` at ``t_s``."""
+        """Position (3,) km and velocity (3,) km/s float64 in ``frame`` at ``t_s``: Hermite gives
+        both from one polynomial; Lagrange interpolates positions and velocities alike."""
         window = self._window(t_s)
         t = self.times_s[window]
         if self.interpolation == "HERMITE":
-            position = hermite_interpolate(t, self.position_km[window], self.velocity_km_s[window], t_s)
-        else:
-            position = lagrange_interpolate(t, self.position_km[window], t_s)
-        # Velocities of either kind: Lagrange over the same samples' velocities.
-        return position, lagrange_interpolate(t, self.velocity_km_s[window], t_s)
+            return hermite_interpolate(t, self.position_km[window], self.velocity_km_s[window], t_s)
+        # Lagrange velocities: the same polynomial over the same samples' velocities.
+        return lagrange_interpolate(t, self.position_km[window], t_s), lagrange_interpolate(
+            t, self.velocity_km_s[window], t_s)
 
     def _window(self, t_s: float) -> slice:
         """The samples the interpolation uses: degree + 1 for Lagrange, (degree + 1) / 2 for
@@ -94,10 +94,10 @@ def lagrange_interpolate(times_s: np.ndarray, values: np.ndarray, t_s: float) ->
 
 
 def hermite_interpolate(times_s: np.ndarray, position_km: np.ndarray, velocity_km_s: np.ndarray,
-                        t_s: float) -> np.ndarray:
+                        t_s: float) -> tuple[np.ndarray, np.ndarray]:
     """The Hermite polynomial matching (K, 3) positions and their derivatives, velocities,
-    at (K,) ``times_s``: degree 2K - 1, evaluated at ``t_s`` (Newton divided differences over
-    the doubled nodes)."""
+    at (K,) ``times_s``: degree 2K - 1 (Newton divided differences over the doubled nodes).
+    Returns its value (3,) km and its derivative (3,) km/s at ``t_s``."""
     scale = max(float(times_s[-1] - times_s[0]), 1.0)
     x = (times_s - times_s[0]) / scale
     u = (t_s - times_s[0]) / scale
@@ -114,9 +114,11 @@ def hermite_interpolate(times_s: np.ndarray, position_km: np.ndarray, velocity_k
         level = (level[1:] - level[:-1]) / (z[order:] - z[:-order])[:, None]
         coefficients.append(level[0].copy())
     result = coefficients[-1].copy()
+    slope = np.zeros_like(result)
     for k in range(len(z) - 2, -1, -1):
+        slope = slope * (u - z[k]) + result
         result = result * (u - z[k]) + coefficients[k]
-    return result
+    return result, slope / scale
 
 
 def to_gcrs(frame: str, t_s: float, position_km: np.ndarray, velocity_km_s: np.ndarray):
@@ -163,6 +165,14 @@ class Ephemerides:
 
     def _segment(self, row: int, t_s: float) -> Segment | None:
         return next((s for s in self.segments[row] if s.covers(t_s)), None)
+
+    def state_of(self, row: int, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """(3,) GCRS position km and velocity km/s float64 of object ``row`` at ``t_s``; None
+        when it does not exist then."""
+        segment = self._segment(row, t_s)
+        if segment is None:
+            return None
+        return to_gcrs(segment.frame, t_s, *segment.state_at(t_s))
 
     def states_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(N, 3) GCRS position km, (N, 3) velocity km/s float64, and (N,) bool: whether each

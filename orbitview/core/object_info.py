@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, sun_direction_gcrs
+from orbitview.core.frames import (EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, gcrs_from_itrs,
+                                   sun_direction_gcrs)
 from orbitview.core.gabbard import from_catalog
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.propagate import propagate
@@ -167,12 +168,11 @@ def object_state(scene: Scene, ref: ObjectRef, t_s: float | None = None) -> Obje
     # The layer decides whether the object exists now (a parent ends at its breakup).
     if scene.position_gcrs_km(ref, t) is None:
         return ObjectInfo(**info)
-    times = np.array([t])
-    gcrs = propagate(one, times, "GCRS")
-    itrs = propagate(one, times, "ITRS")
-    if gcrs.error[0, 0] != 0:
+    state = _state_gcrs(layer, row, one, t)
+    if state is None:
         return ObjectInfo(**info)
-    position_itrs = itrs.position_km[0]
+    position_gcrs, velocity_gcrs = state
+    position_itrs = (gcrs_from_itrs(t).T @ position_gcrs)[None]
     lat, lon = geodetic_lat_lon_rad(position_itrs)
     extremes = height_extremes_km(one, t, 60.0 * info["period_min"])
     highest, lowest = extremes if extremes is not None else (None, None)
@@ -181,8 +181,21 @@ def object_state(scene: Scene, ref: ObjectRef, t_s: float | None = None) -> Obje
         highest_km=highest,
         lowest_km=lowest,
         altitude_km=float(geodetic_height_km(position_itrs, lat)[0]),
-        speed_km_s=float(np.linalg.norm(gcrs.velocity_km_s[0, 0])),
+        speed_km_s=float(np.linalg.norm(velocity_gcrs)),
         latitude_deg=math.degrees(float(lat[0])),
         longitude_deg=math.degrees(float(lon[0])),
-        sunlit=bool(in_sunlight(gcrs.position_km[0], sun_direction_gcrs(t))[0]),
+        sunlit=bool(in_sunlight(position_gcrs, sun_direction_gcrs(t))[0]),
     )
+
+
+def _state_gcrs(layer, row: int, one, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """(3,) GCRS position km and velocity km/s at ``t_s``: an ephemeris layer's own state (an
+    OEM's objects are drawn from their states, not their fitted elements), else SGP4's; None
+    where there is none."""
+    state_of = getattr(layer.keyframes, "state_of", None)
+    if state_of is not None:
+        return state_of(row, t_s)
+    gcrs = propagate(one, np.array([t_s]), "GCRS")
+    if gcrs.error[0, 0] != 0:
+        return None
+    return gcrs.position_km[0, 0], gcrs.velocity_km_s[0, 0]
