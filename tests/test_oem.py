@@ -399,3 +399,31 @@ def test_the_info_of_an_oem_object_is_its_ephemeris_state_and_names_its_file(tmp
     assert (info.latitude_deg, info.longitude_deg) == (pytest.approx(latitude.degrees, abs=1e-5),
                                                        pytest.approx(longitude.degrees, abs=1e-5))
     assert info.period_min == pytest.approx(92.9, abs=0.3)  # from the fitted elements
+
+
+@pytest.mark.parametrize("change,kind,words", [
+    (("REF_FRAME = EME2000", "REF_FRAME = TOD"), "metadata", "REF_FRAME 'TOD'"),
+    (("TIME_SYSTEM = UTC", "TIME_SYSTEM = MET"), "metadata", "TIME_SYSTEM 'MET'"),
+    (("INTERPOLATION = LAGRANGE", "INTERPOLATION = SPLINE"), "metadata", "INTERPOLATION 'SPLINE'"),
+    (("INTERPOLATION_DEGREE = 7", "INTERPOLATION_DEGREE = seven"), "metadata", "INTERPOLATION_DEGREE 'seven'"),
+    (("OBJECT_ID = 1998-067A\n", ""), "metadata", "without OBJECT_ID"),
+])
+def test_a_segment_with_unusable_metadata_is_one_problem_and_the_others_load(tmp_path, iss, change, kind, words):
+    bad = kvn_segment(iss, name="BAD").replace(*change)
+    text = HEADER + bad + kvn_segment(iss)
+    ephemerides, catalog, problems = open_oem(_write(tmp_path, text))
+    assert [p.kind for p in problems] == [kind]
+    # At the line that says it, or at META_START when a key is missing; either within the bad segment.
+    assert HEADER.count("\n") < problems[0].line <= HEADER.count("\n") + bad.count("\n")
+    assert words in problems[0].message and list(catalog.name) == ["ISS (ZARYA)"]
+
+
+def test_a_repeated_epoch_and_a_stray_state_are_reported_at_their_lines(tmp_path, iss):
+    lines = kvn_segment(iss).splitlines()
+    k = lines.index("META_STOP") + 3
+    lines.insert(k + 1, lines[k])  # the same epoch twice
+    text = HEADER + "2023-10-09T12:00:00 1 2 3 4 5 6\n" + "\n".join(lines) + "\n"
+    ephemerides, _, problems = open_oem(_write(tmp_path, text))
+    stray = HEADER.count("\n") + 1  # the line after the header; the segment's index 0 is the next
+    assert [(p.line, p.kind) for p in problems] == [(stray, "structure"), (stray + 1 + (k + 1), "time")]
+    assert len(ephemerides.segments[0][0].times_s) == COUNT
