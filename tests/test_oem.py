@@ -427,3 +427,47 @@ def test_a_repeated_epoch_and_a_stray_state_are_reported_at_their_lines(tmp_path
     stray = HEADER.count("\n") + 1  # the line after the header; the segment's index 0 is the next
     assert [(p.line, p.kind) for p in problems] == [(stray, "structure"), (stray + 1 + (k + 1), "time")]
     assert len(ephemerides.segments[0][0].times_s) == COUNT
+
+
+STANDARD_EXAMPLE = """CCSDS_OEM_VERS = 2.0
+CREATION_DATE = 1996-11-04T17:22:31
+ORIGINATOR = NASA/JPL
+
+META_START
+OBJECT_NAME = MARS GLOBAL SURVEYOR
+OBJECT_ID = 1996-062A
+CENTER_NAME = EARTH
+REF_FRAME = EME2000
+TIME_SYSTEM = UTC
+START_TIME = 1996-353T12:00:00.331
+USEABLE_START_TIME = 1996-353T12:10:00.331
+USEABLE_STOP_TIME = 1996-353T12:40:00.331
+STOP_TIME = 1996-353T12:50:00.331
+INTERPOLATION = HERMITE
+INTERPOLATION_DEGREE = 7
+META_STOP
+
+COMMENT This file was produced by M.R. Somebody, MSOO NAV/JPL, 1996NOV 04. It is
+COMMENT to be used for DSN scheduling purposes only.
+1996-12-18T12:00:00.331 2789.619 -280.045 -1746.755 4.73372 -2.49586 -1.04195
+1996-12-18T12:10:00.331 2783.419 -308.143 -1877.071 5.18604 -2.42124 -1.99608
+1996-12-18T12:20:00.331 2776.033 -336.859 -2008.682 5.63678 -2.33951 -1.94687
+1996-12-18T12:50:00.331 2757.246 -422.855 -2404.335 6.98457 -2.07041 -1.79999
+"""
+
+
+def test_the_standards_example_layout_loads_with_its_object_and_times(tmp_path):
+    """A message laid out as the standard's KVN example (CCSDS 502.0-B-2: Mars Global Surveyor,
+    header, comments, day-of-year metadata times, calendar-date states, a useable span inside
+    the states' span), its centre changed to the Earth, which orbitview draws. The states are
+    not an orbit around the Earth: only the reading is tested."""
+    from orbitview.core.times import parse_utc
+
+    ephemerides, catalog, problems = open_oem(_write(tmp_path, STANDARD_EXAMPLE))
+    assert problems == [] and list(catalog.name) == ["MARS GLOBAL SURVEYOR"]
+    assert catalog.intl_designator[0] == "1996-062A"
+    start = parse_utc("1996-12-18T12:00:00Z") + 0.331
+    assert (ephemerides.start_s, ephemerides.end_s) == (pytest.approx(start + 600.0), pytest.approx(start + 2400.0))
+    assert np.isnan(ephemerides.positions_at(start)).all()  # before USEABLE_START_TIME
+    stated = np.array([2783.419, -308.143, -1877.071])
+    assert _distance_m(ephemerides.positions_at(start + 600.0)[0], stated) < 1.0
