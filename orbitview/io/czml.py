@@ -1,10 +1,9 @@
 """CZML for CesiumJS, written through ``czml3``: one packet per object with its name, its
 colour, when it is available, and its positions sampled in Cesium's ``INERTIAL`` frame.
 
-Cesium's ``INERTIAL`` is the ICRF; orbitview's GCRS positions are written into it as they are
-(the two differ by the aberration and light-time Cesium leaves out too, and GCRS and ICRF axes
-by under 25 milliarcseconds: under a metre at GEO). Positions are metres, times seconds from
-each packet's ``epoch``; Cesium interpolates them by Lagrange of degree 5.
+Cesium's ``INERTIAL`` is the ICRF, whose axes the GCRS shares: orbitview's GCRS positions
+(Earth-centred) are written as they are. Positions are metres, times seconds from each
+packet's ``epoch``; Cesium interpolates them by Lagrange of degree 5.
 """
 
 from __future__ import annotations

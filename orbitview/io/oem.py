@@ -1,8 +1,9 @@
 """CCSDS Orbit Ephemeris Messages (OEM, CCSDS 502.0-B-3) in KVN and XML: read and write.
 
 Read: any number of segments (each a metadata block and its states), of one object or several.
-``REF_FRAME`` EME2000, GCRF and ICRF are read as GCRS (they differ by the frame bias, under
-25 milliarcseconds: under a metre at GEO), ITRF* as ITRS and TEME as TEME. ``TIME_SYSTEM``
+``REF_FRAME`` GCRF and ICRF are read as GCRS (the same axes), and so is EME2000, which differs
+from them by the frame bias (1.1e-7 rad, skyfield's ``framelib.ICRS_to_J2000``: 0.8 m in LEO,
+4.7 m at GEO), not applied; ITRF* is read as ITRS and TEME as TEME. ``TIME_SYSTEM``
 UTC, TAI, TT, TDB and GPS are converted to UTC with skyfield's timescale (its leap-second
 table). Only ``CENTER_NAME = EARTH`` is drawn. Accelerations are read and not used;
 covariance blocks are skipped. Damaged lines are ``FILE:LINE: kind: message`` problems and
@@ -391,7 +392,7 @@ def format_oem(names, object_ids, times_s: np.ndarray, position_km: np.ndarray, 
         "CCSDS_OEM_VERS = 2.0",
         f"COMMENT Written by orbitview {__version__}: SGP4 states rotated from TEME with skyfield.",
         "COMMENT REF_FRAME EME2000 holds GCRS states: the two differ by the frame bias",
-        "COMMENT (under 25 milliarcseconds, under a metre at GEO), which orbitview does not apply.",
+        "COMMENT (1.1e-7 rad: 0.8 m in LEO, 4.7 m at GEO), which orbitview does not apply.",
         f"CREATION_DATE = {created}",
         "ORIGINATOR = ORBITVIEW",
     ]
