@@ -9,7 +9,6 @@ the same picture as a 1080p one, only sharper.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -18,7 +17,6 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import hidden_by_earth
-from orbitview.core.propagate import propagate
 from orbitview.core.scenario import CameraTimeline, OverlayText
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
@@ -120,13 +118,14 @@ class FrameRenderer:
         camera = self.scene.camera
         rotation = gcrs_from_itrs(t_s).T if camera.view_frame == "earth-fixed" else None
         eye = camera.eye_km()
-        for layer, catalog in found:
-            window = layer.keyframes
-            if not layer.visible or not getattr(window, "start_s", -math.inf) <= t_s < getattr(window, "end_s", math.inf):
+        for layer, rows, catalog in found:
+            if not layer.visible:
                 continue
-            states = propagate(catalog, np.array([t_s]), "GCRS")
-            ok = states.error[0] == 0
-            points = states.position_km[0][ok]
+            # Where the object is drawn: from the layer's keyframes (an OEM layer's ephemeris,
+            # a trajectory file's states), which also say whether it exists then.
+            keyframes = layer.keyframes.at(t_s)
+            ok = keyframes.valid[rows]
+            points = keyframes.interpolate(t_s, rows[ok])
             xy, in_front = project_to_pixels(points, camera, self.size, rotation)
             seen = in_front & ~hidden_by_earth(eye, points if rotation is None else points @ rotation.T)
             for (x, y), visible, name in zip(xy, seen, catalog.name[ok]):
@@ -140,10 +139,11 @@ class FrameRenderer:
 
 
 def _find(scene: Scene, refs: set[ObjectRef]):
-    """(layer, sub-catalogue of the ``refs`` in it) for each layer of ``scene`` holding some."""
+    """(layer, rows, sub-catalogue of those rows) of the ``refs`` for each layer of ``scene``
+    holding some."""
     found = []
     for layer in scene.layers:
-        rows = sorted(ref.row for ref in refs if ref.layer is layer)
-        if rows:
-            found.append((layer, layer.catalog.take(np.array(rows))))
+        rows = np.array(sorted(ref.row for ref in refs if ref.layer is layer), np.intp)
+        if len(rows):
+            found.append((layer, rows, layer.catalog.take(rows)))
     return found
