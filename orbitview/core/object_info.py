@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, sun_direction_gcrs
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, sun_direction_gcrs, sun_known
 from orbitview.core.gabbard import from_catalog
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Scene
@@ -28,7 +28,8 @@ class ObjectInfo:
 
     Identity and elements are always known. The state at ``t_s`` (``altitude_km`` above the
     WGS84 ellipsoid, inertial ``speed_km_s``, geodetic ``latitude_deg``/``longitude_deg``,
-    ``sunlit``) is None when the object is not there then (before a breakup, after decay).
+    ``sunlit``) is None when the object is not there then (before a breakup, after decay);
+    ``sunlit`` is also None outside the Sun's ephemeris (``frames.sun_known``).
     ``apogee_km``/``perigee_km`` are altitudes above the equatorial radius from the mean
     elements; ``element_age_s`` is ``t_s`` minus the element epoch (negative: elements from
     the future of the displayed time).
@@ -116,5 +117,5 @@ def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> Objec
         speed_km_s=float(np.linalg.norm(gcrs.velocity_km_s[0, 0])),
         latitude_deg=math.degrees(float(lat[0])),
         longitude_deg=math.degrees(float(lon[0])),
-        sunlit=bool(in_sunlight(gcrs.position_km[0], sun_direction_gcrs(t))[0]),
+        sunlit=bool(in_sunlight(gcrs.position_km[0], sun_direction_gcrs(t))[0]) if sun_known(t) else None,
     )
