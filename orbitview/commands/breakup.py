@@ -9,10 +9,12 @@ a loaded cloud with ``--compare FILE``.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 
+from orbitview.commands.common import check_trajectory_size, number_in, sample_count, sample_times
 from orbitview.core.errors import OrbitviewError
 
 FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml",
@@ -20,6 +22,10 @@ FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml"
 DEFAULT_MIN_SIZE_M = 0.1
 DEFAULT_SEED = 1
 BEFORE_EVENT_S = 600.0  # .h5 output starts this long before the event, to show the parent
+#: Custom events: heavier than any object in orbit (the ISS is about 420,000 kg).
+MAX_MASS_KG = 1.0e6
+#: Custom collisions: above the fastest meteoroids (about 72 km/s), far above orbital closings.
+MAX_CLOSING_SPEED_KM_S = 80.0
 
 
 def add_arguments(parser) -> None:
@@ -85,6 +91,9 @@ def _event_and_parents(args):
                               ("--time", args.time), ("--mass", args.mass)) if v is None]
     if missing:
         raise OrbitviewError(f"a custom event needs {', '.join(missing)}")
+    number_in("--mass", args.mass, 0.0, MAX_MASS_KG, above_low=True, unit="kg")
+    number_in("--projectile-mass", args.projectile_mass, 0.0, MAX_MASS_KG, unit="kg")
+    number_in("--speed", args.speed, 0.0, MAX_CLOSING_SPEED_KM_S, unit="km/s")
     from orbitview.commands.common import report_problems
     from orbitview.io.catalog_files import load_catalog
 
@@ -102,6 +111,15 @@ def _write_elements(catalog, path: str, fmt: str) -> None:
     write_catalog(catalog, path, fmt)
 
 
+def _trajectory_span(event, days: float, step_s: float) -> tuple[float, float]:
+    """(first time, span) of the .h5 output, POSIX s; refuses what ``sample_count`` refuses."""
+    number_in("--days", days, 0.0, math.inf, above_low=True)
+    number_in("--step", step_s, 0.0, math.inf, above_low=True, unit="s")
+    span = (event.time_s - BEFORE_EVENT_S, BEFORE_EVENT_S + days * 86400.0)
+    sample_count(*span, step_s)
+    return span
+
+
 def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     """Parents and fragments from ``BEFORE_EVENT_S`` before the event to ``days`` after it, GCRS.
 
@@ -112,11 +130,10 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     from orbitview.core.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
-    if days <= 0 or step_s <= 0:
-        raise OrbitviewError("--days and --step must be positive")
     catalog = Catalog.concatenate([result.parents, result.element_sets.catalog])
-    t0 = result.event.time_s - BEFORE_EVENT_S
-    times_s = t0 + step_s * np.arange(int((BEFORE_EVENT_S + days * 86400.0) // step_s) + 1)
+    span = _trajectory_span(result.event, days, step_s)
+    check_trajectory_size(path, sample_count(*span, step_s), len(catalog))
+    times_s = sample_times(*span, step_s)
     with TrajectoryWriter(path, catalog, times_s, "GCRS") as writer:
         blocks = propagate_blocks(catalog.sgp4_elements, times_s, "GCRS", align=writer.chunk_times)
         try:
@@ -158,12 +175,20 @@ def run(args) -> int:
     if parent_format == "h5":
         raise OrbitviewError("--parent-out takes an element-set format, not .h5")
 
+    from orbitview.core.breakup import FragmentCountError
     from orbitview.core.breakup_presets import run_event
     from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST
 
+    if args.seed < 0:
+        raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
     event, parents = _event_and_parents(args)
+    if out_format == "h5":
+        _trajectory_span(event, args.days, args.step)  # before the model runs
     first_id = SYNTHETIC_ID_FIRST if args.first_id is None else args.first_id
-    result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents)
+    try:
+        result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents)
+    except FragmentCountError as exc:
+        raise OrbitviewError(f"--min-size {args.min_size:g} m: {exc}") from None
     _report(result)
     if out_format == "h5":
         _write_trajectories(result, args.out, args.days, args.step)

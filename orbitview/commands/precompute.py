@@ -14,11 +14,13 @@ import time
 
 import numpy as np
 
+from orbitview.commands.common import (
+    check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
 from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores, worker_context
-from orbitview.core.times import format_utc, parse_utc
+from orbitview.core.times import format_utc
 
 
 def add_arguments(parser) -> None:
@@ -40,20 +42,6 @@ def add_arguments(parser) -> None:
     )
 
 
-def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
-    """(T,) POSIX seconds from ``start_s`` every ``step_s`` up to and including ``start_s + span_s``.
-
-    The end is included when the span is a whole number of steps, so "24h at 60 s" covers the
-    whole day (1,441 samples) and can be interpolated up to its last second.
-    """
-    if step_s <= 0:
-        raise OrbitviewError("--step must be positive")
-    if span_s < step_s:
-        raise OrbitviewError(f"--span ({span_s:g} s) must be at least one --step ({step_s:g} s)")
-    count = math.floor(span_s / step_s + 1e-9) + 1
-    return start_s + step_s * np.arange(count, dtype=np.float64)
-
-
 def run(args) -> int:
     # Ctrl-C can land in a weakref callback, where Python prints "Exception ignored" and goes
     # on: the loop below raises it again after each block, so the run still stops.
@@ -65,7 +53,9 @@ def _run(args) -> int:
     from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
-    times_s = sample_times(parse_utc(args.start), parse_duration(args.span), parse_duration(args.step))
+    start_s = parse_time_option("--start", args.start)
+    span_s, step_s = parse_duration(args.span), parse_duration(args.step)
+    count = sample_count(start_s, span_s, step_s)  # checked before the files load
     if args.workers is not None and args.workers < 1:
         raise OrbitviewError("--workers must be at least 1")
     if args.block_states < 1:
@@ -77,6 +67,8 @@ def _run(args) -> int:
     catalog = loaded.catalog
     if loaded.problems:
         print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
+    size = check_trajectory_size(args.out, count, len(catalog))
+    times_s = sample_times(start_s, span_s, step_s)
     total = len(times_s) * len(catalog)
     # The workers start first, so they build their satrecs while the file is laid out.
     blocks = propagate_blocks(
@@ -89,7 +81,8 @@ def _run(args) -> int:
     )
     try:
         with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
-            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
+            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores "
+                                       f"into {args.out} (about {format_bytes(size)})")
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])
