@@ -50,3 +50,18 @@ def _night_fraction(image: np.ndarray) -> float:
     h, w = image.shape[:2]
     middle = image[3 * h // 8: 5 * h // 8, 3 * w // 8: 5 * w // 8].max(axis=2)
     return float((middle < 12).mean())
+
+
+def test_the_time_bar_stops_at_the_last_time_a_clock_can_show(make_window, qtbot):
+    from orbitview.core.times import LAST_TIME_S
+
+    window = make_window()
+    window.time_bar.time_field.setText("9999-12-31T23:58:30Z")
+    window.time_bar._on_time_field()
+    assert window.scene.clock.span_end_s == LAST_TIME_S
+    for _ in range(2):
+        window.time_bar.step_forward()  # 60 s each: the second would pass the year 9999
+    qtbot.waitUntil(lambda: window.utc_label.text() == "9999-12-31T23:59:59Z UTC", timeout=5000)
+    drawn = window.frames_drawn
+    window.canvas.update()
+    qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=5000)
