@@ -10,11 +10,12 @@ a loaded cloud with ``--compare FILE``.
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from orbitview.commands.common import check_trajectory_size, number_in, sample_count, sample_times
+from orbitview.commands.common import check_trajectory_size, format_bytes, number_in, sample_count, sample_times
 from orbitview.core.errors import OrbitviewError
 
 FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml",
@@ -132,8 +133,10 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
 
     catalog = Catalog.concatenate([result.parents, result.element_sets.catalog])
     span = _trajectory_span(result.event, days, step_s)
-    check_trajectory_size(path, sample_count(*span, step_s), len(catalog))
+    size = check_trajectory_size(path, sample_count(*span, step_s), len(catalog))
     times_s = sample_times(*span, step_s)
+    print(f"writing {path}: {len(catalog):,} objects x {len(times_s):,} times, about {format_bytes(size)}",
+          file=sys.stderr)
     with TrajectoryWriter(path, catalog, times_s, "GCRS") as writer:
         blocks = propagate_blocks(catalog.sgp4_elements, times_s, "GCRS", align=writer.chunk_times)
         try:

@@ -92,7 +92,11 @@ def _scenario(args, video: bool) -> int:
             raise OrbitviewError(f"--preset {args.preset}: expected one of {', '.join(PRESETS)}")
         if Path(args.out).suffix.lower() == ".mp4" and (size[0] % 2 or size[1] % 2):
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
-        frame_count(scenario.start_s, scenario.end_s, scenario.speed, fps)  # --fps may change it
+        try:
+            frame_count(scenario.start_s, scenario.end_s, scenario.speed, fps)
+        except OrbitviewError as exc:
+            where = f"--fps {fps}" if args.fps is not None else f"{scenario.where('time.speed')}: key 'time.speed'"
+            raise OrbitviewError(f"{where}: {exc}") from None
     scene, problems = build_scene(scenario)
     report_problems(problems)
     extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}

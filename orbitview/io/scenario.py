@@ -30,7 +30,6 @@ from orbitview.core.scenario import (
     Scenario,
     Source,
     default_view,
-    frame_count,
     image_size_problem,
     object_locator,
 )
@@ -277,11 +276,6 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     output = check.table(data.get("output", {}), "output", _OUTPUT)
     fps = check.get(output, "output", "fps", "int", 24, minimum=1, maximum=MAX_FPS)
     size = check.get(output, "output", "size", "size", (1920, 1080))
-    if end > start:
-        try:
-            frame_count(start, end, speed, fps)
-        except OrbitviewError as exc:
-            check.bad("time.speed", str(exc))
 
     sources = _sources(check, data.get("sources"), Path(path).parent)
     keys = _keyframes(check, data.get("camera", {}), start, end)
