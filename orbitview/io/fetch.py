@@ -210,7 +210,7 @@ def _check_payload(tmp: Path) -> None:
 
 
 #: The cache's metadata fields and the types they must have; others, or a wrong type, are
-#: dropped as if absent (a damaged file then costs one unconditional download, never a crash).
+#: dropped as if absent (the file's mtime then dates it, and requests are unconditional).
 _META_TYPES = {"url": str, "fetched_at": (int, float), "etag": str, "last_modified": str}
 
 
