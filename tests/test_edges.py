@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +53,7 @@ def refused(argv, capsys, folder: Path) -> str:
     return err
 
 
-CUSTOM = ["breakup", "custom", "--catalog", "debris.tle", "--object", "24903", "--time", START, "--out", "out.tle"]
+CUSTOM = ["breakup", "custom", "--catalog", "debris.tle", "--object", "24946", "--time", START, "--out", "out.tle"]
 PRECOMPUTE = ["precompute", "debris.tle", "--out", "out.h5"]
 
 
@@ -91,13 +94,20 @@ def test_arguments_at_their_edges_are_one_line_errors(argv, words, workdir, caps
     assert words in refused(argv, capsys, workdir)
 
 
-def test_a_precompute_larger_than_the_free_space_is_refused_before_it_starts(workdir, capsys):
-    objects = len(Path("debris.tle").read_text().splitlines()) // 2
+def test_a_precompute_larger_than_the_free_space_is_refused_before_it_starts(workdir):
+    objects = len(Path("debris.tle").read_text().splitlines()) // 3  # 3LE
     free = shutil.disk_usage(workdir).free
-    # Twice the free space at 1 s steps (the objects number within a factor two of ``objects``).
-    days = math.ceil(4 * free / (objects * 25 * 86400.0))
-    err = refused([*PRECOMPUTE, "--start", START, "--span", f"{days}d", "--step", "1"], capsys, workdir)
-    assert "free there" in err and "out.h5 would take" in err
+    days = math.ceil(4 * free / (objects * 25 * 86400.0))  # four times the free space at 1 s
+    before = snapshot(workdir)
+    # In a child whose files may not pass 64 MB: were the check gone, the write fails at once
+    # instead of filling the disk.
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 20, 64 << 20))  # noqa: E731
+    child = subprocess.run([sys.executable, "-m", "orbitview", *PRECOMPUTE, "--start", START, "--span",
+                            f"{days}d", "--step", "1"], cwd=workdir, capture_output=True, text=True,
+                           timeout=300, preexec_fn=limit)
+    assert child.returncode == 2 and child.stderr.count("\n") == 1, child.stderr
+    assert "out.h5 would take" in child.stderr and "free there" in child.stderr
+    assert snapshot(workdir) == before
 
 
 def test_a_precompute_says_the_size_of_its_file_before_it_starts(workdir, capsys):
@@ -131,7 +141,7 @@ name = "Iridium 33 debris"
 
 [selection]
 labels = true
-pinned = [24903]
+pinned = [24946]
 
 [overlay]
 title = "Edges"
@@ -155,13 +165,15 @@ def scenario_with(workdir: Path, replace: dict[str, str]) -> Path:
     ({'end = "2025-02-15T01:00:00Z"': 'end = "9999-12-31T00:00:00Z"'}, "time.speed", "at most 200,000"),
     ({'end = "2025-02-15T01:00:00Z"': 'end = "2125-02-15T00:00:00Z"', "speed = 600.0": "speed = 0.001"},
      "time.speed", "at most 200,000"),
-    ({"pinned = [24903]": 'pinned = [5, "ISS"]'}, "selection.pinned", "catalogue numbers"),
-    ({"pinned = [24903]": 'selected = "ISS"'}, "selection.selected", "expected an integer, got a string"),
+    ({"pinned = [24946]": 'pinned = [5, "ISS"]'}, "selection.pinned", "catalogue numbers"),
+    ({"pinned = [24946]": 'selected = "ISS"'}, "selection.selected", "expected an integer, got a string"),
     ({"labels = true": 'labels = "no"'}, "selection.labels", "expected true or false, got a string"),
     ({'title = "Edges"': 'title = "Ed\\u0000ges"'}, "overlay.title", "control character U+0000"),
     ({'title = "Edges"': 'banner = "SECRET\\u001b[0m"'}, "overlay.banner", "control character U+001B"),
     ({'name = "Iridium 33 debris"': 'name = "a\\u0000b"'}, "sources[0].name", "control character U+0000"),
     ({'size = "320x180"': 'size = "320x1"'}, "output.size", "outside 16x16"),
+    ({'file = "debris.tle"\nname = "Iridium 33 debris"': 'event = "fengyun-1c-2007"\nseed = -1'},
+     "sources[0].seed", "outside 0 .."),
 ], ids=lambda value: value if isinstance(value, str) and "." in value else None)
 def test_scenario_keys_are_checked_before_rendering(replace, key, words, workdir, capsys):
     path = scenario_with(workdir, replace)
@@ -173,9 +185,33 @@ def test_scenario_keys_are_checked_before_rendering(replace, key, words, workdir
 def test_an_event_source_too_fine_for_the_model_names_min_size_m(workdir, capsys):
     path = scenario_with(workdir, {'file = "debris.tle"\nname = "Iridium 33 debris"':
                                    'event = "fengyun-1c-2007"\nmin_size_m = 0.001',
-                                   "pinned = [24903]": "pinned = []"})
+                                   "pinned = [24946]": "pinned = []"})
     err = refused(["render", str(path), "--out", "out.png"], capsys, workdir)
     assert "key 'sources[0].min_size_m'" in err and "more than the 100,000" in err
+
+
+@pytest.mark.pixels
+def test_a_scenario_too_slow_for_a_video_still_renders_an_image(workdir, capsys):
+    from PIL import Image
+
+    path = scenario_with(workdir, {"speed = 600.0": "speed = 1e-300"})
+    assert main(["render", str(path), "--out", "still.png"]) == 0, capsys.readouterr().err
+    assert Image.open("still.png").size == (320, 180)
+
+
+def test_a_highly_eccentric_custom_parent_breaks_up_into_sets_that_load_back(workdir, capsys, full_catalog_path):
+    from orbitview.io.catalog_files import load_catalog
+
+    # Chandra (25867), e = 0.905, hit at 10 km/s: some fragments leave on hyperbolic paths.
+    code = main(["breakup", "custom", "--catalog", str(full_catalog_path), "--object", "25867", "--time",
+                 "2023-10-09T12:00:00Z", "--mass", "4800", "--kind", "collision", "--projectile-mass", "50",
+                 "--speed", "10", "--out", "chandra.omm.json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    written = int(out.split("in orbit: ")[1].split(" element sets")[0].replace(",", ""))
+    loaded = load_catalog("chandra.omm.json")
+    assert len(loaded.catalog) == written > 100 and not loaded.problems
+    assert loaded.catalog.eccentricity.max() < 1.0
 
 
 def test_fps_zero_on_the_command_line_is_refused_not_ignored(workdir, capsys):
