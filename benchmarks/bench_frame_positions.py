@@ -8,7 +8,8 @@ then times, with the file in the page cache as it is while the app plays:
   the worst case, when the clock jumps);
 - ``positions_at(t)`` one interval further every frame (fast playback: one new row to read);
 - ``positions_at(t)`` within the current interval (interpolation only: playback);
-- ``at(t)`` on a new interval (the renderer's keyframe pair, GCRS).
+- ``at(t)`` on a new interval (the renderer's keyframe pair, GCRS);
+- ``Trajectories.open`` and ``close`` (lazy: the times and layout only; goal under 50 ms).
 Goal: under 5 ms per frame on the CPU. Minimum, median and 95th percentile of 200 frames
 (the minimum is the figure for an idle core; the others show what sharing the machine costs).
 """
@@ -70,11 +71,13 @@ def main() -> int:
             trajectories.positions_at(within[0])
             play = timings_ms(trajectories.positions_at, within)
             keyframes = timings_ms(trajectories.at, jumps)
+        opening = timings_ms(lambda _t: Trajectories.open(path).close(), range(50))
     print(f"{args.objects:,} objects, chunk of {writer.chunk_times} time(s) per read")
     print(f"positions_at, random interval each frame (keyframe fetch + interpolation): {fetch} (goal < 5 ms)")
     print(f"positions_at, next interval each frame (one row fetched + interpolation): {forward}")
     print(f"positions_at, same interval (interpolation only): {play}")
     print(f"at(t), random interval each frame (GCRS keyframe pair for the GPU): {keyframes}")
+    print(f"Trajectories.open + close: {opening} (goal < 50 ms)")
     return 0
 
 

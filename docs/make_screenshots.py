@@ -14,6 +14,7 @@ from PIL import Image
 from orbitview.core.camera import CameraState
 from orbitview.core.clock import Clock
 from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
@@ -52,10 +53,9 @@ def main(catalogs: Path) -> None:
     iss = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
     t = parse_utc("2023-10-09T12:20:00Z")
     scene = Scene(clock=Clock(time_s=t), camera=CameraState(distance_km=2500, fov_deg=40, elevation_deg=35))
-    scene.add_layer(Layer("full_2023-10-09.3le", full))
-    scene.selected_id = int(full.norad_id[iss])
-    scene.camera.follow_id = int(full.norad_id[iss])
-    scene.camera.look_from(scene.position_gcrs_km(scene.selected_id) + [0, 0, 3000])
+    layer = scene.add_layer(Layer("full_2023-10-09.3le", full))
+    scene.selected = scene.camera.follow = ObjectRef(layer, iss)
+    scene.camera.look_from(scene.position_gcrs_km(scene.selected) + [0, 0, 3000])
     save(scene, "following_the_iss")
 
 

@@ -1,5 +1,7 @@
 """Shared fixtures. The real catalogues are read in place from ../shared/data/catalog
-(override with ORBITVIEW_CATALOG_DIR); a missing directory fails the tests, it never skips them."""
+(override with ORBITVIEW_CATALOG_DIR), the sources of the shipped assets from
+../shared/data/assets-src (override with ORBITVIEW_ASSET_SOURCES_DIR); a missing directory fails
+the tests, it never skips them."""
 
 from __future__ import annotations
 
@@ -12,11 +14,34 @@ REPO = Path(__file__).resolve().parents[1]
 ARTEFACTS = REPO / "tests" / "artefacts"
 
 
-def catalog_dir() -> Path:
-    path = Path(os.environ.get("ORBITVIEW_CATALOG_DIR", REPO.parent / "shared" / "data" / "catalog"))
+def _shared_dir(variable: str, default: str, what: str) -> Path:
+    path = Path(os.environ.get(variable, REPO.parent / "shared" / "data" / default))
     if not path.is_dir():
-        pytest.fail(f"test catalogues not found at {path}; set ORBITVIEW_CATALOG_DIR")
+        pytest.fail(f"{what} not found at {path}; set {variable}")
     return path
+
+
+def catalog_dir() -> Path:
+    return _shared_dir("ORBITVIEW_CATALOG_DIR", "catalog", "test catalogues")
+
+
+def asset_sources_dir() -> Path:
+    """The directory holding coastlines/, earth/ and stars/ (what assets/ was derived from)."""
+    return _shared_dir("ORBITVIEW_ASSET_SOURCES_DIR", "assets-src", "asset sources")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_fetch_cache(tmp_path_factory):
+    """The fetch cache every test (and every command it runs) sees, unless it sets its own:
+    empty, so a SATCAT the developer fetched never changes what a test loads."""
+    folder = tmp_path_factory.mktemp("fetch-cache")
+    saved = os.environ.get("ORBITVIEW_CACHE_DIR")
+    os.environ["ORBITVIEW_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        del os.environ["ORBITVIEW_CACHE_DIR"]
+    else:
+        os.environ["ORBITVIEW_CACHE_DIR"] = saved
 
 
 @pytest.fixture(scope="session")

@@ -73,3 +73,29 @@ def test_keyframes_interpolate_to_sgp4_within_metres(debris):
     # float32 keyframes hold about 1 m at 7,000 km; the Hermite error at 60 s is below that
     # except for the few fragments near a low perigee, where the path bends fastest.
     assert np.median(error_m) < 1.0 and np.percentile(error_m, 90) < 5.0 and error_m.max() < 25.0
+
+
+def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs):
+    """Two snapshots of the Fengyun-1C cloud share numbers: the label of an object pinned in
+    the second is drawn where the second's elements put it."""
+    from namesakes import load_snapshots, namesake_scene
+
+    from orbitview.render.selection import SelectionAdapter
+
+    scene, pinned, namesake = namesake_scene(*load_snapshots(catalogs))
+    n, where = pinned.norad_id, scene.position_gcrs_km(pinned)
+    adapter = SelectionAdapter(scene, parent=None)
+    scene.toggle_pin(pinned)
+    assert adapter.labels.visible and list(adapter.labels.text) == [f"  {pinned.name} ({n})"]
+    assert np.allclose(adapter.labels.pos[0], where, atol=0.01)
+    assert not adapter.ring.visible
+    scene.selected = pinned
+    # The orbit track is the second layer's: its middle sample is the object at the clock's time.
+    orbit = adapter.orbit.pos
+    assert np.allclose(orbit[len(orbit) // 2], where, atol=0.01)
+    scene.selected = namesake
+    assert np.allclose(adapter.labels.pos[0], scene.position_gcrs_km(namesake), atol=0.01)
+    assert np.allclose(adapter.labels.pos[1], where, atol=0.01)
+    orbit = adapter.orbit.pos
+    assert np.allclose(orbit[len(orbit) // 2], scene.position_gcrs_km(namesake), atol=0.01)
+    adapter.close()

@@ -9,6 +9,7 @@ from PIL import Image
 from orbitview.cli import main
 from orbitview.core.breakup_presets import PRESETS, run_event
 from orbitview.core.classify import ObjectClass
+from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST, SYNTHETIC_ID_LAST
 
 pytestmark = pytest.mark.core
 
@@ -34,13 +35,36 @@ def test_user_mistakes_are_one_line_errors(argv, message, capsys):
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--first-id", "-1"], "--first-id"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.omm.json", "--first-id", str(2**31)], "--first-id"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--first-id", "339000"], "past what a TLE holds"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.omm.json", "--first-id", str(2**31 - 100)],
+     "past what orbitview writes"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--count-scale", "0"], "--count-scale"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--max-delta-v", "0.5"], "--max-delta-v"),
+    (["breakup", "fengyun-1c-2007", "--out", "x.tle", "--remnant-mass", "900"], "--remnant-mass"),
+])
+def test_id_and_calibration_mistakes_are_one_line_errors(argv, message, capsys, tmp_path, monkeypatch):
+    """Numbers a format cannot hold, and calibrations that make no sense: refused before
+    anything is written."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_every_preset_breaks_up_into_fitted_debris(key):
     result = run_event(PRESETS[key], 0.1, seed=1)
     sets = result.element_sets
     assert len(sets.catalog) > 100
-    assert np.all(sets.catalog.object_class == ObjectClass.DEBRIS)
-    assert sets.catalog.norad_id.min() >= 270000
+    debris = sets.catalog.norad_id != result.event.target.norad_id  # all but a kept remnant
+    assert debris.sum() >= len(sets.catalog) - 1
+    assert np.all(sets.catalog.object_class[debris] == ObjectClass.DEBRIS)
+    ids = sets.catalog.norad_id[debris]
+    assert ids.min() >= SYNTHETIC_ID_FIRST and ids.max() <= SYNTHETIC_ID_LAST
     assert np.all(sets.residual_position_km < 1e-3)
     assert result.event.citation
 
@@ -75,8 +99,8 @@ def test_element_set_output_loads_back(tmp_path, ending):
     np.testing.assert_array_equal(loaded.norad_id, expected.norad_id)
     if ending == ".tle":
         return  # two-line sets carry no names, so nothing says "debris"
-    assert loaded.name[0] == "FENGYUN 1C-DEB 0001"
-    assert np.all(loaded.object_class == ObjectClass.DEBRIS)
+    assert loaded.name[0] == "FENGYUN 1C" and loaded.name[1].startswith("FENGYUN 1C-DEB ")
+    assert np.all(loaded.object_class[1:] == ObjectClass.DEBRIS)
 
 
 def test_custom_explosion_of_a_loaded_object(tmp_path, catalogs, capsys):
@@ -90,4 +114,38 @@ def test_custom_explosion_of_a_loaded_object(tmp_path, catalogs, capsys):
             "--min-size", "0.02", "--out", str(out)]
     assert main(argv) == 0
     assert "Explosion of" in capsys.readouterr().out
-    assert load_catalog(out).catalog.norad_id.min() >= 270000
+    assert load_catalog(out).catalog.norad_id.min() >= SYNTHETIC_ID_FIRST
+
+
+def test_synthetic_numbers_are_used_by_no_real_catalogue(catalogs):
+    """The 2023 catalogue's analyst objects sit at 80000-89999 and 270000-270288; no file, nor
+    the SATCAT, holds a number of the synthetic range, and its ends fit a TLE (Alpha-5)."""
+    import csv
+
+    from orbitview.io.catalog_files import load_catalog
+    from orbitview.io.writers import alpha5
+
+    files = [catalogs / "full_2023-10-09.3le", *sorted((catalogs / "debris_2025-02-15_tle").iterdir()),
+             *sorted((catalogs / "debris_2026-08-11_omm").iterdir())]
+    real = np.concatenate([load_catalog(path).catalog.norad_id for path in files])
+    with open(catalogs / "satcat_2025-05-24.csv", newline="", encoding="utf-8") as handle:
+        real = np.concatenate([real, [int(row["NORAD_CAT_ID"]) for row in csv.DictReader(handle)]])
+    assert (real >= 270000).sum() > 200  # the old range's collisions are there to be found
+    assert not np.any((real >= SYNTHETIC_ID_FIRST) & (real <= SYNTHETIC_ID_LAST))
+    assert (alpha5(SYNTHETIC_ID_FIRST), alpha5(SYNTHETIC_ID_LAST)) == ("L0000", "S9999")
+
+
+def test_calibration_options_override_the_preset(tmp_path):
+    """--count-scale 1 --max-delta-v 0 --remnant-mass 0 is the plain model."""
+    from orbitview.core.breakup import PLAIN
+    from orbitview.io.catalog_files import load_catalog
+
+    plain = tmp_path / "plain.omm.json"
+    assert main(["breakup", "fengyun-1c-2007", "--out", str(plain), "--count-scale", "1",
+                 "--max-delta-v", "0", "--remnant-mass", "0"]) == 0
+    expected = run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1, calibration=PLAIN).element_sets.catalog
+    loaded = load_catalog(plain).catalog
+    np.testing.assert_array_equal(loaded.norad_id, expected.norad_id)
+    assert 25730 not in loaded.norad_id
+    calibrated = run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1).element_sets.catalog
+    assert 2.5 < len(calibrated) / len(loaded) < 4.0

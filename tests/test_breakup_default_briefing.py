@@ -27,8 +27,9 @@ def test_briefing_holds_parent_fragments_time_and_title(briefing):
 
 
 def test_small_enough_for_the_repository():
+    """About 2,100 calibrated fragments of 162 bytes of 3LE each."""
     total = sum(p.stat().st_size for p in (datasets_dir() / "fengyun-1c-2007").iterdir())
-    assert total < 200_000
+    assert total < 400_000
 
 
 def test_committed_fragments_are_what_the_stated_seed_makes(briefing):

@@ -73,3 +73,14 @@ def test_custom_title_says_the_parent_is_a_loaded_element_set(fy1c_tracked_2025)
     text = title_text(event, 3, 0.05, 12)
     assert text.startswith("MODEL - Explosion of") and "loaded element set" in text
     assert "published figures" not in text and "seed 3" in text and ">= 5 cm" in text
+
+
+def test_title_says_how_the_model_is_calibrated(fy1c_model):
+    from dataclasses import replace
+
+    event = fy1c_model.event
+    assert "(calibrated to the record)" in title_text(event, 1, 0.1, 10)
+    own = replace(event.calibration, count_scale=2.0)
+    assert "(counts x2, ejection speeds below 550 m/s, a 94 kg remnant)" in title_text(event, 1, 0.1, 10, own)
+    plain = replace(event.calibration, count_scale=1.0, max_delta_v_km_s=None, remnant_mass_kg=0.0)
+    assert "NASA standard breakup model, 10 fragments" in title_text(event, 1, 0.1, 10, plain)

@@ -60,7 +60,7 @@ PRECOMPUTE = ["precompute", "debris.tle", "--out", "out.h5"]
 @pytest.mark.parametrize("argv, words", [
     (["breakup", "fengyun-1c-2007", "--seed", "-1", "--out", "out.tle"], "--seed -1"),
     (["breakup", "fengyun-1c-2007", "--min-size", "0.001", "--out", "out.tle"], "--min-size 0.001 m"),
-    (["breakup", "fengyun-1c-2007", "--min-size", "0.004", "--out", "out.tle"], "more than the 100,000"),
+    (["breakup", "fengyun-1c-2007", "--min-size", "0.004", "--out", "out.tle"], "more than the 250,000"),
     (["breakup", "fengyun-1c-2007", "--days", "nan", "--out", "out.h5"], "--days nan"),
     (["breakup", "fengyun-1c-2007", "--days", "-1", "--out", "out.h5"], "--days -1"),
     (["breakup", "fengyun-1c-2007", "--days", "1e9", "--out", "out.h5"], "ends after 9999-12-31T23:59:59Z"),
@@ -165,8 +165,9 @@ def scenario_with(workdir: Path, replace: dict[str, str]) -> Path:
     ({'end = "2025-02-15T01:00:00Z"': 'end = "9999-12-31T00:00:00Z"'}, "time.speed", "at most 200,000"),
     ({'end = "2025-02-15T01:00:00Z"': 'end = "2125-02-15T00:00:00Z"', "speed = 600.0": "speed = 0.001"},
      "time.speed", "at most 200,000"),
-    ({"pinned = [24946]": 'pinned = [5, "ISS"]'}, "selection.pinned", "catalogue numbers"),
-    ({"pinned = [24946]": 'selected = "ISS"'}, "selection.selected", "expected an integer, got a string"),
+    ({"pinned = [24946]": 'pinned = [5, "ISS"]'}, "selection.pinned", "expected a catalogue number"),
+    ({"pinned = [24946]": 'pinned = 24946'}, "selection.pinned", "expected an array"),
+    ({"pinned = [24946]": 'selected = "ISS"'}, "selection.selected", "expected a catalogue number"),
     ({"labels = true": 'labels = "no"'}, "selection.labels", "expected true or false, got a string"),
     ({'title = "Edges"': 'title = "Ed\\u0000ges"'}, "overlay.title", "control character U+0000"),
     ({'title = "Edges"': 'banner = "SECRET\\u001b[0m"'}, "overlay.banner", "control character U+001B"),
@@ -187,7 +188,7 @@ def test_an_event_source_too_fine_for_the_model_names_min_size_m(workdir, capsys
                                    'event = "fengyun-1c-2007"\nmin_size_m = 0.001',
                                    "pinned = [24946]": "pinned = []"})
     err = refused(["render", str(path), "--out", "out.png"], capsys, workdir)
-    assert "key 'sources[0].min_size_m'" in err and "more than the 100,000" in err
+    assert "key 'sources[0].min_size_m'" in err and "more than the 250,000" in err
 
 
 @pytest.mark.pixels
@@ -306,9 +307,10 @@ def test_object_info_beyond_the_ephemeris_has_a_position_and_no_illumination(ful
     catalog = load_catalog(full_catalog_path).catalog
     scene = Scene(clock=Clock(time_s=parse_utc("2023-10-09T12:00:00Z")))
     scene.add_layer(Layer("full", catalog))
+    (vanguard,) = scene.find(5)  # Vanguard 1, up since 1958
     for iso, lit in (("2053-10-01T00:00:00Z", bool), ("2054-01-01T00:00:00Z", type(None))):
-        info = object_state(scene, 5, parse_utc(iso))  # Vanguard 1, up since 1958
-        assert 600 < info.perigee_km and info.altitude_km is not None
+        info = object_state(scene, vanguard, parse_utc(iso))
+        assert 600 < info.mean_perigee_km and info.altitude_km is not None
         assert isinstance(info.sunlit, lit)
 
 
@@ -326,7 +328,7 @@ def test_element_sets_beyond_the_ephemeris_load_into_a_scene_facing_home(tmp_pat
 
     scene = scene_from_files([str(_vanguard_tle(tmp_path))], "2055-06-01T00:00:00Z")
     assert scene.camera.azimuth_deg == HOME["azimuth_deg"]
-    assert scene.position_gcrs_km(5) is not None
+    assert scene.position_gcrs_km(scene.find(5)[0]) is not None
 
 
 def _vanguard_tle(folder: Path) -> Path:

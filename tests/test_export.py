@@ -61,8 +61,8 @@ def example():
 
 
 def renderer_for(scenario, scene):
-    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scenario.pinned,
-                         selected=scenario.selected, labels=scenario.labels)
+    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scene.pinned,
+                         selected=scene.selected, labels=scenario.labels)
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,30 @@ def test_images_taller_than_1080_show_the_same_picture_scaled(example):
         masks.append(image.max(axis=2) > 8)
     overlap = (masks[0] & masks[1]).sum() / (masks[0] | masks[1]).sum()
     assert masks[0].sum() > 10000 and overlap > 0.95
+
+
+def test_an_exported_label_sits_on_the_pinned_layers_object(catalogs, artefacts):
+    """Two snapshots of the Fengyun-1C cloud share numbers: pinning the 2026 object labels it
+    where the 2026 elements put it (the middle of the view, which follows it); pinning its
+    2025 namesake, more than 1,000 km away, leaves the middle as it is with nothing pinned."""
+    from namesakes import T_2026, load_snapshots, namesake_scene
+
+    from orbitview.core.scenario import OverlayText
+
+    scene, newer, namesake = namesake_scene(*load_snapshots(catalogs))
+    where = scene.position_gcrs_km(newer)
+    scene.camera.restore({"distance_km": 2000.0, "fov_deg": 30.0, "follow": newer})
+    scene.camera.look_from(where)  # from above it, the eye outside the Earth
+    images = {}
+    for name, pinned in (("none", ()), ("2026", (newer,)), ("2025", (namesake,))):
+        renderer = FrameRenderer(scene, SIZE, OverlayText(legend=False, clock=False), pinned=pinned)
+        try:
+            images[name] = renderer.render(T_2026)
+        finally:
+            renderer.close()
+        Image.fromarray(images[name]).save(artefacts / f"export_label_{name}.png")
+    # The label is drawn up and to the right of the object: only the 2026 pin puts one there.
+    box = (slice(SIZE[1] // 2 - 40, SIZE[1] // 2), slice(SIZE[0] // 2, SIZE[0] // 2 + 160))
+    changed = np.abs(images["2026"][box].astype(int) - images["none"][box]).sum(axis=2) > 60
+    assert changed.sum() > 50
+    np.testing.assert_array_equal(images["2025"][box], images["none"][box])

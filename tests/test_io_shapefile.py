@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import asset_sources_dir
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.io.shapefile import read_polylines, write_npz
@@ -13,12 +14,11 @@ from orbitview.render.assets import assets_dir
 
 pytestmark = pytest.mark.core
 
-SOURCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "assets-src" / "coastlines"
 ASSETS = {"coastlines": "ne_50m_coastline", "borders": "ne_50m_admin_0_boundary_lines_land"}
 
 
 def source(stem: str, suffix: str) -> Path:
-    path = SOURCES / f"{stem}{suffix}"
+    path = asset_sources_dir() / "coastlines" / f"{stem}{suffix}"
     if not path.is_file():
         pytest.fail(f"Natural Earth source not found at {path}")
     return path

@@ -11,6 +11,7 @@ from skyfield.api import EarthSatellite, wgs84
 from orbitview.core.camera import CameraState, project_to_pixels
 from orbitview.core.clock import Clock
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, ephemeris
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
@@ -150,15 +151,14 @@ def test_picking_a_drawn_object_at_its_pixel_returns_it(fy1c, artefacts):
     for row in alone[:5]:
         # Objects in the Earth's shadow are drawn at a third of their brightness.
         drawn = bright_centroid(image, xy[row], window=4, threshold=60)
-        assert pick(scene, drawn, SIZE) == fy1c.norad_id[row]
+        assert pick(scene, drawn, SIZE) == ObjectRef(scene.layers[0], row)
     assert pick(scene, (2.0, 2.0), SIZE) is None
 
 
 def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
     scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=3000, fov_deg=30))
-    scene.add_layer(Layer("fy1c", fy1c, point_size=6.0))
-    target = int(fy1c.norad_id[10])
-    scene.camera.follow_id = target
+    target = ObjectRef(scene.add_layer(Layer("fy1c", fy1c, point_size=6.0)), 10)
+    scene.camera.follow = target
     centres = []
     for minutes in (0, 7, 23):
         scene.clock.time_s = T_2025 + minutes * 60
@@ -167,9 +167,9 @@ def test_a_followed_object_stays_in_the_centre(fy1c, artefacts):
         assert np.allclose(xy, (SIZE[0] / 2, SIZE[1] / 2), atol=0.01)
         image = render(scene, f"follow_{minutes:02d}min", artefacts)
         if minutes == 7:
-            scene.selected_id = target  # the look of a followed, selected object, for people
+            scene.selected = target  # the look of a followed, selected object, for people
             render(scene, "follow_selected", artefacts)
-            scene.selected_id = None
+            scene.selected = None
         centres.append(bright_centroid(image, xy, window=3, threshold=60))
     for found in centres:
         assert math.dist(found, (SIZE[0] / 2, SIZE[1] / 2)) < 1.0
@@ -207,10 +207,10 @@ def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
 
     row = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
     scene = Scene(clock=Clock(time_s=T), camera=CameraState(distance_km=30000, fov_deg=40))
-    scene.add_layer(Layer("iss", full.take([row])))
-    position = scene.position_gcrs_km(25544)
+    iss = ObjectRef(scene.add_layer(Layer("iss", full.take([row]))), 0)
+    position = scene.position_gcrs_km(iss)
     scene.camera.look_from(position)
-    scene.selected_id = 25544
+    scene.selected = iss
     image = render(scene, "selected_tracks", artefacts)
     track = orbit_track_gcrs_km(full, row, T)
     ground = ground_track_itrs_km(full, row, T) * GROUND_LIFT @ gcrs_from_itrs(T).T
@@ -232,3 +232,37 @@ def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
     assert tried > 10 and hits >= 0.8 * tried
     hits, tried = matches(ground, GROUND_COLOR)
     assert tried > 5 and hits >= 0.7 * tried
+
+
+def test_the_terminator_follows_the_ellipsoids_normal(artefacts, monkeypatch):
+    """At the December solstice, two points the Sun grazes (its direction square to their
+    ellipsoid normal): one at 60 deg geodetic latitude, one on the equator. Lit as the
+    ellipsoid is, both are equally bright; lit by the direction from the centre instead, the
+    one at 60 deg is 0.17 deg off, 0.13 deg of it towards the Sun, which changes its
+    brightness by 2 of 255 levels. The Earth is drawn with a uniform day image, so brightness
+    is lighting alone."""
+    from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
+    from orbitview.core.tracks import ellipsoid_point_km
+    from orbitview.render import view
+
+    monkeypatch.setattr(view, "earth_day_image", lambda: np.full((512, 1024, 3), 255, np.uint8))
+    t_s = parse_utc("2023-12-22T03:27:00Z")
+    rotation = gcrs_from_itrs(t_s)
+    sun_itrs = rotation.T @ sun_direction_gcrs(t_s)
+    alpha = math.atan2(sun_itrs[1], sun_itrs[0])
+    # At geodetic latitude phi the normal is (cos phi cos L, cos phi sin L, sin phi): square to
+    # the Sun where cos(L - alpha) = -tan(phi) s_z / hypot(s_x, s_y).
+    phi = math.radians(60.0)
+    lon_60 = alpha + math.acos(-math.tan(phi) * sun_itrs[2] / math.hypot(sun_itrs[0], sun_itrs[1]))
+    points = {"60N": (phi, lon_60), "equator": (0.0, alpha + math.pi / 2)}
+    brightness = {}
+    for name, (lat, lon) in points.items():
+        normal = np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+        assert abs(normal @ sun_itrs) < 1e-12
+        camera = CameraState(distance_km=12000, fov_deg=10)
+        camera.look_from(rotation @ ellipsoid_point_km(np.array([lat]), np.array([lon]))[0])  # the centre pixel
+        image = render(Scene(clock=Clock(time_s=t_s), camera=camera), f"terminator_{name}", artefacts)
+        h, w = image.shape[:2]
+        brightness[name] = image[h // 2 - 5 : h // 2 + 6, w // 2 - 5 : w // 2 + 6].mean()
+    assert 20 < brightness["equator"] < 200  # on the soft terminator, neither day nor night
+    assert abs(brightness["60N"] - brightness["equator"]) < 0.8, brightness

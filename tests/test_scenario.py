@@ -128,8 +128,8 @@ def test_camera_timeline_holds_eases_and_follows():
     assert math.log(timeline.view_at(110.0)["distance_km"] / 20000.0) < 0.1 * math.log(4.0)
     assert CameraTimeline((CameraKey(100.0, a), CameraKey(200.0, b, "cut"))).view_at(199.0)["distance_km"] == 20000.0
 
-    followed = {**a, "follow_id": 7}
-    moving = CameraTimeline((CameraKey(0.0, followed),), lambda n, t, frame: np.array([t, 0.0, 0.0]))
+    followed = {**a, "follow": "an object"}
+    moving = CameraTimeline((CameraKey(0.0, followed),), lambda ref, t, frame: np.array([t, 0.0, 0.0]))
     assert moving.view_at(42.0)["center_km"] == (42.0, 0.0, 0.0)
 
 

@@ -24,7 +24,7 @@ def test_the_window_plays_past_the_ephemeris(make_window, full_catalog_path, qtb
     scene = Scene(clock=Clock(time_s=INSIDE, span_start_s=INSIDE - 86400.0, span_end_s=BEYOND + 86400.0))
     scene.add_layer(Layer("full", catalog))
     window = make_window(scene)
-    scene.selected_id = 5  # Vanguard 1
+    (scene.selected,) = scene.find(5)  # Vanguard 1
     light = window.info_panel.values["light"]
     qtbot.waitUntil(lambda: light.text() in ("sunlit", "in Earth's shadow"), timeout=5000)
     dark_before = _night_fraction(_redraw(window, qtbot))

@@ -14,6 +14,7 @@ from qt_windows import assert_no_windows_left, grab
 from orbitview.core.classify import ObjectClass
 from orbitview.core.clock import Clock
 from orbitview.core.filters import LayerFilter
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
@@ -168,10 +169,10 @@ def test_search_selects_and_flies_to_the_object(make_window, full, qtbot):
     window.search.setFocus()
     qtbot.keyClicks(window.search, "1998-067A")
     qtbot.keyClick(window.search, "\r")
-    assert window.scene.selected_id == 25544
+    assert window.scene.selected.norad_id == 25544
     qtbot.waitUntil(lambda: window.camera_move is None, timeout=5000)
     camera = window.scene.camera
-    iss = window.scene.position_gcrs_km(25544)
+    iss = window.scene.position_gcrs_km(window.scene.selected)
     # The eye is above the object, a few thousand km out, looking at the Earth's centre.
     assert camera.distance_km == pytest.approx(np.linalg.norm(iss) + 4000.0, rel=0.01)
     direction = camera.eye_km() / np.linalg.norm(camera.eye_km())
@@ -203,16 +204,90 @@ def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catal
             and 50 < xy[i, 0] < size[0] - 50 and 50 < xy[i, 1] < size[1] - 50]
     row = near[0]
     qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy[row]).astype(int)))
-    qtbot.waitUntil(lambda: scene.selected_id is not None, timeout=3000)
+    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
     # Another object may be drawn over it within the pick radius: the pick is the nearest.
-    picked = scene.locate(scene.selected_id)[1]
+    picked = scene.selected.row
     assert np.hypot(*(xy[picked] - xy[row])) <= 6.0
     ring = redraw(window, qtbot)
     x, y = np.round(xy[picked]).astype(int)
     assert yellow(ring[y - 12: y + 12, x - 12: x + 12]) > 10
     qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(5, size[1] - 5))
-    qtbot.waitUntil(lambda: scene.selected_id is None, timeout=3000)
+    qtbot.waitUntil(lambda: scene.selected is None, timeout=3000)
     assert yellow(redraw(window, qtbot)[y - 12: y + 12, x - 12: x + 12]) < 5
+
+
+def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_window, catalogs, qtbot, capfd):
+    """Two snapshots of the Fengyun-1C cloud hold the same numbers: a click on an object of
+    the second shows the second's element set; the search and a saved session keep the layer."""
+    from PyQt6.QtCore import QPoint, Qt
+
+    from orbitview.core.camera import project_to_pixels
+    from orbitview.core.picking import PICK_RADIUS_PX
+    from orbitview.core.times import format_utc
+    from orbitview.ui import session
+
+    t = parse_utc("2026-08-11T00:00:00Z")
+    window = make_window(Scene(clock=Clock(time_s=t)))
+    window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
+    window.open_file(str(catalogs / "debris_2026-08-11_omm" / "gp-debris-fengyun1c.json"))
+    scene = window.scene
+    first, second = scene.layers
+    assert window.status.shared_label.text() and "share" in window.status.shared_label.toolTip()
+    warned = [line for line in capfd.readouterr().err.splitlines() if "catalogue numbers shared" in line]
+    assert len(warned) == 1 and "'fengyun-1c-debris.txt' and 'gp-debris-fengyun1c.json'" in warned[0]
+    qtbot.wait(300)  # the docks may take a new width for the new layers' names
+    redraw(window, qtbot)
+    size = tuple(window.canvas.size)
+    eye = scene.camera.eye_km()
+    drawn = []  # (layer, row, xy) of every object drawn in front of the Earth
+    for layer in (first, second):
+        keyframes = layer.keyframes.at(t)
+        rows = np.flatnonzero(keyframes.valid)
+        positions = keyframes.interpolate(t, rows)
+        xy, front = project_to_pixels(positions, scene.camera, size, window.view.view_from_gcrs())
+        near = front & (np.linalg.norm(positions - eye, axis=1) < np.linalg.norm(eye))
+        drawn += [(layer, int(r), p) for r, p, ok in zip(rows, xy, near) if ok]
+    points = np.array([p for _, _, p in drawn])
+    shared = set(np.intersect1d(first.catalog.norad_id, second.catalog.norad_id).tolist())
+    # An object of the second layer whose number the first holds too, alone within two pick radii.
+    row, xy = next((row, p) for layer, row, p in drawn
+                   if layer is second and int(second.catalog.norad_id[row]) in shared
+                   and 50 < p[0] < size[0] - 50 and 50 < p[1] < size[1] - 50
+                   and np.sum(np.hypot(*(points - p).T) < 2 * PICK_RADIUS_PX) == 1)
+    qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy).astype(int)))
+    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
+    assert scene.selected == ObjectRef(second, row)
+    panel = window.info_panel
+    assert panel.values["source"].text() == "gp-debris-fengyun1c.json"
+    assert panel.values["epoch"].text() == format_utc(float(second.catalog.epoch_s[row]))
+    namesake = ObjectRef(first, int(np.flatnonzero(first.catalog.norad_id == scene.selected.norad_id)[0]))
+    assert first.catalog.epoch_s[namesake.row] < parse_utc("2025-03-01T00:00:00Z") < second.catalog.epoch_s[row]
+
+    # The search's rows name the layer: the 2025 row selects the 2025 object.
+    completion = next(text for text in window.search.entries.stringList()
+                      if text.endswith("[fengyun-1c-debris.txt]") and f"  {namesake.norad_id}  " in text)
+    window.search.setText(completion)
+    window.search.submit()
+    assert scene.selected == namesake
+    assert panel.values["source"].text() == "fengyun-1c-debris.txt"
+    assert panel.values["epoch"].text() == format_utc(float(first.catalog.epoch_s[namesake.row]))
+    # A bare number picks the first layer's object and says which other layers hold it.
+    scene.selected = None
+    window.search.setText(str(namesake.norad_id))
+    window.search.submit()
+    assert scene.selected == namesake
+    assert window.statusBar().currentMessage().endswith(
+        "also in gp-debris-fengyun1c.json (pick that layer's row in the search list)")
+
+    scene.selected = ObjectRef(second, row)
+    scene.toggle_pin(namesake)
+    session.save_session(window)
+    again = make_window(remember=True)
+    assert again.restore_session()
+    wait_loaded(again, qtbot)
+    old, new = again.scene.layers
+    assert (old.name, new.name) == (first.name, second.name)
+    assert again.scene.selected == ObjectRef(new, row) and again.scene.pinned == (ObjectRef(old, namesake.row),)
 
 
 def test_play_pause_step_and_scrub(make_window, catalogs, qtbot):
@@ -303,18 +378,18 @@ def test_info_panel_follow_pin_tracks_and_copy(make_window, full, qtbot):
 
     window = make_window(full_scene(full))
     scene, panel = window.scene, window.info_panel
-    scene.selected_id = 25544
+    iss = scene.selected = scene.find(25544)[0]
     assert panel.values["intl_designator"].text() == "1998-067A"
     altitude = panel.values["altitude"].text()
     assert altitude.endswith(" km") and 380 < float(altitude[:-3].replace(",", "")) < 450
     scene.clock.time_s += 600
     qtbot.waitUntil(lambda: panel.values["altitude"].text() != altitude, timeout=2000)
     panel.follow.click()
-    assert scene.camera.follow_id == 25544
+    assert scene.camera.follow == iss
     qtbot.keyClick(window.canvas.native, "f")
-    assert scene.camera.follow_id is None and not panel.follow.isChecked()
+    assert scene.camera.follow is None and not panel.follow.isChecked()
     panel.pin.click()
-    assert scene.pinned_ids == (25544,)
+    assert scene.pinned == (iss,)
     with_tracks = redraw(window, qtbot)
     panel.tracks.click()
     assert scene.show_tracks is False
@@ -363,8 +438,8 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     first.scene.clock.time_s = T_DEBRIS + 3600.0
     first.scene.clock.speed = 100.0
     first.scene.camera.restore({"azimuth_deg": 40.0, "elevation_deg": -10.0, "distance_km": 30000.0})
-    selected = int(layer.catalog.norad_id[np.flatnonzero(layer.shown)[0]])
-    first.scene.selected_id = selected
+    selected = ObjectRef(layer, int(np.flatnonzero(layer.shown)[0]))
+    first.scene.selected = selected
     first.scene.toggle_pin(selected)
     first.scene.show_grid = True
     first.layers_dock.hide()
@@ -386,7 +461,7 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     assert second.layers_panel.range_fields["perigee_min_km"].text() == "700"
     assert scene.clock.time_s == T_DEBRIS + 3600.0 and scene.clock.speed == 100.0
     assert scene.camera.azimuth_deg == pytest.approx(40.0) and scene.camera.distance_km == pytest.approx(30000.0)
-    assert scene.selected_id == selected and scene.pinned_ids == (selected,) and scene.show_grid
+    assert scene.selected == ObjectRef(restored, selected.row) and scene.pinned == (scene.selected,) and scene.show_grid
     assert not second.layers_dock.isVisible()
     restored_image = redraw(second, qtbot)
     assert saved_image.shape == restored_image.shape
@@ -469,3 +544,21 @@ def test_windows_opened_and_closed_leak_no_widgets_or_canvases(qtbot, settings_d
         assert_no_windows_left(qtbot)
     assert all(ref() is None for ref in canvases), "vispy canvases outlive their windows"
     assert len(QApplication.allWidgets()) <= widgets_before + 5
+
+
+def test_info_panel_heights_say_what_they_are(make_window, full, qtbot):
+    from orbitview.core.object_info import object_state
+
+    window = make_window(full_scene(full))
+    iss = window.scene.find(25544)[0]
+    window.scene.selected = iss
+    info = object_state(window.scene, iss)
+    values = window.info_panel.values
+    qtbot.waitUntil(lambda: values["heights"].text() != "", timeout=2000)
+    # The ISS's altitude above the ellipsoid lies between its highest and lowest heights of the
+    # revolution; the mean apogee, above the equatorial radius, is lower than the highest.
+    highest, lowest = (float(v) for v in values["heights"].text().split(" km")[0].split(" / "))
+    assert (highest, lowest) == (round(info.highest_km, 1), round(info.lowest_km, 1))
+    assert lowest <= float(values["altitude"].text()[:-3]) <= highest
+    assert values["apsides"].text().endswith("km above the equator's radius")
+    assert float(values["apsides"].text().split(" / ")[0]) < highest - 10

@@ -41,7 +41,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
                         help=f"random seed; the same seed gives the same fragments (default {DEFAULT_SEED})")
     parser.add_argument("--first-id", type=int, default=None, metavar="NORAD",
-                        help="first synthetic catalogue number (default 270000, see docs/breakup.md)")
+                        help="first synthetic catalogue number (default 200000, see docs/breakup.md)")
+    parser.add_argument("--count-scale", type=float, default=None, metavar="FACTOR",
+                        help="multiply the model's fragment counts (default: the preset's, 1 for "
+                        "custom events; see docs/breakup.md)")
+    parser.add_argument("--max-delta-v", type=float, default=None, metavar="M_S",
+                        help="truncate ejection speeds at this many m/s, 0 for no truncation "
+                        "(default: the preset's, none for custom events)")
+    parser.add_argument("--remnant-mass", type=float, default=None, metavar="KG",
+                        help="keep the target's largest remnant intact with this mass, 0 for none "
+                        "(default: the preset's, none for custom events)")
     parser.add_argument("--gabbard", metavar="PATH.png", help="draw the fragments' Gabbard diagram")
     parser.add_argument("--compare", metavar="FILE",
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
@@ -106,6 +115,42 @@ def _event_and_parents(args):
         body_kind=BodyKind.ROCKET_BODY if args.rocket_body else BodyKind.SPACECRAFT)
 
 
+def _calibration(event, args):
+    """The event's calibration with ``--count-scale``, ``--max-delta-v`` and ``--remnant-mass``
+    put in."""
+    from dataclasses import replace
+
+    calibration = event.calibration
+    if args.count_scale is not None:
+        if not 0 < args.count_scale <= 100:
+            raise OrbitviewError(f"--count-scale must be above 0 and at most 100, not {args.count_scale:g}")
+        calibration = replace(calibration, count_scale=args.count_scale)
+    if args.max_delta_v is not None:
+        if not (args.max_delta_v == 0 or args.max_delta_v >= 1.0):
+            raise OrbitviewError(
+                f"--max-delta-v must be 0 (none) or at least 1 m/s, not {args.max_delta_v:g}")
+        calibration = replace(calibration, max_delta_v_km_s=args.max_delta_v / 1e3 or None)
+    if args.remnant_mass is not None:
+        if not 0 <= args.remnant_mass <= event.target.mass_kg:
+            raise OrbitviewError(f"--remnant-mass must be between 0 (none) and the target's "
+                                 f"{event.target.mass_kg:g} kg, not {args.remnant_mass:g}")
+        calibration = replace(calibration, remnant_mass_kg=args.remnant_mass)
+    return calibration
+
+
+def _check_ids_fit(norad_id: np.ndarray, out_format: str | None, first_id: int | None) -> None:
+    """TLE and 3LE hold catalogue numbers up to 339999 (Alpha-5); OMM and .h5 up to ``ID_LAST``."""
+    from orbitview.core.fragment_sets import ID_LAST
+    from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
+
+    tle = out_format in ("tle", "3le")
+    last, holder = (MAX_SGP4_SATNUM, "a TLE holds (Alpha-5)") if tle else (ID_LAST, "orbitview writes")
+    if norad_id.size and norad_id.max() > last:
+        raise OrbitviewError(
+            f"--first-id {first_id}: fragment numbers would reach {norad_id.max()}, past what "
+            f"{holder}, {last}")
+
+
 def _write_elements(catalog, path: str, fmt: str) -> None:
     from orbitview.io.writers import write_catalog
 
@@ -151,6 +196,9 @@ def _report(result) -> None:
     residual_m = sets.residual_position_km * 1e3
     print(f"{result.event.title}: {len(f):,} fragments >= {f.lc_min_m:g} m "
           f"({'catastrophic ' if f.catastrophic else ''}{f.kind.value}, seed {result.seed})")
+    tuned = result.calibration.describe()
+    if tuned:
+        print(f"  calibrated: {tuned} (docs/breakup.md); the mass budget is M times the count scale")
     print(f"  mass: budget {f.mass_budget_kg:,.0f} kg, in fragments {f.mass_kg.sum():,.0f} kg, "
           f"below {f.lc_min_m:g} m {f.unmodelled_mass_kg:,.0f} kg; {f.dropped:,} sampled fragments "
           "dropped to keep within the budget")
@@ -180,7 +228,7 @@ def run(args) -> int:
 
     from orbitview.core.breakup import FragmentCountError
     from orbitview.core.breakup_presets import run_event
-    from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST
+    from orbitview.core.fragment_sets import ID_LAST, SYNTHETIC_ID_FIRST
 
     if args.seed < 0:
         raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
@@ -188,10 +236,14 @@ def run(args) -> int:
     if out_format == "h5":
         _trajectory_span(event, args.days, args.step)  # before the model runs
     first_id = SYNTHETIC_ID_FIRST if args.first_id is None else args.first_id
+    if not 0 <= first_id <= ID_LAST:
+        raise OrbitviewError(f"--first-id must be between 0 and {ID_LAST}, not {first_id}")
     try:
-        result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents)
+        result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents,
+                           calibration=_calibration(event, args))
     except FragmentCountError as exc:
         raise OrbitviewError(f"--min-size {args.min_size:g} m: {exc}") from None
+    _check_ids_fit(result.element_sets.catalog.norad_id, out_format, args.first_id)
     _report(result)
     if out_format == "h5":
         _write_trajectories(result, args.out, args.days, args.step)

@@ -13,9 +13,13 @@ from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.scenario import image_size_problem
-from orbitview.core.scene import Scene
+from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import LAST_TIME_S, format_utc, now_utc, parse_utc
+from orbitview.io.satcat import CACHED, NONE, choose_satcat
 from orbitview.io.sources import open_source
+
+SATCAT_HELP = ("SATCAT CSV (CelesTrak or Space-Track layout) giving object classes; "
+               f"'{NONE}' for classes from the names (default: the SATCAT 'orbitview fetch satcat' cached, if any)")
 
 
 def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
@@ -26,15 +30,21 @@ def report_problems(problems, stream=sys.stderr, limit: int = 20) -> None:
         print(f"orbitview: warning: ... and {len(problems) - limit} more problems", file=stream)
 
 
-def scene_from_files(paths: list[str], time_text: str | None) -> Scene:
-    """A scene with one layer per file, the clock at ``time_text`` (ISO 8601) or now.
+def add_satcat_argument(parser) -> None:
+    parser.add_argument("--satcat", metavar="CSV|none", default=CACHED, help=SATCAT_HELP)
+
+
+def scene_from_files(paths: list[str], time_text: str | None, satcat=CACHED) -> Scene:
+    """A scene with one layer per file, the clock at ``time_text`` (ISO 8601) or now, the
+    classes from ``satcat`` (``io.satcat.choose_satcat``).
 
     Raises ``OrbitviewError`` for a bad time or an unreadable file; damaged records are
     reported on stderr and skipped.
     """
     if not paths:
         return default_briefing_scene(time_text)
-    sources = [open_source(path) for path in paths]
+    satcat = choose_satcat(satcat)
+    sources = [open_source(path, satcat) for path in paths]
     for source in sources:
         report_problems(source.problems)
     spans = [s.span_s for s in sources if s.span_s is not None]
@@ -87,6 +97,13 @@ def parse_size(text: str) -> tuple[int, int]:
     if image_size_problem(width, height):
         raise OrbitviewError(f"bad size {text!r}: {image_size_problem(width, height)}")
     return width, height
+
+
+def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
+    """One line on ``stream`` when layers of ``scene`` share catalogue numbers."""
+    warning = shared_numbers_warning(scene.layers)
+    if warning:
+        print(f"orbitview: warning: {warning}", file=stream)
 
 
 def parse_time_option(option: str, text: str) -> float:

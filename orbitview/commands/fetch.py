@@ -1,5 +1,5 @@
 """``orbitview fetch GROUP... [--format omm|tle] [--force]``: download CelesTrak GP element
-sets into the local cache (see ``orbitview.io.fetch``). Exit 0 when every query has data
+sets (or, for ``satcat``, CelesTrak's SATCAT) into the local cache (see ``orbitview.io.fetch``). Exit 0 when every query has data
 (fetched or cached), 1 when one has none."""
 
 from __future__ import annotations
@@ -13,15 +13,20 @@ from orbitview.io.fetch import FetchError, base_url, cache_dir, check_base_url, 
 #: The longest wait for one answer that --timeout may ask for.
 MAX_TIMEOUT_S = 3600.0
 
+#: Longest wait for any one answer from the server, within ``--timeout``.
+_WAIT_S = 30.0
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("queries", nargs="+", metavar="GROUP",
-                        help="CelesTrak group (stations, active, fengyun-1c-debris, ...) or CATNR=N, INTDES=YYYY-NNN, NAME=TEXT")
+                        help="CelesTrak group (stations, active, fengyun-1c-debris, ...) or CATNR=N, INTDES=YYYY-NNN, "
+                        "NAME=TEXT; satcat: the SATCAT, which then gives the object classes wherever files load")
     parser.add_argument("--format", choices=("omm", "tle"), default="omm", help="OMM JSON (default) or TLE")
     parser.add_argument("--force", action="store_true", help="fetch even when the cached copy is under two hours old")
     parser.add_argument("--url", metavar="URL", help="CelesTrak base URL (default $ORBITVIEW_CELESTRAK_URL or https://celestrak.org)")
     parser.add_argument("--cache-dir", metavar="DIR", help="cache directory (default $ORBITVIEW_CACHE_DIR or the user cache)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the server (default 30)")
+    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                        help="seconds the whole request may take, however slowly the server answers (default 120)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     for query in args.queries:
         try:
             result = fetch(query, fmt=args.format, force=args.force, url=args.url, directory=directory,
-                           timeout_s=args.timeout, total_timeout_s=max(10 * args.timeout, 60.0))
+                           timeout_s=min(args.timeout, _WAIT_S), total_timeout_s=args.timeout)
         except FetchError as exc:
             print(f"orbitview: error: {exc}", file=sys.stderr)
             failed += 1

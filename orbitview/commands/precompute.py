@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from orbitview.commands.common import (
-    check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
+    add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
@@ -40,6 +40,7 @@ def add_arguments(parser) -> None:
         metavar="N",
         help=f"object-times per work block; bounds memory (default {DEFAULT_BLOCK_STATES:,})",
     )
+    add_satcat_argument(parser)
 
 
 def run(args) -> int:
@@ -51,6 +52,7 @@ def run(args) -> int:
 
 def _run(args) -> int:
     from orbitview.io.catalog_files import load_catalogs
+    from orbitview.io.satcat import apply_satcat, choose_satcat
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
     start_s = parse_time_option("--start", args.start)
@@ -65,6 +67,9 @@ def _run(args) -> int:
         worker_context()  # the worker server boots while the catalogue loads
     loaded = load_catalogs(args.files)
     catalog = loaded.catalog
+    satcat = choose_satcat(args.satcat)
+    if satcat is not None:
+        catalog = apply_satcat(catalog, satcat.classes)
     if loaded.problems:
         print(f"orbitview: skipped {len(loaded.problems)} damaged records; first: {loaded.problems[0]}", file=sys.stderr)
     size = check_trajectory_size(args.out, count, len(catalog))
@@ -93,7 +98,8 @@ def _run(args) -> int:
     progress.finish()
     print(
         f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "
-        f"every {times_s[1] - times_s[0]:g} s, {args.frame}",
+        f"every {times_s[1] - times_s[0]:g} s, {args.frame}, "
+        f"classes from the {satcat.label if satcat else 'names (no SATCAT)'}",
         file=sys.stderr,
     )
     return 0

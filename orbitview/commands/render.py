@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from orbitview.commands.common import parse_size, parse_time_option, report_problems, scene_from_files
+from orbitview.commands.common import (
+    add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText, frame_count
@@ -33,6 +34,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
     parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
+    add_satcat_argument(parser)
     parser.add_argument("--preset", default=None, metavar="X264_PRESET",
                         help="MP4: x264 speed preset, ultrafast (default) .. medium; slower makes smaller files")
     parser.add_argument("--progress", choices=MODES, default="auto",
@@ -63,7 +65,8 @@ def run(args) -> int:
 
 def _files_image(args) -> int:
     size = parse_size(args.size or "1920x1080")
-    scene = scene_from_files(args.files, args.time)
+    scene = scene_from_files(args.files, args.time, args.satcat)
+    report_shared_numbers(scene)
     names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
     overlay = OverlayText(title=scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
     _write_image(scene, size, overlay, None, scene.clock.time_s, args.out, {})
@@ -97,8 +100,9 @@ def _scenario(args, video: bool) -> int:
         except OrbitviewError as exc:
             where = f"--fps {fps}" if args.fps is not None else f"{scenario.where('time.speed')}: key 'time.speed'"
             raise OrbitviewError(f"{where}: {exc}") from None
-    scene, problems = build_scene(scenario)
+    scene, problems = build_scene(scenario, args.satcat)
     report_problems(problems)
+    report_shared_numbers(scene)
     extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}
     if not video:
         _write_image(scene, size, scenario.overlay, scenario, t_s, args.out, extra)
@@ -113,8 +117,8 @@ def _renderer(scene, size, overlay, scenario):
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
-    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scenario.pinned,
-                         selected=scenario.selected, labels=scenario.labels)
+    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scene.pinned,
+                         selected=scene.selected, labels=scenario.labels)
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
@@ -124,6 +128,9 @@ def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
     data = scene_metadata(scene)
     data["orbitview:time_utc"] = format_utc(t_s)
     data["Title"] = overlay.title or data["Title"]
+    classes = sorted({layer.classes_from for layer in scene.layers if layer.classes_from})
+    if classes:
+        data["orbitview:classes"] = "; ".join(classes)
     for key in ("subtitle", "banner", "attribution"):
         if getattr(overlay, key):
             data[f"orbitview:{key}"] = getattr(overlay, key)

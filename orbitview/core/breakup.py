@@ -14,6 +14,10 @@ docs/breakup.md lists them and where this module departs from that implementatio
 - between 8 and 11 cm a fragment follows the >11 cm law with probability (Lc - 0.08) / 0.03 and
   the <8 cm law otherwise (a bridge in probability; ESA interpolates the two sampled values).
 
+``Calibration`` holds what users of the model change to match a particular event (a count scale,
+a truncation of the delta-v distribution, an intact remnant of the target); the default is the
+plain model. docs/breakup.md calibrates Fengyun-1C with it.
+
 Units: lengths m, masses kg, area m^2, area-to-mass m^2/kg, speeds km/s (delta-v distributions are
 defined in m/s and converted). Velocities are in whatever inertial frame the parents' are given
 (orbitview uses TEME, SGP4's frame); delta-v directions are isotropic.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -167,11 +172,31 @@ def area_from_length(lc_m: np.ndarray) -> np.ndarray:
 DELTA_V_MEAN = {EventKind.EXPLOSION: (0.2, 1.85), EventKind.COLLISION: (0.9, 2.9)}
 
 
-def sample_delta_v(rng: np.random.Generator, chi: np.ndarray, kind: EventKind) -> np.ndarray:
-    """``(n, 3)`` ejection velocities, km/s: log-normal speed (model), isotropic direction."""
+def _standard_normal_below(rng: np.random.Generator, z_max: np.ndarray) -> np.ndarray:
+    """One standard normal draw below each ``z_max`` (inverse CDF of the truncated normal: exact
+    however far into the tail the cap lies, which rejection is not)."""
+    unit = NormalDist()
+    below = np.array([unit.cdf(z) for z in z_max])
+    p = np.clip((1.0 - rng.random(z_max.shape[0])) * below, 1e-300, 1.0 - 1e-16)
+    return np.array([unit.inv_cdf(q) for q in p])
+
+
+def sample_delta_v(rng: np.random.Generator, chi: np.ndarray, kind: EventKind,
+                   max_speed_km_s: float | None = None) -> np.ndarray:
+    """``(n, 3)`` ejection velocities, km/s: log-normal speed (model), isotropic direction.
+
+    ``max_speed_km_s`` truncates the speed distribution there (drawn from the model's law below
+    the cap, not clipped to it), as users of the model do to match an event's observed extremes.
+    """
     slope, offset = DELTA_V_MEAN[kind]
     n = chi.shape[0]
-    speed_km_s = 10.0 ** (slope * chi + offset + DELTA_V_SIGMA * rng.standard_normal(n)) / 1e3
+    mean = slope * chi + offset
+    if max_speed_km_s is None:
+        normal = rng.standard_normal(n)
+    else:
+        cap = (np.log10(max_speed_km_s * 1e3) - mean) / DELTA_V_SIGMA
+        normal = _standard_normal_below(rng, cap)
+    speed_km_s = 10.0 ** (mean + DELTA_V_SIGMA * normal) / 1e3
     z = rng.uniform(-1.0, 1.0, n)
     phi = rng.uniform(0.0, 2.0 * np.pi, n)
     rho = np.sqrt(1.0 - z * z)
@@ -181,17 +206,47 @@ def sample_delta_v(rng: np.random.Generator, chi: np.ndarray, kind: EventKind) -
 # --- the event ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Calibration:
+    """What users of the model change to match a particular event (1, None, 0: the plain model).
+
+    ``count_scale``: multiplies the number of fragments of every size, and the mass the sample
+    is held to with it (the model under-predicts some events; read the factor as fragments
+    lighter for their size than the model's area-to-mass law). ``max_delta_v_km_s``: truncates
+    the ejection speeds there. ``remnant_mass_kg``: the target's largest remnant, kept intact
+    with that mass; the other fragments are no larger than it.
+    """
+
+    count_scale: float = 1.0
+    max_delta_v_km_s: float | None = None
+    remnant_mass_kg: float = 0.0
+
+    def describe(self) -> str:
+        """``"counts x3.05, ejection speeds below 550 m/s, a 94 kg remnant"``; ``""`` if plain."""
+        parts = [f"counts x{self.count_scale:g}"] if self.count_scale != 1.0 else []
+        if self.max_delta_v_km_s is not None:
+            parts.append(f"ejection speeds below {self.max_delta_v_km_s * 1e3:g} m/s")
+        if self.remnant_mass_kg > 0:
+            parts.append(f"a {self.remnant_mass_kg:g} kg remnant")
+        return ", ".join(parts)
+
+
+PLAIN = Calibration()
+
+
+@dataclass(frozen=True)
 class Fragments:
     """N fragments of one event; per-fragment arrays are ``(N,)`` or ``(N, 3)``.
 
     ``parent_index``: 0 for the target (or the exploding body), 1 for the projectile.
     ``position_km`` / ``velocity_km_s``: inertial state just after the event, the parents'
     frame (TEME in orbitview). ``delta_v_km_s``: the ejection velocity added to the parent's.
+    ``has_remnant``: row 0 is the target's intact remnant (``Calibration.remnant_mass_kg``).
 
-    Bookkeeping: ``mass_budget_kg`` is M (the mass the model breaks up); the fragments carry
-    ``mass_kg.sum()`` of it and the rest, ``unmodelled_mass_kg``, is in fragments smaller than
-    ``lc_min_m`` (and, after a non-catastrophic collision, in the target's intact remainder).
-    ``dropped`` counts fragments removed to keep the fragments' mass within the budget.
+    Bookkeeping: ``mass_budget_kg`` is the mass the sample is held to: M (the mass the model
+    breaks up) times the count scale. The fragments carry ``mass_kg.sum()`` of it and the rest,
+    ``unmodelled_mass_kg``, is in fragments smaller than ``lc_min_m`` (and, after a
+    non-catastrophic collision, in the target's intact remainder). ``dropped`` counts fragments
+    removed to keep the fragments' mass within the budget.
     """
 
     kind: EventKind
@@ -207,6 +262,7 @@ class Fragments:
     velocity_km_s: np.ndarray
     mass_budget_kg: float
     dropped: int
+    has_remnant: bool = False
 
     def __len__(self) -> int:
         return self.mass_kg.shape[0]
@@ -222,13 +278,6 @@ class Fragments:
         return (self.mass_kg[:, None] * self.delta_v_km_s).sum(axis=0)
 
 
-def _sample_sizes_and_masses(rng, n, lc_min, lc_max, exponent, body_kind):
-    lc = sample_characteristic_length(rng, n, lc_min, lc_max, exponent)
-    chi = sample_log_area_to_mass(rng, lc, body_kind)
-    area = area_from_length(lc)
-    return lc, chi, area, area / 10.0**chi
-
-
 def _conserve_mass(sample: tuple, budget_kg: float, enabled: bool) -> tuple[tuple, int]:
     """Keep fragments, in sampled (random) order, while their running mass fits the budget.
 
@@ -242,9 +291,9 @@ def _conserve_mass(sample: tuple, budget_kg: float, enabled: bool) -> tuple[tupl
     return tuple(a[keep] for a in sample), int((~keep).sum())
 
 
-#: The most fragments one event is modelled with (Fengyun-1C down to 1 cm is about 63,000):
-#: checked before sampling, as 1 mm would be millions, beyond memory and catalogue numbers.
-MAX_FRAGMENTS = 100_000
+#: The most fragments one event is modelled with (Fengyun-1C as calibrated down to 1 cm is about
+#: 191,000): checked before sampling, as 1 mm would be millions, beyond memory and catalogue numbers.
+MAX_FRAGMENTS = 250_000
 
 
 class FragmentCountError(OrbitviewError):
@@ -258,53 +307,91 @@ def _fragment_count(expected: float) -> int:
     return int(np.floor(expected + 0.5))
 
 
+def _sample(rng, kind: EventKind, count_law, lc_min, lc_max, body_kind, budget_kg,
+            conserve_mass, calibration: Calibration):
+    """``(lc, chi, area, mass), dropped``: the remnant first (if any), then sizes from the
+    scaled count law ``count_law(lc)`` between ``lc_min`` and ``lc_max`` (the remnant's size at
+    most), areas and masses, the tail cut to the budget left by the remnant."""
+    remnant_kg = calibration.remnant_mass_kg
+    if remnant_kg > 0:
+        lc_max = max(min(lc_max, characteristic_length_from_mass(remnant_kg)), lc_min)
+    expected = calibration.count_scale * (count_law(lc_min) - count_law(lc_max))
+    lc = sample_characteristic_length(rng, _fragment_count(expected), lc_min, lc_max,
+                                      COUNT_EXPONENT[kind])
+    chi = sample_log_area_to_mass(rng, lc, body_kind)
+    area = area_from_length(lc)
+    sample, dropped = _conserve_mass((lc, chi, area, area / 10.0**chi),
+                                     budget_kg - remnant_kg, conserve_mass)
+    if remnant_kg <= 0:
+        return sample, dropped
+    lc_remnant = float(characteristic_length_from_mass(remnant_kg))
+    area_remnant = float(area_from_length(lc_remnant))
+    remnant = (lc_remnant, np.log10(area_remnant / remnant_kg), area_remnant, remnant_kg)
+    return tuple(np.concatenate([[r], a]) for r, a in zip(remnant, sample)), dropped
+
+
 def explosion(parent: Body, lc_min_m: float, rng: np.random.Generator, *, scale: float = 1.0,
-              conserve_mass: bool = True) -> Fragments:
+              conserve_mass: bool = True, calibration: Calibration = PLAIN) -> Fragments:
     """Fragments >= ``lc_min_m`` of an explosion of ``parent``; ``scale`` is the model's S."""
-    exponent = COUNT_EXPONENT[EventKind.EXPLOSION]
     lc_max = max(parent.characteristic_length_m, lc_min_m)
-    expected = cumulative_count(EventKind.EXPLOSION, lc_min_m, scale=scale) - cumulative_count(
-        EventKind.EXPLOSION, lc_max, scale=scale)
-    sample = _sample_sizes_and_masses(
-        rng, _fragment_count(expected), lc_min_m, lc_max, exponent, parent.kind)
-    (lc, chi, area, mass), dropped = _conserve_mass(sample, parent.mass_kg, conserve_mass)
+    budget = parent.mass_kg * calibration.count_scale
+    (lc, chi, area, mass), dropped = _sample(
+        rng, EventKind.EXPLOSION, lambda lc: cumulative_count(EventKind.EXPLOSION, lc, scale=scale),
+        lc_min_m, lc_max, parent.kind, budget, conserve_mass, calibration)
     parent_index = np.zeros(lc.shape[0], np.int8)
     return _finish(rng, EventKind.EXPLOSION, False, lc_min_m, lc, chi, area, mass, parent_index,
-                   [parent], parent.mass_kg, dropped)
+                   [parent], budget, dropped, calibration)
 
 
 def collision(target: Body, projectile: Body, lc_min_m: float, rng: np.random.Generator, *,
-              conserve_mass: bool = True) -> Fragments:
+              conserve_mass: bool = True, calibration: Calibration = PLAIN) -> Fragments:
     """Fragments >= ``lc_min_m`` of a collision; the relative speed comes from the two states.
 
     The rocket-body area-to-mass law applies when either body is a rocket body (as in ESA's code).
-    Each fragment moves off with its own parent's velocity plus its delta-v: fragments larger
-    than the projectile belong to the target; the rest are shared out in sampled order so that the
-    target's share of the fragments' mass is its share of the two masses.
+    Each fragment moves off with its own parent's velocity plus its delta-v: the remnant and
+    fragments larger than the projectile belong to the target; the rest are shared out so that
+    the target's share of the fragments' mass is its share of the two masses (``_share_out``).
     """
     speed = float(np.linalg.norm(np.asarray(target.velocity_km_s) - projectile.velocity_km_s))
-    budget, catastrophic = collision_mass(target.mass_kg, projectile.mass_kg, speed)
-    exponent = COUNT_EXPONENT[EventKind.COLLISION]
+    mass, catastrophic = collision_mass(target.mass_kg, projectile.mass_kg, speed)
+    budget = mass * calibration.count_scale
     lc_max = max(target.characteristic_length_m, projectile.characteristic_length_m, lc_min_m)
-    expected = cumulative_count(EventKind.COLLISION, lc_min_m, mass_kg=budget) - cumulative_count(
-        EventKind.COLLISION, lc_max, mass_kg=budget)
     kind = (BodyKind.ROCKET_BODY if BodyKind.ROCKET_BODY in (target.kind, projectile.kind)
             else BodyKind.SPACECRAFT)
-    sample = _sample_sizes_and_masses(
-        rng, _fragment_count(expected), lc_min_m, lc_max, exponent, kind)
-    (lc, chi, area, mass), dropped = _conserve_mass(sample, budget, conserve_mass)
-    target_share = mass.sum() * target.mass_kg / (target.mass_kg + projectile.mass_kg)
+    (lc, chi, area, mass_kg), dropped = _sample(
+        rng, EventKind.COLLISION, lambda lc: cumulative_count(EventKind.COLLISION, lc, mass_kg=mass),
+        lc_min_m, lc_max, kind, budget, conserve_mass, calibration)
     big = lc > projectile.characteristic_length_m
-    shared = np.cumsum(np.where(big, 0.0, mass)) + mass[big].sum()
-    to_target = big | (shared <= target_share)
+    if calibration.remnant_mass_kg > 0:
+        big[0] = True
+    to_target = _share_out(mass_kg, big, target.mass_kg / (target.mass_kg + projectile.mass_kg))
     parent_index = np.where(to_target, 0, 1).astype(np.int8)
-    return _finish(rng, EventKind.COLLISION, catastrophic, lc_min_m, lc, chi, area, mass,
-                   parent_index, [target, projectile], budget, dropped)
+    return _finish(rng, EventKind.COLLISION, catastrophic, lc_min_m, lc, chi, area, mass_kg,
+                   parent_index, [target, projectile], budget, dropped, calibration)
+
+
+def _share_out(mass_kg: np.ndarray, to_target: np.ndarray, target_fraction: float) -> np.ndarray:
+    """Which fragments go to the target: those already marked, then the rest largest first, each
+    to whichever body is further behind its share of the mass dealt. The shares of mass then
+    match to within the smallest fragment dealt late, and the shares of count barely depend on
+    the seed (dealing in sampled order let a few heavy early draws swing the count)."""
+    to_target = to_target.copy()
+    target_kg = float(mass_kg[to_target].sum())
+    projectile_kg = 0.0
+    for i in np.argsort(-mass_kg, kind="stable"):
+        if to_target[i]:
+            continue
+        if target_kg * (1.0 - target_fraction) <= projectile_kg * target_fraction:
+            to_target[i] = True
+            target_kg += mass_kg[i]
+        else:
+            projectile_kg += mass_kg[i]
+    return to_target
 
 
 def _finish(rng, kind, catastrophic, lc_min_m, lc, chi, area, mass, parent_index, parents,
-            budget, dropped) -> Fragments:
-    delta_v = sample_delta_v(rng, chi, kind)
+            budget, dropped, calibration: Calibration) -> Fragments:
+    delta_v = sample_delta_v(rng, chi, kind, calibration.max_delta_v_km_s)
     positions = np.array([np.asarray(p.position_km, np.float64) for p in parents])
     velocities = np.array([np.asarray(p.velocity_km_s, np.float64) for p in parents])
     return Fragments(
@@ -313,4 +400,5 @@ def _finish(rng, kind, catastrophic, lc_min_m, lc, chi, area, mass, parent_index
         parent_index=parent_index, delta_v_km_s=delta_v,
         position_km=positions[parent_index], velocity_km_s=velocities[parent_index] + delta_v,
         mass_budget_kg=float(budget), dropped=dropped,
+        has_remnant=calibration.remnant_mass_kg > 0,
     )

@@ -62,7 +62,7 @@ def show_breakup(scene: Scene, result: BreakupResult) -> tuple[Layer, Layer]:
     for layer in layers:
         scene.add_layer(layer)
     scene.title = title_text(result.event, result.seed, result.fragments.lc_min_m,
-                             len(result.element_sets.catalog))
+                             len(result.element_sets.catalog), result.calibration)
     clock = scene.clock
     clock.set_span(min(clock.span_start_s, event_s - LEAD_S), max(clock.span_end_s, event_s + SPAN_S))
     clock.time_s = event_s - CLOCK_BEFORE_S

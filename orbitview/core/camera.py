@@ -6,7 +6,7 @@ turns) or ``"earth-fixed"`` (ITRS axes: the ground stays put, the sky turns). It
 (north) axis and ``elevation_deg`` lifts above its equator plane. At azimuth 0, elevation 0
 the eye is on the -Y side looking towards +Y. ``fov_deg`` is the field of view across the
 narrower side of the view (vertical in a landscape window, horizontal in a portrait one).
-``follow_id`` names an object (catalogue number) whose position the centre tracks.
+``follow`` names an object (an ``ObjectRef``: layer and row) whose position the centre tracks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from orbitview.core.events import EventedModel, Field
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
+from orbitview.core.object_ref import optional_ref
 
 VIEW_FRAMES = ("inertial", "earth-fixed")
 #: The eye never comes closer to the Earth's surface than this.
@@ -47,10 +48,6 @@ def _view_frame(value) -> str:
     return value
 
 
-def _follow(value) -> int | None:
-    return None if value is None else int(value)
-
-
 class CameraState(EventedModel):
     azimuth_deg = Field(HOME["azimuth_deg"], float)
     elevation_deg = Field(HOME["elevation_deg"], _clamp_elevation)
@@ -58,7 +55,7 @@ class CameraState(EventedModel):
     fov_deg = Field(HOME["fov_deg"], float)
     center_km = Field(HOME["center_km"], _vector)
     view_frame = Field("inertial", _view_frame)
-    follow_id = Field(None, _follow)
+    follow = Field(None, optional_ref)
 
     def eye_km(self) -> np.ndarray:
         """(3,) float64 position of the eye in the view frame, km from the Earth's centre."""
@@ -90,14 +87,14 @@ class CameraState(EventedModel):
 
     def snapshot(self) -> dict:
         """The fields a view is made of (what scenario keyframes and sessions store)."""
-        return {name: getattr(self, name) for name in (*HOME, "view_frame", "follow_id")}
+        return {name: getattr(self, name) for name in (*HOME, "view_frame", "follow")}
 
     def restore(self, values: dict) -> None:
         for name, value in values.items():
             setattr(self, name, value)
 
     def reset(self) -> None:
-        self.follow_id = None
+        self.follow = None
         self.restore(HOME)
 
 

@@ -4,9 +4,12 @@ Rules (in order, first match wins), applied to the upper-cased name:
 
 1. ``DEB`` as a word (``FENGYUN 1C DEB``), ``DEBRIS``, ``COOLANT``, ``SHROUD``, ``FRAG`` -> debris.
 2. ``R/B``, ``AKM``, ``PKM`` or ``ROCKET BODY`` -> rocket body.
-3. A name given and the piece letter of the international designator is ``A``
+3. A placeholder name, ``OBJECT`` and piece letters (``OBJECT A``: what the catalogue calls a
+   piece not yet identified) -> unknown; the SATCAT agrees for 36 of the 37 such ``A`` pieces
+   of the 2023 catalogue.
+4. A name given and the piece letter of the international designator is ``A``
    (``1999-025A``: usually the primary payload) -> payload.
-4. Everything else -> unknown. Later pieces (B, C, ...) of a launch are often payloads too,
+5. Everything else -> unknown. Later pieces (B, C, ...) of a launch are often payloads too,
    but a name alone cannot tell, and a viewer that guesses wrongly misleads a briefing.
 """
 
@@ -41,6 +44,7 @@ CLASS_LABELS = {
 _DEBRIS = re.compile(r"D(?<!\wD)EB\b|DEBRIS|COOLANT|SHROUD|F(?<!\wF)RAG")
 _ROCKET = re.compile(r"R/B|A(?<!\wA)KM\b|P(?<!\wP)KM\b|ROCKET BODY")
 _PIECE = re.compile(r"^\s*\d{2,4}-?\d{3}\s*([A-Z]{1,3})\s*$")
+_PLACEHOLDER = re.compile(r"\s*OBJECT\s+[A-Z]{1,3}\s*\Z")
 
 
 def classify(name: str, intl_designator: str = "") -> ObjectClass:
@@ -51,6 +55,8 @@ def classify(name: str, intl_designator: str = "") -> ObjectClass:
     if _ROCKET.search(upper):
         return ObjectClass.ROCKET_BODY
     piece = _PIECE.match(intl_designator.upper())
+    if _PLACEHOLDER.match(upper):
+        return ObjectClass.UNKNOWN
     if upper.strip() and piece and piece.group(1) == "A":
         return ObjectClass.PAYLOAD
     return ObjectClass.UNKNOWN
@@ -75,6 +81,9 @@ def classify_many(names, intl_designators) -> np.ndarray:
     candidates = candidates[codes[candidates] == ObjectClass.UNKNOWN].tolist()
     piece_a = [i for i in candidates if (m := _PIECE.match(designators.upper_item(i))) and m.group(1) == "A"]
     codes[piece_a] = ObjectClass.PAYLOAD
+    candidates = names.matching(_ENDS_IN_OBJECT_PIECE)
+    candidates = candidates[codes[candidates] == ObjectClass.PAYLOAD].tolist()
+    codes[[i for i in candidates if _PLACEHOLDER.match(names.upper_item(i))]] = ObjectClass.UNKNOWN
     codes[names.matching(_BLANK)] = ObjectClass.UNKNOWN
     return codes
 
@@ -104,6 +113,7 @@ class _Lines:
 
 
 _ENDS_IN_A = re.compile(r"A[^\S\n]*$", re.MULTILINE)
+_ENDS_IN_OBJECT_PIECE = re.compile(r"OBJECT[^\S\n]+[A-Z]{1,3}[^\S\n]*$", re.MULTILINE)
 #: An empty or all-blank line, from the line break before it (a literal start is fast).
 _BLANK = re.compile(r"\n[^\S\n]*(?=\n|\Z)")
 

@@ -1,9 +1,14 @@
 """Modelled fragments as element sets: a ``Catalog`` SGP4 can propagate and files can hold.
 
-Synthetic catalogue numbers: fragments are numbered from 270000 up (``SYNTHETIC_ID_FIRST``).
-270000-339999 is the top of the Alpha-5 range (``T0000``-``Z9999``), so TLE files can hold the
-first 70,000 of them, and real catalogue numbers (past 100000 only since 2026) are decades from it.
-Sets larger than that keep counting for OMM output; TLE writers refuse them.
+Synthetic catalogue numbers: fragments are numbered from 200000 to 269999
+(``SYNTHETIC_ID_FIRST``-``SYNTHETIC_ID_LAST``, Alpha-5 ``L0000``-``S9999``), a block no real
+catalogue uses: real analysts' "TBA - TO BE ASSIGNED" objects sit at 80000-89999 and from 270000
+(``T0000``) up, and the sequential numbers (58,025 in October 2023, 64,095 in May 2025) are
+decades from 200000. Every number of the block fits a TLE and an OMM; a set that would run past
+it is refused (``--first-id`` puts a larger set elsewhere). docs/breakup.md says more.
+
+B*: the physical ``rho0 Cd (A/m) / 2`` scaled to SGP4's density profile at the fragment's
+perigee (``orbitview.core.drag_calibration``), so SGP4 decays it as the real atmosphere would.
 
 Names: ``<PARENT>-DEB nnnn`` (``FENGYUN 1C-DEB 0001``): the ``DEB`` word makes them debris in
 orbitview and in other tools. They have no COSPAR designator of their own (the real pieces' are
@@ -18,13 +23,19 @@ import numpy as np
 
 from orbitview.core.breakup import Fragments
 from orbitview.core.catalog import Catalog
-from orbitview.core.classify import ObjectClass
+from orbitview.core.classify import ObjectClass, classify
+from orbitview.core.drag_calibration import density_ratio
+from orbitview.core.errors import OrbitviewError
 from orbitview.core.gabbard import from_states
 from orbitview.core.mean_elements import fit_mean_elements
+from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
 from orbitview.core.times import posix_to_jd
 
-SYNTHETIC_ID_FIRST = 270000
-SYNTHETIC_ID_LAST_TLE = 339999
+SYNTHETIC_ID_FIRST = 200000
+SYNTHETIC_ID_LAST = 269999
+#: The largest number ``--first-id`` may lead to in OMM or .h5 output: what a signed 32-bit
+#: integer holds, as many OMM readers store the number.
+ID_LAST = 2**31 - 1
 #: SGP4's reference density, kg m^-2 per earth radius: B* = RHO0 * Cd * (A/m) / 2.
 SGP4_RHO0_KG_M2_ER = 0.15696615
 DRAG_COEFFICIENT = 2.2
@@ -34,8 +45,14 @@ REENTRY_PERIGEE_KM = 100.0
 
 
 def bstar_from_area_to_mass(area_to_mass_m2_kg: np.ndarray, drag_coefficient: float = DRAG_COEFFICIENT):
-    """SGP4 B* (1/earth radii) from area-to-mass (m^2/kg): rho0 Cd (A/m) / 2."""
+    """Physical B* (1/earth radii) from area-to-mass (m^2/kg): rho0 Cd (A/m) / 2."""
     return SGP4_RHO0_KG_M2_ER * drag_coefficient * np.asarray(area_to_mass_m2_kg) / 2.0
+
+
+def sgp4_bstar(area_to_mass_m2_kg: np.ndarray, perigee_km: np.ndarray) -> np.ndarray:
+    """B* for SGP4 (1/earth radii): the physical one times the real-to-SGP4 density ratio at
+    each fragment's perigee altitude (km), as fitted element sets of tracked debris carry."""
+    return bstar_from_area_to_mass(area_to_mass_m2_kg) * density_ratio(perigee_km)
 
 
 @dataclass(frozen=True)
@@ -57,23 +74,41 @@ class FragmentSet:
 
 
 def element_sets(fragments: Fragments, epoch_s: float, parent_name: str, parent_designator: str,
-                 *, first_id: int = SYNTHETIC_ID_FIRST, source: str = "breakup model") -> FragmentSet:
-    """Fit SGP4 mean elements to each fragment's TEME state at ``epoch_s`` (POSIX seconds)."""
+                 *, first_id: int = SYNTHETIC_ID_FIRST, source: str = "breakup model",
+                 parent_norad_id: int | None = None) -> FragmentSet:
+    """Fit SGP4 mean elements to each fragment's TEME state at ``epoch_s`` (POSIX seconds).
+
+    The target's remnant (``fragments.has_remnant``) keeps ``parent_norad_id`` and
+    ``parent_name``; the other fragments are numbered from ``first_id`` in the model's order.
+    """
     perigee_km = from_states(fragments.position_km, fragments.velocity_km_s).perigee_km
     in_orbit = np.flatnonzero(perigee_km >= REENTRY_PERIGEE_KM)  # NaN (unbound) is dropped too
-    bstar = bstar_from_area_to_mass(fragments.area_to_mass_m2_kg[in_orbit])
+    bstar = sgp4_bstar(fragments.area_to_mass_m2_kg[in_orbit], perigee_km[in_orbit])
     jd, fr = posix_to_jd(epoch_s)
     # Numbers follow the fragments' order in the model, so a seed gives the same names.
-    ids = first_id + in_orbit
+    remnant = fragments.has_remnant and parent_norad_id is not None
+    ids = first_id + in_orbit - int(remnant)
+    names = np.array([f"{parent_name}-DEB {i - first_id + 1:04d}" for i in ids], dtype=object)
+    if remnant and in_orbit.size and in_orbit[0] == 0:
+        ids[0], names[0] = parent_norad_id, parent_name
+    if first_id == SYNTHETIC_ID_FIRST and ids.size and ids.max() > SYNTHETIC_ID_LAST:
+        raise OrbitviewError(
+            f"fragment numbers would run to {ids.max()}, past the synthetic range "
+            f"{SYNTHETIC_ID_FIRST}-{SYNTHETIC_ID_LAST}; give --first-id (OMM holds any number)")
+    # A Satrec holds numbers up to Alpha-5's; larger ones live in the catalogue column only.
+    satnums = np.where(ids <= MAX_SGP4_SATNUM, ids, 0)
     fit = fit_mean_elements(fragments.position_km[in_orbit], fragments.velocity_km_s[in_orbit],
-                            float(jd[0]), float(fr[0]), bstar, ids)
+                            float(jd[0]), float(fr[0]), bstar, satnums)
     ok = np.flatnonzero(fit.error == 0)
     n = ok.size
+    object_class = np.full(n, ObjectClass.DEBRIS, np.uint8)
+    if remnant and n and ids[ok[0]] == parent_norad_id:
+        object_class[0] = classify(parent_name, parent_designator)
     catalog = Catalog(
         norad_id=ids[ok],
-        name=np.array([f"{parent_name}-DEB {i - first_id + 1:04d}" for i in ids[ok]], dtype=object),
+        name=names[ok],
         intl_designator=np.full(n, parent_designator, dtype=object),
-        object_class=np.full(n, ObjectClass.DEBRIS, np.uint8),
+        object_class=object_class,
         epoch_jd=np.array([fit.satrecs[k].jdsatepoch for k in ok]),
         epoch_fr=np.array([fit.satrecs[k].jdsatepochF for k in ok]),
         mean_motion_rev_per_day=fit.mean_motion_rev_per_day[ok],

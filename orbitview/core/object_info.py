@@ -14,12 +14,22 @@ import numpy as np
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, sun_direction_gcrs, sun_known
 from orbitview.core.gabbard import from_catalog
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Scene
 from orbitview.core.tracks import geodetic_lat_lon_rad
 
 #: WGS84 first eccentricity squared.
 E2 = 1.0 - (EARTH_POLAR_RADIUS_KM / EARTH_EQUATORIAL_RADIUS_KM) ** 2
+
+# The height extremes over a revolution: a coarse pass, then each candidate extreme's bracket
+# is sampled again, narrowing tenfold per pass (one revolution / 360 / 10^4: 1.5 ms for LEO).
+_COARSE_SAMPLES = 360
+_REFINE_SAMPLES = 21
+_REFINE_PASSES = 4
+#: Local extremes of the coarse pass refined on each side (a near-circular orbit has several
+#: of nearly the same height, the Earth's flattening being larger than its eccentricity).
+_CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -30,9 +40,12 @@ class ObjectInfo:
     WGS84 ellipsoid, inertial ``speed_km_s``, geodetic ``latitude_deg``/``longitude_deg``,
     ``sunlit``) is None when the object is not there then (before a breakup, after decay);
     ``sunlit`` is also None outside the Sun's ephemeris (``frames.sun_known``).
-    ``apogee_km``/``perigee_km`` are altitudes above the equatorial radius from the mean
-    elements; ``element_age_s`` is ``t_s`` minus the element epoch (negative: elements from
-    the future of the displayed time).
+    ``highest_km``/``lowest_km`` are the greatest and least heights above the WGS84 ellipsoid
+    (the altitude's measure) over the revolution from ``t_s``, from SGP4 positions; None when
+    the object is not there for all of it. ``mean_apogee_km``/``mean_perigee_km`` are the mean
+    elements' apsides above the equatorial radius (a(1 +- e) - 6378.135 km, WGS72: what catalogues
+    list, not heights the object reaches). ``element_age_s`` is ``t_s`` minus the element epoch
+    (negative: elements from the future of the displayed time).
     """
 
     norad_id: int
@@ -46,9 +59,11 @@ class ObjectInfo:
     element_age_s: float
     period_min: float
     inclination_deg: float
-    apogee_km: float
-    perigee_km: float
+    mean_apogee_km: float
+    mean_perigee_km: float
     altitude_km: float | None = None
+    highest_km: float | None = None
+    lowest_km: float | None = None
     speed_km_s: float | None = None
     latitude_deg: float | None = None
     longitude_deg: float | None = None
@@ -64,6 +79,56 @@ def geodetic_height_km(itrs_km: np.ndarray, lat_rad: np.ndarray) -> np.ndarray:
     return p * np.cos(lat_rad) + z * sin_lat - EARTH_EQUATORIAL_RADIUS_KM * np.sqrt(1.0 - E2 * sin_lat**2)
 
 
+def heights_km(one, times_s: np.ndarray) -> np.ndarray:
+    """(T,) heights above the WGS84 ellipsoid of the one object of catalogue ``one`` at
+    ``times_s``, from SGP4; NaN where SGP4 fails.
+
+    From TEME positions, without the rotation to ITRS that costs a hundred times more: a height
+    depends only on the distances from the Earth's axis and from the equator's plane, which
+    the Earth-rotation angle leaves as they are; polar motion, the rest of TEME to ITRS, moves
+    them by centimetres.
+    """
+    states = propagate(one, times_s, "TEME")
+    position = states.position_km[:, 0]
+    height = geodetic_height_km(position, geodetic_lat_lon_rad(position)[0])
+    return np.where(states.error[:, 0] == 0, height, np.nan)
+
+
+def height_extremes_km(one, t_s: float, period_s: float) -> tuple[float, float] | None:
+    """(highest, lowest) height above the WGS84 ellipsoid, km, of the one object of catalogue
+    ``one`` over ``[t_s, t_s + period_s]``; None when SGP4 fails anywhere in it.
+
+    Heights of the whole revolution at 360 times, then the few best local extremes of each
+    kind refined (see ``_REFINE_PASSES``), which keeps the search to a few SGP4 calls.
+    """
+    step_s = period_s / _COARSE_SAMPLES
+    times = t_s + step_s * np.arange(_COARSE_SAMPLES + 1)
+    coarse = heights_km(one, times)
+    if not np.isfinite(coarse).all():
+        return None
+    extremes = []
+    for sign in (1.0, -1.0):  # +1: highest, -1: lowest
+        h = sign * coarse
+        # Local maxima of sign * height, ends included (the window need not close on itself).
+        padded = np.concatenate(([-np.inf], h, [-np.inf]))
+        peaks = np.flatnonzero((padded[1:-1] >= padded[:-2]) & (padded[1:-1] >= padded[2:]))
+        centres = times[peaks[np.argsort(h[peaks])[::-1][:_CANDIDATES]]]
+        half = np.full(len(centres), step_s)
+        best = -np.inf
+        offsets = np.linspace(-1.0, 1.0, _REFINE_SAMPLES)
+        for _ in range(_REFINE_PASSES):
+            grid = np.clip(centres[:, None] + half[:, None] * offsets, t_s, t_s + period_s)
+            values = sign * heights_km(one, grid.ravel()).reshape(grid.shape)
+            if not np.isfinite(values).all():
+                return None
+            pick = np.argmax(values, axis=1)
+            centres = grid[np.arange(len(centres)), pick]
+            best = max(best, float(values.max()))
+            half = half * (2.0 / (_REFINE_SAMPLES - 1))
+        extremes.append(sign * max(best, float(h.max())))
+    return extremes[0], extremes[1]
+
+
 def in_sunlight(position_gcrs_km: np.ndarray, sun_gcrs: np.ndarray) -> np.ndarray:
     """(N,) bool: outside the Earth's cylindrical shadow (the objects shader's test): an
     object is eclipsed when it is on the night side and within one Earth radius of the
@@ -74,20 +139,19 @@ def in_sunlight(position_gcrs_km: np.ndarray, sun_gcrs: np.ndarray) -> np.ndarra
     return ~((along < 0) & (off_axis < EARTH_EQUATORIAL_RADIUS_KM))
 
 
-def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> ObjectInfo | None:
-    """The info of catalogue number ``norad_id`` at ``t_s`` (default: the clock's time);
-    None when no layer holds it."""
-    found = scene.locate(norad_id)
-    if found is None:
+def object_state(scene: Scene, ref: ObjectRef, t_s: float | None = None) -> ObjectInfo | None:
+    """The info of object ``ref`` (layer and row) at ``t_s`` (default: the clock's time);
+    None when its layer is not in the scene."""
+    if ref.layer not in scene.layers:
         return None
-    layer, row = found
+    layer, row = ref.layer, ref.row
     t = scene.clock.time_s if t_s is None else float(t_s)
     catalog = layer.catalog
     one = catalog.take([row])
     orbit = from_catalog(one)
     epoch_s = float(one.epoch_s[0])
     info = dict(
-        norad_id=int(norad_id),
+        norad_id=ref.norad_id,
         name=str(one.name[0] or ""),
         intl_designator=str(one.intl_designator[0] or ""),
         object_class=CLASS_LABELS[ObjectClass(int(one.object_class[0]))],
@@ -98,11 +162,11 @@ def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> Objec
         element_age_s=t - epoch_s,
         period_min=float(orbit.period_min[0]),
         inclination_deg=float(one.inclination_deg[0]),
-        apogee_km=float(orbit.apogee_km[0]),
-        perigee_km=float(orbit.perigee_km[0]),
+        mean_apogee_km=float(orbit.apogee_km[0]),
+        mean_perigee_km=float(orbit.perigee_km[0]),
     )
     # The layer decides whether the object exists now (a parent ends at its breakup).
-    if scene.position_gcrs_km(norad_id, t) is None:
+    if scene.position_gcrs_km(ref, t) is None:
         return ObjectInfo(**info)
     times = np.array([t])
     gcrs = propagate(one, times, "GCRS")
@@ -111,8 +175,12 @@ def object_state(scene: Scene, norad_id: int, t_s: float | None = None) -> Objec
         return ObjectInfo(**info)
     position_itrs = itrs.position_km[0]
     lat, lon = geodetic_lat_lon_rad(position_itrs)
+    extremes = height_extremes_km(one, t, 60.0 * info["period_min"])
+    highest, lowest = extremes if extremes is not None else (None, None)
     return ObjectInfo(
         **info,
+        highest_km=highest,
+        lowest_km=lowest,
         altitude_km=float(geodetic_height_km(position_itrs, lat)[0]),
         speed_km_s=float(np.linalg.norm(gcrs.velocity_km_s[0, 0])),
         latitude_deg=math.degrees(float(lat[0])),

@@ -16,6 +16,7 @@ import numpy as np
 
 from orbitview.core.camera import HOME, blend_views, ease_in_out
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import COLOR_MODES
 
 #: How the camera gets from the previous keyframe to this one.
@@ -63,10 +64,47 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ObjectKey:
+    """An object as a scenario names it: catalogue number ``norad_id`` in the layer at index
+    ``layer`` of those the sources make, in source order (an event source makes two: its
+    parent(s), then its fragments). ``layer`` None: the layer holding the number; of several,
+    the first when no two of them are drawn at the same time (a breakup's parent until the
+    event, its remnant after it), else none: the key is ambiguous."""
+
+    norad_id: int
+    layer: int | None = None
+
+    def resolve(self, layers) -> ObjectRef:
+        """The object (layer and first row holding the number) among ``layers``, those the
+        scenario's sources made. Raises ValueError saying what is wrong: no such layer, no
+        such object, or a number that layers drawn at the same time hold and no layer to choose."""
+        n = self.norad_id
+        if self.layer is not None:
+            if not 0 <= self.layer < len(layers):
+                raise ValueError(f"layer {self.layer} does not exist: the sources make {len(layers)} "
+                                 f"layer{'s' if len(layers) != 1 else ''} (0 .. {len(layers) - 1})")
+            layer = layers[self.layer]
+            rows = np.flatnonzero(layer.catalog.norad_id == n)
+            if not len(rows):
+                raise ValueError(f"object {n} is not in layer {self.layer} ({layer.name!r})")
+            return ObjectRef(layer, int(rows[0]))
+        holding = [(i, layer) for i, layer in enumerate(layers) if np.any(layer.catalog.norad_id == n)]
+        if not holding:
+            raise ValueError(f"object {n} is in none of the sources")
+        if any(a.coexists_with(b) for k, (_, a) in enumerate(holding) for _, b in holding[k + 1:]):
+            where = " and ".join(f"{i} ({layer.name!r})" for i, layer in holding)
+            raise ValueError(f"object {n} is in layers {where}: say which, "
+                             f"e.g. {{ layer = {holding[-1][0]}, norad = {n} }}")
+        i, layer = holding[0]
+        return ObjectKey(n, i).resolve(layers)
+
+
+@dataclass(frozen=True)
 class CameraKey:
     """The camera's view at ``time_s`` (POSIX s). ``view``: the fields of
-    ``CameraState.snapshot()`` (``follow_id`` None or a catalogue number). ``ease``: one of
-    ``EASINGS``, for the move from the previous keyframe."""
+    ``CameraState.snapshot()``; its ``follow`` is None or, as read from a file, an
+    ``ObjectKey``, and, in a timeline made for a scene, the ``ObjectRef`` it resolves to.
+    ``ease``: one of ``EASINGS``, for the move from the previous keyframe."""
 
     time_s: float
     view: dict
@@ -100,8 +138,8 @@ class Scenario:
     fps: int = 24
     size: tuple[int, int] = (1920, 1080)
     keyframes: tuple[CameraKey, ...] = ()
-    selected: int | None = None
-    pinned: tuple[int, ...] = ()
+    selected: ObjectKey | None = None
+    pinned: tuple[ObjectKey, ...] = ()
     labels: bool = True
     overlay: OverlayText = OverlayText()
     path: str | None = None
@@ -138,8 +176,8 @@ def frame_count(start_s: float, end_s: float, speed: float, fps: float) -> int:
     return math.floor(frames + 1e-9) + 1
 
 
-#: ``locate(norad_id, t_s, view_frame) -> (3,) km`` in the view frame, or None when unknown.
-Locator = Callable[[int, float, str], "np.ndarray | None"]
+#: ``locate(ref, t_s, view_frame) -> (3,) km`` in the view frame, or None when unknown.
+Locator = Callable[[ObjectRef, float, str], "np.ndarray | None"]
 
 
 class CameraTimeline:
@@ -172,37 +210,33 @@ class CameraTimeline:
             return self._resolved(a.view, t_s)
         s = ease_in_out(fraction) if b.ease == "in-out" else fraction
         blended = blend_views(self._resolved(a.view, t_s), self._resolved(b.view, t_s), s)
-        follow = b.view["follow_id"] if s >= 0.5 else a.view["follow_id"]
-        return {**blended, "view_frame": a.view["view_frame"], "follow_id": follow}
+        follow = b.view["follow"] if s >= 0.5 else a.view["follow"]
+        return {**blended, "view_frame": a.view["view_frame"], "follow": follow}
 
     def _resolved(self, view: dict, t_s: float) -> dict:
         """``view`` with a followed object's current position as its centre."""
-        if view.get("follow_id") is None or self.locate is None:
+        if view.get("follow") is None or self.locate is None:
             return dict(view)
-        where = self.locate(view["follow_id"], t_s, view["view_frame"])
+        where = self.locate(view["follow"], t_s, view["view_frame"])
         return dict(view) if where is None else {**view, "center_km": tuple(float(x) for x in where)}
 
 
-def object_locator(catalogs) -> Locator:
-    """A ``Locator`` over ``catalogs`` (the first holding a number wins): SGP4 at the asked time,
-    GCRS, or ITRS for an Earth-fixed view. Unknown numbers and failed propagations give None."""
+def object_locator() -> Locator:
+    """A ``Locator`` of ``ObjectRef``s: SGP4 of the object's elements at the asked time, GCRS,
+    or ITRS for an Earth-fixed view. Failed propagations give None."""
     from orbitview.core.frames import gcrs_from_itrs
     from orbitview.core.propagate import propagate
 
-    def locate(norad_id: int, t_s: float, view_frame: str):
-        for catalog in catalogs:
-            rows = np.flatnonzero(catalog.norad_id == norad_id)
-            if rows.size:
-                states = propagate(catalog.take(rows[:1]), np.array([t_s]), "GCRS")
-                if states.error[0, 0]:
-                    return None
-                position = states.position_km[0, 0]
-                return gcrs_from_itrs(t_s).T @ position if view_frame == "earth-fixed" else position
-        return None
+    def locate(ref: ObjectRef, t_s: float, view_frame: str):
+        states = propagate(ref.layer.catalog.take([ref.row]), np.array([t_s]), "GCRS")
+        if states.error[0, 0]:
+            return None
+        position = states.position_km[0, 0]
+        return gcrs_from_itrs(t_s).T @ position if view_frame == "earth-fixed" else position
 
     return locate
 
 
 def default_view() -> dict:
     """The fields a keyframe does not give: the home view, inertial, following nothing."""
-    return {**HOME, "view_frame": "inertial", "follow_id": None}
+    return {**HOME, "view_frame": "inertial", "follow": None}

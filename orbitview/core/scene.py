@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from orbitview.core.camera import CameraState
@@ -10,6 +12,7 @@ from orbitview.core.clock import Clock
 from orbitview.core.events import EventedModel, Field
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.object_ref import ObjectRef, optional_ref
 
 
 NO_DATA_MESSAGE = (
@@ -46,6 +49,9 @@ class Layer(EventedModel):
         self.name = name
         self.catalog = catalog
         self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog)
+        #: Where the object classes come from: a SATCAT's label, "" for the name rules of
+        #: ``core.classify``, None where no SATCAT applies (modelled objects).
+        self.classes_from: str | None = None
         if "shown" not in values:
             self.shown = np.ones(len(catalog), bool)
 
@@ -56,13 +62,19 @@ class Layer(EventedModel):
         """Oldest and newest element epochs, POSIX seconds."""
         return float(np.min(self.catalog.epoch_s)), float(np.max(self.catalog.epoch_s))
 
+    def shown_span_s(self) -> tuple[float, float]:
+        """When the layer's objects can be drawn, POSIX seconds: its keyframes' window (a parent
+        until its breakup, the fragments from it, a trajectory file's span), else always."""
+        return getattr(self.keyframes, "start_s", -math.inf), getattr(self.keyframes, "end_s", math.inf)
 
-def _optional_id(value) -> int | None:
-    return None if value is None else int(value)
+    def coexists_with(self, other: Layer) -> bool:
+        """Whether the two layers are ever drawn at the same time."""
+        (a0, a1), (b0, b1) = self.shown_span_s(), other.shown_span_s()
+        return a0 < b1 and b0 < a1
 
 
-def _ids(values) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(int(v) for v in values))
+def _refs(values) -> tuple[ObjectRef, ...]:
+    return tuple(dict.fromkeys(optional_ref(v) for v in values if v is not None))
 
 
 class Scene(EventedModel):
@@ -70,9 +82,10 @@ class Scene(EventedModel):
 
     ``layers`` is a tuple: assigning a new one (``add_layer``) emits ``events.layers``.
     ``message`` (derived) is the hint shown across the globe while no layer is loaded;
-    ``title`` is the line across the top. ``show_*`` switch the globe's line overlays. ``selected_id`` is
-    the catalogue number of the selected object (None: none), ``pinned_ids`` those labelled,
-    ``show_tracks`` whether the selection's orbit and ground track are drawn.
+    ``title`` is the line across the top. ``show_*`` switch the globe's line overlays. ``selected`` is
+    the selected object (an ``ObjectRef``: layer and row; None: none), ``pinned`` those labelled,
+    ``show_tracks`` whether the selection's orbit and ground track are drawn. Removing a layer
+    drops its objects from the selection, the pins and the camera's ``follow``.
     """
 
     layers = Field((), tuple)
@@ -80,8 +93,8 @@ class Scene(EventedModel):
     show_coastlines = Field(False, bool)
     show_borders = Field(False, bool)
     show_grid = Field(False, bool)
-    selected_id = Field(None, _optional_id)
-    pinned_ids = Field((), _ids)
+    selected = Field(None, optional_ref)
+    pinned = Field((), _refs)
     #: Draw the selected object's orbit and ground track.
     show_tracks = Field(True, bool)
 
@@ -91,8 +104,10 @@ class Scene(EventedModel):
         self.camera = camera if camera is not None else CameraState()
         # Connected before any view, so the centre has moved when the view draws the new time.
         self.clock.events.time_s.connect(self._follow)
-        self.camera.events.follow_id.connect(self._follow)
+        self.camera.events.follow.connect(self._follow)
         self.camera.events.view_frame.connect(self._follow)
+        # Connected before any view, so no adapter is handed an object of a removed layer.
+        self.events.layers.connect(self._forget_removed)
 
     def view_from_gcrs(self, t_s: float | None = None) -> np.ndarray:
         """(3, 3) rotation from GCRS into the camera's view frame (ITRS when Earth-fixed)."""
@@ -102,9 +117,9 @@ class Scene(EventedModel):
 
     def _follow(self, _value=None) -> None:
         """Keep the camera centred on the followed object (view-frame km)."""
-        if self.camera.follow_id is None:
+        if self.camera.follow is None:
             return
-        position = self.position_gcrs_km(self.camera.follow_id)
+        position = self.position_gcrs_km(self.camera.follow)
         if position is not None:
             self.camera.center_km = self.view_from_gcrs() @ position
 
@@ -125,27 +140,62 @@ class Scene(EventedModel):
         visible = sum(len(layer) for layer in self.layers if layer.visible)
         return visible, total
 
-    def locate(self, norad_id: int) -> tuple[Layer, int] | None:
-        """The first layer holding catalogue number ``norad_id``, and its row there."""
+    def find(self, norad_id: int) -> list[ObjectRef]:
+        """Every object with catalogue number ``norad_id``, in layer order (the first row of
+        each layer holding it)."""
+        found = []
         for layer in self.layers:
             rows = np.flatnonzero(layer.catalog.norad_id == norad_id)
             if len(rows):
-                return layer, int(rows[0])
-        return None
+                found.append(ObjectRef(layer, int(rows[0])))
+        return found
 
-    def position_gcrs_km(self, norad_id: int, t_s: float | None = None) -> np.ndarray | None:
+    def position_gcrs_km(self, ref: ObjectRef, t_s: float | None = None) -> np.ndarray | None:
         """(3,) float64 GCRS km of an object at ``t_s`` (default: the clock's time), as drawn:
-        from the layer's keyframes. None when unknown or not valid then."""
-        found = self.locate(norad_id)
-        if found is None:
+        from its layer's keyframes. None when its layer is not in the scene or it is not
+        valid then."""
+        if ref.layer not in self.layers:
             return None
-        layer, row = found
         t = self.clock.time_s if t_s is None else t_s
-        keyframes = layer.keyframes.at(t)
-        if not keyframes.valid[row]:
+        keyframes = ref.layer.keyframes.at(t)
+        if not keyframes.valid[ref.row]:
             return None
-        return keyframes.interpolate(t, row)
+        return keyframes.interpolate(t, ref.row)
 
-    def toggle_pin(self, norad_id: int) -> None:
-        pinned = self.pinned_ids
-        self.pinned_ids = tuple(i for i in pinned if i != norad_id) if norad_id in pinned else (*pinned, norad_id)
+    def toggle_pin(self, ref: ObjectRef) -> None:
+        pinned = self.pinned
+        self.pinned = tuple(p for p in pinned if p != ref) if ref in pinned else (*pinned, ref)
+
+    def _forget_removed(self, layers: tuple[Layer, ...]) -> None:
+        kept = {id(layer) for layer in layers}
+        if self.camera.follow is not None and id(self.camera.follow.layer) not in kept:
+            self.camera.follow = None
+        if self.selected is not None and id(self.selected.layer) not in kept:
+            self.selected = None
+        self.pinned = tuple(p for p in self.pinned if id(p.layer) in kept)
+
+
+def shared_numbers(layers) -> list[tuple[Layer, Layer, np.ndarray]]:
+    """``(first, second, numbers)`` for each pair of ``layers`` that are drawn at the same time
+    and hold objects with the same catalogue numbers (``numbers``: sorted int64). A breakup's
+    parent, shown until the event, and its remnant, shown from it, are no such pair."""
+    out = []
+    for i, first in enumerate(layers):
+        for second in layers[i + 1:]:
+            if not first.coexists_with(second):
+                continue
+            common = np.intersect1d(first.catalog.norad_id, second.catalog.norad_id)
+            if len(common):
+                out.append((first, second, common))
+    return out
+
+
+def shared_numbers_warning(layers) -> str | None:
+    """One line saying which layers share catalogue numbers (None when none do): such numbers
+    name no single object, so scenario keys need a layer for them."""
+    pairs = shared_numbers(tuple(layers))
+    if not pairs:
+        return None
+    parts = [f"{first.name!r} and {second.name!r} share {len(numbers):,} "
+             f"(e.g. {', '.join(str(n) for n in numbers[:3])})" for first, second, numbers in pairs]
+    return "catalogue numbers shared by layers: " + "; ".join(parts) + "; objects are told apart by layer"

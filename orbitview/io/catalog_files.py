@@ -22,6 +22,9 @@ FORMATS = ("tle", "omm.json", "omm.csv", "omm.xml")
 _READERS = {"omm.json": read_omm_json, "omm.csv": read_omm_csv, "omm.xml": read_omm_xml}
 _BY_EXTENSION = {".json": "omm.json", ".csv": "omm.csv", ".xml": "omm.xml",
                  ".tle": "tle", ".3le": "tle", ".2le": "tle", ".txt": "tle"}
+#: The first bytes of every HDF5 file (the format of trajectory files).
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_HTML = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _ELEMENT_LINES = re.compile(r"^1 .{30,}\r?\n(?:[ \t]*\r?\n)*2 ", re.MULTILINE)
 
 
@@ -46,9 +49,14 @@ def decode(data: bytes, source: str) -> bytes | str:
         return data.decode("utf-16", "replace")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith(HDF5_SIGNATURE):
+        message = ("an HDF5 trajectory file, not element sets (the window and render open trajectory "
+                   "files named .h5 or .hdf5; inspect, precompute and breakup read element sets)")
+        raise CatalogError(f"{source}: {message}", [Problem(source, 0, "format", message)])
     head = data[:65536]
+    # A NUL in a name is one damaged record (readers replace it), not a binary file.
     controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
-    if b"\x00" in head or controls > len(head) // 100:
+    if controls > len(head) // 100:
         raise CatalogError(f"{source}: binary data, not an element-set file",
                            [Problem(source, 0, "binary", "binary data, not an element-set file")])
     return data
@@ -67,8 +75,16 @@ def detect_format(text: str, name: str = "") -> str:
     if head.startswith(("[", "{")):
         return "omm.json"
     if head.startswith("<"):
+        if _HTML.match(head):
+            message = "an HTML page (a web server's error page?), not element sets"
+            raise CatalogError(f"{name}: {message}", [Problem(name, 1, "format", message)])
         return "omm.xml"
     first_line = head.split("\n", 1)[0]
+    if "NORAD_CAT_ID" in first_line.upper() and "," not in first_line:
+        for delimiter, called in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in first_line:
+                message = f"a CSV with {called} between fields; OMM CSV separates fields with commas: export it so"
+                raise CatalogError(f"{name}: {message}", [Problem(name, 1, "format", message)])
     if "," in first_line and "NORAD_CAT_ID" in first_line.upper():
         if is_satcat_header(first_line):
             raise CatalogError(f"{name}: this is a SATCAT (object types), not element sets; pass it with --satcat",

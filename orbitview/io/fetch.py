@@ -6,9 +6,12 @@
   cached copy younger than that is used as it is unless ``force``; older ones are revalidated
   with ``If-None-Match`` / ``If-Modified-Since``.
 - The download goes to a temporary file beside the cached one and replaces it (``os.replace``)
-  only when complete and readable as element sets, so a failed, truncated or interrupted
-  download never spoils a good cached file.
+  only when whole (not cut short) and readable as element sets, so a failed, truncated or
+  interrupted download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
+- ``satcat`` fetches CelesTrak's SATCAT (``/pub/satcat.csv``: the object type of every
+  catalogue number) under the same rules, into ``satcat.csv``; it replaces the cached copy
+  only when it reads as a SATCAT.
 
 The base URL comes from ``ORBITVIEW_CELESTRAK_URL`` (default https://celestrak.org) and the
 cache directory from ``ORBITVIEW_CACHE_DIR`` (default: platformdirs' user cache directory).
@@ -21,7 +24,9 @@ import json
 import math
 import os
 import re
+import socket
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -33,14 +38,22 @@ from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
 from orbitview.io.catalog_files import parse_file
 from orbitview.io.problems import CatalogError
+from orbitview.io.satcat import read_satcat
 
 DEFAULT_BASE_URL = "https://celestrak.org"
+#: The query that fetches the SATCAT rather than element sets.
+SATCAT_QUERY = "satcat"
+SATCAT_URL_PATH = "/pub/satcat.csv"
 #: Younger cached copies are not fetched again unless forced (CelesTrak's request).
 FRESH_S = 2 * 3600.0
 _FORMATS = {"omm": ("json", ".json"), "tle": ("tle", ".tle")}
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEYS = ("CATNR", "INTDES", "NAME")
 _CHUNK = 1 << 16
+#: The largest answer accepted. CelesTrak's largest group (``active``, ~12,000 objects) is
+#: about 10 MB of OMM JSON; checking an answer reads it whole, at ~10x its size in memory.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+_CAP_MIB = MAX_ANSWER_BYTES >> 20
 
 
 class FetchError(OrbitviewError):
@@ -98,10 +111,23 @@ def query_params(query: str) -> dict[str, str]:
 
 
 def cached_path(query: str, fmt: str = "omm", directory: Path | None = None) -> Path:
-    """The cache file of a query: ``group-stations.json``, ``catnr-25544.tle``, ..."""
+    """The cache file of a query: ``group-stations.json``, ``catnr-25544.tle``, ...,
+    ``satcat.csv`` for ``SATCAT_QUERY`` (whatever ``fmt``)."""
+    if is_satcat(query):
+        return (directory or cache_dir()) / "satcat.csv"
     ((key, value),) = query_params(query).items()
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", value)
     return (directory or cache_dir()) / f"{key.lower()}-{slug}{_FORMATS[_check_format(fmt)][1]}"
+
+
+def is_satcat(query: str) -> bool:
+    return query.strip().lower() == SATCAT_QUERY
+
+
+def fetched_at_s(path: Path) -> float:
+    """When the cached ``path`` was fetched (POSIX s): from its ``.meta.json``, else its mtime."""
+    fetched_at = _read_meta(path.with_name(path.name + ".meta.json")).get("fetched_at")
+    return float(fetched_at) if isinstance(fetched_at, (int, float)) else path.stat().st_mtime
 
 
 def _check_format(fmt: str) -> str:
@@ -115,8 +141,9 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
           now_s: float | None = None) -> FetchResult:
     """Bring one query's cached copy up to date (see the module docstring).
 
-    ``timeout_s`` bounds each network wait, ``total_timeout_s`` the whole download (a server
-    that trickles bytes never trips a per-read timeout). Raises ``FetchError`` only when the
+    ``timeout_s`` bounds each network wait, ``total_timeout_s`` the whole request from the
+    connection on (a server that trickles bytes never trips a per-read timeout); answers over
+    ``MAX_ANSWER_BYTES`` are refused. Raises ``FetchError`` only when the
     query failed and nothing is cached.
     """
     params = query_params(query)
@@ -128,10 +155,15 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     if path.exists() and not force and 0 <= age < FRESH_S:
         return FetchResult(query, path, "fresh", age)
 
-    full_url = f"{check_base_url(url).rstrip('/') if url else base_url()}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
-        {**params, "FORMAT": _FORMATS[fmt][0]})
+    base = check_base_url(url).rstrip("/") if url else base_url()
+    if is_satcat(query):
+        full_url, check = f"{base}{SATCAT_URL_PATH}", _check_satcat
+    else:
+        full_url = f"{base}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
+            {**params, "FORMAT": _FORMATS[fmt][0]})
+        check = _check_payload
     try:
-        status, headers = _download(full_url, path, meta if path.exists() else {}, timeout_s, total_timeout_s)
+        status, headers = _download(full_url, path, meta if path.exists() else {}, timeout_s, total_timeout_s, check)
     except FetchError as exc:
         if path.exists():
             return FetchResult(query, path, "offline", age, str(exc))
@@ -143,9 +175,12 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     return FetchResult(query, path, status, 0.0)
 
 
-def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float):
-    """GET ``url`` into ``path`` (atomically, only when complete and loadable).
+def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_s: float, check):
+    """GET ``url`` into ``path`` (atomically, only when complete and ``check(tmp)`` passes).
 
+    The request ends at ``total_timeout_s`` after it connected, headers included, however
+    slowly the server sends; an answer over ``MAX_ANSWER_BYTES`` is refused without being
+    kept in memory.
     Returns ``(status, headers)``; raises ``FetchError`` with a reason a user can act on.
     """
     headers = {"User-Agent": f"orbitview/{__version__} (+cache; two-hour refresh)"}
@@ -155,16 +190,20 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
         headers["If-Modified-Since"] = meta["last_modified"]
     request = urllib.request.Request(url, headers=headers)
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + total_timeout_s
+    deadline = _Deadline(total_timeout_s)
+    opener = urllib.request.build_opener(_DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline))
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        with deadline, opener.open(request, timeout=min(timeout_s, total_timeout_s)) as response:
             expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and int(expected) > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is {int(expected) / 2**20:.0f} MiB, over the {_CAP_MIB} MiB limit")
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             try:
-                received = _copy(response, fd, deadline, total_timeout_s)
+                received = _copy(response, fd)
+                deadline.check()
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
-                _check_payload(Path(tmp))
+                check(Path(tmp))
                 os.replace(tmp, path)
             finally:
                 Path(tmp).unlink(missing_ok=True)
@@ -173,40 +212,167 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
         if exc.code == 304 and meta:
             return "not-modified", exc.headers
         raise FetchError(f"HTTP {exc.code} {exc.reason} from {url}") from None
-    except urllib.error.URLError as exc:
-        raise FetchError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {exc.reason}") from None
-    except TimeoutError:
-        raise FetchError(f"no answer within {timeout_s:g} s from {urllib.parse.urlsplit(url).netloc}") from None
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, IncompleteRead, bad URL
-        raise FetchError(f"download failed: {exc}") from None
+    except FetchError:
+        raise
+    except Exception as exc:
+        if deadline.expired:
+            raise deadline.error() from None
+        if isinstance(exc, urllib.error.URLError):
+            raise FetchError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {exc.reason}") from None
+        if isinstance(exc, TimeoutError):
+            raise FetchError(f"no answer within {timeout_s:g} s from {urllib.parse.urlsplit(url).netloc}") from None
+        if isinstance(exc, (OSError, ValueError, http.client.HTTPException)):  # reset, IncompleteRead, bad URL
+            raise FetchError(f"download failed: {exc}") from None
+        raise
 
 
-def _copy(response, fd: int, deadline: float, total_timeout_s: float) -> int:
+class _Deadline:
+    """Ends a request at a wall-clock deadline by shutting its sockets down from a timer.
+
+    A socket timeout bounds each wait only: a server that sends a byte every half second
+    never trips one, in the headers or in the body, so the whole request needs a clock of
+    its own. Used as a context manager around the request.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire) if math.isfinite(seconds) else None
+
+    def __enter__(self) -> "_Deadline":
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def check(self) -> None:
+        """Raise when the deadline cut the answer short (a shut socket reads as its end)."""
+        if self.expired:
+            raise self.error()
+
+    def error(self) -> FetchError:
+        return FetchError(f"the server did not send its whole answer within {self.seconds:g} s")
+
+    def connection_class(self, base: type) -> type:
+        deadline = self
+
+        class Connection(base):
+            def connect(self):
+                super().connect()
+                deadline.watch(self.sock)
+
+        return Connection
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+class _DeadlineHandlerMixin:
+    def __init__(self, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._deadline = deadline
+
+    def do_open(self, http_class, request, **kwargs):
+        return super().do_open(self._deadline.connection_class(http_class), request, **kwargs)
+
+
+class _DeadlineHTTPHandler(_DeadlineHandlerMixin, urllib.request.HTTPHandler):
+    pass
+
+
+class _DeadlineHTTPSHandler(_DeadlineHandlerMixin, urllib.request.HTTPSHandler):
+    pass
+
+
+def _copy(response, fd: int) -> int:
+    """Stream the body to ``fd``; refuse it past ``MAX_ANSWER_BYTES`` (it is never all in memory)."""
     received = 0
     with os.fdopen(fd, "wb") as out:
         while chunk := response.read(_CHUNK):
             out.write(chunk)
             received += len(chunk)
-            if time.monotonic() > deadline:
-                raise FetchError(f"download took longer than {total_timeout_s:g} s")
+            if received > MAX_ANSWER_BYTES:
+                raise FetchError(f"the answer is over the {_CAP_MIB} MiB limit")
         out.flush()
         os.fsync(out.fileno())
     return received
 
 
+#: Problems an answer cut short leaves on its last line.
+_CUT_KINDS = ("format", "truncated", "order", "checksum", "mismatch")
+
+
 def _check_payload(tmp: Path) -> None:
-    """A download replaces the cache only if it reads as element sets (CelesTrak answers some
-    bad queries with HTTP 200 and a line of text, such as "No GP data found")."""
-    head = tmp.read_bytes()[:200].decode("utf-8", "replace").strip()
+    """A download replaces the cache only if it is whole and reads as element sets. CelesTrak
+    answers some bad queries with HTTP 200 and a line of text ("No GP data found"), and a
+    server that closes the connection early, without a Content-Length, sends part of a file."""
+    data = tmp.read_bytes()
+    head = data[:200].decode("utf-8", "replace").strip()
     if not head:
         raise FetchError("the server sent an empty answer")
     try:
-        _, parsed = parse_file(tmp)
+        fmt, parsed = parse_file(tmp)
     except CatalogError:
         raise FetchError(f"the server's answer is not element sets: {head.splitlines()[0][:80]!r}") from None
     if len(parsed.catalog) == 0:
         first = parsed.problems[0].message if parsed.problems else head[:80]
         raise FetchError(f"the server's answer holds no usable element sets ({first})")
+    reason = _cut_short(fmt, data, parsed.problems)
+    if reason:
+        raise FetchError(f"the answer is incomplete ({reason}); {len(parsed.catalog)} element sets arrived")
+
+
+def _cut_short(fmt: str, data: bytes, problems: list) -> str | None:
+    """Why an answer is not whole, or None. A body cut short leaves a JSON document
+    unfinished, or a text answer without its last line end or with a damaged last record.
+    Damage elsewhere is the data's own and loads as from any file."""
+    if fmt == "omm.json":
+        try:
+            json.loads(data.decode("utf-8-sig", "replace"), strict=False)
+        except ValueError as exc:
+            return f"invalid JSON: {exc}"
+        return None
+    if not data.endswith(b"\n"):
+        return "its last line has no line end"
+    last_line = data.rstrip().count(b"\n") + 1
+    cut = [p for p in problems if p.line >= last_line and p.kind in _CUT_KINDS]
+    return f"line {cut[0].line}: {cut[0].message}" if cut else None
+
+
+def _check_satcat(tmp: Path) -> None:
+    """A SATCAT download replaces the cache only if it reads as one, with rows."""
+    try:
+        rows = len(read_satcat(tmp))
+    except CatalogError:
+        head = tmp.read_bytes()[:200].decode("utf-8", "replace").strip()
+        raise FetchError(f"the server's answer is not a SATCAT CSV: {(head.splitlines() or [''])[0][:80]!r}") from None
+    if rows == 0:
+        raise FetchError("the server's SATCAT holds no rows")
 
 
 #: The cache's metadata fields and the types they must have; others, or a wrong type, are

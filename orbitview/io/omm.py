@@ -7,6 +7,7 @@ parses its fixed columns into the same columns and ends in :func:`build_catalog`
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -142,25 +143,34 @@ def _epochs(values: list, rejects: _Rejects) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     jd = np.full(n, np.nan)
     fr = np.full(n, np.nan)
-    fast = [isinstance(v, str) and _ISO_FAST.match(v) is not None for v in values]
+    fast = np.array([isinstance(v, str) and _ISO_FAST.match(v) is not None for v in values], dtype=bool)
     idx = np.flatnonzero(fast)
-    if len(idx):
-        # numpy parses ISO strings in C; microseconds since 1970 split exactly into day and fraction.
-        us = np.array([values[i] for i in idx], dtype="datetime64[us]").astype(np.int64)
+    for block in np.array_split(idx, max(1, len(idx) // _EPOCH_BLOCK)) if len(idx) else ():
+        try:
+            # numpy parses ISO strings in C; microseconds since 1970 split exactly into day and fraction.
+            us = np.array([values[i] for i in block], dtype="datetime64[us]").astype(np.int64)
+        except ValueError:
+            # A month 13 or a 30 February somewhere in the block: the block goes one by one.
+            fast[block] = False
+            continue
         days, rem = np.divmod(us, _US_PER_DAY)
-        jd[idx] = _JD_UNIX + days
-        fr[idx] = rem / _US_PER_DAY
-    bad = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(~np.asarray(fast, dtype=bool)):
-        parsed = parse_epoch(values[i])
-        if parsed is None:
-            bad[i] = True
+        jd[block] = _JD_UNIX + days
+        fr[block] = rem / _US_PER_DAY
+    reasons = {}
+    for i in np.flatnonzero(~fast):
+        parsed = _parse_epoch(values[i])
+        if isinstance(parsed, str):
+            reasons[i] = parsed
         else:
             jd[i], fr[i] = parsed
-    rejects.add(bad, "epoch", lambda i: f"EPOCH {values[i]!r} is not an ISO 8601 UTC time")
+    bad = np.zeros(n, dtype=bool)
+    bad[list(reasons)] = True
+    rejects.add(bad, "epoch", lambda i: f"EPOCH {str(values[i])[:40]!r} {reasons[i]}")
     return jd, fr
 
 
+#: Epochs numpy parses at once; a block holding an impossible date is parsed one by one.
+_EPOCH_BLOCK = 4096
 # What numpy parses exactly: calendar dates with at most microseconds and no zone.
 _ISO_FAST = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\Z")
 _ISO = re.compile(
@@ -173,26 +183,37 @@ def parse_epoch(text) -> tuple[float, float] | None:
 
     The fraction of day is one correctly rounded division of integers, whatever the digits.
     """
+    parsed = _parse_epoch(text)
+    return None if isinstance(parsed, str) else parsed
+
+
+def _parse_epoch(text) -> tuple[float, float] | str:
+    """``(jd, fr)`` as ``parse_epoch``, or what is wrong with ``text`` (words after the value).
+
+    Second 60 is refused as numpy refuses it: an SGP4 epoch is a count of days that has no
+    place for a leap second, and no element-set producer writes one.
+    """
     import datetime as dt
 
     if not isinstance(text, str):
-        return None
+        return "is not an ISO 8601 UTC time"
     m = _ISO.match(text)
     if not m:
-        return None
+        return "is not an ISO 8601 UTC time"
     year, month, day, doy, hh, mm, ss, frac, _ = m.groups()
     try:
         if doy is not None:
+            if not 1 <= int(doy) <= (366 if calendar.isleap(int(year)) else 365):
+                return f"has day of year {doy}, which {year} does not have"
             date = dt.date(int(year), 1, 1) + dt.timedelta(days=int(doy) - 1)
-            if date.year != int(year) or int(doy) < 1:
-                return None
         else:
             date = dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    except (ValueError, OverflowError) as exc:
+        return f"is not a date: {exc}"
     h, mi, s = int(hh or 0), int(mm or 0), int(ss or 0)
-    if h > 23 or mi > 59 or s > 60:
-        return None
+    for value, unit, top in ((h, "hour", 23), (mi, "minute", 59), (s, "second", 59)):
+        if value > top:
+            return f"has {unit} {value}, above {top}"
     digits = frac or ""
     scale = 10 ** len(digits)
     ticks = ((h * 60 + mi) * 60 + s) * scale + int(digits or 0)
@@ -203,11 +224,12 @@ def parse_epoch(text) -> tuple[float, float] | None:
 def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None) -> np.ndarray:
     """``(N,) float64`` of numbers or numeric strings; others are rejected (or ``default``
     where a value is missing and a default is allowed)."""
-    try:
-        # float() on every value in C: strings, ints and floats alike (~5x np.array on strings).
-        return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
-    except (ValueError, TypeError, OverflowError):
-        pass
+    if _plain_numbers(values):
+        try:
+            # float() on every value in C: strings, ints and floats alike (~5x np.array on strings).
+            return np.fromiter(map(float, values), dtype=np.float64, count=len(values))
+        except (ValueError, TypeError, OverflowError):
+            pass
     out = np.full(len(values), np.nan)
     bad = np.zeros(len(values), dtype=bool)
     for i, v in enumerate(values):
@@ -215,7 +237,7 @@ def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None)
             out[i] = default
             continue
         try:
-            if isinstance(v, bool):
+            if isinstance(v, bool) or not _plain_numbers([v]):
                 raise TypeError
             out[i] = float(v)
         except (ValueError, TypeError, OverflowError):
@@ -226,7 +248,7 @@ def _floats(values: list, key: str, rejects: _Rejects, *, default: float | None)
 
 def _ints(values: list, key: str, rejects: _Rejects, *, default: int | None) -> np.ndarray:
     """``(N,) int64`` of whole numbers (ints or digit strings of any length up to 2**63)."""
-    if float not in set(map(type, values)):  # int() would truncate a float silently
+    if float not in set(map(type, values)) and _plain_numbers(values):  # int() would truncate a float silently
         try:
             out = np.fromiter(map(int, values), dtype=np.int64, count=len(values))
             if (out >= 0).all():
@@ -240,7 +262,7 @@ def _ints(values: list, key: str, rejects: _Rejects, *, default: int | None) -> 
             out[i] = default
             continue
         try:
-            if isinstance(v, (bool, float)) or v is None:
+            if isinstance(v, (bool, float)) or v is None or not _plain_numbers([v]):
                 raise TypeError
             number = int(v)  # ints and digit strings of any length
             if not 0 <= number < 2**63:
@@ -252,6 +274,17 @@ def _ints(values: list, key: str, rejects: _Rejects, *, default: int | None) -> 
     return out
 
 
+def _plain_numbers(values: list) -> bool:
+    """Whether the strings among ``values`` are free of what Python's ``int()`` and ``float()``
+    accept but no element-set file means: digit-group underscores (``2_4_9_4_6``) and
+    non-ASCII digits (``٣``)."""
+    types = set(map(type, values))  # in C: JSON numbers are seldom strings
+    if str not in types:
+        return True
+    text = "".join(values) if types == {str} else "".join(v for v in values if type(v) is str)
+    return "_" not in text and text.isascii()
+
+
 def _bad_value(key: str, value, expected: str) -> str:
     if value is None or value == "":
         return f"{key} missing"
@@ -260,6 +293,36 @@ def _bad_value(key: str, value, expected: str) -> str:
 
 def _text(values: list) -> np.ndarray:
     return np.array([("" if v is None else str(v)).strip() for v in values], dtype=object)
+
+
+#: What no text column may hold: controls (C0, DEL, C1), unpaired surrogates, and the two
+#: noncharacters XML 1.0 forbids. Each breaks a writer (HDF5 strings end at NUL, UTF-8 has
+#: no surrogates, XML refuses them) or a one-line report, so readers replace them.
+_UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(column: np.ndarray) -> np.ndarray:
+    """``(N,) bool``: rows of the ``(N,) object`` str ``column`` that held unsafe characters,
+    which are replaced in place by U+FFFD (every writer then writes what it read)."""
+    dirty = np.zeros(len(column), dtype=bool)
+    if len(column) and _UNSAFE_TEXT.search("".join(column)):  # one scan in C when all is well
+        for i, text in enumerate(column):
+            cleaned = _UNSAFE_TEXT.sub(REPLACEMENT, text)
+            if cleaned != text:
+                column[i], dirty[i] = cleaned, True
+    return dirty
+
+
+def report_unsafe_text(columns: dict[str, np.ndarray], keys: dict[str, str], lines: np.ndarray, source: str,
+                       problems: list[Problem], line_of=int) -> None:
+    """Clean the text ``columns`` named by ``keys`` (column -> what to call it) and report
+    each row that held unsafe characters, as a ``text`` problem; the row still loads."""
+    for name, called in keys.items():
+        for i in np.flatnonzero(clean_text(columns[name])):
+            problems.append(Problem(source, line_of(int(lines[i])), "text",
+                                    f"{called} holds control characters or unpaired surrogates; "
+                                    f"each is shown as U+FFFD: {columns[name][i][:40]!r}"))
 
 
 def columns_from_omm(fields: dict[str, list], lines: np.ndarray, source: str,
@@ -286,7 +349,13 @@ def columns_from_omm(fields: dict[str, list], lines: np.ndarray, source: str,
         columns[name] = _ints(get(key), key, rejects, default=0)
     keep = np.flatnonzero(rejects.ok)
     problems.extend(rejects.problems)
-    return build_catalog({k: v[keep] for k, v in columns.items()}, lines[keep], source, problems, line_of)
+    kept = {k: v[keep] for k, v in columns.items()}
+    report_unsafe_text(kept, _TEXT_KEYS, lines[keep], source, problems, line_of)
+    return build_catalog(kept, lines[keep], source, problems, line_of)
+
+
+#: Text columns -> the OMM key a report names.
+_TEXT_KEYS = {"name": "OBJECT_NAME", "intl_designator": "OBJECT_ID", "classification": "CLASSIFICATION_TYPE"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +370,7 @@ def read_omm_json(text: str, source: str) -> Parsed:
     """
     problems: list[Problem] = []
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # a raw control character in a name is that name's problem
         records = data if isinstance(data, list) else [data]
         starts = None
     except json.JSONDecodeError as exc:
@@ -345,7 +414,7 @@ def _transpose(records: list[dict]) -> dict[str, list]:
 
 def _json_prefix(text: str) -> tuple[list, list[int]]:
     """The top-level array items that decode before the first syntax error, and their lines."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     items, lines = [], []
     pos = _skip_ws(text, 0)
     if text[pos:pos + 1] != "[":
@@ -424,23 +493,37 @@ def read_omm_xml(text: str, source: str) -> Parsed:
     problems: list[Problem] = []
     records, lines, error = _xml_segments(text)
     if error is not None:
-        records, lines = [], []
-        line, counted = 1, 0
-        for match in _SEGMENT.finditer(text):
-            line += text.count("\n", counted, match.start())
-            counted = match.start()
-            found, _, bad = _xml_segments(match.group(0))
-            if bad is not None:
-                problems.append(Problem(source, line + bad[0] - 1, "format", f"invalid XML: {bad[1]}"))
-            elif found:
-                records.append(found[0])
-                lines.append(line)
+        records, lines = _segments_one_by_one(text, source, problems)
         if not records and not problems:
             problems.append(Problem(source, error[0], "format", f"invalid XML: {error[1]}"))
     return columns_from_omm(_transpose(records), np.array(lines, dtype=np.int64), source, problems)
 
 
-_SEGMENT = re.compile(r"<(?:[\w.-]+:)?segment\b.*?</(?:[\w.-]+:)?segment\s*>", re.DOTALL)
+_SEGMENT_OPEN = re.compile(r"<(?:[\w.-]+:)?segment\b")
+_SEGMENT_CLOSE = re.compile(r"</(?:[\w.-]+:)?segment\s*>")
+
+
+def _segments_one_by_one(text: str, source: str, problems: list[Problem]) -> tuple[list[dict], list[int]]:
+    """The records of a document that is not well-formed, each ``<segment>`` parsed alone.
+
+    A segment runs from its opening tag to its closing tag or, where that is missing or
+    misspelt, to the next opening tag: one damaged segment costs one record, and each
+    character is read by one segment only, so the time is linear in the text.
+    """
+    records, lines = [], []
+    starts = [m.start() for m in _SEGMENT_OPEN.finditer(text)]
+    line, counted = 1, 0
+    for start, stop in zip(starts, starts[1:] + [len(text)]):
+        line += text.count("\n", counted, start)
+        counted = start
+        close = _SEGMENT_CLOSE.search(text, start, stop)
+        found, _, bad = _xml_segments(text[start:close.end() if close else stop])
+        if bad is not None:
+            problems.append(Problem(source, line + bad[0] - 1, "format", f"invalid XML: {bad[1]}"))
+        elif found:
+            records.append(found[0])
+            lines.append(line)
+    return records, lines
 
 
 def _xml_segments(text: str) -> tuple[list[dict], list[int], tuple[int, str] | None]:

@@ -8,9 +8,12 @@ from orbitview.core.catalog import Catalog
 from orbitview.core.errors import OrbitviewError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """One damaged or questionable record. ``line`` is 1-based (0 when the file as a whole)."""
+    """One damaged or questionable record. ``line`` is 1-based (0 when the file as a whole).
+
+    Slotted: a file of junk lines holds one per line, and a dict each would triple that memory.
+    """
 
     file: str
     line: int

@@ -1,14 +1,20 @@
-"""CelesTrak SATCAT CSV: the authoritative object class of each catalogue number.
+"""SATCAT CSV: the authoritative object class of each catalogue number.
 
-With a SATCAT, ``OBJECT_TYPE`` (``PAY``, ``R/B``, ``DEB``, ``UNK``) replaces the class
-inferred from names (see ``orbitview.core.classify``); objects the SATCAT lacks keep theirs.
+With a SATCAT, ``OBJECT_TYPE`` replaces the class inferred from names (see
+``orbitview.core.classify``); objects the SATCAT lacks keep theirs. Both layouts are read, by
+their header names: CelesTrak's (``OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,...``, types
+``PAY``, ``R/B``, ``DEB``, ``UNK``) and Space-Track's (``INTLDES,NORAD_CAT_ID,OBJECT_TYPE,
+SATNAME,...``, types ``PAYLOAD``, ``ROCKET BODY``, ``DEBRIS``, ``UNKNOWN``).
+
+``orbitview fetch satcat`` keeps CelesTrak's in the fetch cache; every command that loads
+element sets (and the window) applies that cached copy unless told otherwise (``choose_satcat``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +33,20 @@ _TYPES = {
     "UNK": ObjectClass.UNKNOWN,
     "UNKNOWN": ObjectClass.UNKNOWN,
 }
+
+
+#: ``choose_satcat``'s default: the SATCAT in the fetch cache, when there is one.
+CACHED = "cached"
+#: ``--satcat none``: classes from the names only.
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Satcat:
+    """Classes by catalogue number, and ``label``: where they came from, as legends say it."""
+
+    classes: dict[int, ObjectClass]
+    label: str
 
 
 def is_satcat_header(first_line: str) -> bool:
@@ -60,6 +80,49 @@ def read_satcat(path: str | Path) -> dict[int, ObjectClass]:
 
     path = Path(path)
     return read_satcat_text(read_text(path), str(path))
+
+
+def open_satcat(path: str | Path) -> Satcat:
+    """A SATCAT CSV file the user names; ``CatalogError`` when it cannot be read as one."""
+    return Satcat(read_satcat(path), f"SATCAT {Path(path).name}")
+
+
+_memo: dict[tuple, Satcat] = {}
+
+
+def cached_satcat() -> Satcat | None:
+    """The SATCAT ``orbitview fetch satcat`` left in the cache, or None when there is none
+    (or it cannot be read: it was checked when fetched, so that is a damaged cache)."""
+    from orbitview.core.times import format_utc
+    from orbitview.io.fetch import SATCAT_QUERY, cached_path, fetched_at_s
+
+    path = cached_path(SATCAT_QUERY)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _memo:
+        try:
+            classes = read_satcat(path)
+        except (CatalogError, OSError):
+            return None
+        day = format_utc(fetched_at_s(path))[:10]
+        _memo.clear()  # one cached file: only its newest version is worth keeping
+        _memo[key] = Satcat(classes, f"CelesTrak SATCAT fetched {day}")
+    return _memo[key]
+
+
+def choose_satcat(choice: "str | Path | Satcat | None" = CACHED) -> Satcat | None:
+    """What ``--satcat`` names: ``CACHED`` (the default) the cached SATCAT if any, ``NONE``
+    (or None) no SATCAT, a path that file, a ``Satcat`` itself."""
+    if isinstance(choice, Satcat) or choice is None:
+        return choice
+    if str(choice) == CACHED:
+        return cached_satcat()
+    if str(choice).lower() == NONE:
+        return None
+    return open_satcat(choice)
 
 
 def apply_satcat(catalog: Catalog, classes: dict[int, ObjectClass]) -> Catalog:

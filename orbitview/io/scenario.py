@@ -26,6 +26,7 @@ from orbitview.core.scenario import (
     EASINGS,
     CameraKey,
     CameraTimeline,
+    ObjectKey,
     OverlayText,
     Scenario,
     Source,
@@ -33,8 +34,10 @@ from orbitview.core.scenario import (
     image_size_problem,
     object_locator,
 )
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.io.satcat import CACHED, choose_satcat
 
 MAX_FPS = 120
 
@@ -190,10 +193,26 @@ def _time(value) -> float:
     raise TypeError(f"expected a date-time, got {_kind(value)}")
 
 
-def _ids(value) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise TypeError("expected an array of catalogue numbers (integers)")
-    return tuple(value)
+_OBJECT_FORMS = "a catalogue number, or { layer = N, norad = NUMBER } naming the layer too"
+
+
+def _object(value) -> ObjectKey:
+    """A catalogue number (held by one layer only), or ``{ layer = N, norad = NUMBER }``."""
+    if _is_int(value):
+        return ObjectKey(value)
+    if isinstance(value, dict) and set(value) == {"layer", "norad"} and all(map(_is_int, value.values())):
+        return ObjectKey(value["norad"], value["layer"])
+    raise TypeError(f"expected {_OBJECT_FORMS}")
+
+
+def _objects(value) -> tuple[ObjectKey, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected an array, each item {_OBJECT_FORMS}")
+    return tuple(_object(v) for v in value)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _vector(value) -> tuple[float, float, float]:
@@ -219,7 +238,7 @@ def _color(value) -> str:
 
 
 _CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number": _number, "time": _time,
-            "ids": _ids, "vector": _vector, "size": _size, "color": _color}
+            "object": _object, "objects": _objects, "vector": _vector, "size": _size, "color": _color}
 
 # --- the schema, table by table -----------------------------------------------------------------
 
@@ -281,8 +300,8 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     keys = _keyframes(check, data.get("camera", {}), start, end)
 
     selection = check.table(data.get("selection", {}), "selection", _SELECTION)
-    selected = check.get(selection, "selection", "selected", "int")
-    pinned = check.get(selection, "selection", "pinned", "ids", ())
+    selected = check.get(selection, "selection", "selected", "object")
+    pinned = check.get(selection, "selection", "pinned", "objects", ())
     labels = check.get(selection, "selection", "labels", "bool", True)
     overlay_data = check.table(data.get("overlay", {}), "overlay", _OVERLAY)
     overlay = OverlayText(**{
@@ -373,9 +392,9 @@ def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[Camer
             view[name] = check.get(item, key, name, "number", view[name], minimum=lo, maximum=hi)
         view["view_frame"] = check.get(item, key, "view", "str", view["view_frame"], choices=VIEW_FRAMES)
         if "center_km" in item:
-            view["center_km"], view["follow_id"] = check.get(item, key, "center_km", "vector", view["center_km"]), None
+            view["center_km"], view["follow"] = check.get(item, key, "center_km", "vector", view["center_km"]), None
         if "follow" in item:
-            view["follow_id"] = check.get(item, key, "follow", "int")
+            view["follow"] = check.get(item, key, "follow", "object")
         ease = check.get(item, key, "ease", "str", "in-out", choices=EASINGS)
         keys.append(CameraKey(t, view, ease))
     return tuple(keys)
@@ -384,22 +403,27 @@ def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[Camer
 # --- loading the sources ------------------------------------------------------------------------
 
 
-def build_scene(scenario: Scenario) -> tuple[Scene, list]:
+def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     """The scene a scenario starts with, its sources loaded: ``(scene, problems)``, problems
-    being the damaged records skipped while reading files. Raises ``ScenarioError`` for ids
-    (follow, selected, pinned) that no source holds."""
+    being the damaged records skipped while reading files; its selection and pins are the
+    scenario's. File and CelesTrak sources take their classes from ``satcat``
+    (``io.satcat.choose_satcat``: by default the cached SATCAT). Raises ``ScenarioError`` for
+    objects (follow, selected, pinned) that name no single object of the sources' layers."""
+    satcat = choose_satcat(satcat)
     clock = Clock(time_s=scenario.start_s, span_start_s=scenario.start_s, span_end_s=scenario.end_s,
                   speed=scenario.speed)
     layers, problems, title = [], [], ""
     for i, source in enumerate(scenario.sources):
-        made, found, event_title = _load_source(scenario, i, source)
+        made, found, event_title = _load_source(scenario, i, source, satcat)
         layers.extend(made)
         problems.extend(found)
         title = title or event_title
     scene = Scene(clock=clock, title=scenario.overlay.title or title)
     for layer in layers:
         scene.add_layer(layer)
-    _check_ids(scenario, [layer.catalog for layer in layers])
+    found = _resolve_objects(scenario, layers)
+    scene.selected = found.get(scenario.selected)
+    scene.pinned = [found[key] for key in scenario.pinned]
     view = timeline(scenario, scene).view_at(scenario.start_s)
     if view is None:
         from orbitview.core.frames import sun_direction_gcrs, sun_known
@@ -412,25 +436,30 @@ def build_scene(scenario: Scenario) -> tuple[Scene, list]:
 
 
 def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
-    """The scenario's camera keyframes, following objects among ``scene``'s layers."""
-    return CameraTimeline(scenario.keyframes, object_locator([layer.catalog for layer in scene.layers]))
+    """The scenario's camera keyframes, following objects among ``scene``'s layers (those
+    ``build_scene`` made, in their order)."""
+    found = _resolve_objects(scenario, scene.layers)
+    keys = tuple(replace(k, view={**k.view, "follow": found.get(k.view["follow"])}) for k in scenario.keyframes)
+    return CameraTimeline(keys, object_locator())
 
 
-def _load_source(scenario: Scenario, index: int, source: Source) -> tuple[list[Layer], list, str]:
+def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tuple[list[Layer], list, str]:
     from orbitview.io.catalog_files import load_catalog
+    from orbitview.io.sources import classify_layer
 
     style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by}
     key = f"sources[{index}].{source.kind}"
     try:
         if source.kind == "file":
             result = load_catalog(source.file)
-            layers = [Layer(source.name or Path(source.file).name, result.catalog, **style)]
+            layers = [classify_layer(Layer(source.name or Path(source.file).name, result.catalog, **style), satcat)]
             return _tagged(layers, source), result.problems, ""
         if source.kind == "celestrak":
             from orbitview.io.fetch import fetch
 
             result = load_catalog(fetch(source.celestrak).path)
-            layers = [Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style)]
+            layers = [classify_layer(Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style),
+                                     satcat)]
             return _tagged(layers, source), result.problems, ""
         return _event_layers(source, style)
     except FragmentCountError as exc:
@@ -472,18 +501,23 @@ def _tagged(layers: list[Layer], source: Source) -> list[Layer]:
     return layers
 
 
-def _check_ids(scenario: Scenario, catalogs) -> None:
-    import numpy as np
-
-    known = np.concatenate([c.norad_id for c in catalogs]) if catalogs else np.empty(0, int)
-    wanted = [(f"camera.keyframes[{i}].follow", k.view["follow_id"]) for i, k in enumerate(scenario.keyframes)
-              if k.view["follow_id"] is not None]
-    wanted += [("selection.selected", scenario.selected)] if scenario.selected is not None else []
-    wanted += [("selection.pinned", n) for n in scenario.pinned]
-    problems = [f"{scenario.where(key)}: key '{key}': object {n} is in none of the sources"
-                for key, n in wanted if not np.isin(n, known)]
+def _resolve_objects(scenario: Scenario, layers) -> dict[ObjectKey, ObjectRef]:
+    """The object each of the scenario's keys (follow, selected, pinned) names among ``layers``;
+    raises ``ScenarioError`` listing every key that names none, or several."""
+    wanted = [(f"camera.keyframes[{i}].follow", k.view["follow"]) for i, k in enumerate(scenario.keyframes)]
+    wanted += [("selection.selected", scenario.selected)]
+    wanted += [("selection.pinned", key) for key in scenario.pinned]
+    found, problems = {}, []
+    for name, key in wanted:
+        if key is None or key in found:
+            continue
+        try:
+            found[key] = key.resolve(tuple(layers))
+        except ValueError as exc:
+            problems.append(f"{scenario.where(name)}: key '{name}': {exc}")
     if problems:
-        raise ScenarioError("\n".join(problems))
+        raise ScenarioError("\n".join(dict.fromkeys(problems)))
+    return found
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -492,8 +526,9 @@ def _check_ids(scenario: Scenario, catalogs) -> None:
 def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int | None = None,
                         size: tuple[int, int] | None = None) -> Scenario:
     """The scene as it is now, as a scenario: its sources, the clock's span and speed, one camera
-    keyframe with the current view at the current time, the selection and pinned objects. The
-    overlay comes from ``base`` (the scenario the scene was opened from) when given."""
+    keyframe with the current view at the current time, the selection and pinned objects (those
+    of layers left out are dropped). The overlay comes from ``base`` (the scenario the scene
+    was opened from) when given."""
     sources, seen = [], set()
     for layer in scene.layers:
         source = layer_source(layer)
@@ -502,11 +537,17 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
         seen.add(source)
         sources.append(replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by)
                        if source.kind != "event" else source)
+    index = saved_layer_indices(scene)
+
+    def key(ref: ObjectRef | None) -> ObjectKey | None:
+        return None if ref is None or id(ref.layer) not in index else ObjectKey(ref.norad_id, index[id(ref.layer)])
+
     clock, camera = scene.clock, scene.camera.snapshot()
+    camera["follow"] = key(camera["follow"])
     base = base or Scenario(sources=(), start_s=clock.span_start_s, end_s=clock.span_end_s,
                             overlay=OverlayText(title=scene.title))
     return replace(base, sources=tuple(sources), start_s=clock.span_start_s, end_s=clock.span_end_s,
-                   selected=scene.selected_id, pinned=tuple(scene.pinned_ids),
+                   selected=key(scene.selected), pinned=tuple(k for k in map(key, scene.pinned) if k),
                    speed=abs(clock.speed) or base.speed, fps=fps or base.fps, size=size or base.size,
                    keyframes=(CameraKey(clock.time_s, camera, "cut"),), path=None, lines={})
 
@@ -529,6 +570,35 @@ def layer_source(layer: Layer) -> Source | None:
                   color_by=layer.color_by)
 
 
+def source_layer_count(source: Source) -> int:
+    """How many layers ``source`` makes: two for an event (parent(s), fragments), else one."""
+    return 2 if source.kind == "event" else 1
+
+
+def _source_part(layer: Layer, source: Source) -> int:
+    """Which of ``source``'s layers ``layer`` is: an event's fragments, shown from the event
+    on, are its second; its parent(s), shown until the event, and every other source's one
+    layer, the first."""
+    return int(source.kind == "event" and layer.shown_span_s()[0] > -math.inf)
+
+
+def saved_layer_indices(scene: Scene) -> dict[int, int]:
+    """For each layer of ``scene`` a scenario of it keeps (by ``id``), its index among the
+    layers that scenario's sources make when it is opened: how the scenario names its objects'
+    layers. Layers of one source (the same file opened twice) share an index."""
+    offsets: dict[Source, int] = {}
+    count, index = 0, {}
+    for layer in scene.layers:
+        source = layer_source(layer)
+        if source is None:
+            continue
+        if source not in offsets:
+            offsets[source] = count
+            count += source_layer_count(source)
+        index[id(layer)] = offsets[source] + _source_part(layer, source)
+    return index
+
+
 def unsaved_layers(scene: Scene) -> list[str]:
     """Names of the layers a scenario of ``scene`` would leave out (see ``layer_source``)."""
     return [layer.name for layer in scene.layers if layer_source(layer) is None]
@@ -542,6 +612,10 @@ def _toml(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def _object_toml(key: ObjectKey) -> str:
+    return str(key.norad_id) if key.layer is None else f"{{ layer = {key.layer}, norad = {key.norad_id} }}"
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
@@ -563,11 +637,12 @@ def scenario_to_toml(scenario: Scenario) -> str:
                 f"view = {_toml(view['view_frame'])}", f"ease = {_toml(key.ease)}"]
         out += [f"{name} = {_toml(round(float(view[name]), 6))}"
                 for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")]
-        out.append(f"follow = {view['follow_id']}" if view.get("follow_id") is not None
+        out.append(f"follow = {_object_toml(view['follow'])}" if view.get("follow") is not None
                    else f"center_km = {_toml([round(float(v), 3) for v in view['center_km']])}")
-    out += ["", "[selection]", f"labels = {_toml(scenario.labels)}", f"pinned = {_toml(list(scenario.pinned))}"]
+    pinned = ", ".join(map(_object_toml, scenario.pinned))
+    out += ["", "[selection]", f"labels = {_toml(scenario.labels)}", f"pinned = [{pinned}]"]
     if scenario.selected is not None:
-        out.append(f"selected = {scenario.selected}")
+        out.append(f"selected = {_object_toml(scenario.selected)}")
     out += ["", "[overlay]"]
     out += [f"{name} = {_toml(getattr(scenario.overlay, name))}"
             for name in ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution")]

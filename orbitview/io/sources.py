@@ -8,6 +8,7 @@ from pathlib import Path
 from orbitview.core.scene import Layer
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.problems import Problem
+from orbitview.io.satcat import CACHED, Satcat, apply_satcat, choose_satcat
 
 TRAJECTORY_SUFFIXES = (".h5", ".hdf5")
 
@@ -22,15 +23,27 @@ class Source:
     span_s: tuple[float, float] | None = None
 
 
-def open_source(path: str | Path) -> Source:
-    """Read ``path`` into a layer named after the file. Raises ``OrbitviewError`` (a
+def open_source(path: str | Path, satcat: "str | Path | Satcat | None" = CACHED) -> Source:
+    """Read ``path`` into a layer named after the file, its classes from ``satcat`` (see
+    ``choose_satcat``: by default the cached SATCAT, if any). Raises ``OrbitviewError`` (a
     ``CatalogError`` or ``TrajectoryFileError``) when nothing can be read from it."""
     path = Path(path)
+    satcat = choose_satcat(satcat)
     if path.suffix.lower() in TRAJECTORY_SUFFIXES:
         from orbitview.io.trajectories import Trajectories
 
         trajectories = Trajectories.open(path)
-        layer = Layer(path.name, trajectories.catalog(), trajectories)
+        layer = classify_layer(Layer(path.name, trajectories.catalog(), trajectories), satcat)
         return Source(layer, [], (trajectories.start_s, trajectories.end_s))
     result = load_catalog(path)
-    return Source(Layer(path.name, result.catalog), result.problems)
+    return Source(classify_layer(Layer(path.name, result.catalog), satcat), result.problems)
+
+
+def classify_layer(layer: Layer, satcat: Satcat | None) -> Layer:
+    """``layer`` with its classes from ``satcat`` where it has the number (names elsewhere),
+    saying so in ``classes_from``; recoloured when already drawn."""
+    if satcat is not None:
+        layer.catalog = apply_satcat(layer.catalog, satcat.classes)
+    layer.classes_from = satcat.label if satcat is not None else ""
+    layer.events.color_by.emit(layer.color_by)  # colours and legend follow the classes
+    return layer

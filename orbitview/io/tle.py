@@ -4,15 +4,20 @@
 All records of a file are checked and decoded at once as an ``(N, 69)`` byte array: the
 checksum, every column against the layout below, matching catalogue numbers, then the values.
 Decimal fields are read as integers and divided by a power of ten, which rounds exactly like
-sgp4's own ``strtod``-based parser, so elements (and hence SGP4 states) are bit-identical.
+sgp4's own ``strtod``-based parser; exponents scale by C's ``pow(10.0, exp)`` from a table, as
+``twoline2rv`` does. So elements (and hence SGP4 states) are bit-identical on every CPU, which
+numpy's vectorised ``power`` is not: its SIMD loops differ from C's ``pow`` in the last bit on
+some CPUs.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.io.omm import Parsed, _Rejects, build_catalog
+from orbitview.io.omm import Parsed, _Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
 # Column layout, one character per column. d: digit; D: digit or a leading space; s: sign
@@ -73,7 +78,7 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     lines = _Lines(data)
     problems: list[Problem] = []
-    first, second, names = _pair_records(lines, source, problems)
+    first, second, names, name_lines = _pair_records(lines, source, problems)
     rejects = _Rejects(len(first), source, first + 1)
     at = (lambda i: int(first[i]) + 1, lambda i: int(second[i]) + 1)
     b1 = _byte_matrix(lines, first, rejects, at[0], 0)
@@ -83,7 +88,9 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     columns = _decode(b1, b2, d1, d2, rejects, names, at[1])
     problems.extend(rejects.problems)
     keep = np.flatnonzero(rejects.ok)
-    return build_catalog({k: v[keep] for k, v in columns.items()}, first[keep] + 1, source, problems)
+    kept = {k: v[keep] for k, v in columns.items()}
+    report_unsafe_text(kept, {"name": "the name"}, name_lines[keep] + 1, source, problems)
+    return build_catalog(kept, first[keep] + 1, source, problems)
 
 
 class _Lines:
@@ -125,8 +132,9 @@ def _pair_records(lines: _Lines, source: str, problems: list[Problem]):
     """Find records: a ``1 `` line directly followed (blank lines aside) by a ``2 `` line,
     named by the text line before it if there is one.
 
-    Returns ``first, second : (N,) int64``, 0-based indices of lines 1 and 2, and
-    ``names : (N,) object``.
+    Returns ``first, second : (N,) int64``, 0-based indices of lines 1 and 2,
+    ``names : (N,) object`` and ``name_lines : (N,) int64``, the 0-based index of each name
+    line (of line 1 where there is none).
     """
     b0, b1 = lines.byte(0), lines.byte(1)
     blank = lines.ends == lines.starts
@@ -166,7 +174,10 @@ def _pair_records(lines: _Lines, source: str, problems: list[Problem]):
     # One decode for all names: per-name decodes cost more than the rest of the parse of a name.
     joined = b"\n".join([data[s:e] for s, e in zip(start.tolist(), lines.ends[name_lines].tolist())])
     names[has_name] = [n.strip() for n in joined.decode("utf-8", "replace").split("\n")] if len(name_lines) else []
-    return nonblank[first].astype(np.int64), nonblank[first + 1].astype(np.int64), names
+    at = nonblank[first].astype(np.int64)
+    named = at.copy()
+    named[has_name] = name_lines
+    return at, nonblank[first + 1].astype(np.int64), names, named
 
 
 def _byte_matrix(lines: _Lines, index: np.ndarray, rejects: _Rejects, at, which: int) -> np.ndarray:
@@ -294,7 +305,7 @@ class _Digits:
         """
         weights = np.zeros((69, len(fields)))
         for k, columns in enumerate(fields.values()):
-            weights[list(columns), k] = 10.0 ** np.arange(len(columns) - 1, -1, -1)
+            weights[list(columns), k] = [10**p for p in range(len(columns) - 1, -1, -1)]  # exact ints
         values = (self.value.astype(np.float64) @ weights).astype(np.int64)
         return dict(zip(fields, values.T))
 
@@ -319,6 +330,18 @@ _LINE2_FIELDS = {
 
 def _sign(b: np.ndarray, col: int) -> np.ndarray:
     return np.where(b[:, col] == 45, -1.0, 1.0)
+
+
+# C's pow(10.0, e) for every exponent a TLE can hold, as twoline2rv scales B* and nddot with it.
+_POW10_MIN_EXP = -9
+_POW10 = np.array([math.pow(10.0, e) for e in range(_POW10_MIN_EXP, 10)])
+
+
+def _scaled(b: np.ndarray, mantissa: np.ndarray, mantissa_col: int, exponent: np.ndarray, exponent_col: int):
+    """``(N,) float64``: the signed 5-digit mantissa ``.ddddd`` times ten to the signed
+    exponent, in twoline2rv's order: ``(mantissa / 1e5) * pow(10.0, exp)``."""
+    signed_exp = np.where(b[:, exponent_col] == 45, -exponent, exponent)
+    return _sign(b, mantissa_col) * (mantissa / 1e5) * _POW10[signed_exp - _POW10_MIN_EXP]
 
 
 def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
@@ -352,8 +375,8 @@ def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> 
         "epoch_jd": jan1 + (day - 1),
         "epoch_fr": f1["day_fraction"] / 1e8,
         "mean_motion_dot": _sign(b1, 33) * (f1["ndot"] / 1e8),
-        "mean_motion_ddot": _sign(b1, 44) * (f1["nddot"] / 1e5) * np.power(10.0, _sign(b1, 50) * f1["nddot_exp"]),
-        "bstar": _sign(b1, 53) * (f1["bstar"] / 1e5) * np.power(10.0, _sign(b1, 59) * f1["bstar_exp"]),
+        "mean_motion_ddot": _scaled(b1, f1["nddot"], 44, f1["nddot_exp"], 50),
+        "bstar": _scaled(b1, f1["bstar"], 53, f1["bstar_exp"], 59),
         "element_set_no": f1["element_set_no"],
         "inclination_deg": inc,
         "raan_deg": f2["raan"] / 1e4,

@@ -20,6 +20,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.keyframes import Keyframes, hermite
 from orbitview.core.propagate import EARTH_ROTATION_RAD_S, FRAMES
 from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
+from orbitview.io.omm import clean_text
 
 SCHEMA = "orbitview.trajectories"
 SCHEMA_VERSION = 1
@@ -149,7 +150,8 @@ class Trajectories:
         self.path = path
         self._file = handle
         self.frame = str(handle.attrs["frame"])
-        self.times_s = handle["times"][...]
+        self.times_s = handle["times"][...].astype(np.float64)
+        _check_times(path, self.times_s)
         self._position = handle["position_km"]
         self._velocity = handle["velocity_km_s"]
         self._status = handle["status"]
@@ -160,6 +162,8 @@ class Trajectories:
         """Open ``path``; ``TrajectoryFileError`` when it is missing, damaged or not ours."""
         h5py = _h5py()
         path = Path(path)
+        if path.is_dir():
+            raise TrajectoryFileError(f"{path}: is a directory, not a trajectory file")
         if not path.is_file():
             raise TrajectoryFileError(f"{path}: no such file")
         try:
@@ -282,14 +286,14 @@ class Trajectories:
         try:
             elements = {key: objects[key][...] for key in ELEMENT_ATTRIBUTES}
             norad_id = objects["norad_id"][...]
-            names = objects["name"].asstr()[...].astype(object)
-            designators = objects["intl_designator"].asstr()[...].astype(object)
-            labels = objects["object_class"].asstr()[...]
-            classification = objects["classification"].asstr()[...].astype(object)
+            names, designators, labels, classification = (
+                objects[key].asstr(errors="replace")[...].astype(object) for key in _TEXT_COLUMNS)
             element_set_no = objects["element_set_no"][...]
             rev_at_epoch = objects["rev_at_epoch"][...]
         except (OSError, KeyError) as exc:
             raise TrajectoryFileError(f"{self.path}: damaged object table: {_reason(exc)}") from None
+        for column in (names, designators, classification):
+            clean_text(column)  # as element-set readers do: every writer can write them again
         unknown = int(ObjectClass.UNKNOWN)
         per_day = 1440.0 / (2 * math.pi)
         return Catalog(
@@ -323,6 +327,10 @@ class _Row:
     __slots__ = ("t_s", "position", "velocity", "status", "_gcrs")
 
     def __init__(self, t_s: float, position, velocity, status) -> None:
+        # A state the file calls valid but that is not finite (NaN, inf) is invalid all the same.
+        finite = np.isfinite(position).all(axis=1) & np.isfinite(velocity).all(axis=1)
+        if not finite.all():
+            status = np.where(finite, status, NOT_FINITE_STATUS).astype(np.uint8)
         self.t_s, self.position, self.velocity, self.status = t_s, position, velocity, status
         self._gcrs = None
 
@@ -357,13 +365,25 @@ def _to_gcrs(frame: str, t_s: float, position, velocity):
     return (position @ rotation.T).astype(np.float32), (velocity @ rotation.T).astype(np.float32)
 
 
+#: Objects-table datasets: text ones, and numbers (one per object each).
+_TEXT_COLUMNS = ("name", "intl_designator", "object_class", "classification")
+_NUMBER_COLUMNS = ("norad_id", *ELEMENT_ATTRIBUTES, "element_set_no", "rev_at_epoch")
+#: Sample times outside the years 1900-2200 (POSIX seconds) are no orbit's: a damaged file.
+_TIME_RANGE_S = (-2208988800.0, 7258118400.0)
+#: The status of a state stored as valid (status 0) but not finite: invalid all the same.
+NOT_FINITE_STATUS = 255
+
+
 def _check_layout(path: Path, handle) -> None:
+    """Every attribute, group and dataset the schema names, of the kind, type and shape it
+    says; ``TrajectoryFileError`` at the first that is not."""
+    h5py = _h5py()
     attrs = handle.attrs
     schema = _text(attrs.get("schema"))
     if schema != SCHEMA:
-        found = "no schema attribute" if schema is None else f"schema {schema!r}"
+        found = "no schema attribute" if schema is None else f"schema {schema[:40]!r}"
         raise TrajectoryFileError(f"{path}: not an orbitview trajectory file ({found}, expected {SCHEMA!r})")
-    version = int(attrs.get("schema_version", -1))
+    version = _schema_version(path, attrs.get("schema_version"))
     if version > SCHEMA_VERSION:
         raise TrajectoryFileError(
             f"{path}: written by a newer orbitview (trajectory schema version {version}; "
@@ -373,15 +393,57 @@ def _check_layout(path: Path, handle) -> None:
         raise TrajectoryFileError(f"{path}: bad trajectory schema version {version}")
     frame = _text(attrs.get("frame"))
     if frame not in FRAMES:
-        raise TrajectoryFileError(f"{path}: unknown frame {frame!r} (expected one of {', '.join(FRAMES)})")
-    t = handle["times"].shape[0]
-    n = handle["objects/norad_id"].shape[0]
-    expected = {"position_km": (t, n, 3), "velocity_km_s": (t, n, 3), "status": (t, n)}
+        raise TrajectoryFileError(f"{path}: unknown frame {str(frame)[:40]!r} (expected one of {', '.join(FRAMES)})")
+    datasets = {"times": "fiu", "position_km": "f", "velocity_km_s": "f", "status": "iu"}
+    datasets.update({f"objects/{name}": "fiu" for name in _NUMBER_COLUMNS})
+    datasets.update({f"objects/{name}": "text" for name in _TEXT_COLUMNS})
+    for name, kinds in datasets.items():
+        member = handle.get(name)
+        if not isinstance(member, h5py.Dataset):
+            found = "missing" if member is None else "a group"
+            raise TrajectoryFileError(f"{path}: damaged trajectory file: {name} is {found}, expected a dataset")
+        is_text = h5py.check_string_dtype(member.dtype) is not None
+        if (kinds == "text") != is_text or (not is_text and member.dtype.kind not in kinds):
+            expected = {"text": "text", "f": "floating-point numbers", "iu": "integers"}.get(kinds, "numbers")
+            raise TrajectoryFileError(f"{path}: damaged trajectory file: {name} holds {member.dtype}, expected {expected}")
+    t = handle["times"].shape[0] if handle["times"].ndim == 1 else -1
+    n = handle["objects/norad_id"].shape[0] if handle["objects/norad_id"].ndim == 1 else -1
+    expected = {"times": (t,), "position_km": (t, n, 3), "velocity_km_s": (t, n, 3), "status": (t, n)}
+    expected.update({f"objects/{name}": (n,) for name in (*_NUMBER_COLUMNS, *_TEXT_COLUMNS)})
+    if t < 0 or n < 0:
+        raise TrajectoryFileError(f"{path}: damaged trajectory file: times and objects/norad_id must be one-dimensional")
     for name, shape in expected.items():
         if handle[name].shape != shape:
             raise TrajectoryFileError(f"{path}: {name} has shape {handle[name].shape}, expected {shape}")
     if t < 2:
         raise TrajectoryFileError(f"{path}: needs at least two times to interpolate, has {t}")
+
+
+def _schema_version(path: Path, value) -> int:
+    """The ``schema_version`` attribute as an int; a missing one reads as -1."""
+    if value is None:
+        return -1
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TrajectoryFileError(f"{path}: schema_version is {str(value)[:40]!r}, expected a whole number")
+    return int(value)
+
+
+def _check_times(path: Path, times_s: np.ndarray) -> None:
+    """Sample times must be finite, strictly increasing and within the years 1900-2200."""
+    if not np.isfinite(times_s).all():
+        k = int(np.argmin(np.isfinite(times_s)))
+        raise TrajectoryFileError(f"{path}: damaged trajectory file: times[{k}] is {times_s[k]}")
+    steps = np.diff(times_s)
+    if (steps <= 0).any():
+        k = int(np.argmax(steps <= 0))
+        raise TrajectoryFileError(f"{path}: damaged trajectory file: times must increase, "
+                                  f"but times[{k + 1}] = {times_s[k + 1]!r} follows times[{k}] = {times_s[k]!r}")
+    low, high = _TIME_RANGE_S
+    if times_s[0] < low or times_s[-1] > high:
+        raise TrajectoryFileError(f"{path}: damaged trajectory file: times {times_s[0]!r} .. {times_s[-1]!r} s "
+                                  "are outside the years 1900-2200")
 
 
 def _text(value) -> str | None:

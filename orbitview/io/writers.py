@@ -111,10 +111,11 @@ def _epoch_year_day(jd: float, fr: float) -> tuple[int, str]:
 
 
 def _packed_designator(designator) -> str:
-    """``1999-025A`` -> ``99025A``; anything else that fits 8 columns as written."""
+    """``1999-025A`` -> ``99025A``; anything else that fits 8 columns as written. The columns
+    hold ASCII only: other designators are left blank."""
     text = str(designator).strip()
     if len(text) >= 8 and text[4] == "-" and text[:4].isdigit() and text[5:8].isdigit():
-        return (text[2:4] + text[5:])[:8]
+        text = text[2:4] + text[5:]
     return text[:8] if text.isascii() else ""
 
 

@@ -46,7 +46,7 @@ class CameraAdapter:
             self.state.azimuth_deg = self.camera.azimuth
             self.state.elevation_deg = self.camera.elevation
             self.state.distance_km = distance
-            if self.state.follow_id is None:
+            if self.state.follow is None:
                 self.state.center_km = tuple(self.camera.center)
         finally:
             self._writing = False

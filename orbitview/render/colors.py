@@ -53,13 +53,20 @@ def layer_colors(layer: Layer, t_s: float) -> np.ndarray:
     return np.tile(np.asarray(layer.color, np.float32), (len(catalog), 1))
 
 
+#: A legend row that explains rather than names a colour: its dot is not drawn.
+NOTE_COLOR = (0.0, 0.0, 0.0, 0.0)
+
+
 def legend_entries(layer: Layer) -> list[tuple[str, tuple, int]]:
     """``(label, rgba, count)`` rows explaining the layer's colours, counting the objects that
     pass its filters (count -1: not a count)."""
     mode = layer.color_by
     if mode == "class":
         codes, counts = np.unique(layer.catalog.object_class[layer.shown], return_counts=True)
-        return [(CLASS_LABELS[ObjectClass(c)], CLASS_COLORS[ObjectClass(c)], int(n)) for c, n in zip(codes, counts)]
+        rows = [(CLASS_LABELS[ObjectClass(c)], CLASS_COLORS[ObjectClass(c)], int(n)) for c, n in zip(codes, counts)]
+        if layer.classes_from:  # a SATCAT: say which (no dot: a note, not a colour)
+            rows.append((f"classes: {layer.classes_from}", NOTE_COLOR, -1))
+        return rows
     if mode == "altitude":
         codes, counts = np.unique(regimes(layer.catalog)[layer.shown], return_counts=True)
         return [(Regime(c).name, REGIME_COLORS[Regime(c)], int(n)) for c, n in zip(codes, counts)]

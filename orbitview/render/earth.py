@@ -4,6 +4,9 @@ Vertices are Earth-fixed (ITRS) points; the uniform ``u_gcrs_from_itrs`` turns t
 inertial scene, so the Earth's rotation is one 3x3 uniform per frame. The fragment shader looks
 up the day image (per-vertex coordinates: no trigonometry per pixel), darkens the night side with a soft
 terminator from the Sun's direction, and adds a thin blue rim of atmosphere towards the limb.
+Both use the ellipsoid's own (geodetic) normal, (x, y, z a^2/b^2) at an ITRS point: the
+direction from the centre is up to 0.19 deg off it at 45 deg latitude, which would move the
+terminator by as much.
 
 The mesh and the image come in levels of detail, chosen each frame from the Earth's size on
 screen: enough facets that the limb is round to a third of a pixel, and about one texel per
@@ -17,7 +20,7 @@ import numpy as np
 from vispy import gloo
 from vispy.scene.visuals import create_visual_node
 
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
+from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM
 from orbitview.core.tracks import ellipsoid_point_km
 from orbitview.render.transforms import MatrixVisual, chain_matrix
 
@@ -26,12 +29,16 @@ attribute vec3 a_itrs;            // point on the ellipsoid, Earth-fixed, km
 attribute vec2 a_uv;              // its place in the day image
 uniform mat3 u_gcrs_from_itrs;
 uniform mat4 u_mvp;               // visual to render coordinates, one matrix
+uniform float u_axes_ratio2;      // (equatorial / polar radius)^2
 varying vec2 v_uv;
 varying vec3 v_gcrs;
+varying vec3 v_normal;            // the ellipsoid's outward normal, GCRS, not unit length
 
 void main() {
     v_uv = a_uv;
     v_gcrs = u_gcrs_from_itrs * a_itrs;
+    // Linear in the position, so interpolating it is the normal of the interpolated point.
+    v_normal = u_gcrs_from_itrs * vec3(a_itrs.xy, a_itrs.z * u_axes_ratio2);
     gl_Position = u_mvp * vec4(v_gcrs, 1.0);
 }
 """
@@ -44,11 +51,12 @@ uniform vec3 u_eye;               // eye position, GCRS km
 uniform float u_night;            // brightness of the night side
 varying vec2 v_uv;
 varying vec3 v_gcrs;
+varying vec3 v_normal;
 
 void main() {
     vec3 day = texture2D(u_day, v_uv).rgb;
 
-    vec3 normal = normalize(v_gcrs);
+    vec3 normal = normalize(v_normal);
     float cos_sun = u_sun_known > 0.5 ? dot(normal, u_sun) : 1.0;
     float lit = smoothstep(-0.10, 0.12, cos_sun);
     vec3 night = day * u_night + vec3(0.004, 0.008, 0.02);
@@ -131,6 +139,7 @@ class EarthVisual(MatrixVisual):
         self.level = -1
         self._use_level(2)
         self.shared_program["u_night"] = 0.07
+        self.shared_program["u_axes_ratio2"] = (EARTH_EQUATORIAL_RADIUS_KM / EARTH_POLAR_RADIUS_KM) ** 2
         self.shared_program["u_sun"] = (1.0, 0.0, 0.0)
         self.shared_program["u_sun_known"] = 1.0
         self.shared_program["u_eye"] = (0.0, -1e5, 0.0)

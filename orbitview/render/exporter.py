@@ -16,6 +16,7 @@ import numpy as np
 from orbitview.core.camera import project_to_pixels
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import gcrs_from_itrs
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import hidden_by_earth
 from orbitview.core.propagate import propagate
 from orbitview.core.scenario import CameraTimeline, OverlayText, image_size_problem
@@ -46,12 +47,12 @@ class FrameRenderer:
     """Renders ``scene`` at ``size`` = (width, height) for any simulated time.
 
     ``timeline`` moves the camera (None: the scene's camera stays as it is). ``pinned`` objects
-    are labelled by name when ``labels``; ``selected`` gets a ring.
+    (``ObjectRef``s) are labelled by name when ``labels``; ``selected`` gets a ring.
     """
 
     def __init__(self, scene: Scene, size: tuple[int, int], overlay: OverlayText,
-                 timeline: CameraTimeline | None = None, *, pinned=(), selected: int | None = None,
-                 labels: bool = True) -> None:
+                 timeline: CameraTimeline | None = None, *, pinned: tuple[ObjectRef, ...] = (),
+                 selected: ObjectRef | None = None, labels: bool = True) -> None:
         width, height = size
         if image_size_problem(width, height):
             raise OrbitviewError(f"image size {image_size_problem(width, height)}")
@@ -137,11 +138,11 @@ class FrameRenderer:
         self.canvas.close()
 
 
-def _find(scene: Scene, ids: set[int]):
-    """(layer, sub-catalogue) pairs holding ``ids``."""
+def _find(scene: Scene, refs: set[ObjectRef]):
+    """(layer, sub-catalogue of the ``refs`` in it) for each layer of ``scene`` holding some."""
     found = []
     for layer in scene.layers:
-        rows = np.flatnonzero(np.isin(layer.catalog.norad_id, list(ids)))
-        if rows.size:
-            found.append((layer, layer.catalog.take(rows)))
+        rows = sorted(ref.row for ref in refs if ref.layer is layer)
+        if rows:
+            found.append((layer, layer.catalog.take(np.array(rows))))
     return found

@@ -41,10 +41,10 @@ class SelectionAdapter:
         self.labels.order = 6
         self._ground_itrs = np.zeros((0, 3))
         self._tracks_made_at: float | None = None
-        scene.events.selected_id.connect(self._on_selection)
-        scene.events.pinned_ids.connect(self._on_pins)
+        scene.events.selected.connect(self._on_selection)
+        scene.events.pinned.connect(self._on_pins)
         scene.events.show_tracks.connect(self._on_selection)
-        self._on_selection(scene.selected_id)
+        self._on_selection(scene.selected)
 
     def _on_selection(self, _value=None) -> None:
         self._tracks_made_at = None
@@ -54,14 +54,13 @@ class SelectionAdapter:
         self.update(self.scene.clock.time_s, None)
 
     def _make_tracks(self, t_s: float) -> None:
-        found = self.scene.locate(self.scene.selected_id) if self.scene.selected_id is not None else None
-        if found is None:
+        selected = self.scene.selected
+        if selected is None:
             self.orbit.visible = self.ground.visible = self.marks.visible = False
             self._ground_itrs = np.zeros((0, 3))
             return
-        layer, row = found
-        orbit = orbit_track_gcrs_km(layer.catalog, row, t_s)
-        self._ground_itrs = ground_track_itrs_km(layer.catalog, row, t_s) * GROUND_LIFT
+        orbit = orbit_track_gcrs_km(selected.layer.catalog, selected.row, t_s)
+        self._ground_itrs = ground_track_itrs_km(selected.layer.catalog, selected.row, t_s) * GROUND_LIFT
         if len(orbit) > 1:
             # The revolution behind is drawn fainter than the one ahead.
             colors = np.tile(np.array(TRACK_COLOR, np.float32), (len(orbit), 1))
@@ -93,22 +92,21 @@ class SelectionAdapter:
 
     def _place_markers(self, t_s: float) -> None:
         scene = self.scene
-        shown = [i for i in (scene.selected_id, *scene.pinned_ids) if i is not None]
+        shown = [ref for ref in (scene.selected, *scene.pinned) if ref is not None]
         positions, texts, drawn = [], [], []
-        for norad_id in dict.fromkeys(shown):
-            position = scene.position_gcrs_km(norad_id, t_s)
+        for ref in dict.fromkeys(shown):
+            position = scene.position_gcrs_km(ref, t_s)
             if position is None:
                 continue
-            layer, row = scene.locate(norad_id)
             positions.append(position)
-            texts.append(f"  {layer.catalog.name[row] or norad_id} ({norad_id})")
-            drawn.append(norad_id)
+            texts.append(f"  {ref.name or ref.norad_id} ({ref.norad_id})")
+            drawn.append(ref)
         if not positions:
             self.ring.visible = self.labels.visible = False
             return
         points = np.array(positions, np.float32)
         # The selection comes first in ``shown``: it has the ring when it is drawn at all.
-        selected = scene.selected_id is not None and drawn[0] == scene.selected_id
+        selected = scene.selected is not None and drawn[0] == scene.selected
         if selected:
             self.ring.set_data(points[:1], symbol="ring", size=16, edge_width=0,
                                face_color=(1.0, 1.0, 0.3, 1.0))
@@ -118,8 +116,8 @@ class SelectionAdapter:
         self.labels.visible = True
 
     def close(self) -> None:
-        self.scene.events.selected_id.disconnect(self._on_selection)
-        self.scene.events.pinned_ids.disconnect(self._on_pins)
+        self.scene.events.selected.disconnect(self._on_selection)
+        self.scene.events.pinned.disconnect(self._on_pins)
         self.scene.events.show_tracks.disconnect(self._on_selection)
         for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
             node.parent = None

@@ -111,7 +111,7 @@ class OrbitView:
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
-        scene.camera.events.follow_id.connect(self._on_camera_frame)
+        scene.camera.events.follow.connect(self._on_camera_frame)
         canvas.events.draw.connect(self.sync_camera, position="first")
         self.overlay.update_title(scene.title)
         self._on_globe_lines()
@@ -192,7 +192,7 @@ class OrbitView:
         for name in OVERLAY_SWITCHES:
             getattr(self.scene.events, name).disconnect(self._on_globe_lines)
         self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
-        self.scene.camera.events.follow_id.disconnect(self._on_camera_frame)
+        self.scene.camera.events.follow.disconnect(self._on_camera_frame)
         self.canvas.events.draw.disconnect(self.sync_camera)
         for adapter in self.layers.values():
             adapter.close()

@@ -114,8 +114,8 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     scene.clock.speed = built.clock.speed
     scene.clock.time_s = built.clock.time_s
     scene.camera.restore(built.camera.snapshot())
-    scene.selected_id = scenario.selected
-    scene.pinned_ids = scenario.pinned
+    scene.selected = built.selected
+    scene.pinned = built.pinned
     _opened[window] = scenario
     if window in _playback:
         _playback.pop(window).close()

@@ -5,13 +5,13 @@ The download itself runs in the window's loader (``fetch_step``): the dialog onl
 
 from __future__ import annotations
 
-import json
 import time
 
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.io.fetch import FRESH_S, cached_path, fetch, format_age
+from orbitview.io.fetch import FRESH_S, SATCAT_QUERY, cached_path, fetch, fetched_at_s, format_age, is_satcat
+from orbitview.io.satcat import cached_satcat
 from orbitview.io.sources import open_source
 from orbitview.ui.file_loading import Step
 
@@ -31,6 +31,7 @@ GROUPS = (
     ("cosmos-2251-debris", "Cosmos 2251 debris"),
     ("iridium-33-debris", "Iridium 33 debris"),
     ("cosmos-1408-debris", "Cosmos 1408 debris"),
+    (SATCAT_QUERY, "object types of every catalogue number: classes for every file loaded"),
 )
 
 
@@ -39,20 +40,21 @@ def cache_age_s(query: str, now_s: float | None = None) -> float | None:
     path = cached_path(query)
     if not path.exists():
         return None
-    meta_path = path.with_name(path.name + ".meta.json")
-    try:
-        fetched_at = json.loads(meta_path.read_text(encoding="utf-8"))["fetched_at"]
-    except (OSError, ValueError, KeyError):
-        fetched_at = path.stat().st_mtime
-    return (time.time() if now_s is None else now_s) - fetched_at
+    return (time.time() if now_s is None else now_s) - fetched_at_s(path)
 
 
 def fetch_step(query: str, force: bool) -> Step:
     """Fetch ``query`` (or use its cache) and open it as a layer named after it. The result
-    is ``(source, fetch_result)``."""
+    is ``(source, fetch_result)``; for the SATCAT ``(satcat, fetch_result)``, the ``Satcat``
+now cached."""
 
     def work():
         result = fetch(query, force=force)
+        if is_satcat(query):
+            satcat = cached_satcat()
+            if satcat is None:
+                raise OrbitviewError(f"{result.path}: the cached SATCAT cannot be read")
+            return satcat, result
         source = open_source(result.path)
         source.layer.name = f"CelesTrak {query}"
         # What io.scenario saves this layer as: the query, not the cache file.

@@ -19,8 +19,8 @@ REFRESH_MS = 200
 ROWS = (("name", "Name"), ("norad_id", "Catalogue number"), ("intl_designator", "Designator"),
         ("object_class", "Class"), ("source", "Source"), ("epoch", "Element epoch"), ("age", "Age of elements"),
         ("altitude", "Altitude"), ("speed", "Speed (inertial)"), ("lat_lon", "Latitude, longitude"),
-        ("period", "Period"), ("inclination", "Inclination"), ("apsides", "Apogee / perigee"),
-        ("light", "Illumination"))
+        ("heights", "Highest / lowest"), ("period", "Period"), ("inclination", "Inclination"),
+        ("apsides", "Mean apogee / perigee"), ("light", "Illumination"))
 
 
 def age_text(age_s: float) -> str:
@@ -40,18 +40,20 @@ def info_texts(info: ObjectInfo) -> dict[str, str]:
         "epoch": format_utc(info.epoch_s),
         "age": age_text(info.element_age_s),
         "altitude": f"{info.altitude_km:,.1f} km" if here else absent,
+        "heights": f"{info.highest_km:,.1f} / {info.lowest_km:,.1f} km in the next revolution"
+        if info.highest_km is not None else "—",
         "speed": f"{info.speed_km_s:.3f} km/s" if here else "—",
         "lat_lon": f"{info.latitude_deg:+.3f}°, {info.longitude_deg:+.3f}°" if here else "—",
         "period": f"{info.period_min:.2f} min",
         "inclination": f"{info.inclination_deg:.3f}°",
-        "apsides": f"{info.apogee_km:,.0f} km / {info.perigee_km:,.0f} km",
+        "apsides": f"{info.mean_apogee_km:,.0f} / {info.mean_perigee_km:,.0f} km above the equator's radius",
         "light": "—" if not here else "unknown (beyond JPL DE421)" if info.sunlit is None
                  else "sunlit" if info.sunlit else "in Earth's shadow",
     }
 
 
 class InfoPanel(QWidget):
-    """Shows ``scene.selected_id`` live as time runs; Follow, Pin label, Tracks, Copy."""
+    """Shows ``scene.selected`` live as time runs; Follow, Pin label, Tracks, Copy."""
 
     def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,22 +95,22 @@ class InfoPanel(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh_if_dirty)
         self.timer.start()
-        scene.events.selected_id.connect(self.refresh)
+        scene.events.selected.connect(self.refresh)
         scene.events.layers.connect(self.refresh)
-        scene.events.pinned_ids.connect(self._show_buttons)
+        scene.events.pinned.connect(self._show_buttons)
         scene.events.show_tracks.connect(self._show_buttons)
-        scene.camera.events.follow_id.connect(self._show_buttons)
+        scene.camera.events.follow.connect(self._show_buttons)
         scene.clock.events.time_s.connect(self._mark_dirty)
         self.refresh()
 
     def disconnect_model(self) -> None:
         self.timer.stop()
         s = self.scene
-        s.events.selected_id.disconnect(self.refresh)
+        s.events.selected.disconnect(self.refresh)
         s.events.layers.disconnect(self.refresh)
-        s.events.pinned_ids.disconnect(self._show_buttons)
+        s.events.pinned.disconnect(self._show_buttons)
         s.events.show_tracks.disconnect(self._show_buttons)
-        s.camera.events.follow_id.disconnect(self._show_buttons)
+        s.camera.events.follow.disconnect(self._show_buttons)
         s.clock.events.time_s.disconnect(self._mark_dirty)
 
     def _mark_dirty(self, _value=None) -> None:
@@ -120,7 +122,7 @@ class InfoPanel(QWidget):
 
     def refresh(self, _value=None) -> None:
         self._dirty = False
-        selected = self.scene.selected_id
+        selected = self.scene.selected
         info = object_state(self.scene, selected) if selected is not None else None
         self.info = info
         self.placeholder.setVisible(info is None)
@@ -132,32 +134,32 @@ class InfoPanel(QWidget):
         self._show_buttons()
 
     def _show_buttons(self, _value=None) -> None:
-        selected = self.scene.selected_id
+        selected = self.scene.selected
         for button in (self.follow, self.pin, self.tracks, self.copy_tle, self.copy_omm):
             button.setEnabled(selected is not None)
-        for button, checked in ((self.follow, selected is not None and self.scene.camera.follow_id == selected),
-                                (self.pin, selected in self.scene.pinned_ids),
+        for button, checked in ((self.follow, selected is not None and self.scene.camera.follow == selected),
+                                (self.pin, selected in self.scene.pinned),
                                 (self.tracks, self.scene.show_tracks)):
             with QSignalBlocker(button):
                 button.setChecked(checked)
 
     def _on_follow(self, checked: bool) -> None:
-        self.scene.camera.follow_id = self.scene.selected_id if checked else None
+        self.scene.camera.follow = self.scene.selected if checked else None
 
     def _on_pin(self) -> None:
-        if self.scene.selected_id is not None:
-            self.scene.toggle_pin(self.scene.selected_id)
+        if self.scene.selected is not None:
+            self.scene.toggle_pin(self.scene.selected)
 
     def _on_tracks(self, checked: bool) -> None:
         self.scene.show_tracks = checked
 
     def element_text(self, fmt: str) -> str:
         """The selected object's element set as ``fmt`` (an ``io.writers`` format)."""
-        layer, row = self.scene.locate(self.scene.selected_id)
-        return format_catalog(layer.catalog.take([row]), fmt)
+        selected = self.scene.selected
+        return format_catalog(selected.layer.catalog.take([selected.row]), fmt)
 
     def copy(self, fmt: str) -> None:
-        if self.scene.selected_id is None:
+        if self.scene.selected is None:
             return
         try:
             text = self.element_text(fmt)

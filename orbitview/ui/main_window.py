@@ -15,9 +15,11 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, 
 from orbitview import __version__
 from orbitview.core.camera import CameraMove, CameraState
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import pick
 from orbitview.core.scene import Layer, Scene
-from orbitview.io.sources import Source, open_source
+from orbitview.io.satcat import Satcat
+from orbitview.io.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
@@ -208,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def toggle_follow(self) -> None:
         camera = self.scene.camera
-        camera.follow_id = None if camera.follow_id is not None else self.scene.selected_id
+        camera.follow = None if camera.follow is not None else self.scene.selected
 
     def toggle_view_frame(self) -> None:
         camera = self.scene.camera
@@ -224,31 +226,34 @@ class MainWindow(QMainWindow):
         self.scene.camera.keep_outside_earth()
 
     def clear_selection(self) -> None:
-        self.scene.selected_id = None
+        self.scene.selected = None
 
-    def select_and_fly(self, norad_id: int) -> None:
-        """Select ``norad_id`` and move the camera smoothly to look at it from above."""
+    def select_and_fly(self, ref: ObjectRef) -> None:
+        """Select ``ref`` (layer and row) and move the camera smoothly to look at it from above."""
         scene = self.scene
-        found = scene.locate(norad_id)
-        if found is None:
+        if ref.layer not in scene.layers:
             return
-        layer, _ = found
-        if not layer.visible:
-            layer.visible = True
-        scene.selected_id = norad_id
-        position = scene.position_gcrs_km(norad_id)
+        if not ref.layer.visible:
+            ref.layer.visible = True
+        scene.selected = ref
+        others = [other.layer.name for other in scene.find(ref.norad_id) if other != ref]
+        also = f"; also in {', '.join(others)} (pick that layer's row in the search list)" if others else ""
+        position = scene.position_gcrs_km(ref)
         if position is None:
-            self.statusBar().showMessage(f"{norad_id} is not in orbit at the displayed time", 5000)
+            self.statusBar().showMessage(f"{ref.norad_id} in {ref.layer.name} is not in orbit at the "
+                                         f"displayed time{also}", 10000)
             return
-        if scene.camera.follow_id not in (None, norad_id):
-            scene.camera.follow_id = None
+        if others:
+            self.statusBar().showMessage(f"{ref.norad_id} in {ref.layer.name}{also}", 10000)
+        if scene.camera.follow not in (None, ref):
+            scene.camera.follow = None
         in_view = scene.view_from_gcrs() @ position
         target = CameraState()
         target.look_from(in_view)
         self.camera_move = CameraMove(scene.camera, {
             "azimuth_deg": target.azimuth_deg, "elevation_deg": target.elevation_deg,
             "distance_km": float(np.linalg.norm(in_view)) + FLY_BEYOND_KM,
-            "center_km": (0.0, 0.0, 0.0) if scene.camera.follow_id is None else scene.camera.center_km,
+            "center_km": (0.0, 0.0, 0.0) if scene.camera.follow is None else scene.camera.center_km,
         }, FLY_DURATION_S)
 
     # --- mouse: a click without a drag picks ----------------------------------------------------
@@ -266,11 +271,11 @@ class MainWindow(QMainWindow):
         if moved <= CLICK_SLOP_PX:
             self.pick_at(tuple(event.pos[:2]))
 
-    def pick_at(self, xy_px: tuple[float, float]) -> int | None:
+    def pick_at(self, xy_px: tuple[float, float]) -> ObjectRef | None:
         """Select what is drawn at ``xy_px`` (logical pixels); empty space clears the selection."""
-        norad_id = pick(self.scene, xy_px, tuple(self.canvas.size), self.view.view_from_gcrs())
-        self.scene.selected_id = norad_id
-        return norad_id
+        ref = pick(self.scene, xy_px, tuple(self.canvas.size), self.view.view_from_gcrs())
+        self.scene.selected = ref
+        return ref
 
     # --- the clock and frames --------------------------------------------------------------------
 
@@ -339,11 +344,22 @@ class MainWindow(QMainWindow):
         from orbitview.io.fetch import format_age
 
         source, fetched = result
-        self.add_source(str(fetched.path), source)
         note = {"downloaded": "downloaded now", "not-modified": "unchanged on the server",
                 "fresh": f"cached copy {format_age(fetched.age_s)} old",
                 "offline": f"offline ({fetched.reason}): cached copy {format_age(fetched.age_s)} old"}[fetched.status]
+        if isinstance(source, Satcat):
+            self.apply_satcat(source)
+            self.statusBar().showMessage(f"{source.label}: classes of {len(source.classes):,} objects, {note}", 10000)
+            return
+        self.add_source(str(fetched.path), source)
         self.statusBar().showMessage(f"{label}: {len(source.layer):,} objects, {note}", 10000)
+
+    def apply_satcat(self, satcat: Satcat) -> None:
+        """Re-class the layers loaded from files (not modelled ones) by ``satcat``; files
+        opened later take the cached SATCAT themselves."""
+        for layer in self.scene.layers:
+            if layer.classes_from is not None:
+                classify_layer(layer, satcat)
 
     def _on_fetch_failed(self, label: str, message: str) -> None:
         QMessageBox.warning(self, "Fetch from CelesTrak", message)

@@ -11,27 +11,32 @@ from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from orbitview.core.filters import text_matches
+from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 
 #: Completion rows shown at once.
 VISIBLE_COMPLETIONS = 12
 
 
-def completion_rows(catalog) -> list[str]:
-    """One row per object: ``ISS (ZARYA)  25544  1998-067A`` (name, number, designator)."""
-    return [f"{name or '(unnamed)'}  {number}  {designator}".rstrip()
-            for name, number, designator in zip(catalog.name, catalog.norad_id.tolist(), catalog.intl_designator)]
+def completion_rows(layer: Layer) -> list[str]:
+    """One row per object: ``ISS (ZARYA)  25544  1998-067A  [layer]`` (name, number, designator
+    and the layer, which tells apart objects of different layers with one number)."""
+    catalog = layer.catalog
+    objects = (f"{name or '(unnamed)'}  {number}  {designator}".rstrip()
+               for name, number, designator in zip(catalog.name, catalog.norad_id.tolist(), catalog.intl_designator))
+    return [f"{text}  [{layer.name}]" for text in objects]
 
 
-def find_object(layers: tuple[Layer, ...], text: str) -> int | None:
-    """Catalogue number of the first object matching ``text`` over ``layers``: a completion
-    row, an exact catalogue number, an exact name or designator, else the first partial match."""
+def find_object(layers: tuple[Layer, ...], text: str) -> ObjectRef | None:
+    """The first object matching ``text`` over ``layers``: a completion row (that layer's
+    object), an exact catalogue number, an exact name or designator, else the first partial
+    match."""
     text = text.strip()
     if not text:
         return None
     parts = text.split("  ")
-    if len(parts) >= 2 and parts[1].strip().isdigit():
-        return int(parts[1])
+    if len(parts) >= 3 and parts[1].strip().isdigit() and parts[-1].startswith("[") and text.endswith("]"):
+        return _completed(layers, int(parts[1]), parts[-1][1:-1])
     needle = text.upper()
     partial = None
     for layer in layers:
@@ -39,19 +44,30 @@ def find_object(layers: tuple[Layer, ...], text: str) -> int | None:
         if needle.isdigit():
             rows = np.flatnonzero(catalog.norad_id == int(needle))
             if len(rows):
-                return int(catalog.norad_id[rows[0]])
+                return ObjectRef(layer, int(rows[0]))
             continue
         exact = [i for i, (n, d) in enumerate(zip(catalog.name, catalog.intl_designator))
                  if str(n).upper() == needle or str(d).upper() == needle]
         if exact:
-            return int(catalog.norad_id[exact[0]])
+            return ObjectRef(layer, exact[0])
         rows = np.flatnonzero(text_matches(catalog, text))
         if len(rows):
             # Names that start with the text, then words that do, then any match.
             rank, row = min((_rank(str(catalog.name[r]).upper(), needle), r) for r in rows[:5000])
             if partial is None or rank < partial[0]:
-                partial = (rank, int(catalog.norad_id[row]))
+                partial = (rank, ObjectRef(layer, int(row)))
     return None if partial is None else partial[1]
+
+
+def _completed(layers: tuple[Layer, ...], norad_id: int, layer_name: str) -> ObjectRef | None:
+    """The object of a completion row: number ``norad_id`` in the first layer named ``layer_name``
+    holding it."""
+    for layer in layers:
+        if layer.name == layer_name:
+            rows = np.flatnonzero(layer.catalog.norad_id == norad_id)
+            if len(rows):
+                return ObjectRef(layer, int(rows[0]))
+    return None
 
 
 def _rank(name: str, needle: str) -> int:
@@ -61,9 +77,9 @@ def _rank(name: str, needle: str) -> int:
 
 
 class SearchBox(QLineEdit):
-    """``found(norad_id)`` when Enter picks an object; ``missing(text)`` when nothing matches."""
+    """``found(ObjectRef)`` when Enter picks an object; ``missing(text)`` when nothing matches."""
 
-    found = pyqtSignal(int)
+    found = pyqtSignal(object)
     missing = pyqtSignal(str)
 
     def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
@@ -91,7 +107,7 @@ class SearchBox(QLineEdit):
         rows = []
         for layer in layers:
             if layer not in self._rows:  # made once per layer: adding a layer costs only its own rows
-                self._rows[layer] = completion_rows(layer.catalog)
+                self._rows[layer] = completion_rows(layer)
             rows += self._rows[layer]
         self.entries.setStringList(rows)
 
@@ -106,8 +122,8 @@ class SearchBox(QLineEdit):
         if self._last_submit[0] == text and now - self._last_submit[1] < 0.3:
             return
         self._last_submit = (text, now)
-        norad_id = find_object(self.scene.layers, text)
-        if norad_id is None:
+        ref = find_object(self.scene.layers, text)
+        if ref is None:
             self.missing.emit(text)
         else:
-            self.found.emit(norad_id)
+            self.found.emit(ref)

@@ -20,8 +20,18 @@ from PyQt6.QtCore import QSettings
 
 from orbitview.core.classify import ObjectClass
 from orbitview.core.filters import LayerFilter, Regime
+from orbitview.core.object_ref import ObjectRef
+from orbitview.core.scenario import ObjectKey
 from orbitview.core.scene import Layer
-from orbitview.io.scenario import build_scene, layer_source, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.io.scenario import (
+    build_scene,
+    layer_source,
+    parse_scenario,
+    saved_layer_indices,
+    scenario_from_scene,
+    scenario_to_toml,
+    source_layer_count,
+)
 from orbitview.io.sources import TRAJECTORY_SUFFIXES, open_source
 from orbitview.ui.file_loading import Step
 
@@ -68,6 +78,39 @@ def filter_from_json(values: dict) -> LayerFilter:
     return LayerFilter(**values)
 
 
+# --- objects as JSON ----------------------------------------------------------------------------
+
+
+def restored_layer_indices(scene, scenario) -> dict[int, int]:
+    """For each layer of ``scene`` a session keeps (by ``id``), its index among the layers the
+    session restores: ``scenario``'s (the sources saved), then the trajectory files."""
+    index = saved_layer_indices(scene)
+    count = sum(source_layer_count(source) for source in scenario.sources)
+    for layer in scene.layers:
+        if id(layer) not in index and trajectory_file(layer):
+            index[id(layer)] = count
+            count += 1
+    return index
+
+
+def object_to_json(ref: ObjectRef | None, index: dict[int, int]) -> dict | None:
+    if ref is None or id(ref.layer) not in index:
+        return None
+    return {"layer": index[id(ref.layer)], "norad": ref.norad_id}
+
+
+def object_from_json(value, layers) -> ObjectRef | None:
+    """The object a saved ``{"layer", "norad"}`` (or, from sessions of orbitview 0.1, a bare
+    catalogue number) names among the restored ``layers``; None when it names none."""
+    if value is None:
+        return None
+    key = ObjectKey(value) if isinstance(value, int) else ObjectKey(value["norad"], value["layer"])
+    try:
+        return key.resolve(tuple(layers))
+    except ValueError:
+        return None
+
+
 # --- the session ---------------------------------------------------------------------------------
 
 
@@ -92,9 +135,13 @@ def session_state(window) -> tuple[str, dict]:
     trajectories = [path for layer in scene.layers if layer_source(layer) is None
                     for path in [trajectory_file(layer)] if path]
     clock = scene.clock
+    index = restored_layer_indices(scene, scenario)
+    camera = scene.camera.snapshot()
+    camera["follow"] = object_to_json(camera["follow"], index)
+    pinned = [saved for saved in (object_to_json(ref, index) for ref in scene.pinned) if saved]
     view = {
         "time_s": clock.time_s, "speed": clock.speed, "span_s": [clock.span_start_s, clock.span_end_s],
-        "camera": scene.camera.snapshot(), "selected": scene.selected_id, "pinned": list(scene.pinned_ids),
+        "camera": camera, "selected": object_to_json(scene.selected, index), "pinned": pinned,
         "show_tracks": scene.show_tracks, "show_coastlines": scene.show_coastlines,
         "show_borders": scene.show_borders, "show_grid": scene.show_grid, "title": scene.title,
         "layers": layers, "trajectory_files": trajectories,
@@ -150,8 +197,8 @@ def apply_view(window, layers: list[Layer], view: dict) -> None:
     """Show a restored session: its layers with their styles and filters, time, camera, selection."""
     scene = window.scene
     scene.clock.playing = False
-    scene.selected_id = None
-    scene.camera.follow_id = None
+    scene.selected = None
+    scene.camera.follow = None
     scene.layers = tuple(layers)
     scene.title = view.get("title", scene.title)
     styles = {style["name"]: style for style in view.get("layers", [])}
@@ -170,11 +217,9 @@ def apply_view(window, layers: list[Layer], view: dict) -> None:
     window.time_bar.span_locked = any(trajectory_file(layer) for layer in layers)
     for name in ("show_tracks", "show_coastlines", "show_borders", "show_grid"):
         setattr(scene, name, view.get(name, getattr(scene, name)))
-    known = [i for i in view.get("pinned", []) if scene.locate(i) is not None]
-    scene.pinned_ids = known
+    scene.pinned = [object_from_json(value, layers) for value in view.get("pinned", [])]
     camera = dict(view["camera"])
-    if camera.get("follow_id") is not None and scene.locate(camera["follow_id"]) is None:
-        camera["follow_id"] = None
+    legacy = camera.pop("follow_id", None)  # the key of orbitview 0.1's sessions
+    camera["follow"] = object_from_json(camera.pop("follow", legacy), layers)
     scene.camera.restore(camera)
-    if view.get("selected") is not None and scene.locate(view["selected"]) is not None:
-        scene.selected_id = view["selected"]
+    scene.selected = object_from_json(view.get("selected"), layers)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
 from PyQt6.QtWidgets import QLabel, QStatusBar
 
-from orbitview.core.scene import Layer, Scene
+from orbitview.core.scene import Layer, Scene, shared_numbers_warning
 from orbitview.core.times import format_utc
 from orbitview.ui.time_bar import speed_label
 
@@ -46,7 +47,10 @@ class StatusFields:
         self.utc_label = QLabel()
         self.speed_label = QLabel()
         self.fps_label = QLabel("-- fps")
-        for label in (self.age_label, self.count_label, self.utc_label, self.speed_label, self.fps_label):
+        self.shared_label = QLabel()
+        self.shared_label.setStyleSheet("color: #d08000")
+        self._shared_warning: str | None = None
+        for label in (self.shared_label, self.age_label, self.count_label, self.utc_label, self.speed_label, self.fps_label):
             bar.addPermanentWidget(label)
         self._layers: tuple[Layer, ...] = ()
         self._last_age_check = -1e30
@@ -68,6 +72,16 @@ class StatusFields:
             layer.events.visible.connect(self._show_count)
             layer.events.shown.connect(self._show_count)
         self._show_count()
+        self._show_shared_numbers()
+
+    def _show_shared_numbers(self) -> None:
+        """Say when layers share catalogue numbers: in the bar, and once as a log line on stderr."""
+        warning = shared_numbers_warning(self.scene.layers)
+        self.shared_label.setText("⚠ layers share catalogue numbers" if warning else "")
+        self.shared_label.setToolTip(warning or "")
+        if warning and warning != self._shared_warning:
+            print(f"orbitview: warning: {warning}", file=sys.stderr)
+        self._shared_warning = warning
 
     def _show_count(self, _value=None) -> None:
         shown, total = shown_and_total(self.scene)
