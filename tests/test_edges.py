@@ -366,3 +366,26 @@ def test_beyond_the_ephemeris_the_earth_is_lit_all_round(artefacts):
     # Inside DE421 some view is on the night side, which beyond it is lit; no view is darker.
     assert (beyond / inside).max() > 3
     assert (beyond / inside).min() > 0.9
+
+
+@pytest.mark.pixels
+def test_a_video_across_the_end_of_the_ephemeris_loses_only_the_night_side(workdir, capsys):
+    from test_export import decoded_frame
+
+    path = scenario_with(workdir, {'start = "2025-02-15T00:00:00Z"': 'start = "2053-10-08T12:00:00Z"',
+                                   'end = "2025-02-15T01:00:00Z"': 'end = "2053-10-09T12:00:00Z"',
+                                   "speed = 600.0": "speed = 21600.0", "pinned = [24946]": "pinned = []",
+                                   'size = "320x180"': 'size = "480x270"'})  # test_export's frame size
+    code = main(["render", str(path), "--out", "across.mp4", "--progress", "none"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "49 frames" in out  # 86,400 s at 21,600 s/s and 12 fps
+    night = []
+    for index in (0, 48):  # the start faces the day side with the terminator in view; the end is beyond
+        frame = decoded_frame(workdir / "across.mp4", index).astype(np.float64)
+        # The globe: 71 px across its radius at the home view (45,000 km, 30 deg over 270 rows).
+        rows, cols = np.mgrid[0:270, 0:480]
+        disc = np.hypot(rows - 134.5, cols - 239.5) < 65
+        night.append(float((frame.max(axis=2)[disc] < 12).mean()))
+    # The home view looks 55 deg east of the Sun: a sliver of night, then none.
+    assert night[0] > 0.02 and night[1] < night[0] / 10, night
