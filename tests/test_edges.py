@@ -63,7 +63,7 @@ PRECOMPUTE = ["precompute", "debris.tle", "--out", "out.h5"]
     (["breakup", "fengyun-1c-2007", "--min-size", "0.004", "--out", "out.tle"], "more than the 250,000"),
     (["breakup", "fengyun-1c-2007", "--days", "nan", "--out", "out.h5"], "--days nan"),
     (["breakup", "fengyun-1c-2007", "--days", "-1", "--out", "out.h5"], "--days -1"),
-    (["breakup", "fengyun-1c-2007", "--days", "1e9", "--out", "out.h5"], "ends after 9999-12-31T23:59:59Z"),
+    (["breakup", "fengyun-1c-2007", "--days", "1e9", "--out", "out.h5"], "2007-01-11T22:16:00Z beyond the year 2200"),
     (["breakup", "fengyun-1c-2007", "--days", "1", "--step", "inf", "--out", "out.h5"], "--step inf"),
     (["breakup", "fengyun-1c-2007", "--days", "1", "--step", "1e-5", "--out", "out.h5"], "smallest step"),
     ([*CUSTOM, "--mass", "0"], "--mass 0"),
@@ -75,8 +75,9 @@ PRECOMPUTE = ["precompute", "debris.tle", "--out", "out.h5"]
      "--projectile-mass inf"),
     ([*CUSTOM, "--mass", "500", "--kind", "collision", "--projectile-mass", "5", "--speed", "nan"], "--speed nan"),
     ([*PRECOMPUTE, "--start", START, "--span", "1h", "--step", "0.0000001"], "smallest step is 0.001 s"),
-    ([*PRECOMPUTE, "--start", START, "--span", "100000000000000d", "--step", "60"], "ends after 9999"),
-    ([*PRECOMPUTE, "--start", "9999-12-31T00:00:00Z", "--span", "2d", "--step", "60"], "ends after 9999"),
+    ([*PRECOMPUTE, "--start", START, "--span", "100000000000000d", "--step", "60"], "trajectory files hold the years 1900-2200 only"),
+    ([*PRECOMPUTE, "--start", "9999-12-31T00:00:00Z", "--span", "2d", "--step", "60"], "trajectory files hold the years 1900-2200 only"),
+    ([*PRECOMPUTE, "--start", "1899-12-31T00:00:00Z", "--span", "2d", "--step", "60"], "to 1900-01-02T00:00:00Z"),
     ([*PRECOMPUTE, "--start", "", "--span", "1h", "--step", "60"], "--start is empty"),
     (["render", "debris.tle", "--time", START, "--size", "100x1", "--out", "out.png"], "outside 16x16"),
     (["render", "debris.tle", "--time", START, "--size", "1x100", "--out", "out.png"], "outside 16x16"),
@@ -108,6 +109,16 @@ def test_a_precompute_larger_than_the_free_space_is_refused_before_it_starts(wor
     assert child.returncode == 2 and child.stderr.count("\n") == 1, child.stderr
     assert "out.h5 would take" in child.stderr and "free there" in child.stderr
     assert snapshot(workdir) == before
+
+
+def test_a_precompute_up_to_the_last_time_a_trajectory_file_holds_reads_back(workdir, capsys):
+    from orbitview.io.trajectories import TIME_RANGE_S, Trajectories
+
+    code = main([*PRECOMPUTE[:2], "--out", "late.h5", "--start", "2199-12-31T00:00:00Z", "--span", "1d",
+                 "--step", "3600", "--workers", "1"])
+    assert code == 0, capsys.readouterr().err
+    with Trajectories.open("late.h5") as late:
+        assert late.times_s[-1] == TIME_RANGE_S[1] == parse_utc("2200-01-01T00:00:00Z")
 
 
 def test_a_precompute_says_the_size_of_its_file_before_it_starts(workdir, capsys):

@@ -14,7 +14,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.scenario import image_size_problem
 from orbitview.core.scene import Scene, shared_numbers_warning
-from orbitview.core.times import LAST_TIME_S, format_utc, now_utc, parse_utc
+from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
 from orbitview.io.sources import open_source
 
@@ -127,8 +127,8 @@ def number_in(option: str, value: float, low: float, high: float, *, above_low: 
     return value
 
 
-#: Times closer than this are not resolved everywhere: float64 POSIX seconds step by 3e-5 s
-#: near the year 9999, and the interpolating shader works in float32 offsets from a keyframe.
+#: Times closer than this are not resolved everywhere: the interpolating shader works in float32
+#: seconds from a keyframe (7 digits), and float64 POSIX seconds step by 1e-6 s near 2200.
 MIN_STEP_S = 0.001
 
 
@@ -143,16 +143,21 @@ def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
 
 def sample_count(start_s: float, span_s: float, step_s: float) -> int:
     """How many times ``sample_times`` gives, without making them: refuses (``OrbitviewError``)
-    a step under ``MIN_STEP_S``, a span under one step and an end after ``LAST_TIME_S``."""
+    a step under ``MIN_STEP_S``, a span under one step, and times outside the years that
+    trajectory files hold (``io.trajectories.TIME_RANGE_S``: their reader refuses others)."""
+    from orbitview.io.trajectories import TIME_RANGE_S
+
     if step_s <= 0:
         raise OrbitviewError("--step must be positive")
     if step_s < MIN_STEP_S:
         raise OrbitviewError(f"--step {step_s:g} s: the smallest step is {MIN_STEP_S:g} s")
     if span_s < step_s:
         raise OrbitviewError(f"--span ({span_s:g} s) must be at least one --step ({step_s:g} s)")
-    if start_s + span_s > LAST_TIME_S:
-        raise OrbitviewError(f"{span_s:g} s from {format_utc(start_s)} ends after {format_utc(LAST_TIME_S)}, "
-                             "the last time orbitview handles: start earlier or cover less time")
+    (low, high), end_s = TIME_RANGE_S, start_s + span_s
+    if not low <= start_s <= end_s <= high:
+        until = "beyond the year 2200" if end_s > high else f"to {format_utc(end_s)}"
+        raise OrbitviewError(f"times from {format_utc(start_s)} {until}: trajectory files hold the years "
+                             "1900-2200 only")
     return math.floor(span_s / step_s + 1e-9) + 1
 
 

@@ -368,8 +368,9 @@ def _to_gcrs(frame: str, t_s: float, position, velocity):
 #: Objects-table datasets: text ones, and numbers (one per object each).
 _TEXT_COLUMNS = ("name", "intl_designator", "object_class", "classification")
 _NUMBER_COLUMNS = ("norad_id", *ELEMENT_ATTRIBUTES, "element_set_no", "rev_at_epoch")
-#: Sample times outside the years 1900-2200 (POSIX seconds) are no orbit's: a damaged file.
-_TIME_RANGE_S = (-2208988800.0, 7258118400.0)
+#: Sample times outside the years 1900-2200 (POSIX seconds) are no orbit's: a damaged file
+#: (and ``orbitview precompute`` writes none).
+TIME_RANGE_S = (-2208988800.0, 7258118400.0)
 #: The status of a state stored as valid (status 0) but not finite: invalid all the same.
 NOT_FINITE_STATUS = 255
 
@@ -440,7 +441,7 @@ def _check_times(path: Path, times_s: np.ndarray) -> None:
         k = int(np.argmax(steps <= 0))
         raise TrajectoryFileError(f"{path}: damaged trajectory file: times must increase, "
                                   f"but times[{k + 1}] = {times_s[k + 1]!r} follows times[{k}] = {times_s[k]!r}")
-    low, high = _TIME_RANGE_S
+    low, high = TIME_RANGE_S
     if times_s[0] < low or times_s[-1] > high:
         raise TrajectoryFileError(f"{path}: damaged trajectory file: times {times_s[0]!r} .. {times_s[-1]!r} s "
                                   "are outside the years 1900-2200")
