@@ -10,7 +10,7 @@ from skyfield.framelib import itrs
 from orbitview.core.durations import parse_duration
 from orbitview.core import propagate as propagate_module
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import block_ranges, propagate, propagate_blocks
+from orbitview.core.propagate import block_ranges, propagate, propagate_blocks, propagate_grid
 from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalogs
@@ -87,17 +87,39 @@ def test_rebuilt_satrecs_propagate_bit_for_bit(sample):
 def test_worker_processes_give_the_same_blocks_in_time_order(sample):
     times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(25)
     direct = propagate(sample, times_s, "GCRS")
+    here = list(propagate_blocks(sample.sgp4_elements, times_s, "GCRS", workers=1, block_states=4 * len(sample)))
     starts = []
-    for start, position, velocity, error in propagate_blocks(
+    for (start, position, velocity, error), expected in zip(propagate_blocks(
         sample.sgp4_elements, times_s, "GCRS", workers=2, block_states=4 * len(sample)
-    ):
+    ), here):
         starts.append(start)
         rows = slice(start, start + len(position))
         assert position.dtype == np.float32 and position.shape[1:] == (len(sample), 3)
-        np.testing.assert_array_equal(position, direct.position_km[rows].astype(np.float32))
-        np.testing.assert_array_equal(velocity, direct.velocity_km_s[rows].astype(np.float32))
+        for got, want in zip((start, position, velocity, error), expected):
+            np.testing.assert_array_equal(got, want)
+        # The positions of direct SGP4, rounded to float32 (half a unit in the last place).
+        np.testing.assert_allclose(position, direct.position_km[rows], rtol=2.0**-24, atol=0)
         np.testing.assert_array_equal(error, direct.error[rows])
     assert starts == list(range(0, 25, 4))
+
+
+@pytest.mark.parametrize("frame", ["GCRS", "ITRS"])
+def test_grid_velocities_are_the_derivative_of_the_positions(sample, frame):
+    # Hermite interpolation needs dr/dt of the positions in the stored frame (Earth-fixed in
+    # ITRS). The reference: a central difference of direct SGP4 positions 0.5 s either side,
+    # good to 1 mm/s; SGP4's own velocity is metres per second away in eccentric orbits.
+    times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(5)
+    grid = propagate_grid(sample, times_s, frame)
+    direct = propagate(sample, times_s, frame)
+    after, before = (propagate(sample, times_s + offset, frame).position_km for offset in (0.5, -0.5))
+    dr_dt = (after - before) / (2 * 0.5)
+    valid = grid.error == 0
+    assert valid.mean() > 0.95
+    np.testing.assert_allclose(grid.position_km[valid], direct.position_km[valid], rtol=0, atol=1e-9)
+    grid_m_s = 1e3 * np.linalg.norm(grid.velocity_km_s - dr_dt, axis=-1)[valid]
+    sgp4_m_s = 1e3 * np.linalg.norm(direct.velocity_km_s - dr_dt, axis=-1)[valid]
+    assert grid_m_s.max() < 0.02
+    assert sgp4_m_s.max() > 2.0
 
 
 def test_block_ranges_cover_the_span_on_chunk_boundaries():

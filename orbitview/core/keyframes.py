@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.core.propagate import propagate
+from orbitview.core.propagate import propagate_grid
 
 MAX_RADIUS_KM = 1.0e6
 
@@ -17,7 +17,9 @@ MAX_RADIUS_KM = 1.0e6
 class Keyframes:
     """States of N objects at ``t0_s`` and ``t1_s`` (POSIX seconds), GCRS, float32.
 
-    ``position0_km``, ``velocity0_km_s``, ``position1_km``, ``velocity1_km_s``: (N, 3) float32.
+    ``position0_km``, ``velocity0_km_s``, ``position1_km``, ``velocity1_km_s``: (N, 3) float32;
+    the velocities are the time derivative of SGP4's positions (``propagate_grid``), not SGP4's
+    own velocities, so that the Hermite cubic between them follows the positions.
     ``valid``: (N,) bool, False where SGP4 failed at either end (decayed objects).
     """
 
@@ -95,13 +97,21 @@ class LiveKeyframes:
         return self._last
 
     def _propagate(self, t0_s: float, t1_s: float) -> Keyframes:
-        states = propagate(self.catalog, np.array([t0_s, t1_s]), "GCRS")
+        # Velocities are differenced step_s apart whatever the pair's length: a pair cut short
+        # at an event has each end differenced on its own.
+        if t1_s - t0_s == self.step_s:
+            grids = [propagate_grid(self.catalog, np.array([t0_s, t1_s]), "GCRS")]
+        else:
+            grids = [propagate_grid(self.catalog, np.array([t]), "GCRS", spacing_s=self.step_s) for t in (t0_s, t1_s)]
+        position_km, velocity_km_s = (np.concatenate([getattr(g, name) for g in grids])
+                                      for name in ("position_km", "velocity_km_s"))
+        error = np.concatenate([g.error for g in grids])
         # SGP4 far outside its elements' useful span can return finite nonsense (1e10 km)
         # without an error code: such objects are not drawn.
-        radius = np.linalg.norm(np.nan_to_num(states.position_km), axis=-1)
-        valid = (states.error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
-        position = np.where(valid[None, :, None], np.nan_to_num(states.position_km), 0.0).astype(np.float32)
-        velocity = np.where(valid[None, :, None], np.nan_to_num(states.velocity_km_s), 0.0).astype(np.float32)
+        radius = np.linalg.norm(np.nan_to_num(position_km), axis=-1)
+        valid = (error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
+        position = np.where(valid[None, :, None], np.nan_to_num(position_km), 0.0).astype(np.float32)
+        velocity = np.where(valid[None, :, None], np.nan_to_num(velocity_km_s), 0.0).astype(np.float32)
         return Keyframes(t0_s, t1_s, position[0], velocity[0], position[1], velocity[1], valid)
 
 
