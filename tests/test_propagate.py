@@ -10,7 +10,7 @@ from skyfield.framelib import itrs
 from orbitview.core.durations import parse_duration
 from orbitview.core import propagate as propagate_module
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import block_ranges, propagate, propagate_blocks, propagate_grid
+from orbitview.core.propagate import block_ranges, padded_grid, propagate, propagate_blocks, propagate_grid
 from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalogs
@@ -120,6 +120,24 @@ def test_grid_velocities_are_the_derivative_of_the_positions(sample, frame):
     sgp4_m_s = 1e3 * np.linalg.norm(direct.velocity_km_s - dr_dt, axis=-1)[valid]
     assert grid_m_s.max() < 0.02
     assert sgp4_m_s.max() > 2.0
+
+
+def test_grid_velocities_next_to_a_failure_are_sgp4s_own(full):
+    # Months after the epochs decaying objects fail at some samples: a difference reaching one
+    # would be garbage, so valid samples there keep SGP4's velocity; failed ones are NaN.
+    catalog = full.take(np.arange(0, len(full), 4))
+    times_s = parse_utc("2024-06-01T00:00:00Z") + 60.0 * np.arange(120)
+    grid = propagate_grid(catalog, times_s, "GCRS")
+    direct = propagate(catalog, times_s, "GCRS")
+    failed = propagate(catalog, padded_grid(times_s)[0], "GCRS").error != 0
+    valid = grid.error == 0
+    reached = np.zeros_like(valid)
+    for k in range(5):
+        reached |= failed[k:k + len(times_s)]
+    near = valid & reached
+    assert near.sum() >= 10
+    np.testing.assert_allclose(grid.velocity_km_s[near], direct.velocity_km_s[near], rtol=1e-12)
+    assert np.isfinite(grid.velocity_km_s[valid]).all() and np.isnan(grid.velocity_km_s[~valid]).all()
 
 
 def test_block_ranges_cover_the_span_on_chunk_boundaries():
