@@ -14,7 +14,7 @@ matrices with each block: they never import skyfield.
 Two velocities: ``propagate`` gives SGP4's own, which is not the time derivative of SGP4's
 positions (it leaves out the rates of some periodic terms: up to 6 m/s apart in a Molniya
 orbit). What is interpolated between samples (keyframes, trajectory files:
-``propagate_grid``, ``propagate_blocks``) needs the derivative of the positions, so there the
+``LiveKeyframes``, ``propagate_blocks``) needs the derivative of the positions, so there the
 velocity is a five-point central difference of the positions on the sample grid, in the output
 frame, for which SGP4 also runs ``HALO`` samples beyond each end of the span.
 """
@@ -152,10 +152,7 @@ def _sgp4_velocity_where_differences_fail(error, r, v, turn, frame, inner, colum
     """Put SGP4's velocity (of ``r``, ``v``, (K, T, 3) TEME at the padded times) into the rows of
     ``velocity`` (T - 2 HALO, N, 3), at ``columns``, whose five-point difference reaches a failed
     sample; samples that failed themselves are masked by the caller."""
-    failed = error.T != 0
-    reached = np.zeros_like(failed[inner])
-    for k in range(2 * HALO + 1):
-        reached |= failed[k:k + len(reached)]
+    reached = failures_reached(error.T)
     if not reached.any():
         return
     position = np.empty((len(reached), len(columns), 3))
@@ -165,6 +162,16 @@ def _sgp4_velocity_where_differences_fail(error, r, v, turn, frame, inner, colum
     part = velocity[:, columns]
     part[reached] = own[reached]
     velocity[:, columns] = part
+
+
+def failures_reached(error: np.ndarray) -> np.ndarray:
+    """(T - 2 HALO, ...) bool: the samples whose five-point difference (``position_derivative``)
+    reaches one at which SGP4 failed, from the (T, ...) error codes of a padded grid."""
+    failed = error != 0
+    reached = np.zeros_like(failed[2 * HALO:])
+    for k in range(2 * HALO + 1):
+        reached |= failed[k:k + len(reached)]
+    return reached
 
 
 def position_derivative(position_km: np.ndarray, spacing_s: float, out: np.ndarray | None = None) -> np.ndarray:
@@ -242,21 +249,6 @@ def propagate(
                 catalog.satrec_array, times_s[block], turn, frame
             )
     return States(times_s, position, velocity, error, frame)
-
-
-def propagate_grid(catalog: Catalog, times_s: np.ndarray, frame: str = "GCRS", *,
-                   spacing_s: float | None = None) -> States:
-    """States to interpolate between: SGP4 positions at the evenly spaced ``times_s`` (T,),
-    velocities the time derivative of the positions in ``frame`` (see ``padded_grid``).
-
-    For a few times (keyframe pairs): one block. ``spacing_s`` is needed for a single time.
-    """
-    if frame not in FRAMES:
-        raise ValueError(f"frame must be one of {FRAMES}, not {frame!r}")
-    padded, spacing_s = padded_grid(np.atleast_1d(times_s), spacing_s)
-    position, velocity, error = states_block(catalog.satrec_array, padded, rotations_from_teme(frame, padded),
-                                             frame, spacing_s=spacing_s)
-    return States(padded[HALO:-HALO], position, velocity, error, frame)
 
 
 def teme_to(frame: str, times_s: np.ndarray, position_km: np.ndarray, velocity_km_s: np.ndarray):
@@ -365,7 +357,7 @@ def propagate_blocks(
     ``elements``: ``catalog.sgp4_elements``. Each block covers ``times_s[start:start + len]`` for
     all N objects: positions and velocities (len, N, 3) float32 in ``frame``, error (len, N)
     uint8. ``times_s`` are evenly spaced; the velocities are the time derivative of the
-    positions (``propagate_grid``). ``workers`` processes (default: every usable core; 1 runs
+    positions (``padded_grid``). ``workers`` processes (default: every usable core; 1 runs
     here, in this process) start at once, before the first block is asked for, so a caller can
     prepare its output meanwhile; each has at most two blocks in hand, so memory stays bounded by
     ``block_states`` whatever the span. A block's arrays are valid until the next block is
