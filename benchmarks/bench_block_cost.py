@@ -8,7 +8,9 @@ times, GCRS, float32 out), made both ways in alternation, in this process, CPU t
 - velocities differenced from the positions (``spacing_s``: SGP4 also at two times before and
   two after the block), what trajectory files hold now.
 Prints the medians and their ratio; alternating the two keeps a shared machine's changing
-speed out of the ratio.
+speed out of the ratio. Then the same for the window's live keyframe pairs of the whole
+catalogue: SGP4 at a pair's two times (what 0.1 did for every pair) against ``LiveKeyframes``
+playing on to the next pair and jumping to a new one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orbitview.core.propagate import padded_grid, rotations_from_teme, states_block  # noqa: E402
+from orbitview.core.keyframes import LiveKeyframes  # noqa: E402
+from orbitview.core.propagate import padded_grid, propagate, rotations_from_teme, states_block  # noqa: E402
 from orbitview.core.times import parse_utc  # noqa: E402
 from orbitview.io.catalog_files import load_catalogs  # noqa: E402
 
@@ -49,19 +52,37 @@ def main() -> int:
         differenced: lambda: states_block(satrec_array, padded_s, rotations_from_teme("GCRS", padded_s),
                                                        "GCRS", np.float32, spacing_s=STEP_S),
     }
-    seconds = {name: [] for name in ways}
-    for _ in range(args.repeat):
-        for name, make in ways.items():
-            started = time.process_time()
-            make()
-            seconds[name].append(time.process_time() - started)
     print(f"{len(catalog):,} objects x {BLOCK_TIMES} times, GCRS, CPU seconds per block, median of {args.repeat}:")
-    medians = {name: float(np.median(values)) for name, values in seconds.items()}
+    medians = median_cpu_s(ways, args.repeat)
     for name, median in medians.items():
         print(f"  {name}: {median:.3f} s")
     print(f"ratio differenced / SGP4's own: {medians[differenced] / medians[own]:.3f} "
           f"(the SGP4 calls alone: {len(padded_s) / BLOCK_TIMES:.3f})")
+
+    playing = LiveKeyframes(catalog, STEP_S)
+    clock = iter(times_s[0] + STEP_S * np.arange(10 * args.repeat))
+    jumps = iter(times_s[0] + 86400.0 * np.arange(1, 10 * args.repeat))
+    pairs = {
+        "SGP4 at the pair's two times": lambda: propagate(catalog, times_s[:2], "GCRS"),
+        "LiveKeyframes, the next pair": lambda: playing.at(float(next(clock))),
+        "LiveKeyframes, a jump": lambda: LiveKeyframes(catalog, STEP_S).at(float(next(jumps))),
+    }
+    playing.at(times_s[0])
+    print(f"keyframe pairs of {len(catalog):,} objects, CPU ms per pair, median of {args.repeat}:")
+    for name, median in median_cpu_s(pairs, args.repeat).items():
+        print(f"  {name}: {1e3 * median:.0f} ms")
     return 0
+
+
+def median_cpu_s(ways: dict, repeat: int) -> dict[str, float]:
+    """Median CPU seconds of each of ``ways`` (name: callable), run ``repeat`` times in turn."""
+    seconds = {name: [] for name in ways}
+    for _ in range(repeat):
+        for name, make in ways.items():
+            started = time.process_time()
+            make()
+            seconds[name].append(time.process_time() - started)
+    return {name: float(np.median(values)) for name, values in seconds.items()}
 
 
 if __name__ == "__main__":
