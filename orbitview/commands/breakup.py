@@ -23,6 +23,8 @@ FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml"
 DEFAULT_MIN_SIZE_M = 0.1
 DEFAULT_SEED = 1
 BEFORE_EVENT_S = 600.0  # .h5 output starts this long before the event, to show the parent
+#: .h5 sample step: interpolation stays within 5 m of SGP4 in orbit (docs/trajectories.md).
+DEFAULT_STEP_S = 60.0
 #: Custom events: heavier than any object in orbit (the ISS is about 420,000 kg).
 MAX_MASS_KG = 1.0e6
 #: Custom collisions: above the fastest meteoroids (about 72 km/s), far above orbital closings.
@@ -56,8 +58,8 @@ def add_arguments(parser) -> None:
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
     parser.add_argument("--days", type=float, default=60.0,
                         help="with .h5 output: days after the event to cover (default 60)")
-    parser.add_argument("--step", type=float, default=300.0, metavar="SECONDS",
-                        help="with .h5 output: time between samples (default 300)")
+    parser.add_argument("--step", type=float, default=DEFAULT_STEP_S, metavar="SECONDS",
+                        help=f"with .h5 output: time between samples (default {DEFAULT_STEP_S:g})")
     custom = parser.add_argument_group("custom event")
     custom.add_argument("--catalog", metavar="FILE", help="element-set file holding the object")
     custom.add_argument("--object", type=int, metavar="NORAD", help="catalogue number of the parent")

@@ -102,6 +102,8 @@ class TrajectoryWriter:
         for name, units in (("position_km", "km"), ("velocity_km_s", "km/s")):
             data = f.create_dataset(name, (t, n, 3), np.float32, chunks=(tc, n, 3), fletcher32=True)
             data.attrs.update(units=units, frame=self.frame)
+        # Files of orbitview 0.1 hold SGP4's own velocities and lack this attribute.
+        f["velocity_km_s"].attrs["derivative_of"] = "position_km"
         f.create_dataset("status", (t, n), np.uint8, chunks=(tc, n), fletcher32=True)
         objects = f.create_group("objects")
         text = h5py.string_dtype("utf-8")
@@ -117,7 +119,11 @@ class TrajectoryWriter:
         objects.create_dataset("classification", data=catalog.classification.astype(str).astype(object), dtype=text)
 
     def write(self, start: int, position_km: np.ndarray, velocity_km_s: np.ndarray, status: np.ndarray) -> None:
-        """Store times ``start:start + len(position_km)``; blocks must come in time order."""
+        """Store times ``start:start + len(position_km)``; blocks must come in time order.
+
+        The velocities are the time derivative of the positions, as ``propagate_blocks`` gives
+        them: what the Hermite interpolation of a reader needs (docs/trajectories.md).
+        """
         if start != self._written:
             raise ValueError(f"block starts at time {start}, expected {self._written}")
         stop = start + len(position_km)
