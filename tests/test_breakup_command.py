@@ -88,6 +88,31 @@ def test_h5_output_spans_the_event(tmp_path):
         assert len(t) > 500
 
 
+@pytest.mark.parametrize("key", ["fengyun-1c-2007", "shakti-2019"])
+def test_h5_output_at_its_default_step_is_within_5_m_of_sgp4_in_orbit(tmp_path, key):
+    from orbitview.core.gabbard import from_states
+    from orbitview.core.propagate import propagate
+    from orbitview.io.trajectories import Trajectories
+
+    out = tmp_path / "cloud.h5"
+    assert main(["breakup", key, "--out", str(out), "--days", "0.5"]) == 0
+    with Trajectories.open(out) as trajectories:
+        catalog, times_s = trajectories.catalog(), trajectories.times_s
+        step_s = times_s[1] - times_s[0]
+        offsets = (times_s[:-1, None] + step_s * np.arange(1, 6)[None, :] / 6).ravel()
+        interpolated = np.stack([trajectories.positions_at(t) for t in offsets])
+    direct = propagate(catalog, offsets, "GCRS")
+    error_m = 1e3 * np.linalg.norm(interpolated - direct.position_km, axis=-1)
+    # Fragments whose osculating perigee has sunk below 200 km are in their last revolutions:
+    # there SGP4's own solution collapses faster than any 60 s sampling follows (up to km).
+    shape = direct.position_km.shape
+    perigee_km = from_states(direct.position_km.reshape(-1, 3), direct.velocity_km_s.reshape(-1, 3)).perigee_km
+    in_orbit = perigee_km.reshape(shape[:2]) > 200.0
+    assert in_orbit.mean() > 0.5
+    assert np.isfinite(error_m[in_orbit]).all()
+    assert error_m[in_orbit].max() <= 5.0
+
+
 @pytest.mark.parametrize("ending", [".omm.json", ".3le", ".tle"])
 def test_element_set_output_loads_back(tmp_path, ending):
     from orbitview.io.catalog_files import load_catalog

@@ -58,3 +58,32 @@ def test_a_trajectory_file_shows_its_objects_at_its_edges_whatever_came_before(i
             drawn = drawn_after(trajectories, [outside, edge])
             np.testing.assert_array_equal(drawn, sgp4_valid[pair].all(axis=0))
             assert drawn.mean() > 0.99
+
+
+def test_playing_on_gives_the_pairs_a_fresh_start_gives(iridium):
+    # Live keyframes keep the last pair's SGP4 states to difference the next pair's velocities
+    # from: what they draw must not depend on where the clock came from.
+    playing = LiveKeyframes(iridium, 60.0)
+    for t_s in T + np.array([0.0, 60.0, 120.0, 180.0, 60.0, -3600.0, -3540.0, 30.0]):
+        played, fresh = playing.at(t_s), LiveKeyframes(iridium, 60.0).at(t_s)
+        for name in ("position0_km", "velocity0_km_s", "position1_km", "velocity1_km_s"):
+            np.testing.assert_allclose(getattr(played, name), getattr(fresh, name), rtol=2.0**-23, atol=1e-9)
+        np.testing.assert_array_equal(played.valid, fresh.valid)
+
+
+def test_playing_on_runs_sgp4_at_one_new_time_per_pair(iridium, monkeypatch):
+    from orbitview.core import keyframes as keyframes_module
+
+    times_asked = []
+
+    def counting(catalog, times_s, frame):
+        times_asked.append(len(times_s))
+        return propagate(catalog, times_s, frame)
+
+    monkeypatch.setattr(keyframes_module, "propagate", counting)
+    playing = LiveKeyframes(iridium, 60.0)
+    for t_s in T + np.array([0.0, 60.0, 120.0, 3600.0]):
+        playing.at(t_s)
+    # The first pair's padded grid (two samples, two more each side), then one new time per
+    # step, then a jump.
+    assert times_asked == [6, 1, 1, 6]

@@ -10,7 +10,7 @@ from skyfield.framelib import itrs
 from orbitview.core.durations import parse_duration
 from orbitview.core import propagate as propagate_module
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import block_ranges, propagate, propagate_blocks
+from orbitview.core.propagate import block_ranges, padded_grid, propagate, propagate_blocks
 from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalogs
@@ -87,17 +87,64 @@ def test_rebuilt_satrecs_propagate_bit_for_bit(sample):
 def test_worker_processes_give_the_same_blocks_in_time_order(sample):
     times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(25)
     direct = propagate(sample, times_s, "GCRS")
+    here = list(propagate_blocks(sample.sgp4_elements, times_s, "GCRS", workers=1, block_states=4 * len(sample)))
     starts = []
-    for start, position, velocity, error in propagate_blocks(
+    for (start, position, velocity, error), expected in zip(propagate_blocks(
         sample.sgp4_elements, times_s, "GCRS", workers=2, block_states=4 * len(sample)
-    ):
+    ), here):
         starts.append(start)
         rows = slice(start, start + len(position))
         assert position.dtype == np.float32 and position.shape[1:] == (len(sample), 3)
-        np.testing.assert_array_equal(position, direct.position_km[rows].astype(np.float32))
-        np.testing.assert_array_equal(velocity, direct.velocity_km_s[rows].astype(np.float32))
+        for got, want in zip((start, position, velocity, error), expected):
+            np.testing.assert_array_equal(got, want)
+        # The positions of direct SGP4, rounded to float32 (half a unit in the last place).
+        np.testing.assert_allclose(position, direct.position_km[rows], rtol=2.0**-24, atol=0)
         np.testing.assert_array_equal(error, direct.error[rows])
     assert starts == list(range(0, 25, 4))
+
+
+def blocks_in_one(catalog, times_s, frame):
+    """Positions, velocities (float32) and errors of ``times_s`` as trajectory files get them."""
+    [(_, position, velocity, error)] = propagate_blocks(catalog.sgp4_elements, times_s, frame, workers=1,
+                                                        block_states=10**9)
+    return position, velocity, error
+
+
+@pytest.mark.parametrize("frame", ["GCRS", "ITRS"])
+def test_grid_velocities_are_the_derivative_of_the_positions(sample, frame):
+    # Hermite interpolation needs dr/dt of the positions in the stored frame (Earth-fixed in
+    # ITRS). The reference: a central difference of direct SGP4 positions 0.5 s either side,
+    # good to 1 mm/s; SGP4's own velocity is metres per second away in eccentric orbits.
+    times_s = parse_utc("2023-10-09T00:00:00Z") + 60.0 * np.arange(5)
+    position, velocity, error = blocks_in_one(sample, times_s, frame)
+    direct = propagate(sample, times_s, frame)
+    after, before = (propagate(sample, times_s + offset, frame).position_km for offset in (0.5, -0.5))
+    dr_dt = (after - before) / (2 * 0.5)
+    valid = error == 0
+    assert valid.mean() > 0.95
+    np.testing.assert_allclose(position[valid], direct.position_km[valid], rtol=2.0**-24, atol=1e-9)
+    grid_m_s = 1e3 * np.linalg.norm(velocity - dr_dt, axis=-1)[valid]
+    sgp4_m_s = 1e3 * np.linalg.norm(direct.velocity_km_s - dr_dt, axis=-1)[valid]
+    assert grid_m_s.max() < 0.02
+    assert sgp4_m_s.max() > 2.0
+
+
+def test_grid_velocities_next_to_a_failure_are_sgp4s_own(full):
+    # Months after the epochs decaying objects fail at some samples: a difference reaching one
+    # would be garbage, so valid samples there keep SGP4's velocity; failed ones are NaN.
+    catalog = full.take(np.arange(0, len(full), 4))
+    times_s = parse_utc("2024-06-01T00:00:00Z") + 60.0 * np.arange(120)
+    _, velocity, error = blocks_in_one(catalog, times_s, "GCRS")
+    direct = propagate(catalog, times_s, "GCRS")
+    failed = propagate(catalog, padded_grid(times_s)[0], "GCRS").error != 0
+    valid = error == 0
+    reached = np.zeros_like(valid)
+    for k in range(5):
+        reached |= failed[k:k + len(times_s)]
+    near = valid & reached
+    assert near.sum() >= 10
+    np.testing.assert_allclose(velocity[near], direct.velocity_km_s[near], rtol=2.0**-24, atol=1e-12)
+    assert np.isfinite(velocity[valid]).all() and np.isnan(velocity[~valid]).all()
 
 
 def test_block_ranges_cover_the_span_on_chunk_boundaries():

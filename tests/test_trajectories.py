@@ -61,7 +61,7 @@ def test_interpolation_within_5_m_at_a_60_s_step(steps, fengyun):
 
 
 def test_interpolation_error_grows_with_the_step(steps, fengyun):
-    # docs/trajectories.md reports these figures; the step^4 law puts 300 s far beyond 120 s.
+    # The error grows as the fourth power of the step (docs/trajectories.md): 300 s is far beyond 120 s.
     errors = {step: interpolation_error_m(path, fengyun)[0] for step, path in steps.items()}
     assert errors[60] < errors[120] < errors[300]
     assert errors[300] > 10 * errors[120]
@@ -78,6 +78,7 @@ def test_layout_follows_the_schema(steps, fengyun):
             assert f[name].shape == (t, n, 3) and f[name].dtype == np.float32
             # A chunk spans every object, so consecutive times are consecutive chunks.
             assert f[name].chunks[1:] == (n, 3)
+        assert f["velocity_km_s"].attrs["derivative_of"] == "position_km"
         assert f["status"].shape == (t, n) and f["status"].dtype == np.uint8
         np.testing.assert_array_equal(f["objects/norad_id"][...], fengyun.norad_id)
         assert f["objects/name"].asstr()[0] == fengyun.name[0]

@@ -9,10 +9,13 @@ a loaded cloud with ``--compare FILE``.
 
 from __future__ import annotations
 
+import math
+import sys
 from pathlib import Path
 
 import numpy as np
 
+from orbitview.commands.common import check_trajectory_size, format_bytes, number_in, sample_count, sample_times
 from orbitview.core.errors import OrbitviewError
 
 FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml",
@@ -20,6 +23,12 @@ FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml"
 DEFAULT_MIN_SIZE_M = 0.1
 DEFAULT_SEED = 1
 BEFORE_EVENT_S = 600.0  # .h5 output starts this long before the event, to show the parent
+#: .h5 sample step: interpolation stays within 5 m of SGP4 in orbit (docs/trajectories.md).
+DEFAULT_STEP_S = 60.0
+#: Custom events: heavier than any object in orbit (the ISS is about 420,000 kg).
+MAX_MASS_KG = 1.0e6
+#: Custom collisions: above the fastest meteoroids (about 72 km/s), far above orbital closings.
+MAX_CLOSING_SPEED_KM_S = 80.0
 
 
 def add_arguments(parser) -> None:
@@ -49,8 +58,8 @@ def add_arguments(parser) -> None:
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
     parser.add_argument("--days", type=float, default=60.0,
                         help="with .h5 output: days after the event to cover (default 60)")
-    parser.add_argument("--step", type=float, default=300.0, metavar="SECONDS",
-                        help="with .h5 output: time between samples (default 300)")
+    parser.add_argument("--step", type=float, default=DEFAULT_STEP_S, metavar="SECONDS",
+                        help=f"with .h5 output: time between samples (default {DEFAULT_STEP_S:g})")
     custom = parser.add_argument_group("custom event")
     custom.add_argument("--catalog", metavar="FILE", help="element-set file holding the object")
     custom.add_argument("--object", type=int, metavar="NORAD", help="catalogue number of the parent")
@@ -94,6 +103,9 @@ def _event_and_parents(args):
                               ("--time", args.time), ("--mass", args.mass)) if v is None]
     if missing:
         raise OrbitviewError(f"a custom event needs {', '.join(missing)}")
+    number_in("--mass", args.mass, 0.0, MAX_MASS_KG, above_low=True, unit="kg")
+    number_in("--projectile-mass", args.projectile_mass, 0.0, MAX_MASS_KG, unit="kg")
+    number_in("--speed", args.speed, 0.0, MAX_CLOSING_SPEED_KM_S, unit="km/s")
     from orbitview.commands.common import report_problems
     from orbitview.io.catalog_files import load_catalog
 
@@ -147,6 +159,15 @@ def _write_elements(catalog, path: str, fmt: str) -> None:
     write_catalog(catalog, path, fmt)
 
 
+def _trajectory_span(event, days: float, step_s: float) -> tuple[float, float]:
+    """(first time, span) of the .h5 output, POSIX s; refuses what ``sample_count`` refuses."""
+    number_in("--days", days, 0.0, math.inf, above_low=True)
+    number_in("--step", step_s, 0.0, math.inf, above_low=True, unit="s")
+    span = (event.time_s - BEFORE_EVENT_S, BEFORE_EVENT_S + days * 86400.0)
+    sample_count(*span, step_s)
+    return span
+
+
 def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     """Parents and fragments from ``BEFORE_EVENT_S`` before the event to ``days`` after it, GCRS.
 
@@ -157,11 +178,12 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     from orbitview.core.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
-    if days <= 0 or step_s <= 0:
-        raise OrbitviewError("--days and --step must be positive")
     catalog = Catalog.concatenate([result.parents, result.element_sets.catalog])
-    t0 = result.event.time_s - BEFORE_EVENT_S
-    times_s = t0 + step_s * np.arange(int((BEFORE_EVENT_S + days * 86400.0) // step_s) + 1)
+    span = _trajectory_span(result.event, days, step_s)
+    size = check_trajectory_size(path, sample_count(*span, step_s), len(catalog))
+    times_s = sample_times(*span, step_s)
+    print(f"writing {path}: {len(catalog):,} objects x {len(times_s):,} times, about {format_bytes(size)}",
+          file=sys.stderr)
     with TrajectoryWriter(path, catalog, times_s, "GCRS") as writer:
         blocks = propagate_blocks(catalog.sgp4_elements, times_s, "GCRS", align=writer.chunk_times)
         try:
@@ -206,15 +228,23 @@ def run(args) -> int:
     if parent_format == "h5":
         raise OrbitviewError("--parent-out takes an element-set format, not .h5")
 
+    from orbitview.core.breakup import FragmentCountError
     from orbitview.core.breakup_presets import run_event
     from orbitview.core.fragment_sets import ID_LAST, SYNTHETIC_ID_FIRST
 
+    if args.seed < 0:
+        raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
     event, parents = _event_and_parents(args)
+    if out_format == "h5":
+        _trajectory_span(event, args.days, args.step)  # before the model runs
     first_id = SYNTHETIC_ID_FIRST if args.first_id is None else args.first_id
     if not 0 <= first_id <= ID_LAST:
         raise OrbitviewError(f"--first-id must be between 0 and {ID_LAST}, not {first_id}")
-    result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents,
-                       calibration=_calibration(event, args))
+    try:
+        result = run_event(event, args.min_size, args.seed, first_id=first_id, parents=parents,
+                           calibration=_calibration(event, args))
+    except FragmentCountError as exc:
+        raise OrbitviewError(f"--min-size {args.min_size:g} m: {exc}") from None
     _check_ids_fit(result.element_sets.catalog.norad_id, out_format, args.first_id)
     _report(result)
     if out_format == "h5":

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import shutil
 import sys
+from pathlib import Path
+
+import numpy as np
 
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.frames import sun_direction_gcrs, sun_known
+from orbitview.core.scenario import image_size_problem
 from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
@@ -42,8 +48,8 @@ def scene_from_files(paths: list[str], time_text: str | None, satcat=CACHED) -> 
     for source in sources:
         report_problems(source.problems)
     spans = [s.span_s for s in sources if s.span_s is not None]
-    if time_text:
-        t_s = parse_utc(time_text)
+    if time_text is not None:
+        t_s = parse_time_option("--time", time_text)
     else:
         t_s = spans[0][0] if spans else now_utc()
     clock = Clock(time_s=t_s)
@@ -58,7 +64,8 @@ def scene_from_files(paths: list[str], time_text: str | None, satcat=CACHED) -> 
     scene = Scene(clock=clock)
     for source in sources:
         scene.add_layer(source.layer)
-    scene.camera.face_sun(sun_direction_gcrs(t_s))
+    if sun_known(t_s):
+        scene.camera.face_sun(sun_direction_gcrs(t_s))
     return scene
 
 
@@ -71,7 +78,7 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     briefing = load_default_briefing()
     event_s = briefing.event_time_s
     start_s, end_s = event_s - LEAD_S, event_s + SPAN_S
-    t_s = parse_utc(time_text) if time_text else event_s - CLOCK_BEFORE_S
+    t_s = parse_time_option("--time", time_text) if time_text is not None else event_s - CLOCK_BEFORE_S
     clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s), speed=60.0)
     scene = Scene(clock=clock, title=briefing.title)
     for layer in event_layers(briefing.parent, briefing.fragments, event_s,
@@ -82,13 +89,13 @@ def default_briefing_scene(time_text: str | None) -> Scene:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``1600x900`` -> (1600, 900)."""
+    """``1600x900`` -> (1600, 900), within ``core.scenario``'s image size limits."""
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise OrbitviewError(f"bad size {text!r}: expected WIDTHxHEIGHT such as 1600x900") from None
-    if width <= 0 or height <= 0:
-        raise OrbitviewError(f"bad size {text!r}: both sides must be positive")
+    if image_size_problem(width, height):
+        raise OrbitviewError(f"bad size {text!r}: {image_size_problem(width, height)}")
     return width, height
 
 
@@ -97,3 +104,85 @@ def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:
     warning = shared_numbers_warning(scene.layers)
     if warning:
         print(f"orbitview: warning: {warning}", file=stream)
+
+
+def parse_time_option(option: str, text: str) -> float:
+    """POSIX seconds of an ISO 8601 option value; an empty value is a mistake, not "now"."""
+    if not text.strip():
+        raise OrbitviewError(f"{option} is empty: give a time such as 2023-10-09T12:00:00Z "
+                             "(leave the option out for the default)")
+    return parse_utc(text)
+
+
+def number_in(option: str, value: float, low: float, high: float, *, above_low: bool = False,
+              unit: str = "") -> float:
+    """``value`` when it is a finite number in ``low .. high`` (above ``low`` with ``above_low``;
+    ``high`` may be ``math.inf``); else an ``OrbitviewError`` naming ``option`` and the range."""
+    inside = low < value <= high if above_low else low <= value <= high
+    if not (math.isfinite(value) and inside):
+        unit = f" {unit}" if unit else ""
+        bound = f"above {low:g}" if above_low else f"from {low:g}"
+        upper = f" up to {high:g}" if math.isfinite(high) else ""
+        raise OrbitviewError(f"{option} {value:g}: expected a finite number {bound}{upper}{unit}")
+    return value
+
+
+#: Times closer than this are not resolved everywhere: the interpolating shader works in float32
+#: seconds from a keyframe (7 digits), and float64 POSIX seconds step by 1e-6 s near 2200.
+MIN_STEP_S = 0.001
+
+
+def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
+    """(T,) POSIX seconds from ``start_s`` every ``step_s`` up to and including ``start_s + span_s``.
+
+    The end is included when the span is a whole number of steps, so "24h at 60 s" covers the
+    whole day (1,441 samples) and can be interpolated up to its last second.
+    """
+    return start_s + step_s * np.arange(sample_count(start_s, span_s, step_s), dtype=np.float64)
+
+
+def sample_count(start_s: float, span_s: float, step_s: float) -> int:
+    """How many times ``sample_times`` gives, without making them: refuses (``OrbitviewError``)
+    a step under ``MIN_STEP_S``, a span under one step, and times outside the years that
+    trajectory files hold (``io.trajectories.TIME_RANGE_S``: their reader refuses others)."""
+    from orbitview.io.trajectories import TIME_RANGE_S
+
+    if step_s <= 0:
+        raise OrbitviewError("--step must be positive")
+    if step_s < MIN_STEP_S:
+        raise OrbitviewError(f"--step {step_s:g} s: the smallest step is {MIN_STEP_S:g} s")
+    if span_s < step_s:
+        raise OrbitviewError(f"--span ({span_s:g} s) must be at least one --step ({step_s:g} s)")
+    (low, high), end_s = TIME_RANGE_S, start_s + span_s
+    if not low <= start_s <= end_s <= high:
+        until = "beyond the year 2200" if end_s > high else f"to {format_utc(end_s)}"
+        raise OrbitviewError(f"times from {format_utc(start_s)} {until}: trajectory files hold the years "
+                             "1900-2200 only")
+    return math.floor(span_s / step_s + 1e-9) + 1
+
+
+#: Bytes a trajectory file stores per object and time: position and velocity as float32 x 3,
+#: and a uint8 status (io/trajectories.py); per time, the float64 time itself.
+STATE_BYTES, TIME_BYTES = 25, 8
+
+
+def check_trajectory_size(out: str, times: int, objects: int) -> int:
+    """The bytes a trajectory file of ``times`` x ``objects`` takes; refuses (``OrbitviewError``)
+    a file larger than the free space of ``out``'s file system, before anything is written."""
+    size = times * (objects * STATE_BYTES + TIME_BYTES)
+    try:
+        free = shutil.disk_usage(Path(out).resolve().parent).free
+    except OSError:
+        return size  # a folder that is not there is reported by the writer, naming it
+    if size > free:
+        raise OrbitviewError(f"{out} would take {format_bytes(size)} ({times:,} times x {objects:,} objects), "
+                             f"more than the {format_bytes(free)} free there: shorten the span or "
+                             "take a longer step")
+    return size
+
+
+def format_bytes(size: int) -> str:
+    """``512 B``, ``3.4 MB``, ``1.2 TB`` (powers of 1000, as disk sizes are sold)."""
+    units = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
+    power = min(len(str(int(size))) - 1, 3 * (len(units) - 1)) // 3
+    return f"{size:.0f} B" if power == 0 else f"{size / 1000**power:.1f} {units[power]}"

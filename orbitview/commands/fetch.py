@@ -7,7 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orbitview.io.fetch import FetchError, cache_dir, fetch, format_age
+from orbitview.commands.common import number_in
+from orbitview.io.fetch import FetchError, base_url, cache_dir, check_base_url, fetch, format_age
+
+#: The longest wait for one answer that --timeout may ask for.
+MAX_TIMEOUT_S = 3600.0
 
 #: Longest wait for any one answer from the server, within ``--timeout``.
 _WAIT_S = 30.0
@@ -28,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    number_in("--timeout", args.timeout, 0.0, MAX_TIMEOUT_S, above_low=True, unit="s")
+    check_base_url(args.url) if args.url is not None else base_url()  # a bad one is exit 2, not per query
     directory = Path(args.cache_dir) if args.cache_dir else cache_dir()
     failed = 0
     for query in args.queries:

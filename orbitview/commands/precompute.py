@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.commands.common import add_satcat_argument
+from orbitview.commands.common import (
+    add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
 from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
                                       worker_context)
-from orbitview.core.times import format_utc, parse_utc
+from orbitview.core.times import format_utc
 from orbitview.io.oem import looks_like_oem, open_oem
-
 
 #: Outputs written as text for other tools rather than as a trajectory file.
 EPHEMERIS_SUFFIXES = (".oem", ".czml")
@@ -56,20 +56,6 @@ def add_arguments(parser) -> None:
     add_satcat_argument(parser)
 
 
-def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
-    """(T,) POSIX seconds from ``start_s`` every ``step_s`` up to and including ``start_s + span_s``.
-
-    The end is included when the span is a whole number of steps, so "24h at 60 s" covers the
-    whole day (1,441 samples) and can be interpolated up to its last second.
-    """
-    if step_s <= 0:
-        raise OrbitviewError("--step must be positive")
-    if span_s < step_s:
-        raise OrbitviewError(f"--span ({span_s:g} s) must be at least one --step ({step_s:g} s)")
-    count = math.floor(span_s / step_s + 1e-9) + 1
-    return start_s + step_s * np.arange(count, dtype=np.float64)
-
-
 def run(args) -> int:
     # Ctrl-C can land in a weakref callback, where Python prints "Exception ignored" and goes
     # on: the loop below raises it again after each block, so the run still stops.
@@ -83,7 +69,9 @@ def _run(args) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix in EPHEMERIS_SUFFIXES and args.frame != "GCRS":
         raise OrbitviewError(f"{args.out}: OEM and CZML are written in the inertial frame: leave out --frame {args.frame}")
-    times_s = sample_times(parse_utc(args.start), parse_duration(args.span), parse_duration(args.step))
+    start_s = parse_time_option("--start", args.start)
+    span_s, step_s = parse_duration(args.span), parse_duration(args.step)
+    count = sample_count(start_s, span_s, step_s)  # checked before the files load
     if args.workers is not None and args.workers < 1:
         raise OrbitviewError("--workers must be at least 1")
     if args.block_states < 1:
@@ -100,6 +88,8 @@ def _run(args) -> int:
         catalog = apply_satcat(catalog, satcat.classes)
     if problems:
         print(f"orbitview: skipped {len(problems)} damaged records; first: {problems[0]}", file=sys.stderr)
+    size = check_trajectory_size(args.out, count, len(catalog)) if suffix not in EPHEMERIS_SUFFIXES else 0
+    times_s = sample_times(start_s, span_s, step_s)
     total = len(times_s) * len(catalog)
     if ephemerides is not None or suffix in EPHEMERIS_SUFFIXES:
         how = "resampled from the OEM" if ephemerides is not None else "in float64"
@@ -113,7 +103,7 @@ def _run(args) -> int:
         raise_if_stopped()
         _write_states(args.out, suffix, catalog, times_s, args.frame, states)
     else:
-        progress = _write_trajectories(args, catalog, times_s, workers, total)
+        progress = _write_trajectories(args, catalog, times_s, workers, total, size)
     progress.finish()
     print(
         f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "
@@ -166,7 +156,7 @@ class Progress:
         print(f"done in {_clock(now - self.started)}", file=self.stream)
 
 
-def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total: int) -> "Progress":
+def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total: int, size: int) -> "Progress":
     """Propagate in worker processes, writing each float32 block as it comes."""
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
@@ -181,7 +171,8 @@ def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total:
     )
     try:
         with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
-            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores")
+            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores "
+                                       f"into {args.out} (about {format_bytes(size)})")
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])

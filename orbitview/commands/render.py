@@ -15,11 +15,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from orbitview.commands.common import add_satcat_argument, parse_size, report_problems, report_shared_numbers, scene_from_files
+from orbitview.commands.common import (
+    add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import OverlayText
-from orbitview.core.times import format_utc, parse_utc
+from orbitview.core.scenario import OverlayText, frame_count
+from orbitview.core.times import format_utc
 
 IMAGE_SUFFIXES = (".png",)
 VIDEO_SUFFIXES = (".mp4", ".gif")
@@ -49,6 +50,8 @@ def run(args) -> int:
     if suffix in VIDEO_SUFFIXES and not is_scenario:
         raise OrbitviewError("a video needs a scenario file (orbitview render SCENARIO.toml --out X.mp4); "
                              "see docs/scenarios.md")
+    if suffix in IMAGE_SUFFIXES and args.fps is not None:
+        raise OrbitviewError("--fps is for videos (X.mp4 / X.gif); an image shows one time")
     from orbitview.render.video import ExportCancelled, signals_cancel
 
     try:
@@ -76,12 +79,12 @@ def _scenario(args, video: bool) -> int:
 
     scenario = read_scenario(args.files[0])
     size = parse_size(args.size) if args.size else scenario.size
-    fps = args.fps or scenario.fps
+    fps = scenario.fps if args.fps is None else args.fps
     if fps < 1 or fps > 120:
         raise OrbitviewError(f"--fps {fps}: expected 1 .. 120")
-    if video and args.time:
+    if video and args.time is not None:
         raise OrbitviewError("--time is for images; a video runs from the scenario's time.start to time.end")
-    t_s = parse_utc(args.time) if args.time else scenario.start_s
+    t_s = parse_time_option("--time", args.time) if args.time is not None else scenario.start_s
     if not scenario.start_s <= t_s <= scenario.end_s:
         raise OrbitviewError(f"--time {format_utc(t_s)} is outside the scenario's span "
                              f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}")
@@ -93,6 +96,11 @@ def _scenario(args, video: bool) -> int:
             raise OrbitviewError(f"--preset {args.preset}: expected one of {', '.join(PRESETS)}")
         if Path(args.out).suffix.lower() == ".mp4" and (size[0] % 2 or size[1] % 2):
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
+        try:
+            frame_count(scenario.start_s, scenario.end_s, scenario.speed, fps)
+        except OrbitviewError as exc:
+            where = f"--fps {fps}" if args.fps is not None else f"{scenario.where('time.speed')}: key 'time.speed'"
+            raise OrbitviewError(f"{where}: {exc}") from None
     scene, problems = build_scene(scenario, args.satcat)
     report_problems(problems)
     report_shared_numbers(scene)

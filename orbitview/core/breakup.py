@@ -31,6 +31,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from orbitview.core.errors import OrbitviewError
+
 #: Catastrophic threshold of a collision: specific energy of the projectile on the target, J/g.
 CATASTROPHIC_J_PER_G = 40.0
 #: The 8-11 cm bridge between the small- and large-fragment area-to-mass laws, m.
@@ -289,7 +291,19 @@ def _conserve_mass(sample: tuple, budget_kg: float, enabled: bool) -> tuple[tupl
     return tuple(a[keep] for a in sample), int((~keep).sum())
 
 
+#: The most fragments one event is modelled with (Fengyun-1C as calibrated down to 1 cm is about
+#: 191,000): checked before sampling, as 1 mm would be millions, beyond memory and catalogue numbers.
+MAX_FRAGMENTS = 250_000
+
+
+class FragmentCountError(OrbitviewError):
+    """An event whose minimum size (or mass) gives more than ``MAX_FRAGMENTS`` fragments."""
+
+
 def _fragment_count(expected: float) -> int:
+    if not expected <= MAX_FRAGMENTS:
+        raise FragmentCountError(f"the model gives about {expected:,.0f} fragments at this minimum size, "
+                                 f"more than the {MAX_FRAGMENTS:,} orbitview models: choose a larger size")
     return int(np.floor(expected + 0.5))
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from orbitview.core.breakup_presets import BreakupResult, title_text
 from orbitview.core.catalog import Catalog
-from orbitview.core.frames import sun_direction_gcrs
+from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Layer, Scene
@@ -43,7 +43,8 @@ def face_event(scene: Scene, parent: Catalog, event_s: float, distance_km: float
     is seen over lit ground."""
     at_event = propagate(parent.take(np.array([0])), np.array([event_s]), "GCRS").position_km[0, 0]
     scene.camera.distance_km = distance_km
-    scene.camera.look_from(at_event / np.linalg.norm(at_event) + 0.9 * sun_direction_gcrs(event_s))
+    lean = 0.9 * sun_direction_gcrs(event_s) if sun_known(event_s) else 0.0
+    scene.camera.look_from(at_event / np.linalg.norm(at_event) + lean)
 
 
 def result_names(result: BreakupResult) -> tuple[str, str]:

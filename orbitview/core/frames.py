@@ -6,12 +6,14 @@ Matrices act on column vectors: ``r_gcrs = M @ r_teme``. Vectorised over times, 
 
 from __future__ import annotations
 
+import math
 import warnings
 from functools import lru_cache
 
 import numpy as np
 
-from orbitview.core.times import skyfield_time
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.times import format_utc, skyfield_time, timescale
 
 EARTH_EQUATORIAL_RADIUS_KM = 6378.137  # WGS84
 EARTH_POLAR_RADIUS_KM = 6356.752314245
@@ -54,12 +56,46 @@ def ephemeris():
         return Loader(skyfield_data.get_skyfield_data_path(), verbose=False)("de421.bsp")
 
 
+@lru_cache(maxsize=1)
+def ephemeris_span_s() -> tuple[float, float]:
+    """(first, last) POSIX seconds at which the ephemeris gives the Sun and the Earth: the
+    overlap of its segments (DE421: 1899-07-29 to 2053-10-09), read from the file itself."""
+    segments = [s.spk_segment for s in ephemeris().segments]
+    ts = timescale()
+    first = ts.tdb_jd(max(s.start_jd for s in segments)).utc_datetime().timestamp()
+    last = ts.tdb_jd(min(s.end_jd for s in segments)).utc_datetime().timestamp()
+    # A second inside each end, so that skyfield's own check (TDB from UTC) agrees there.
+    return math.ceil(first) + 1.0, math.floor(last) - 1.0
+
+
+def sun_known(t_s: np.ndarray | float) -> bool | np.ndarray:
+    """Whether the ephemeris covers ``t_s`` (POSIX seconds), elementwise for an array.
+
+    Element sets are valid past DE421's end (the catalogue holds epochs up to 2056): outside it,
+    orbitview draws without Sun shading and says so, rather than fail.
+    """
+    first, last = ephemeris_span_s()
+    inside = (first <= np.asarray(t_s)) & (np.asarray(t_s) <= last)
+    return bool(inside) if inside.ndim == 0 else inside
+
+
+def sun_range_text() -> str:
+    """The ephemeris' span for messages: ``1899-07-28T23:59:19Z .. 2053-10-08T23:58:49Z (JPL DE421)``."""
+    first, last = ephemeris_span_s()
+    return f"{format_utc(first)} .. {format_utc(last)} (JPL DE421)"
+
+
 def sun_direction_gcrs(t_s: np.ndarray | float) -> np.ndarray:
     """Unit vector from the Earth's centre to the Sun, GCRS: ``(3,)`` or ``(T, 3)``.
 
     Geometric position (no light time), which differs from the apparent one by about 20
-    arcseconds: far below a pixel of any globe view.
+    arcseconds: far below a pixel of any globe view. Raises ``OrbitviewError`` for a time
+    the ephemeris does not cover (see ``sun_known``).
     """
+    outside = np.atleast_1d(t_s)[~np.atleast_1d(sun_known(t_s))]
+    if outside.size:
+        raise OrbitviewError(f"no Sun position at {format_utc(outside[0])}: the ephemeris covers "
+                             f"{sun_range_text()} only")
     eph = ephemeris()
     vector = (eph["sun"] - eph["earth"]).at(skyfield_time(t_s)).position.km
     vector = np.moveaxis(vector, 0, -1)

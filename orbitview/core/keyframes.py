@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.core.propagate import propagate
+from orbitview.core.propagate import HALO, failures_reached, padded_grid, position_derivative, propagate
 
 MAX_RADIUS_KM = 1.0e6
 
@@ -17,7 +17,9 @@ MAX_RADIUS_KM = 1.0e6
 class Keyframes:
     """States of N objects at ``t0_s`` and ``t1_s`` (POSIX seconds), GCRS, float32.
 
-    ``position0_km``, ``velocity0_km_s``, ``position1_km``, ``velocity1_km_s``: (N, 3) float32.
+    ``position0_km``, ``velocity0_km_s``, ``position1_km``, ``velocity1_km_s``: (N, 3) float32;
+    the velocities are the time derivative of SGP4's positions (``padded_grid``), not SGP4's
+    own velocities, so that the Hermite cubic between them follows the positions.
     ``valid``: (N,) bool, False where SGP4 failed at either end (decayed objects).
     """
 
@@ -75,6 +77,8 @@ class LiveKeyframes:
         self.catalog = catalog
         self.step_s = float(step_s)
         self._last: Keyframes | None = None
+        #: SGP4's GCRS (position, velocity, error) of the last pair's padded grid, by time.
+        self._sgp4: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.catalog)
@@ -95,14 +99,40 @@ class LiveKeyframes:
         return self._last
 
     def _propagate(self, t0_s: float, t1_s: float) -> Keyframes:
-        states = propagate(self.catalog, np.array([t0_s, t1_s]), "GCRS")
+        # Velocities are differenced step_s apart whatever the pair's length: a pair cut short
+        # at an event has each end differenced on its own.
+        grids = [[t0_s, t1_s]] if t1_s - t0_s == self.step_s else [[t0_s], [t1_s]]
+        kept, self._sgp4 = self._sgp4, {}  # _grid_states refills it with this pair's times
+        parts = [self._grid_states(np.array(times), kept) for times in grids]
+        position_km, velocity_km_s, error = (np.concatenate(column) for column in zip(*parts))
         # SGP4 far outside its elements' useful span can return finite nonsense (1e10 km)
         # without an error code: such objects are not drawn.
-        radius = np.linalg.norm(np.nan_to_num(states.position_km), axis=-1)
-        valid = (states.error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
-        position = np.where(valid[None, :, None], np.nan_to_num(states.position_km), 0.0).astype(np.float32)
-        velocity = np.where(valid[None, :, None], np.nan_to_num(states.velocity_km_s), 0.0).astype(np.float32)
+        radius = np.linalg.norm(np.nan_to_num(position_km), axis=-1)
+        valid = (error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
+        position = np.where(valid[None, :, None], np.nan_to_num(position_km), 0.0).astype(np.float32)
+        velocity = np.where(valid[None, :, None], np.nan_to_num(velocity_km_s), 0.0).astype(np.float32)
         return Keyframes(t0_s, t1_s, position[0], velocity[0], position[1], velocity[1], valid)
+
+    def _grid_states(self, times_s: np.ndarray, kept: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """GCRS positions, their derivative and SGP4's error codes at ``times_s`` (step_s apart).
+
+        SGP4 runs only at the padded grid's times that ``kept`` (the previous pair's, by time)
+        lacks: playing on to the next pair takes one new time, not six.
+        """
+        padded = padded_grid(times_s, self.step_s)[0].tolist()
+        missing = [t for t in padded if t not in kept]
+        if missing:
+            states = propagate(self.catalog, np.array(missing), "GCRS")
+            kept = {**kept, **{t: (states.position_km[k], states.velocity_km_s[k], states.error[k])
+                               for k, t in enumerate(missing)}}
+        self._sgp4.update((t, kept[t]) for t in padded)
+        position, sgp4_velocity, error = (np.stack([kept[t][j] for t in padded]) for j in range(3))
+        inner = slice(HALO, len(padded) - HALO)
+        velocity = position_derivative(position, self.step_s)
+        # Next to a sample where SGP4 failed (an object decaying), SGP4's own velocity.
+        reached = failures_reached(error)
+        velocity[reached] = sgp4_velocity[inner][reached]
+        return position[inner], velocity, error[inner]
 
 
 class WindowedKeyframes:

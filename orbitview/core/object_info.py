@@ -13,7 +13,7 @@ import numpy as np
 
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.frames import (EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM, gcrs_from_itrs,
-                                   sun_direction_gcrs)
+                                   sun_direction_gcrs, sun_known)
 from orbitview.core.gabbard import from_catalog
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.propagate import propagate
@@ -39,7 +39,8 @@ class ObjectInfo:
 
     Identity and elements are always known. The state at ``t_s`` (``altitude_km`` above the
     WGS84 ellipsoid, inertial ``speed_km_s``, geodetic ``latitude_deg``/``longitude_deg``,
-    ``sunlit``) is None when the object is not there then (before a breakup, after decay).
+    ``sunlit``) is None when the object is not there then (before a breakup, after decay);
+    ``sunlit`` is also None outside the Sun's ephemeris (``frames.sun_known``).
     ``highest_km``/``lowest_km`` are the greatest and least heights above the WGS84 ellipsoid
     (the altitude's measure) over the revolution from ``t_s``, from SGP4 positions; None when
     the object is not there for all of it. ``mean_apogee_km``/``mean_perigee_km`` are the mean
@@ -184,7 +185,7 @@ def object_state(scene: Scene, ref: ObjectRef, t_s: float | None = None) -> Obje
         speed_km_s=float(np.linalg.norm(velocity_gcrs)),
         latitude_deg=math.degrees(float(lat[0])),
         longitude_deg=math.degrees(float(lon[0])),
-        sunlit=bool(in_sunlight(position_gcrs, sun_direction_gcrs(t))[0]),
+        sunlit=bool(in_sunlight(position_gcrs, sun_direction_gcrs(t))[0]) if sun_known(t) else None,
     )
 
 

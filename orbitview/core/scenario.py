@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from orbitview.core.camera import HOME, blend_views, ease_in_out
+from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import COLOR_MODES
 
@@ -22,6 +23,20 @@ from orbitview.core.scene import COLOR_MODES
 EASINGS = ("in-out", "linear", "cut")
 #: What objects can be coloured by: the layer's colour-by modes.
 COLOR_BY = COLOR_MODES
+#: Image sides, pixels: the overlay's clock, legend and banner need at least 16; 8K UHD is what
+#: GPU framebuffers and the video encoders reliably take.
+MIN_IMAGE_SIDE, MAX_IMAGE_SIZE = 16, (7680, 4320)
+#: The most frames a video may have: 2 h 19 min at 24 fps. Checked before any frame time is
+#: made, so that a slow speed over a long span is refused at once instead of filling memory.
+MAX_VIDEO_FRAMES = 200_000
+
+
+def image_size_problem(width: int, height: int) -> str:
+    """What is wrong with an image of ``width`` x ``height`` pixels; "" when nothing is."""
+    (max_w, max_h), low = MAX_IMAGE_SIZE, MIN_IMAGE_SIDE
+    if low <= width <= max_w and low <= height <= max_h:
+        return ""
+    return f"{width}x{height} is outside {low}x{low} .. {max_w}x{max_h} pixels"
 
 
 @dataclass(frozen=True)
@@ -148,8 +163,17 @@ def frame_times_s(start_s: float, end_s: float, speed: float, fps: float) -> np.
     """(N,) float64 simulated times of a video's frames: frame i shows ``start_s + i * speed / fps``
     for every i whose time is not after ``end_s`` (a span that is a whole number of frames ends
     on ``end_s`` exactly). Never depends on how fast frames are rendered."""
-    count = math.floor((end_s - start_s) * fps / speed + 1e-9) + 1
-    return start_s + np.arange(count, dtype=np.float64) * speed / fps
+    return start_s + np.arange(frame_count(start_s, end_s, speed, fps), dtype=np.float64) * speed / fps
+
+
+def frame_count(start_s: float, end_s: float, speed: float, fps: float) -> int:
+    """How many frames ``frame_times_s`` gives; ``OrbitviewError`` beyond ``MAX_VIDEO_FRAMES``."""
+    frames = (end_s - start_s) * fps / speed
+    if not frames < MAX_VIDEO_FRAMES:  # also inf and nan, from a speed such as 1e-300
+        raise OrbitviewError(
+            f"{frames:.3g} frames ({end_s - start_s:g} simulated s at {speed:g} s per video second, "
+            f"{fps:g} fps): a video has at most {MAX_VIDEO_FRAMES:,}; raise time.speed or shorten the span")
+    return math.floor(frames + 1e-9) + 1
 
 
 #: ``locate(ref, t_s, view_frame) -> (3,) km`` in the view frame, or None when unknown.

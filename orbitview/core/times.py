@@ -15,6 +15,9 @@ from orbitview.core.errors import OrbitviewError
 
 JD_UNIX_EPOCH = 2440587.5
 SECONDS_PER_DAY = 86400.0
+#: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the first and last times ISO 8601 (and
+#: Python's datetime) can write.
+FIRST_TIME_S, LAST_TIME_S = -62135596800.0, 253402300799.0
 
 
 def parse_utc(text: str) -> float:

@@ -84,7 +84,16 @@ def cache_dir() -> Path:
 
 
 def base_url() -> str:
-    return os.environ.get("ORBITVIEW_CELESTRAK_URL", DEFAULT_BASE_URL).rstrip("/")
+    return check_base_url(os.environ.get("ORBITVIEW_CELESTRAK_URL", DEFAULT_BASE_URL)).rstrip("/")
+
+
+def check_base_url(url: str) -> str:
+    """``url`` when it is an http(s) URL with a host; else ``FetchError`` saying what it should be."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise FetchError(f"bad CelesTrak URL {url!r}: expected http(s)://HOST[:PORT][/PATH], "
+                         "such as https://celestrak.org")
+    return url
 
 
 def query_params(query: str) -> dict[str, str]:
@@ -146,10 +155,11 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     if path.exists() and not force and 0 <= age < FRESH_S:
         return FetchResult(query, path, "fresh", age)
 
+    base = check_base_url(url).rstrip("/") if url else base_url()
     if is_satcat(query):
-        full_url, check = f"{url or base_url()}{SATCAT_URL_PATH}", _check_satcat
+        full_url, check = f"{base}{SATCAT_URL_PATH}", _check_satcat
     else:
-        full_url = f"{url or base_url()}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
+        full_url = f"{base}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
             {**params, "FORMAT": _FORMATS[fmt][0]})
         check = _check_payload
     try:
@@ -365,12 +375,22 @@ def _check_satcat(tmp: Path) -> None:
         raise FetchError("the server's SATCAT holds no rows")
 
 
+#: The cache's metadata fields and the types they must have; others, or a wrong type, are
+#: dropped as if absent (the file's mtime then dates it, and requests are unconditional).
+_META_TYPES = {"url": str, "fetched_at": (int, float), "etag": str, "last_modified": str}
+
+
 def _read_meta(path: Path) -> dict:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
-        return meta if isinstance(meta, dict) else {}
     except (OSError, ValueError):
         return {}
+    if not isinstance(meta, dict):
+        return {}
+    return {key: value for key, value in meta.items() if key in _META_TYPES
+            and isinstance(value, _META_TYPES[key]) and not isinstance(value, bool)
+            and (key != "fetched_at" or math.isfinite(value))
+            and (not isinstance(value, str) or value.isprintable())}
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

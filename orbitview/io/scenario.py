@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
+from orbitview.core.breakup import FragmentCountError
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.camera import VIEW_FRAMES
 from orbitview.core.clock import Clock
@@ -30,6 +31,7 @@ from orbitview.core.scenario import (
     Scenario,
     Source,
     default_view,
+    image_size_problem,
     object_locator,
 )
 from orbitview.core.object_ref import ObjectRef
@@ -37,7 +39,6 @@ from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import format_utc, parse_utc
 from orbitview.io.satcat import CACHED, choose_satcat
 
-MAX_SIZE = (7680, 4320)
 MAX_FPS = 120
 
 
@@ -164,9 +165,20 @@ def _int(value) -> int:
 
 
 def _number(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, got {_kind(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
     return float(value)
+
+
+def _text(value) -> str:
+    """A string to draw or store: no NUL or other control character (tab and newline aside)."""
+    value = _string(value)
+    bad = next((ch for ch in value if ord(ch) < 32 and ch not in "\t\n" or ord(ch) == 127), None)
+    if bad is not None:
+        raise ValueError(f"control character U+{ord(bad):04X} in the text at position {value.index(bad) + 1}")
+    return value
 
 
 def _time(value) -> float:
@@ -214,8 +226,8 @@ def _size(value) -> tuple[int, int]:
     if not match:
         raise TypeError("expected a size such as \"1920x1080\"")
     width, height = int(match.group(1)), int(match.group(2))
-    if not (1 <= width <= MAX_SIZE[0] and 1 <= height <= MAX_SIZE[1]):
-        raise ValueError(f"{width}x{height} is outside 1x1 .. {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+    if image_size_problem(width, height):
+        raise ValueError(image_size_problem(width, height))
     return width, height
 
 
@@ -225,7 +237,7 @@ def _color(value) -> str:
     return value
 
 
-_CONVERT = {"str": _string, "bool": _bool, "int": _int, "number": _number, "time": _time,
+_CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number": _number, "time": _time,
             "object": _object, "objects": _objects, "vector": _vector, "size": _size, "color": _color}
 
 # --- the schema, table by table -----------------------------------------------------------------
@@ -294,9 +306,9 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     overlay_data = check.table(data.get("overlay", {}), "overlay", _OVERLAY)
     overlay = OverlayText(**{
         name: check.get(overlay_data, "overlay", name, kind, getattr(OverlayText(), name))
-        for name, kind in (("title", "str"), ("subtitle", "str"), ("banner", "str"),
+        for name, kind in (("title", "text"), ("subtitle", "text"), ("banner", "text"),
                            ("banner_color", "color"), ("legend", "bool"), ("clock", "bool"),
-                           ("attribution", "str"))
+                           ("attribution", "text"))
     })
     if check.problems:
         raise ScenarioError("\n".join(check.problems))
@@ -322,7 +334,8 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
             check.bad(key, "give exactly one of file, celestrak or event"
                       + (f" (got {', '.join(given)})" if given else ""))
             continue
-        values = {name: check.get(item, key, name, "str") for name in ("file", "celestrak", "event", "name")}
+        values = {name: check.get(item, key, name, "text" if name == "name" else "str")
+                  for name in ("file", "celestrak", "event", "name")}
         if values["file"] is not None:
             file = Path(values["file"]).expanduser()
             file = file if file.is_absolute() else folder / file
@@ -346,7 +359,7 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
             visible=check.get(item, key, "visible", "bool", True),
             point_size=check.get(item, key, "point_size", "number", 3.0, minimum=0.5, maximum=50.0),
             color_by=check.get(item, key, "color_by", "str", "class", choices=COLOR_BY),
-            seed=check.get(item, key, "seed", "int", 1),
+            seed=check.get(item, key, "seed", "int", 1, minimum=0, maximum=2**63 - 1),
             min_size_m=check.get(item, key, "min_size_m", "number", 0.1, minimum=0.001, maximum=1.0),
         ))
     return tuple(sources)
@@ -413,9 +426,10 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     scene.pinned = [found[key] for key in scenario.pinned]
     view = timeline(scenario, scene).view_at(scenario.start_s)
     if view is None:
-        from orbitview.core.frames import sun_direction_gcrs
+        from orbitview.core.frames import sun_direction_gcrs, sun_known
 
-        scene.camera.face_sun(sun_direction_gcrs(scenario.start_s))
+        if sun_known(scenario.start_s):
+            scene.camera.face_sun(sun_direction_gcrs(scenario.start_s))
     else:
         scene.camera.restore(view)
     return scene, problems
@@ -452,6 +466,9 @@ def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tupl
                                      satcat)]
             return _tagged(layers, source), result.problems, ""
         return _event_layers(source, style)
+    except FragmentCountError as exc:
+        key = f"sources[{index}].min_size_m"
+        raise ScenarioError(f"{scenario.where(key)}: key '{key}': {exc}") from None
     except OrbitviewError as exc:
         raise ScenarioError(f"{scenario.where(key)}: key '{key}': {exc}") from None
 

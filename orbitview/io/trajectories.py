@@ -102,6 +102,8 @@ class TrajectoryWriter:
         for name, units in (("position_km", "km"), ("velocity_km_s", "km/s")):
             data = f.create_dataset(name, (t, n, 3), np.float32, chunks=(tc, n, 3), fletcher32=True)
             data.attrs.update(units=units, frame=self.frame)
+        # Files of orbitview 0.1 hold SGP4's own velocities and lack this attribute.
+        f["velocity_km_s"].attrs["derivative_of"] = "position_km"
         f.create_dataset("status", (t, n), np.uint8, chunks=(tc, n), fletcher32=True)
         objects = f.create_group("objects")
         text = h5py.string_dtype("utf-8")
@@ -117,7 +119,11 @@ class TrajectoryWriter:
         objects.create_dataset("classification", data=catalog.classification.astype(str).astype(object), dtype=text)
 
     def write(self, start: int, position_km: np.ndarray, velocity_km_s: np.ndarray, status: np.ndarray) -> None:
-        """Store times ``start:start + len(position_km)``; blocks must come in time order."""
+        """Store times ``start:start + len(position_km)``; blocks must come in time order.
+
+        The velocities are the time derivative of the positions, as ``propagate_blocks`` gives
+        them: what the Hermite interpolation of a reader needs (docs/trajectories.md).
+        """
         if start != self._written:
             raise ValueError(f"block starts at time {start}, expected {self._written}")
         stop = start + len(position_km)
@@ -368,8 +374,9 @@ def _to_gcrs(frame: str, t_s: float, position, velocity):
 #: Objects-table datasets: text ones, and numbers (one per object each).
 _TEXT_COLUMNS = ("name", "intl_designator", "object_class", "classification")
 _NUMBER_COLUMNS = ("norad_id", *ELEMENT_ATTRIBUTES, "element_set_no", "rev_at_epoch")
-#: Sample times outside the years 1900-2200 (POSIX seconds) are no orbit's: a damaged file.
-_TIME_RANGE_S = (-2208988800.0, 7258118400.0)
+#: Sample times outside the years 1900-2200 (POSIX seconds) are no orbit's: a damaged file
+#: (and ``orbitview precompute`` writes none).
+TIME_RANGE_S = (-2208988800.0, 7258118400.0)
 #: The status of a state stored as valid (status 0) but not finite: invalid all the same.
 NOT_FINITE_STATUS = 255
 
@@ -440,7 +447,7 @@ def _check_times(path: Path, times_s: np.ndarray) -> None:
         k = int(np.argmax(steps <= 0))
         raise TrajectoryFileError(f"{path}: damaged trajectory file: times must increase, "
                                   f"but times[{k + 1}] = {times_s[k + 1]!r} follows times[{k}] = {times_s[k]!r}")
-    low, high = _TIME_RANGE_S
+    low, high = TIME_RANGE_S
     if times_s[0] < low or times_s[-1] > high:
         raise TrajectoryFileError(f"{path}: damaged trajectory file: times {times_s[0]!r} .. {times_s[-1]!r} s "
                                   "are outside the years 1900-2200")

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from orbitview.core.frames import sun_known
 from orbitview.core.scenario import OverlayText
 from orbitview.core.times import format_utc
 
@@ -195,5 +196,7 @@ class Annotator:
 
 
 def clock_text(t_s: float) -> str:
-    """The clock line: ``2007-01-11 22:21:00 UTC``."""
-    return format_utc(t_s).replace("T", " ").replace("Z", " UTC")
+    """The clock line: ``2007-01-11 22:21:00 UTC``, and a note when the Sun is not known then
+    (outside the ephemeris the Earth is drawn lit all round)."""
+    text = format_utc(t_s).replace("T", " ").replace("Z", " UTC")
+    return text if sun_known(t_s) else f"{text}  no Sun shading (beyond JPL DE421)"

@@ -46,6 +46,7 @@ void main() {
 FRAGMENT_SHADER = """
 uniform sampler2D u_day;
 uniform vec3 u_sun;               // unit vector to the Sun, GCRS
+uniform float u_sun_known;        // 0: outside the ephemeris, the Earth is lit all round
 uniform vec3 u_eye;               // eye position, GCRS km
 uniform float u_night;            // brightness of the night side
 varying vec2 v_uv;
@@ -56,7 +57,7 @@ void main() {
     vec3 day = texture2D(u_day, v_uv).rgb;
 
     vec3 normal = normalize(v_normal);
-    float cos_sun = dot(normal, u_sun);
+    float cos_sun = u_sun_known > 0.5 ? dot(normal, u_sun) : 1.0;
     float lit = smoothstep(-0.10, 0.12, cos_sun);
     vec3 night = day * u_night + vec3(0.004, 0.008, 0.02);
     vec3 color = mix(night, day * (0.55 + 0.45 * clamp(cos_sun * 1.4, 0.0, 1.0)), lit);
@@ -140,6 +141,7 @@ class EarthVisual(MatrixVisual):
         self.shared_program["u_night"] = 0.07
         self.shared_program["u_axes_ratio2"] = (EARTH_EQUATORIAL_RADIUS_KM / EARTH_POLAR_RADIUS_KM) ** 2
         self.shared_program["u_sun"] = (1.0, 0.0, 0.0)
+        self.shared_program["u_sun_known"] = 1.0
         self.shared_program["u_eye"] = (0.0, -1e5, 0.0)
         self.shared_program["u_gcrs_from_itrs"] = np.eye(3, dtype=np.float32)
         self._draw_mode = "triangles"
@@ -163,8 +165,11 @@ class EarthVisual(MatrixVisual):
         self.shared_program["u_gcrs_from_itrs"] = np.asarray(gcrs_from_itrs, np.float32).T.copy()
         self.update()
 
-    def set_sun_direction(self, sun_gcrs: np.ndarray) -> None:
-        self.shared_program["u_sun"] = tuple(float(x) for x in sun_gcrs)
+    def set_sun_direction(self, sun_gcrs: np.ndarray | None) -> None:
+        """The Sun's unit vector, GCRS; None (no ephemeris then) lights the whole globe."""
+        self.shared_program["u_sun_known"] = 0.0 if sun_gcrs is None else 1.0
+        if sun_gcrs is not None:
+            self.shared_program["u_sun"] = tuple(float(x) for x in sun_gcrs)
         self.update()
 
     def set_eye(self, eye_gcrs_km: np.ndarray) -> None:

@@ -17,11 +17,10 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import hidden_by_earth
-from orbitview.core.scenario import CameraTimeline, OverlayText
+from orbitview.core.scenario import CameraTimeline, OverlayText, image_size_problem
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
 
-MAX_SIZE = (7680, 4320)
 GL_DEPTH_COMPONENT24 = 0x81A6
 REFERENCE_HEIGHT_PX = 1080
 #: 24-bit depth: 16 bits cannot hide objects just behind the Earth's limb.
@@ -53,8 +52,8 @@ class FrameRenderer:
                  timeline: CameraTimeline | None = None, *, pinned: tuple[ObjectRef, ...] = (),
                  selected: ObjectRef | None = None, labels: bool = True) -> None:
         width, height = size
-        if not (1 <= width <= MAX_SIZE[0] and 1 <= height <= MAX_SIZE[1]):
-            raise OrbitviewError(f"image size {width}x{height} is outside 1x1 .. {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+        if image_size_problem(width, height):
+            raise OrbitviewError(f"image size {image_size_problem(width, height)}")
         from orbitview.render.backend import use_headless
 
         use_headless()

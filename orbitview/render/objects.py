@@ -178,8 +178,10 @@ class ObjectsVisual(MatrixVisual):
         self.shared_program["u_dt"] = float(t_s - self._t0_s)
         self.update()
 
-    def set_sun_direction(self, sun_gcrs: np.ndarray) -> None:
-        self.shared_program["u_sun"] = tuple(float(x) for x in sun_gcrs)
+    def set_sun_direction(self, sun_gcrs: np.ndarray | None) -> None:
+        """The Sun's unit vector, GCRS; None (no ephemeris then): no object is in shadow."""
+        # A zero vector puts every object on the Sun's side of the Earth (along_sun = 0).
+        self.shared_program["u_sun"] = (0.0, 0.0, 0.0) if sun_gcrs is None else tuple(float(x) for x in sun_gcrs)
 
     def set_sunlit_mode(self, on: bool) -> None:
         """Colour every object by whether it is in sunlight or in the Earth's shadow."""

@@ -14,7 +14,7 @@ import numpy as np
 from vispy import scene as vscene
 from vispy.visuals.transforms import MatrixTransform
 
-from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
+from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
 from orbitview.render.camera_adapter import CameraAdapter
@@ -63,7 +63,7 @@ class LayerAdapter:
         self.node.set_shown(self.layer.shown)
         self.node.set_sunlit_mode(self.layer.color_by == "sunlit")
 
-    def set_time(self, t_s: float, sun_gcrs: np.ndarray) -> None:
+    def set_time(self, t_s: float, sun_gcrs: np.ndarray | None) -> None:
         keyframes = self.node.keyframes
         if keyframes is None or not keyframes.contains(t_s):
             self._upload(self.layer.keyframes.at(t_s), t_s)
@@ -151,7 +151,7 @@ class OrbitView:
         self.overlay.update_legend([(label, rgba, count) for label, (rgba, count) in rows.items()])
 
     def _on_time(self, t_s: float) -> None:
-        sun = sun_direction_gcrs(t_s)
+        sun = sun_direction_gcrs(t_s) if sun_known(t_s) else None
         self._earth_rotation = gcrs_from_itrs(t_s)
         self.earth.set_orientation(self._earth_rotation)
         self.globe_lines.set_orientation(self._earth_rotation)

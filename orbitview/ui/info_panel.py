@@ -47,7 +47,8 @@ def info_texts(info: ObjectInfo) -> dict[str, str]:
         "period": f"{info.period_min:.2f} min",
         "inclination": f"{info.inclination_deg:.3f}°",
         "apsides": f"{info.mean_apogee_km:,.0f} / {info.mean_perigee_km:,.0f} km above the equator's radius",
-        "light": ("sunlit" if info.sunlit else "in Earth's shadow") if here else "—",
+        "light": "—" if not here else "unknown (beyond JPL DE421)" if info.sunlit is None
+                 else "sunlit" if info.sunlit else "in Earth's shadow",
     }
 
 

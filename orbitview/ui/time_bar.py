@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSli
 
 from orbitview.core.clock import SPEED_PRESETS, Clock
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.times import format_utc, now_utc, parse_utc
+from orbitview.core.times import FIRST_TIME_S, LAST_TIME_S, format_utc, now_utc, parse_utc
 
 SLIDER_STEPS = 10_000
 #: A step moves the clock by what one second of play moves it, but never less than this.
@@ -93,7 +93,9 @@ class TimeBar(QWidget):
         with QSignalBlocker(self.slider):
             span = self.clock.span_end_s - self.clock.span_start_s
             fraction = (t_s - self.clock.span_start_s) / span if span > 0 else 0.0
-            self.slider.setValue(round(fraction * SLIDER_STEPS))
+            # While a jump moves the span (one end, then the other, then the time), the time
+            # can lie far outside it: a slider value past the ends would overflow Qt's int.
+            self.slider.setValue(round(min(max(fraction, 0.0), 1.0) * SLIDER_STEPS))
         if not self.time_field.hasFocus():
             self.time_field.setText(format_utc(t_s))
 
@@ -135,15 +137,14 @@ class TimeBar(QWidget):
         if self.span_locked:
             t_s = min(max(t_s, clock.span_start_s), clock.span_end_s)
         elif not clock.span_start_s <= t_s <= clock.span_end_s:
-            half = (clock.span_end_s - clock.span_start_s) / 2
-            clock.set_span(t_s - half, t_s + half)
+            t_s = min(max(t_s, FIRST_TIME_S), LAST_TIME_S)
+            _set_span_around(clock, t_s, (clock.span_end_s - clock.span_start_s) / 2)
         clock.time_s = t_s
 
     def _on_window(self, index: int) -> None:
         if self.span_locked:
             return
-        half, t_s = self.window_box.itemData(index), self.clock.time_s
-        self.clock.set_span(t_s - half, t_s + half)
+        _set_span_around(self.clock, self.clock.time_s, self.window_box.itemData(index))
 
     def _on_speed(self, index: int) -> None:
         self.clock.speed = self.speed.itemData(index)
@@ -164,3 +165,9 @@ class TimeBar(QWidget):
 
     def _on_now(self) -> None:
         self.jump_to(now_utc())
+
+
+def _set_span_around(clock: Clock, t_s: float, half_s: float) -> None:
+    """Span ``t_s`` +- ``half_s``, cut to the times a clock can show (years 1 to 9999): played
+    beyond them, every UTC display would fail."""
+    clock.set_span(max(t_s - half_s, FIRST_TIME_S), min(t_s + half_s, LAST_TIME_S))
