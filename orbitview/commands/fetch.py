@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from orbitview.core.errors import OrbitviewError
 from orbitview.io.fetch import FetchError, cache_dir, fetch, format_age
 
 
@@ -24,6 +25,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     directory = Path(args.cache_dir) if args.cache_dir else cache_dir()
+    if directory.exists() and not directory.is_dir():
+        raise OrbitviewError(f"cache directory {directory} is not a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OrbitviewError(f"cannot make cache directory {directory}: {exc.strerror or exc}") from None
     failed = 0
     for query in args.queries:
         try:

@@ -7,7 +7,8 @@
   video, frame i at start + i x speed / fps.
 
 Scenario problems are reported before anything renders. Images and videos appear at ``--out``
-only when complete; SIGINT/SIGTERM stop an export, leave nothing there and exit 130/143.
+only when complete; SIGINT/SIGTERM/SIGHUP stop an export, leave nothing there and exit
+130/143/129.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.io.atomic import check_output_path
 
 IMAGE_SUFFIXES = (".png",)
 VIDEO_SUFFIXES = (".mp4", ".gif")
@@ -43,6 +45,7 @@ def run(args) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in IMAGE_SUFFIXES + VIDEO_SUFFIXES:
         raise OrbitviewError(f"--out {args.out}: write .png (image), or .mp4 / .gif (video from a scenario)")
+    check_output_path(args.out, args.files)
     is_scenario = len(args.files) == 1 and args.files[0].lower().endswith(".toml")
     if suffix in VIDEO_SUFFIXES and not is_scenario:
         raise OrbitviewError("a video needs a scenario file (orbitview render SCENARIO.toml --out X.mp4); "

@@ -5,8 +5,8 @@
 - CelesTrak asks clients not to download the same data more than once every two hours: a
   cached copy younger than that is used as it is unless ``force``; older ones are revalidated
   with ``If-None-Match`` / ``If-Modified-Since``.
-- The download goes to a temporary file beside the cached one and replaces it (``os.replace``)
-  only when complete and readable as element sets, so a failed, truncated or interrupted
+- The download goes to a temporary file beside the cached one and replaces it
+  (``orbitview.io.atomic``) only when complete and readable as element sets, so a failed, truncated or interrupted
   download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
 
@@ -20,7 +20,6 @@ import http.client
 import json
 import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
+from orbitview.io.atomic import AtomicFile, write_atomically
 from orbitview.io.catalog_files import parse_file
 from orbitview.io.problems import CatalogError
 
@@ -129,7 +129,7 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     new_meta = {"url": full_url, "fetched_at": now,
                 "etag": headers.get("ETag", meta.get("etag") if status == "not-modified" else None),
                 "last_modified": headers.get("Last-Modified", meta.get("last_modified") if status == "not-modified" else None)}
-    _atomic_write(meta_path, json.dumps(new_meta).encode())
+    write_atomically(meta_path, json.dumps(new_meta))
     return FetchResult(query, path, status, 0.0)
 
 
@@ -149,15 +149,12 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             expected = response.headers.get("Content-Length")
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-            try:
-                received = _copy(response, fd, deadline, total_timeout_s)
+            with AtomicFile(path) as target:
+                received = _copy(response, os.open(target.partial, os.O_WRONLY), deadline, total_timeout_s)
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
-                _check_payload(Path(tmp))
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+                _check_payload(target.partial)
+                target.commit()
             return "downloaded", response.headers
     except urllib.error.HTTPError as exc:
         if exc.code == 304 and meta:
@@ -205,16 +202,6 @@ def _read_meta(path: Path) -> dict:
         return meta if isinstance(meta, dict) else {}
     except (OSError, ValueError):
         return {}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def format_age(age_s: float) -> str:
