@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -179,16 +180,31 @@ _worker_satrecs = None
 _worker_slots = None
 
 
-def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tuple[int, int]) -> None:
+def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tuple[int, int], lifeline) -> None:
     from sgp4.api import SatrecArray
 
     global _worker_satrecs, _worker_slots
-    # Ctrl-C reaches the whole process group; the parent alone decides what to clean up.
+    # Forkserver workers block Ctrl-C from birth (``worker_context``); spawned ones from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
         started.value += 1
     _worker_slots = _slot_views(slots, slot_shape)
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
+
+
+def _exit_with_parent(lifeline) -> None:
+    """Block until the parent's end of ``lifeline`` closes, then end this worker at once.
+
+    Only the parent holds the writing end, and the kernel closes it however the parent ends
+    (SIGKILL included): a worker never outlives it by more than the block in hand (SGP4 holds
+    the GIL). Nothing arrives on the pipe; it only ever ends.
+    """
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _slot_views(slots, slot_shape: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -247,7 +263,16 @@ def worker_context():
     context.set_forkserver_preload([__name__])
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    # The server, the resource tracker and every worker forked from the server inherit this
+    # signal mask: a Ctrl-C or hangup sent to the whole process group (the terminal does)
+    # reaches the parent alone, which stops them itself, instead of raising KeyboardInterrupt
+    # in a child still importing numpy. The parent's own mask comes back at once.
+    blocked = {signal.SIGINT, signal.SIGHUP} if hasattr(signal, "SIGHUP") else {signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return context
 
 
@@ -313,11 +338,13 @@ class _WorkerBlocks:
         # doing so when an interrupted parent cleans up dies loudly on the vanished
         # semaphores, so the parent waits for the count before it shuts the pool down.
         self.started = context.Value("i", 0)
+        # The workers' lifeline (``_exit_with_parent``): this process keeps the writing end.
+        worker_end, self.lifeline = context.Pipe(duplex=False)
         self.executor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=context,
             initializer=_worker_init,
-            initargs=(elements, self.started, slots, slot_shape),
+            initargs=(elements, self.started, slots, slot_shape, worker_end),
         )
         self.processes = processes
         self.pending: deque = deque()
@@ -376,3 +403,4 @@ class _WorkerBlocks:
         # be starting (none when the interrupt came before the first).
         _wait_for_workers(self.started, min(self.processes, self.submitted))
         self.executor.shutdown(wait=True, cancel_futures=True)
+        self.lifeline.close()
