@@ -77,7 +77,7 @@ def _check_outputs(args) -> None:
         check_output_path(path, inputs)
     for k, (option, path) in enumerate(outputs):
         for other, other_path in outputs[k + 1:]:
-            if Path(path).absolute() == Path(other_path).absolute():
+            if Path(path).resolve() == Path(other_path).resolve():
                 raise OrbitviewError(f"{option} and {other} both name {path}")
 
 

@@ -42,10 +42,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    check_output_path(args.out, args.files)
     suffix = Path(args.out).suffix.lower()
     if suffix not in IMAGE_SUFFIXES + VIDEO_SUFFIXES:
         raise OrbitviewError(f"--out {args.out}: write .png (image), or .mp4 / .gif (video from a scenario)")
-    check_output_path(args.out, args.files)
     is_scenario = len(args.files) == 1 and args.files[0].lower().endswith(".toml")
     if suffix in VIDEO_SUFFIXES and not is_scenario:
         raise OrbitviewError("a video needs a scenario file (orbitview render SCENARIO.toml --out X.mp4); "

@@ -37,8 +37,9 @@ def write_error(path: str | Path, exc: OSError) -> OrbitviewError:
 
 
 def check_output_path(path: str | Path, inputs=()) -> Path:
-    """``path`` as a ``Path`` once it can be a new file: its directory exists and it is not a
-    directory nor one of ``inputs`` (paths the same command reads). Raises ``OrbitviewError``."""
+    """``path`` as a ``Path`` once it can be a new file: its directory exists and takes new
+    files, and it is not a directory nor one of ``inputs`` (paths the same command reads).
+    Raises ``OrbitviewError``: commands call it before their work, not after."""
     path = Path(path)
     directory = path.parent
     if path.is_dir():
@@ -55,6 +56,17 @@ def check_output_path(path: str | Path, inputs=()) -> Path:
                 continue
             if same:
                 raise OrbitviewError(f"cannot write {path}: it is an input of this command ({source})")
+    # Creating a file is the test that root, ACLs and read-only mounts all answer truthfully
+    # (os.access lets root write wherever the mode bits say no).
+    probe = partial_path(path)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
+    except FileExistsError:
+        pass  # this process is writing it already
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    else:
+        probe.unlink()
     return path
 
 
@@ -117,8 +129,8 @@ class AtomicFile:
         ``fallocate(FALLOC_FL_KEEP_SIZE)``; elsewhere the free space is checked). Raises
         ``OrbitviewError`` when the file system has not that much room."""
         free = _free_bytes(self.path.parent)
-        short = OrbitviewError(f"cannot write {self.path}: it needs {_size(nbytes)} and "
-                               f"{self.path.parent} has {_size(free)} free")
+        short = OrbitviewError(f"cannot write {self.path}: {os.strerror(errno.ENOSPC)} (it needs "
+                               f"{_size(nbytes)}, {self.path.parent} has {_size(free)} free)")
         code = _fallocate_keep_size(self.partial, nbytes)
         if code == errno.ENOSPC or (code is None and nbytes > free):
             raise short
