@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from orbitview import __version__
@@ -68,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("orbitview: interrupted", file=sys.stderr)
         return 130
+
+
+def command() -> None:
+    """The ``orbitview`` executable: ``main``, then exit with its status. A stop signal that
+    comes once the command is done (while Python shuts down, which can take a while after
+    GL and the worker pool) no longer turns a finished run into one killed by the signal."""
+    code = main()
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    sys.exit(code)
 
 
 def _run_subcommand(name: str, argv: list[str]) -> int:

@@ -261,12 +261,14 @@ def worker_context():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    # The server, the resource tracker and every worker forked from the server inherit this
-    # signal mask: a Ctrl-C or hangup sent to the whole process group (the terminal does)
-    # reaches the parent alone, which stops them itself, instead of raising KeyboardInterrupt
-    # in a child still importing numpy. The parent's own mask comes back at once.
+    # The server and every worker forked from it inherit this signal mask: a Ctrl-C or hangup
+    # sent to the whole process group (the terminal does) reaches the parent alone, which
+    # stops them itself, instead of raising KeyboardInterrupt in a child still importing
+    # numpy. The parent's own mask comes back at once. The resource tracker starts first:
+    # starting it unblocks SIGINT (it masks its own start-up itself).
+    resource_tracker.ensure_running()
     blocked = {signal.SIGINT, signal.SIGHUP} if hasattr(signal, "SIGHUP") else {signal.SIGINT}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
