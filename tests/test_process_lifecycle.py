@@ -50,8 +50,8 @@ def test_sigkill_of_the_parent_leaves_no_worker_alive_and_the_next_run_clears_it
     assert [p.name for p in work.iterdir()] == ["full.h5"]
 
 
-@pytest.mark.parametrize("signum, repeat", [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGHUP, 1),
-                                            (signal.SIGTERM, 3)])
+# SIGINT alone: test_precompute.py, and the group Ctrl-C below.
+@pytest.mark.parametrize("signum, repeat", [(signal.SIGTERM, 1), (signal.SIGHUP, 1), (signal.SIGTERM, 3)])
 def test_a_stop_signal_to_precompute_is_one_line_and_leaves_nothing(signum, repeat, catalogs, tmp_path):
     work = tmp_path / "out"
     outcome = signalled_run(precompute(catalogs, work / "full.h5"), work, signum, working(work, 2, 0.5),
