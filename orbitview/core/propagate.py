@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,7 +181,8 @@ _worker_satrecs = None
 _worker_slots = None
 
 
-def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tuple[int, int], lifeline) -> None:
+def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_shape: tuple[int, int],
+                 lifeline) -> None:
     from sgp4.api import SatrecArray
 
     global _worker_satrecs, _worker_slots
@@ -188,6 +190,7 @@ def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tu
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
+        pids[started.value] = os.getpid()
         started.value += 1
     _worker_slots = _slot_views(slots, slot_shape)
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
@@ -340,13 +343,15 @@ class _WorkerBlocks:
         # doing so when an interrupted parent cleans up dies loudly on the vanished
         # semaphores, so the parent waits for the count before it shuts the pool down.
         self.started = context.Value("i", 0)
+        #: Each started worker's pid, so that a stop need not wait for the blocks in hand.
+        self.pids = context.RawArray("i", processes)
         # The workers' lifeline (``_exit_with_parent``): this process keeps the writing end.
         worker_end, self.lifeline = context.Pipe(duplex=False)
         self.executor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=context,
             initializer=_worker_init,
-            initargs=(elements, self.started, slots, slot_shape, worker_end),
+            initargs=(elements, self.started, self.pids, slots, slot_shape, worker_end),
         )
         self.processes = processes
         self.pending: deque = deque()
@@ -388,6 +393,9 @@ class _WorkerBlocks:
             start, stop, future = self.pending.popleft()
             slot = future.result()
             self._submit_next()
+        except BrokenProcessPool:
+            self.close(kill=False)  # the workers are gone already; their pids may be reused
+            raise
         except BaseException:
             self.close()
             raise
@@ -396,13 +404,21 @@ class _WorkerBlocks:
         t = stop - start
         return start, position[:t], velocity[:t], error[:t]
 
-    def close(self) -> None:
-        """Stop the workers, dropping blocks not yet handed out (also after Ctrl-C)."""
+    def close(self, kill: bool = True) -> None:
+        """Stop the workers, dropping blocks not yet handed out (also after Ctrl-C). Before the
+        last block they are killed rather than waited for (``kill``): a block in hand can take
+        seconds, and its result would be dropped."""
         if self.closed:
             return
         self.closed = True
         # Until a worker is idle each submission starts one, so no more than that many can
         # be starting (none when the interrupt came before the first).
         _wait_for_workers(self.started, min(self.processes, self.submitted))
+        if kill and self.pending:
+            for pid in self.pids[:self.started.value]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self.executor.shutdown(wait=True, cancel_futures=True)
         self.lifeline.close()
