@@ -13,51 +13,61 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _parent_and_state(pid: int) -> tuple[int, str] | None:
+class Proc(NamedTuple):
+    """A process: its pid and its start time (clock ticks after boot), since pids come round
+    again within seconds on a busy machine (pid_max is often 32768)."""
+
+    pid: int
+    started: int
+
+
+def _stat(pid: int) -> tuple[int, str, int] | None:
+    """``(parent pid, state, start time)`` from /proc, or None when there is no such pid."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[1]), fields[0]
+    return int(fields[1]), fields[0], int(fields[19])
 
 
-def alive(pid: int) -> bool:
+def alive(proc: Proc) -> bool:
     """Running or sleeping (a zombie has ended: only its exit status is left)."""
-    found = _parent_and_state(pid)
-    return found is not None and found[1] != "Z"
+    found = _stat(proc.pid)
+    return found is not None and found[2] == proc.started and found[1] != "Z"
 
 
-def descendants(pid: int, known: set[int] = frozenset()) -> set[int]:
+def descendants(pid: int, known: set[Proc] = frozenset()) -> set[Proc]:
     """Every process below ``pid`` now, plus those below the ``known`` ones (already orphaned
     processes are found again through them)."""
     found = set(known)
-    parents = {pid} | found
+    parents = {pid} | {p.pid for p in found if alive(p)}
     while True:
         children = set()
         for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in found:
-                parent_state = _parent_and_state(int(entry))
-                if parent_state is not None and parent_state[0] in parents:
-                    children.add(int(entry))
-        if not children:
+            if entry.isdigit() and int(entry) not in parents:
+                stat = _stat(int(entry))
+                if stat is not None and stat[0] in parents:
+                    children.add(Proc(int(entry), stat[2]))
+        if not children - found:
             return found
         found |= children
-        parents |= children
+        parents |= {p.pid for p in children}
 
 
-def survivors(pids: set[int], within_s: float) -> set[int]:
-    """Those of ``pids`` still alive after waiting up to ``within_s`` for them all to end."""
+def survivors(procs: set[Proc], within_s: float) -> set[Proc]:
+    """Those of ``procs`` still alive after waiting up to ``within_s`` for them all to end."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if not any(alive(p) for p in pids):
+        if not any(alive(p) for p in procs):
             return set()
         time.sleep(0.05)
-    return {p for p in pids if alive(p)}
+    return {p for p in procs if alive(p)}
 
 
 def start(argv: list[str], workdir: Path, *, new_session: bool = False) -> subprocess.Popen:
@@ -83,8 +93,8 @@ class Outcome:
     code: int
     stderr: str
     left: list[str]
-    orphans: set[int]
-    helpers: set[int] = field(default_factory=set)
+    orphans: set[Proc]
+    helpers: set[Proc] = field(default_factory=set)
     #: Seconds from the (first) signal to the exit; None when it ended before any was sent.
     stop_s: float | None = None
 
@@ -117,7 +127,7 @@ def signalled_run(argv: list[str], workdir: Path, signum: int, after, *, group: 
     ``group``, as a terminal's Ctrl-C is), and report."""
     workdir.mkdir(exist_ok=True)
     process = start(argv, workdir, new_session=group)
-    helpers: set[int] = set()
+    helpers: set[Proc] = set()
     while process.poll() is None and not after(process, helpers):
         helpers = descendants(process.pid, helpers)
         time.sleep(0.02)

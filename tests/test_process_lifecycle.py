@@ -31,7 +31,7 @@ def test_sigkill_of_the_parent_leaves_no_worker_alive_and_the_next_run_clears_it
     out = work / "full.h5"
     process = start(precompute(catalogs, out), work)
     ready = working(work, workers=2, then_s=1.0)
-    helpers: set[int] = set()
+    helpers = set()
     deadline = time.monotonic() + 60
     while not ready(process, helpers) and time.monotonic() < deadline:
         helpers = descendants(process.pid, helpers)
@@ -61,13 +61,15 @@ def test_a_stop_signal_to_precompute_is_one_line_and_leaves_nothing(signum, repe
     assert outcome.problems(signum, "full.h5") == []
 
 
-@pytest.mark.parametrize("moment_s", [0.3, 1.0, "working"])
-def test_ctrl_c_to_the_whole_process_group_prints_no_childs_traceback(moment_s, catalogs, tmp_path):
+# A terminal sends Ctrl-C, and its hangup when closed, to the whole foreground process group.
+@pytest.mark.parametrize("signum, moment_s", [(signal.SIGINT, 0.3), (signal.SIGINT, 1.0), (signal.SIGINT, "working"),
+                                              (signal.SIGHUP, "working")])
+def test_a_signal_to_the_whole_process_group_prints_no_childs_traceback(signum, moment_s, catalogs, tmp_path):
     work = tmp_path / "out"
     after = working(work, 2, 0.3) if moment_s == "working" else once(moment_s)
-    outcome = signalled_run(precompute(catalogs, work / "full.h5"), work, signal.SIGINT, after, group=True)
-    assert outcome.code == 130
-    assert outcome.problems(signal.SIGINT, "full.h5") == []
+    outcome = signalled_run(precompute(catalogs, work / "full.h5"), work, signum, after, group=True)
+    assert outcome.code == 128 + signum
+    assert outcome.problems(signum, "full.h5") == []
 
 
 def test_sigterm_to_breakup_writing_trajectories_leaves_nothing(tmp_path):

@@ -41,6 +41,8 @@ class Interrupted(KeyboardInterrupt):
 #: ``(signum, exception factory, the exception raised)`` of each signal received inside
 #: ``stop_on_signals``.
 _received: list[tuple[int, Callable[[int], BaseException], BaseException]] = []
+#: One entry per ``stops_deferred`` block being run.
+_deferring: list[bool] = []
 
 
 @contextmanager
@@ -55,7 +57,8 @@ def stop_on_signals(signals: tuple[int, ...], exception: Callable[[int], BaseExc
             return  # a stop is under way: a second signal must not cut its cleanup short
         error = exception(signum)
         _received.append((signum, exception, error))
-        raise error
+        if not _deferring:
+            raise error
 
     def unraisable(report) -> None:
         if not any(report.exc_value is error for _, _, error in _received):
@@ -70,6 +73,20 @@ def stop_on_signals(signals: tuple[int, ...], exception: Callable[[int], BaseExc
         for s, old in previous.items():
             signal.signal(s, old)
         _received.clear()
+
+
+@contextmanager
+def stops_deferred() -> Iterator[None]:
+    """Inside: a stop signal is only recorded; it is raised when the block ends. For steps
+    that must not be cut in half, such as handing a new worker process its start-up data
+    (cut, the worker dies printing an UnpicklingError traceback)."""
+    _deferring.append(True)
+    try:
+        yield
+    finally:
+        _deferring.pop()
+    if not _deferring:
+        raise_if_stopped()
 
 
 def raise_if_stopped() -> None:

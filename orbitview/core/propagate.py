@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.interrupts import raise_if_stopped, stops_deferred
 from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import posix_to_jd
 
@@ -266,15 +267,18 @@ def worker_context():
     context.set_forkserver_preload([__name__])
     from multiprocessing import forkserver, resource_tracker
 
-    # The server and every worker forked from it inherit this signal mask: a Ctrl-C or hangup
-    # sent to the whole process group (the terminal does) reaches the parent alone, which
-    # stops them itself, instead of raising KeyboardInterrupt in a child still importing
-    # numpy. The parent's own mask comes back at once. The resource tracker starts first:
-    # starting it unblocks SIGINT (it masks its own start-up itself).
-    resource_tracker.ensure_running()
+    # The resource tracker, the server and every worker forked from it inherit this signal
+    # mask: a Ctrl-C or hangup sent to the whole process group (the terminal does) reaches
+    # the parent alone, which stops them itself, instead of raising KeyboardInterrupt in a
+    # child still importing numpy, or killing the tracker (the parent would start another,
+    # which reports the first one's semaphores as unknown). The parent's own mask comes back
+    # at once. Starting the tracker unblocks SIGINT (it ignores SIGINT and SIGTERM itself),
+    # so the mask is set again for the server.
     blocked = {signal.SIGINT, signal.SIGHUP} if hasattr(signal, "SIGHUP") else {signal.SIGINT}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
         forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
@@ -375,7 +379,10 @@ class _WorkerBlocks:
         # Each block's rotations are made as it is handed out, so the workers start without
         # waiting for the whole span's.
         block = self.times_s[start:stop]
-        future = self.executor.submit(_worker_block, slot, block, rotations_from_teme(self.frame, block), self.frame)
+        rotation = rotations_from_teme(self.frame, block)
+        # A submission may start a worker process, whose start-up data must arrive whole.
+        with stops_deferred():
+            future = self.executor.submit(_worker_block, slot, block, rotation, self.frame)
         self.pending.append((start, stop, future))
         self.submitted += 1
 
@@ -395,6 +402,7 @@ class _WorkerBlocks:
             self._submit_next()
         except BrokenProcessPool:
             self.close(kill=False)  # the workers are gone already; their pids may be reused
+            raise_if_stopped()  # they went with the signal that stops this process too
             raise
         except BaseException:
             self.close()
