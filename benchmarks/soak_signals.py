@@ -4,9 +4,10 @@
 
 Each run starts ``orbitview precompute`` (the 2023 catalogue, 6 h at 60 s, two workers) or
 ``orbitview render`` of the example scenario to MP4, sends one of the three signals, chosen at
-random, at a moment drawn uniformly over the job's length (from ``STARTUP_S`` on: before that
-the interpreter is still starting, and a signal gets Python's default, not orbitview's), and checks what a user would: exit
-128 + signal with one last line saying so (or, for a signal that came after the end, exit 0
+random, to the process or (every other run) to its whole process group as a terminal does,
+at a moment drawn uniformly over the job's length (from ``STARTUP_S`` on: before that the
+interpreter is still starting, and a signal gets Python's default, not orbitview's), and
+checks what a user would: exit 128 + signal with one last line saying so (or, for a signal that came after the end, exit 0
 and the complete file), no partial file, no process alive 5 s after the exit, no traceback.
 The job's length is measured first by one run without a signal, on the same machine in the
 same session. Prints each failure, and per job the count of clean stops, of runs the signal
@@ -74,10 +75,12 @@ def soak(name: str, runs: int, rng: random.Random, catalog_dir: Path, root: Path
         signum = rng.choice(SIGNALS)
         moment_s = rng.uniform(STARTUP_S, length_s)
         work = root / f"run-{k}"
-        outcome = signalled_run(_argv(template, work / out_name), work, signum, once(moment_s))
+        group = k % 2 == 1
+        outcome = signalled_run(_argv(template, work / out_name), work, signum, once(moment_s), group=group)
         problems = outcome.problems(signum, out_name)
         if problems:
-            report["failures"].append(f"{name} run {k}: {signal.Signals(signum).name} at {moment_s:.2f} s: "
+            report["failures"].append(f"{name} run {k}: {signal.Signals(signum).name} "
+                                      f"{'to the group ' if group else ''}at {moment_s:.2f} s: "
                                       + "; ".join(problems))
         elif outcome.code == 0:
             report["too_late"] += 1
