@@ -68,6 +68,11 @@ def stop_on_signals(signals: tuple[int, ...], exception: Callable[[int], BaseExc
     previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
+    except Exception:
+        # A library that wraps what its callees raise turns the stop into its own error
+        # (vispy's shader parser raises ValueError "Invalid code: interrupted by SIGTERM").
+        raise_if_stopped()
+        raise
     finally:
         sys.unraisablehook = previous_hook
         for s, old in previous.items():
