@@ -2,23 +2,22 @@
 
 SGP4 runs in worker processes on every usable core; this process converts nothing, it only
 writes the blocks in time order and reports progress. The output appears at ``--out`` only when
-complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind.
+complete (see ``TrajectoryWriter``), so Ctrl-C, SIGTERM or SIGHUP leave nothing behind (exit
+130, 143, 129), and the workers end with this process however it ends (``propagate_blocks``).
 """
 
 from __future__ import annotations
 
 import math
-import signal
 import sys
 import time
 
-import numpy as np
 
 from orbitview.commands.common import (
     add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
+from orbitview.core.interrupts import raise_if_stopped
 from orbitview.core.propagate import DEFAULT_BLOCK_STATES, FRAMES, propagate_blocks, usable_cores, worker_context
 from orbitview.core.times import format_utc
 
@@ -44,17 +43,15 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    # Ctrl-C can land in a weakref callback, where Python prints "Exception ignored" and goes
-    # on: the loop below raises it again after each block, so the run still stops.
-    with stop_on_signals((signal.SIGINT,), lambda signum: KeyboardInterrupt()):
-        return _run(args)
-
-
-def _run(args) -> int:
+    from orbitview.io.atomic import check_output_path
     from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.satcat import apply_satcat, choose_satcat
+    from orbitview.io.sources import TRAJECTORY_SUFFIXES
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
+    if check_output_path(args.out, args.files).suffix.lower() not in TRAJECTORY_SUFFIXES:
+        raise OrbitviewError(f"--out {args.out}: precompute writes HDF5 trajectory files; "
+                             f"end the name in {' or '.join(TRAJECTORY_SUFFIXES)}")
     start_s = parse_time_option("--start", args.start)
     span_s, step_s = parse_duration(args.span), parse_duration(args.step)
     count = sample_count(start_s, span_s, step_s)  # checked before the files load
@@ -91,6 +88,8 @@ def _run(args) -> int:
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])
+                # A stop signal can land in a weakref callback, where Python prints nothing
+                # and goes on: it is raised again here, so the run still stops.
                 raise_if_stopped()
             raise_if_stopped()  # the file is renamed into place when this block ends
     finally:
