@@ -12,7 +12,6 @@ import math
 import sys
 import time
 
-
 from orbitview.commands.common import (
     add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
