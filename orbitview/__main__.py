@@ -2,6 +2,10 @@
 
 import sys
 
-from orbitview.cli import main
+try:
+    from orbitview.cli import command
+except KeyboardInterrupt:  # Ctrl-C before the command could install its own handling
+    print("orbitview: interrupted by SIGINT", file=sys.stderr)
+    sys.exit(130)
 
-sys.exit(main())
+command()

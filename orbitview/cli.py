@@ -2,17 +2,21 @@
 
 Each subcommand lives in ``orbitview/commands/<name>.py`` with ``add_arguments(parser)`` and
 ``run(args) -> int``; it is imported only when used, so ``orbitview --version`` stays instant.
-A user mistake (``OrbitviewError``) prints one line to stderr and exits 2, never a traceback.
+A user mistake (``OrbitviewError``) prints one line to stderr and exits 2, never a traceback;
+SIGINT, SIGTERM and SIGHUP stop a subcommand cleanly with one line and exit 130, 143 and 129
+(``orbitview.core.interrupts``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.interrupts import STOP_SIGNALS, Interrupted, stop_on_signals
 
 #: name -> one-line help. The module ``orbitview.commands.<name>`` implements it.
 SUBCOMMANDS = {
@@ -50,12 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
-            name = argv[0]
-            module = importlib.import_module(f"orbitview.commands.{name}")
-            parser = _subcommand_parser(name)
-            module.add_arguments(parser)
-            args = parser.parse_args(argv[1:])
-            return module.run(args)
+            with stop_on_signals(STOP_SIGNALS, Interrupted):
+                return _run_subcommand(argv[0], argv[1:])
         args = _window_parser().parse_args(argv)
         from orbitview.commands import window
 
@@ -63,6 +63,26 @@ def main(argv: list[str] | None = None) -> int:
     except OrbitviewError as exc:
         print(f"orbitview: error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:
+        print(f"orbitview: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("orbitview: interrupted", file=sys.stderr)
         return 130
+
+
+def command() -> None:
+    """The ``orbitview`` executable: ``main``, then exit with its status. A stop signal that
+    comes once the command is done (while Python shuts down, which can take a while after
+    GL and the worker pool) no longer turns a finished run into one killed by the signal."""
+    code = main()
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    sys.exit(code)
+
+
+def _run_subcommand(name: str, argv: list[str]) -> int:
+    module = importlib.import_module(f"orbitview.commands.{name}")
+    parser = _subcommand_parser(name)
+    module.add_arguments(parser)
+    return module.run(parser.parse_args(argv))

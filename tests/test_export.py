@@ -157,7 +157,7 @@ def test_a_bad_scenario_stops_before_rendering(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_midway_leaves_no_file(tmp_path, signum, code):
     out = tmp_path / "killed.mp4"
     process = orbitview("render", str(EXAMPLE), "--size", f"{SIZE[0]}x{SIZE[1]}", "--out", str(out),

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from mounts import listing, tmpfs
 from sgp4 import omm as sgp4_omm
 from sgp4.api import Satrec
 
@@ -178,15 +179,9 @@ def test_write_is_atomic(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.tle"]
 
 
-def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
-    path = tmp_path / "out.json"
-    path.write_text("old contents\n")
-
-    def fail(fd):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("orbitview.io.writers.os.fsync", fail)
-    with pytest.raises(OSError, match="disk full"):
-        write_catalog(load_catalog_from_records([_omm()]), path, "omm.json")
-    assert path.read_text() == "old contents\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+def test_a_write_onto_a_full_disk_leaves_the_old_file(tmp_path):
+    with tmpfs(tmp_path / "disk", keep=["out.json"], full=True) as disk:
+        before = listing(disk)
+        with pytest.raises(OrbitviewError, match="No space left on device"):
+            write_catalog(load_catalog_from_records([_omm()]), disk / "out.json", "omm.json")
+        assert listing(disk) == before

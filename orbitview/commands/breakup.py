@@ -84,6 +84,21 @@ def _format(path: str) -> str:
         f"{path}: unknown output format; end the name in {', '.join(FORMATS)} or .h5")
 
 
+def _check_outputs(args) -> None:
+    """Each output can be written, names no input, and no two outputs name the same file."""
+    from orbitview.io.atomic import check_output_path
+
+    inputs = [p for p in (args.catalog, args.compare) if p]
+    outputs = [(option, p) for option, p in (("--out", args.out), ("--parent-out", args.parent_out),
+                                             ("--gabbard", args.gabbard)) if p]
+    for option, path in outputs:
+        check_output_path(path, inputs)
+    for k, (option, path) in enumerate(outputs):
+        for other, other_path in outputs[k + 1:]:
+            if Path(path).resolve() == Path(other_path).resolve():
+                raise OrbitviewError(f"{option} and {other} both name {path}")
+
+
 def _list_presets() -> int:
     from orbitview.core.breakup_presets import PRESETS
 
@@ -175,6 +190,7 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     fragments after it (the file's objects say which is which by name and class).
     """
     from orbitview.core.catalog import Catalog
+    from orbitview.core.interrupts import raise_if_stopped
     from orbitview.core.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
@@ -189,6 +205,8 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
         try:
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
+                raise_if_stopped()  # a stop signal Python dropped in a callback
+            raise_if_stopped()
         finally:
             blocks.close()
 
@@ -227,6 +245,7 @@ def run(args) -> int:
     parent_format = _format(args.parent_out) if args.parent_out else None
     if parent_format == "h5":
         raise OrbitviewError("--parent-out takes an element-set format, not .h5")
+    _check_outputs(args)
 
     from orbitview.core.breakup import FragmentCountError
     from orbitview.core.breakup_presets import run_event

@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from orbitview.commands.common import number_in
+from orbitview.core.errors import OrbitviewError
 from orbitview.io.fetch import FetchError, base_url, cache_dir, check_base_url, fetch, format_age
 
 #: The longest wait for one answer that --timeout may ask for.
@@ -35,6 +36,12 @@ def run(args: argparse.Namespace) -> int:
     number_in("--timeout", args.timeout, 0.0, MAX_TIMEOUT_S, above_low=True, unit="s")
     check_base_url(args.url) if args.url is not None else base_url()  # a bad one is exit 2, not per query
     directory = Path(args.cache_dir) if args.cache_dir else cache_dir()
+    if directory.exists() and not directory.is_dir():
+        raise OrbitviewError(f"cache directory {directory} is not a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OrbitviewError(f"cannot make cache directory {directory}: {exc.strerror or exc}") from None
     failed = 0
     for query in args.queries:
         try:

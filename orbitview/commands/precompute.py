@@ -3,15 +3,15 @@ or into a CCSDS OEM or CZML for other tools (docs/ephemerides.md).
 
 SGP4 runs in worker processes on every usable core; this process converts nothing, it only
 writes the blocks in time order and reports progress. The output appears at ``--out`` only when
-complete (see ``TrajectoryWriter``), so Ctrl-C leaves nothing behind. OEM and CZML outputs,
-and OEM inputs (resampled onto the grid from their own states), are computed in this process
-in float64 and written at once.
+complete (see ``TrajectoryWriter``), so Ctrl-C, SIGTERM or SIGHUP leave nothing behind (exit
+130, 143, 129), and the workers end with this process however it ends (``propagate_blocks``).
+OEM and CZML outputs, and OEM inputs (resampled onto the grid from their own states), are
+computed in this process in float64 and written at once.
 """
 
 from __future__ import annotations
 
 import math
-import signal
 import sys
 import time
 from pathlib import Path
@@ -22,7 +22,7 @@ from orbitview.commands.common import (
     add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
+from orbitview.core.interrupts import raise_if_stopped
 from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
                                       worker_context)
 from orbitview.core.times import format_utc
@@ -57,16 +57,14 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    # Ctrl-C can land in a weakref callback, where Python prints "Exception ignored" and goes
-    # on: the loop below raises it again after each block, so the run still stops.
-    with stop_on_signals((signal.SIGINT,), lambda signum: KeyboardInterrupt()):
-        return _run(args)
-
-
-def _run(args) -> int:
+    from orbitview.io.atomic import check_output_path
     from orbitview.io.satcat import apply_satcat, choose_satcat
+    from orbitview.io.sources import TRAJECTORY_SUFFIXES
 
-    suffix = Path(args.out).suffix.lower()
+    suffix = check_output_path(args.out, args.files).suffix.lower()
+    if suffix not in TRAJECTORY_SUFFIXES + EPHEMERIS_SUFFIXES:
+        raise OrbitviewError(f"--out {args.out}: precompute writes HDF5 trajectory files, CCSDS OEM or CZML; "
+                             f"end the name in {', '.join(TRAJECTORY_SUFFIXES + EPHEMERIS_SUFFIXES)}")
     if suffix in EPHEMERIS_SUFFIXES and args.frame != "GCRS":
         raise OrbitviewError(f"{args.out}: OEM and CZML are written in the inertial frame: leave out --frame {args.frame}")
     start_s = parse_time_option("--start", args.start)
@@ -176,6 +174,8 @@ def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total:
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)
                 progress.update(position.shape[0] * position.shape[1])
+                # A stop signal can land in a weakref callback, where Python prints nothing
+                # and goes on: it is raised again here, so the run still stops.
                 raise_if_stopped()
             raise_if_stopped()  # the file is renamed into place when this block ends
     finally:
@@ -204,7 +204,7 @@ def _write_states(path: str, suffix: str, catalog, times_s: np.ndarray, frame: s
     """Write (T, N, 3) float64 positions and velocities and (T, N) validity as a trajectory
     file, an OEM (KVN) or CZML; the text outputs in one atomic write, from float64 (float32
     would round positions by up to 0.25 m, which the readers' interpolation amplifies)."""
-    from orbitview.io.writers import write_text
+    from orbitview.io.atomic import write_atomically
 
     position, velocity, valid = states
     if suffix not in EPHEMERIS_SUFFIXES:
@@ -226,7 +226,7 @@ def _write_states(path: str, suffix: str, catalog, times_s: np.ndarray, frame: s
 
         text = format_czml(catalog.name, catalog.norad_id, class_colors(catalog.object_class), times_s, position, valid)
     raise_if_stopped()
-    write_text(path, text)
+    write_atomically(path, text)
 
 
 def _clock(seconds: float) -> str:

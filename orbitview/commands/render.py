@@ -7,7 +7,8 @@
   video, frame i at start + i x speed / fps.
 
 Scenario problems are reported before anything renders. Images and videos appear at ``--out``
-only when complete; SIGINT/SIGTERM stop an export, leave nothing there and exit 130/143.
+only when complete; SIGINT/SIGTERM/SIGHUP stop an export, leave nothing there and exit
+130/143/129.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText, frame_count
 from orbitview.core.times import format_utc
+from orbitview.io.atomic import check_output_path
 
 IMAGE_SUFFIXES = (".png",)
 VIDEO_SUFFIXES = (".mp4", ".gif")
@@ -43,6 +45,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    check_output_path(args.out, args.files)
     suffix = Path(args.out).suffix.lower()
     if suffix not in IMAGE_SUFFIXES + VIDEO_SUFFIXES:
         raise OrbitviewError(f"--out {args.out}: write .png (image), or .mp4 / .gif (video from a scenario)")

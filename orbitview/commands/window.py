@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from orbitview.commands.common import scene_from_files
 from orbitview.core.errors import OrbitviewError
+from orbitview.io.atomic import check_output_path
 
 
 def run(args) -> int:
-    if args.screenshot and not args.screenshot.lower().endswith(".png"):
-        raise OrbitviewError(f"--screenshot {args.screenshot}: the name must end in .png")
+    if args.screenshot:
+        check_output_path(args.screenshot, args.files)
+        if not args.screenshot.lower().endswith(".png"):
+            raise OrbitviewError(f"--screenshot {args.screenshot}: the name must end in .png")
     scene = scene_from_files(args.files, args.time)
     from orbitview.ui.app import run_window
 

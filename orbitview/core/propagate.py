@@ -24,15 +24,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.interrupts import raise_if_stopped, stops_deferred
 from orbitview.core.sgp4_elements import satrecs_from_elements
 from orbitview.core.times import posix_to_jd
 
@@ -270,16 +273,33 @@ _worker_satrecs = None
 _worker_slots = None
 
 
-def _worker_init(elements: dict[str, np.ndarray], started, slots, slot_shape: tuple[int, int]) -> None:
+def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_shape: tuple[int, int],
+                 lifeline) -> None:
     from sgp4.api import SatrecArray
 
     global _worker_satrecs, _worker_slots
-    # Ctrl-C reaches the whole process group; the parent alone decides what to clean up.
+    # Forkserver workers block Ctrl-C from birth (``worker_context``); spawned ones from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
+        pids[started.value] = os.getpid()
         started.value += 1
     _worker_slots = _slot_views(slots, slot_shape)
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
+
+
+def _exit_with_parent(lifeline) -> None:
+    """Block until the parent's end of ``lifeline`` closes, then end this worker at once.
+
+    Only the parent holds the writing end, and the kernel closes it however the parent ends
+    (SIGKILL included): a worker never outlives it by more than the block in hand (SGP4 holds
+    the GIL). Nothing arrives on the pipe; it only ever ends.
+    """
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _slot_views(slots, slot_shape: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -337,9 +357,23 @@ def worker_context():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    forkserver.ensure_running()
+    # The resource tracker, the server and every worker forked from it inherit this signal
+    # mask: a Ctrl-C or hangup sent to the whole process group (the terminal does) reaches
+    # the parent alone, which stops them itself, instead of raising KeyboardInterrupt in a
+    # child still importing numpy, or killing the tracker (the parent would start another,
+    # which reports the first one's semaphores as unknown). The parent's own mask comes back
+    # at once. Starting the tracker unblocks SIGINT (it ignores SIGINT and SIGTERM itself),
+    # so the mask is set again for the server.
+    blocked = {signal.SIGINT, signal.SIGHUP} if hasattr(signal, "SIGHUP") else {signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return context
 
 
@@ -407,11 +441,15 @@ class _WorkerBlocks:
         # doing so when an interrupted parent cleans up dies loudly on the vanished
         # semaphores, so the parent waits for the count before it shuts the pool down.
         self.started = context.Value("i", 0)
+        #: Each started worker's pid, so that a stop need not wait for the blocks in hand.
+        self.pids = context.RawArray("i", processes)
+        # The workers' lifeline (``_exit_with_parent``): this process keeps the writing end.
+        worker_end, self.lifeline = context.Pipe(duplex=False)
         self.executor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=context,
             initializer=_worker_init,
-            initargs=(elements, self.started, slots, slot_shape),
+            initargs=(elements, self.started, self.pids, slots, slot_shape, worker_end),
         )
         self.processes = processes
         self.pending: deque = deque()
@@ -435,8 +473,10 @@ class _WorkerBlocks:
         # Each block's rotations are made as it is handed out, so the workers start without
         # waiting for the whole span's.
         block = self.padded_s[start:stop + 2 * HALO]
-        future = self.executor.submit(_worker_block, slot, block, rotations_from_teme(self.frame, block), self.frame,
-                                      self.spacing_s)
+        rotation = rotations_from_teme(self.frame, block)
+        # A submission may start a worker process, whose start-up data must arrive whole.
+        with stops_deferred():
+            future = self.executor.submit(_worker_block, slot, block, rotation, self.frame, self.spacing_s)
         self.pending.append((start, stop, future))
         self.submitted += 1
 
@@ -454,6 +494,10 @@ class _WorkerBlocks:
             start, stop, future = self.pending.popleft()
             slot = future.result()
             self._submit_next()
+        except BrokenProcessPool:
+            self.close(kill=False)  # the workers are gone already; their pids may be reused
+            raise_if_stopped()  # they went with the signal that stops this process too
+            raise
         except BaseException:
             self.close()
             raise
@@ -462,12 +506,21 @@ class _WorkerBlocks:
         t = stop - start
         return start, position[:t], velocity[:t], error[:t]
 
-    def close(self) -> None:
-        """Stop the workers, dropping blocks not yet handed out (also after Ctrl-C)."""
+    def close(self, kill: bool = True) -> None:
+        """Stop the workers, dropping blocks not yet handed out (also after Ctrl-C). Before the
+        last block they are killed rather than waited for (``kill``): a block in hand can take
+        seconds, and its result would be dropped."""
         if self.closed:
             return
         self.closed = True
         # Until a worker is idle each submission starts one, so no more than that many can
         # be starting (none when the interrupt came before the first).
         _wait_for_workers(self.started, min(self.processes, self.submitted))
+        if kill and self.pending:
+            for pid in self.pids[:self.started.value]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self.executor.shutdown(wait=True, cancel_futures=True)
+        self.lifeline.close()

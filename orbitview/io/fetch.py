@@ -5,9 +5,9 @@
 - CelesTrak asks clients not to download the same data more than once every two hours: a
   cached copy younger than that is used as it is unless ``force``; older ones are revalidated
   with ``If-None-Match`` / ``If-Modified-Since``.
-- The download goes to a temporary file beside the cached one and replaces it (``os.replace``)
-  only when whole (not cut short) and readable as element sets, so a failed, truncated or
-  interrupted download never spoils a good cached file.
+- The download goes to a temporary file beside the cached one and replaces it
+  (``orbitview.io.atomic``) only when whole (not cut short) and readable as element sets,
+  so a failed, truncated or interrupted download never spoils a good cached file.
 - When the network fails, the cached copy is used and its age reported.
 - ``satcat`` fetches CelesTrak's SATCAT (``/pub/satcat.csv``: the object type of every
   catalogue number) under the same rules, into ``satcat.csv``; it replaces the cached copy
@@ -25,7 +25,6 @@ import math
 import os
 import re
 import socket
-import tempfile
 import threading
 import time
 import urllib.error
@@ -36,6 +35,7 @@ from pathlib import Path
 
 from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
+from orbitview.io.atomic import AtomicFile, write_atomically
 from orbitview.io.catalog_files import parse_file
 from orbitview.io.problems import CatalogError
 from orbitview.io.satcat import read_satcat
@@ -171,7 +171,7 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     new_meta = {"url": full_url, "fetched_at": now,
                 "etag": headers.get("ETag", meta.get("etag") if status == "not-modified" else None),
                 "last_modified": headers.get("Last-Modified", meta.get("last_modified") if status == "not-modified" else None)}
-    _atomic_write(meta_path, json.dumps(new_meta).encode())
+    write_atomically(meta_path, json.dumps(new_meta))
     return FetchResult(query, path, status, 0.0)
 
 
@@ -197,16 +197,13 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
             expected = response.headers.get("Content-Length")
             if expected is not None and expected.isdigit() and int(expected) > MAX_ANSWER_BYTES:
                 raise FetchError(f"the answer is {int(expected) / 2**20:.0f} MiB, over the {_CAP_MIB} MiB limit")
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-            try:
-                received = _copy(response, fd)
+            with AtomicFile(path) as target:
+                received = _copy(response, os.open(target.partial, os.O_WRONLY | os.O_CLOEXEC))
                 deadline.check()
                 if expected is not None and expected.isdigit() and received < int(expected):
                     raise FetchError(f"download truncated: {received} of {expected} bytes")
-                check(Path(tmp))
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+                check(target.partial)
+                target.commit()
             return "downloaded", response.headers
     except urllib.error.HTTPError as exc:
         if exc.code == 304 and meta:
@@ -391,16 +388,6 @@ def _read_meta(path: Path) -> dict:
             and isinstance(value, _META_TYPES[key]) and not isinstance(value, bool)
             and (key != "fetched_at" or math.isfinite(value))
             and (not isinstance(value, str) or value.isprintable())}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def format_age(age_s: float) -> str:

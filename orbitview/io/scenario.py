@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +35,7 @@ from orbitview.core.scenario import (
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.io.atomic import write_atomically
 from orbitview.io.satcat import CACHED, choose_satcat
 
 MAX_FPS = 120
@@ -654,13 +653,5 @@ def scenario_to_toml(scenario: Scenario) -> str:
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> None:
-    """Write ``scenario`` to ``path`` atomically (a temporary file beside it, then a rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(scenario_to_toml(scenario))
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write ``scenario`` to ``path`` atomically (``orbitview.io.atomic``)."""
+    write_atomically(path, scenario_to_toml(scenario))

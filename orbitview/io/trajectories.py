@@ -8,7 +8,6 @@ at once and each keyframe pair on demand, and serves the renderer as ``LiveKeyfr
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.keyframes import Keyframes, hermite
 from orbitview.core.propagate import EARTH_ROTATION_RAD_S, FRAMES
 from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
+from orbitview.io.atomic import AtomicFile, write_error
 from orbitview.io.omm import clean_text
 
 SCHEMA = "orbitview.trajectories"
@@ -50,20 +50,20 @@ def _h5py():
 class TrajectoryWriter:
     """Writes a trajectory file; use as a context manager.
 
-    The file grows at ``<out dir>/.<name>.partial-<pid>`` and is renamed to ``path`` when the
-    ``with`` block ends normally and every time was written; on an exception (Ctrl-C included)
-    the partial file is deleted, so ``path`` only ever holds a complete file.
+    The file grows at ``<out dir>/.<name>.partial-<pid>`` (``orbitview.io.atomic``) and is
+    renamed to ``path`` when the ``with`` block ends normally and every time was written; on an
+    exception (Ctrl-C included) the partial file is deleted, so ``path`` only ever holds a
+    complete file. The whole file's space is reserved before the first block: HDF5 cannot
+    recover from a failed write (it crashes the process on close), so a disk too small is
+    refused up front with one line.
     """
 
     def __init__(self, path: str | Path, catalog: Catalog, times_s: np.ndarray, frame: str) -> None:
         if frame not in FRAMES:
             raise ValueError(f"frame must be one of {FRAMES}, not {frame!r}")
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise TrajectoryFileError(f"{self.path}: is a directory")
-        if not self.path.parent.is_dir():
-            raise TrajectoryFileError(f"{self.path}: directory {self.path.parent} does not exist")
-        self.partial_path = self.path.parent / f".{self.path.name}.partial-{os.getpid()}"
+        self._target = AtomicFile(path)
+        self.path = self._target.path
+        self.partial_path = self._target.partial
         self.times_s = np.asarray(times_s, np.float64)
         self.catalog = catalog
         self.frame = frame
@@ -75,22 +75,39 @@ class TrajectoryWriter:
 
     def __enter__(self) -> "TrajectoryWriter":
         h5py = _h5py()
+        self._target.__enter__()
         try:
-            self._file = h5py.File(self.partial_path, "w")
+            # The layout (attributes, object tables, empty chunked datasets) is made in memory
+            # and written into the reserved file, which HDF5 then opens without truncating it.
+            with h5py.File(f"layout-{id(self)}", "w", driver="core", backing_store=False) as layout:
+                self._create_layout(layout)
+                layout.flush()
+                image = layout.id.get_file_image()
+            self._target.reserve(len(image) + self.data_bytes())
+            with open(self.partial_path, "r+b") as handle:
+                handle.write(image)
+            self._file = h5py.File(self.partial_path, "r+")
         except OSError as exc:
-            raise TrajectoryFileError(f"{self.path}: cannot write: {exc}") from None
-        try:
-            self._create_layout()
+            self._target.discard()
+            raise write_error(self.path, exc) from None
         except BaseException:
             # __exit__ does not run when __enter__ fails (Ctrl-C here included): clean up now.
-            self._file.close()
-            self.partial_path.unlink(missing_ok=True)
+            self._target.discard()
             raise
         return self
 
-    def _create_layout(self) -> None:
+    def data_bytes(self) -> int:
+        """An upper bound of what the chunked datasets take on disk: the states and status in
+        whole chunks (the last one is stored whole too), each chunk's checksum, and the chunk
+        index (at most a few hundred bytes a chunk)."""
+        t, n = len(self.times_s), len(self.catalog)
+        per_chunk = max(1, min(self.chunk_times, t))
+        chunks = math.ceil(t / per_chunk)
+        return chunks * per_chunk * n * (2 * 3 * 4 + 1) + 3 * chunks * 512 + (1 << 20)
+
+    def _create_layout(self, f) -> None:
         h5py = _h5py()
-        f, catalog = self._file, self.catalog
+        catalog = self.catalog
         t, n = len(self.times_s), len(catalog)
         f.attrs.update(
             schema=SCHEMA, schema_version=SCHEMA_VERSION, frame=self.frame, created_by=f"orbitview {__version__}"
@@ -136,11 +153,10 @@ class TrajectoryWriter:
         complete = exc_type is None and self._written == len(self.times_s)
         try:
             self._file.close()
-        finally:
             if complete:
-                os.replace(self.partial_path, self.path)
-            else:
-                self.partial_path.unlink(missing_ok=True)
+                self._target.commit()
+        finally:
+            self._target.discard()
         if exc_type is None and not complete:
             raise RuntimeError(f"only {self._written} of {len(self.times_s)} times were written")
 

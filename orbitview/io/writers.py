@@ -2,7 +2,7 @@
 
 TLE lines carry valid checksums and Alpha-5 numbers for 100000-339999; larger numbers,
 and values the fixed columns cannot hold, raise ``OrbitviewError`` (write OMM instead).
-Files are written atomically: a temporary file in the same directory, then ``os.replace``.
+Files are written atomically (``orbitview.io.atomic``).
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import datetime as dt
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from orbitview.core.catalog import Catalog
 from orbitview.core.errors import OrbitviewError
+from orbitview.io.atomic import write_atomically
 from orbitview.io.omm import OMM_KEYS
 from orbitview.io.tle import _ALPHA5, tle_checksum
 
@@ -28,23 +27,7 @@ _JD_ORDINAL = 1721424.5  # Julian date of 0h on proleptic Gregorian ordinal 0
 
 def write_catalog(catalog: Catalog, path: str | Path, fmt: str) -> None:
     """Write ``catalog`` to ``path`` in ``fmt``; an interrupted write leaves ``path`` as it was."""
-    write_text(path, format_catalog(catalog, fmt))
-
-
-def write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it and a rename, so an
-    interrupted or failed write leaves what ``path`` held."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, format_catalog(catalog, fmt))
 
 
 def format_catalog(catalog: Catalog, fmt: str) -> str:

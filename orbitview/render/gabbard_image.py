@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from orbitview.core.gabbard import Gabbard, altitude_histogram
+from orbitview.io.atomic import open_atomically
 
 APOGEE_RGB = (200, 40, 40)
 PERIGEE_RGB = (30, 90, 200)
@@ -95,9 +96,10 @@ def _scatter(draw, sx, sy, box, x, y, rgb, radius=1.6):
 def write_gabbard_png(path: str | Path, panels: list[Panel], *, panel_width: int = 720,
                       height: int = 900, title: str = "") -> Path:
     """Draw ``panels`` side by side (Gabbard diagram above, altitude histogram below); write PNG."""
-    path = Path(path)
-    gabbard_image(panels, panel_width=panel_width, height=height, title=title).save(path)
-    return path
+    image = gabbard_image(panels, panel_width=panel_width, height=height, title=title)
+    with open_atomically(path) as handle:
+        image.save(handle, format="PNG")
+    return Path(path)
 
 
 def gabbard_image(panels: list[Panel], *, panel_width: int = 720, height: int = 900,

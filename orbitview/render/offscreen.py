@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from orbitview import __version__
-from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import OverlayText
 from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
+from orbitview.io.atomic import open_atomically
 
 
 def render_image(scene: Scene, size: tuple[int, int], overlay: OverlayText | None = None) -> np.ndarray:
@@ -30,30 +28,15 @@ def render_image(scene: Scene, size: tuple[int, int], overlay: OverlayText | Non
 
 
 def write_png(image: np.ndarray, path: str | Path, metadata: dict[str, str]) -> None:
-    """Write ``image`` as a PNG with text chunks, atomically (temporary file, then rename)."""
+    """Write ``image`` as a PNG with text chunks, atomically (``orbitview.io.atomic``)."""
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 
-    path = Path(path)
     info = PngInfo()
     for key, value in metadata.items():
         info.add_itxt(key, value)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    except OSError as exc:
-        raise OrbitviewError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            Image.fromarray(image).save(handle, format="PNG", pnginfo=info)
-        # mkstemp made it private; the finished image gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with open_atomically(path) as handle:
+        Image.fromarray(image).save(handle, format="PNG", pnginfo=info)
 
 
 def scene_metadata(scene: Scene) -> dict[str, str]:

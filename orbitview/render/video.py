@@ -2,13 +2,13 @@
 
 Frames go to ffmpeg's stdin as raw RGB from a writer thread, so encoding overlaps with the
 rendering the caller does on the main thread (where GL lives). The video is written under a
-temporary name beside the target and renamed only when ffmpeg has finished cleanly: a cancelled,
+temporary name beside the target (``orbitview.io.atomic``) and renamed only when ffmpeg has
+finished cleanly: a cancelled,
 failed or interrupted export leaves nothing at the target path.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import signal
 import subprocess
@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.interrupts import raise_if_stopped, stop_on_signals
+from orbitview.core.interrupts import STOP_SIGNALS, raise_if_stopped, stop_on_signals
+from orbitview.io.atomic import AtomicFile
 
 FORMATS = {".mp4": "mp4", ".gif": "gif"}
 #: x264 speed presets offered, fastest first. Dense star and debris fields are costly to encode:
@@ -86,19 +87,18 @@ class VideoWriter:
         fmt = video_format(self.path)
         if fmt == "mp4" and (size[0] % 2 or size[1] % 2):
             raise OrbitviewError(f"MP4 (yuv420p) needs an even width and height, not {size[0]}x{size[1]}")
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=directory)
-        except OSError as exc:
-            raise OrbitviewError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        os.close(fd)
-        self.tmp = Path(tmp)
+        self._target = AtomicFile(self.path).__enter__()
+        self.tmp = self._target.partial
         self._log = tempfile.TemporaryFile()
         # Its own session: a Ctrl-C in the terminal reaches orbitview, which stops ffmpeg itself.
-        self._process = subprocess.Popen(
-            ffmpeg_command(size, fps, fmt, str(self.tmp), metadata or {}, preset),
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
-        )
+        try:
+            self._process = subprocess.Popen(
+                ffmpeg_command(size, fps, fmt, str(self.tmp), metadata or {}, preset),
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
+            )
+        except BaseException:
+            self._target.discard()
+            raise
         self._queue: queue.Queue = queue.Queue(QUEUE_FRAMES)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._feed, name="ffmpeg-writer", daemon=True)
@@ -140,13 +140,8 @@ class VideoWriter:
             reason = self._ffmpeg_says() or f"exit status {code}"
             self.abort()
             raise OrbitviewError(f"ffmpeg failed writing {self.path}: {reason}; nothing written")
-        # mkstemp made it private; a finished video gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)
-        os.replace(self.tmp, self.path)
         self._log.close()
-        return self.path
+        return self._target.commit()
 
     def abort(self) -> None:
         """Stop ffmpeg and remove the temporary file; nothing appears at ``path``."""
@@ -163,7 +158,7 @@ class VideoWriter:
                 except queue.Empty:
                     pass
             self._thread.join(timeout=0.1)
-        self.tmp.unlink(missing_ok=True)
+        self._target.discard()
         self._log.close()
 
     def _ffmpeg_says(self) -> str:
@@ -183,11 +178,11 @@ class VideoWriter:
 
 
 def signals_cancel():
-    """Inside: SIGINT and SIGTERM raise ``ExportCancelled`` in the main thread, so the export's
+    """Inside: SIGINT, SIGTERM and SIGHUP raise ``ExportCancelled`` in the main thread, so the export's
     cleanup runs (ffmpeg stopped, temporary file removed) before the process exits. A raise
     that vispy's draw callbacks swallow comes again from ``raise_if_stopped``: ``VideoWriter``
     calls it before each frame and at the end, the image export before writing."""
-    return stop_on_signals((signal.SIGINT, signal.SIGTERM), _cancelled)
+    return stop_on_signals(STOP_SIGNALS, _cancelled)
 
 
 def _cancelled(signum: int) -> ExportCancelled:

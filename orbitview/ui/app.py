@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from orbitview.core.errors import OrbitviewError
 from orbitview.core.scene import Scene
+from orbitview.io.atomic import write_atomically
 
 FIRST_FRAME_TIMEOUT_MS = 25_000
 
@@ -32,9 +34,11 @@ def run_window(scene: Scene, screenshot: str | None = None, restore_session: boo
     status = {"code": 0}
     if screenshot:
         def save() -> None:
-            if not window.grab().save(screenshot, "PNG"):
-                print(f"orbitview: error: cannot write screenshot {screenshot}", file=sys.stderr)
-                status["code"] = 1
+            try:
+                write_atomically(screenshot, png_bytes(window.grab()))
+            except OrbitviewError as exc:
+                print(f"orbitview: error: {exc}", file=sys.stderr)
+                status["code"] = 2
             window.close()
 
         def on_first_frame(event=None) -> None:
@@ -52,3 +56,16 @@ def run_window(scene: Scene, screenshot: str | None = None, restore_session: boo
         QTimer.singleShot(FIRST_FRAME_TIMEOUT_MS, timeout)
     app.exec()
     return status["code"]
+
+
+def png_bytes(pixmap) -> bytes:
+    """A QPixmap encoded as PNG, in memory (so that ``write_atomically`` writes it whole)."""
+    from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        raise OrbitviewError("cannot encode the screenshot as PNG")
+    buffer.close()
+    return bytes(data)

@@ -83,8 +83,8 @@ def save_scenario_dialog(window) -> Path | None:
     left_out = unsaved_layers(window.scene)
     try:
         write_scenario(scenario_from_scene(window.scene, _opened.get(window)), path)
-    except OSError as exc:
-        QMessageBox.warning(window, "Save scenario", f"Cannot write {path}: {exc.strerror or exc}")
+    except OrbitviewError as exc:
+        QMessageBox.warning(window, "Save scenario", str(exc))
         return None
     if left_out:
         QMessageBox.information(window, "Save scenario", "Saved without these layers, which were not "

@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
 )
 
 from orbitview.core import gabbard
+from orbitview.core.errors import OrbitviewError
 from orbitview.core.times import format_utc
 from orbitview.render.gabbard_image import (
     MIN_HEIGHT,
@@ -195,8 +196,8 @@ class GabbardDock(QDockWidget):
         try:
             # Each panel's title says its time (or "element sets").
             write_gabbard_png(path, self.panels, title="Gabbard diagram")
-        except OSError as exc:
-            QMessageBox.warning(self, "Export Gabbard diagram", f"Cannot write {path}: {exc.strerror or exc}")
+        except OrbitviewError as exc:
+            QMessageBox.warning(self, "Export Gabbard diagram", str(exc))
 
     def disconnect_model(self) -> None:
         """Stop listening to the scene, which may outlive the window (its closeEvent calls
