@@ -150,7 +150,8 @@ def test_a_fetch_onto_a_full_disk_keeps_the_cached_copy(catalogs, tmp_path):
             before = listing(cache)
             result = fetch("iridium-33-debris", fmt="tle", force=True, directory=cache,
                            url=f"http://127.0.0.1:{server.server_port}")
-            assert result.status == "offline" and "No space left on device" in result.reason
+            assert result.status == "offline"
+            assert result.reason == f"cannot write {cache / name}: No space left on device"
             assert listing(cache) == before
     finally:
         server.shutdown()
