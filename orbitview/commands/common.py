@@ -15,7 +15,7 @@ from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.scenario import image_size_problem
 from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
-from orbitview.io.atomic import format_bytes, no_room
+from orbitview.io.atomic import no_room
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
 from orbitview.io.sources import open_source
 
