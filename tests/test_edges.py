@@ -107,7 +107,7 @@ def test_a_precompute_larger_than_the_free_space_is_refused_before_it_starts(wor
                             f"{days}d", "--step", "1"], cwd=workdir, capture_output=True, text=True,
                            timeout=300, preexec_fn=limit)
     assert child.returncode == 2 and child.stderr.count("\n") == 1, child.stderr
-    assert "out.h5 would take" in child.stderr and "free there" in child.stderr
+    assert "out.h5: No space left on device (it needs" in child.stderr and "times x" in child.stderr
     assert snapshot(workdir) == before
 
 

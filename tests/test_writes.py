@@ -150,7 +150,8 @@ def test_a_fetch_onto_a_full_disk_keeps_the_cached_copy(catalogs, tmp_path):
             before = listing(cache)
             result = fetch("iridium-33-debris", fmt="tle", force=True, directory=cache,
                            url=f"http://127.0.0.1:{server.server_port}")
-            assert result.status == "offline" and "No space left on device" in result.reason
+            assert result.status == "offline"
+            assert result.reason == f"cannot write {cache / name}: No space left on device"
             assert listing(cache) == before
     finally:
         server.shutdown()
@@ -239,8 +240,8 @@ def test_an_output_that_names_an_input_is_refused(catalogs, tmp_path, capsys):
 def test_precompute_refuses_a_suffix_it_does_not_write(catalogs, tmp_path, capsys):
     debris = str(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt")
     code = main(["precompute", debris, "--start", "2025-02-15T00:00:00Z", "--span", "10m", "--step", "60",
-                 "--out", str(tmp_path / "x.czml")])
-    one_line_error(capsys, code, "x.czml", ".h5 or .hdf5")
+                 "--out", str(tmp_path / "x.kml")])
+    one_line_error(capsys, code, "x.kml", ".h5, .hdf5, .oem, .czml")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.commands.common import check_trajectory_size, format_bytes, number_in, sample_count, sample_times
+from orbitview.commands.common import check_trajectory_size, number_in, sample_count, sample_times
 from orbitview.core.errors import OrbitviewError
 
 FORMATS = {".omm.json": "omm.json", ".omm.csv": "omm.csv", ".omm.xml": "omm.xml",
@@ -192,6 +192,7 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     from orbitview.core.catalog import Catalog
     from orbitview.core.interrupts import raise_if_stopped
     from orbitview.core.propagate import propagate_blocks
+    from orbitview.io.atomic import format_bytes
     from orbitview.io.trajectories import TrajectoryWriter
 
     catalog = Catalog.concatenate([result.parents, result.element_sets.catalog])

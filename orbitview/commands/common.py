@@ -15,6 +15,7 @@ from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.scenario import image_size_problem
 from orbitview.core.scene import Scene, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
+from orbitview.io.atomic import no_room
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
 from orbitview.io.sources import open_source
 
@@ -175,14 +176,6 @@ def check_trajectory_size(out: str, times: int, objects: int) -> int:
     except OSError:
         return size  # a folder that is not there is reported by the writer, naming it
     if size > free:
-        raise OrbitviewError(f"{out} would take {format_bytes(size)} ({times:,} times x {objects:,} objects), "
-                             f"more than the {format_bytes(free)} free there: shorten the span or "
-                             "take a longer step")
+        raise no_room(Path(out), size, free, f": {times:,} times x {objects:,} objects; shorten the span or "
+                                             "take a longer step")
     return size
-
-
-def format_bytes(size: int) -> str:
-    """``512 B``, ``3.4 MB``, ``1.2 TB`` (powers of 1000, as disk sizes are sold)."""
-    units = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
-    power = min(len(str(int(size))) - 1, 3 * (len(units) - 1)) // 3
-    return f"{size:.0f} B" if power == 0 else f"{size / 1000**power:.1f} {units[power]}"

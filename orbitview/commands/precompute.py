@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from orbitview.commands.common import (
-    add_satcat_argument, check_trajectory_size, format_bytes, parse_time_option, sample_count, sample_times)
+    add_satcat_argument, check_trajectory_size, parse_time_option, sample_count, sample_times)
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped
 from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
                                       worker_context)
 from orbitview.core.times import format_utc
+from orbitview.io.atomic import format_bytes
 from orbitview.io.oem import looks_like_oem, open_oem
 
 #: Outputs written as text for other tools rather than as a trajectory file.

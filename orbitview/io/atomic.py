@@ -129,8 +129,7 @@ class AtomicFile:
         ``fallocate(FALLOC_FL_KEEP_SIZE)``; elsewhere the free space is checked). Raises
         ``OrbitviewError`` when the file system has not that much room."""
         free = _free_bytes(self.path.parent)
-        short = OrbitviewError(f"cannot write {self.path}: {os.strerror(errno.ENOSPC)} (it needs "
-                               f"{_size(nbytes)}, {self.path.parent} has {_size(free)} free)")
+        short = no_room(self.path, nbytes, free)
         code = _fallocate_keep_size(self.partial, nbytes)
         if code == errno.ENOSPC or (code is None and nbytes > free):
             raise short
@@ -190,13 +189,17 @@ def _free_bytes(directory: Path) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
-def _size(nbytes: float) -> str:
-    if nbytes < 1000:
-        return f"{nbytes:.0f} bytes"
-    for unit in ("KB", "MB", "GB", "TB"):
-        nbytes /= 1000
-        if nbytes < 1000 or unit == "TB":
-            return f"{nbytes:,.1f} {unit}"
+def format_bytes(size: float) -> str:
+    """``512 B``, ``3.4 MB``, ``1.2 TB`` (powers of 1000, as disk sizes are sold)."""
+    units = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
+    power = min(len(str(int(size))) - 1, 3 * (len(units) - 1)) // 3
+    return f"{size:.0f} B" if power == 0 else f"{size / 1000**power:.1f} {units[power]}"
+
+
+def no_room(path: Path, nbytes: int, free: int, what: str = "") -> OrbitviewError:
+    """The one line for a file of ``nbytes`` that the ``free`` bytes beside ``path`` cannot hold."""
+    return OrbitviewError(f"cannot write {path}: {os.strerror(errno.ENOSPC)} (it needs {format_bytes(nbytes)}, "
+                          f"{path.parent} has {format_bytes(free)} free){what}")
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -19,6 +19,7 @@ cache directory from ``ORBITVIEW_CACHE_DIR`` (default: platformdirs' user cache 
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import math
@@ -218,6 +219,8 @@ def _download(url: str, path: Path, meta: dict, timeout_s: float, total_timeout_
             raise FetchError(f"cannot reach {urllib.parse.urlsplit(url).netloc}: {exc.reason}") from None
         if isinstance(exc, TimeoutError):
             raise FetchError(f"no answer within {timeout_s:g} s from {urllib.parse.urlsplit(url).netloc}") from None
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise FetchError(f"cannot write {path}: {exc.strerror}") from None  # the disk, not the network
         if isinstance(exc, (OSError, ValueError, http.client.HTTPException)):  # reset, IncompleteRead, bad URL
             raise FetchError(f"download failed: {exc}") from None
         raise
