@@ -304,7 +304,10 @@ def test_czml_packets_have_their_structure_and_the_trajectory_positions(written)
     from orbitview.core.times import parse_utc
     from orbitview.io.trajectories import Trajectories
 
+    from czml3 import Document
+
     packets = json.loads(written["czml"].read_text())
+    assert len(Document.model_validate(packets).packets) == len(packets)  # czml3 reads it back
     assert packets[0]["id"] == "document" and packets[0]["version"] == "1.0"
     objects = packets[1:]
     assert len({p["id"] for p in objects}) == len(objects) == 119
@@ -316,6 +319,7 @@ def test_czml_packets_have_their_structure_and_the_trajectory_positions(written)
             assert packet["availability"] == ["2025-02-15T00:00:00.000000Z/2025-02-15T00:30:00.000000Z"]
             position = packet["position"]
             assert position["referenceFrame"] == "INERTIAL" and position["epoch"] == "2025-02-15T00:00:00.000000Z"
+            assert len(position["cartesian"]) == 4 * 31  # [t, x, y, z] at each of the 31 samples
             samples = np.array(position["cartesian"]).reshape(-1, 4)
             row = ids.index(packet["id"])
             for t, *xyz_m in samples[::10]:
