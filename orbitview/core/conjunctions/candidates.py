@@ -11,21 +11,24 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from orbitview.core.conjunctions.bounds import FLOAT32_RELATIVE, chord_sag_km, segment_min_distance_km
+from orbitview.core.conjunctions.bounds import FLOAT32_RELATIVE, chord_sag_km, physical_motion, segment_min_distance_km
 
 #: Spheres above this quantile of the radii are paired directly, not through the tree's single reach.
 LARGE_QUANTILE = 0.99
 
 
-def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, step_s: float, threshold_km: float,
-                       primaries: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, v0_km_s: np.ndarray, v1_km_s: np.ndarray,
+                       step_s: float, threshold_km: float, primaries: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """``(i, j)`` int64 arrays of object indices that may meet during one segment.
 
-    ``p0_km``, ``p1_km``: (N, 3) positions at the segment's ends (any float; NaN where SGP4
-    failed: such objects are left out). ``primaries``: sorted indices screened against all
-    (``i`` is then the primary), or None for all against all (``i < j``).
+    ``p0_km``, ``p1_km``, ``v0_km_s``, ``v1_km_s``: (N, 3) states at the segment's ends (any
+    float; NaN where SGP4 failed). Objects that failed, or whose motion is not physical
+    (``bounds.physical_motion``), are left out. ``primaries``: sorted indices screened against
+    all (``i`` is then the primary), or None for all against all (``i < j``).
     """
-    valid = np.flatnonzero(np.isfinite(p0_km).all(axis=1) & np.isfinite(p1_km).all(axis=1))
+    with np.errstate(invalid="ignore", over="ignore"):
+        usable = physical_motion(p0_km, p1_km, v0_km_s, v1_km_s, step_s)
+    valid = np.flatnonzero(usable & np.isfinite(p0_km).all(axis=1) & np.isfinite(p1_km).all(axis=1))
     if len(valid) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     a = p0_km[valid].astype(np.float64)

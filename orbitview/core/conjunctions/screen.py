@@ -117,16 +117,18 @@ def _candidate_segments(catalog, times_s, threshold_km, primaries, workers, bloc
     previous = None  # the last sample of the block before: its segment to this block's first
     blocks = propagate_blocks(catalog.sgp4_elements, times_s, "TEME", workers=workers, block_states=block_states)
     try:
-        for start, position, _velocity, _error in blocks:
+        for start, position, velocity, _error in blocks:
             rows = [previous] if previous is not None else []
             for m in range(len(position)):
-                rows.append(position[m])
+                rows.append((position[m], velocity[m]))
                 if len(rows) == 2:
                     k = start + m - 1
-                    i, j = segment_candidates(rows[0], rows[1], times_s[k + 1] - times_s[k], threshold_km, primaries)
+                    (p0, v0), (p1, v1) = rows
+                    i, j = segment_candidates(p0, p1, v0, v1, times_s[k + 1] - times_s[k], threshold_km, primaries)
                     found.append(np.column_stack([i, j, np.full(len(i), k, np.int64)]))
                     rows = [rows[1]]
-            previous = rows[0].copy()  # the block's arrays are reused by the workers
+            # The block's arrays are reused by the workers: keep a copy of its last state.
+            previous = (rows[0][0].copy(), rows[0][1].copy())
             done += position.shape[0] * position.shape[1]
             if on_block is not None:
                 on_block(done, total)
