@@ -24,6 +24,7 @@ from orbitview.cli import main
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import ObjectClass
 from orbitview.core.conjunctions import screen
+from orbitview.core.conjunctions.bands import BAND_PAD_KM, radius_bands_km
 from orbitview.core.conjunctions.bounds import MU_KM3_S2, PERTURBATION_KM_S2, physical_motion
 from orbitview.core.conjunctions.screen import DEFAULT_STEP_S
 from orbitview.core.conjunctions.probability import max_probability
@@ -52,10 +53,22 @@ def test_every_brute_force_encounter_is_found_and_no_other(full):
     expected = brute_force_minima(list(catalog.satrecs), start_s, span_s, threshold_km)
     found = screen(catalog, start_s, span_s, threshold_km, workers=2).encounters
     assert len(expected) >= 20  # enough to mean something
+    assert_same_encounters(catalog, expected, found)
+    # Primaries against everything (their radius bands filter first): the pairs with a payload.
+    primaries = np.arange(len(fengyun), len(catalog))
+    with_payload = [m for m in expected if max(m[0], m[1]) >= len(fengyun)]
+    assert with_payload
+    found = screen(catalog, start_s, span_s, threshold_km, primaries=primaries, workers=2).encounters
+    assert all(e.a in set(catalog.norad_id[primaries].tolist()) for e in found)
+    assert_same_encounters(catalog, with_payload, found)
+
+
+def assert_same_encounters(catalog, expected, found):
+    """Each brute-force minimum matched by one found encounter (TCA within 10 ms, miss within 1 m), no other."""
     unmatched = list(found)
     for i, j, tca_s, miss_km in expected:
-        pair = tuple(sorted((int(catalog.norad_id[i]), int(catalog.norad_id[j]))))
-        match = [e for e in unmatched if (e.a, e.b) == pair and abs(e.tca_s - tca_s) < 0.010]
+        pair = {int(catalog.norad_id[i]), int(catalog.norad_id[j])}
+        match = [e for e in unmatched if {e.a, e.b} == pair and abs(e.tca_s - tca_s) < 0.010]
         assert match, f"missed {pair} at {tca_s} ({miss_km:.3f} km)"
         assert abs(match[0].miss_km - miss_km) < 1e-3
         unmatched.remove(match[0])
@@ -123,7 +136,9 @@ def _pair_catalog(base: Catalog, row: int, tca_s: float, miss_km: float, kind: s
 @given(kind=st.sampled_from(["head-on", "co-orbital"]), offset_s=st.floats(600.0, 3000.0),
        miss_km=st.floats(0.05, 4.5), angle=st.floats(0.0, 2 * math.pi), row=st.integers(0, 40))
 def test_built_encounters_are_found_at_their_time_and_distance(full, kind, offset_s, miss_km, angle, row):
-    leo = np.flatnonzero((full.mean_motion_rev_per_day > 14.0) & (full.eccentricity < 0.01))
+    # Low enough (above 7.6 km/s) for two such objects to meet at 15 km/s.
+    leo = np.flatnonzero((full.mean_motion_rev_per_day > 15.2) & (full.mean_motion_rev_per_day < 15.6)
+                         & (full.eccentricity < 0.005))
     base = full.take(leo[row * 97 % len(leo):][:1])
     start_s = float(base.epoch_s[0])
     tca_s = start_s + offset_s
@@ -226,3 +241,20 @@ def test_ctrl_c_leaves_no_file_and_fails(full_catalog_path, tmp_path):
     assert "Traceback" not in stderr
     assert [p.name for p in tmp_path.iterdir()] == ["events.json"]
     assert out.read_text() == "what the user had\n"
+
+
+def test_radius_bands_hold_the_osculating_radius_over_a_week(full):
+    # Every 5th object of the 2023 catalogue, every 5 minutes for 7 days: SGP4's radius stays in
+    # the padded band with half the pad to spare (deep-space objects have no band to test).
+    catalog = full.take(np.arange(0, len(full), 5))
+    start_s, span_s = float(np.median(catalog.epoch_s)), 7 * 86400.0
+    r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
+    banded = np.isfinite(r_max)
+    jd, fr = posix_to_jd(start_s + np.arange(0.0, span_s + 1.0, 300.0))
+    error, r, _ = SatrecArray([s for s, b in zip(catalog.satrecs, banded) if b]).sgp4(jd, fr)
+    radius = np.where(error == 0, np.linalg.norm(r, axis=2), np.nan)
+    assert banded.sum() > 0.8 * len(catalog) and np.isfinite(radius).mean() > 0.95
+    with np.errstate(invalid="ignore"):
+        below = np.nanmin(radius, axis=1) - r_min[banded]
+        above = r_max[banded] - np.nanmax(radius, axis=1)
+    assert np.nanmin(below) > BAND_PAD_KM / 2 and np.nanmin(above) > BAND_PAD_KM / 2

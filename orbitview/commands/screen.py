@@ -80,11 +80,12 @@ def _run(args) -> int:
     primaries = None if args.primary is None else _primary_rows(catalog.norad_id, args.primary)
     if start_s is None:
         start_s = float(np.median(catalog.epoch_s))
-    total = len(sample_times(start_s, span_s, step_s)) * len(catalog)
-    progress = Progress(total, f"{len(catalog):,} objects over {span_s / 3600:g} h on {workers} cores")
+    progress = Progress(len(sample_times(start_s, span_s, step_s)) * len(catalog),
+                        f"{len(catalog):,} objects over {span_s / 3600:g} h on {workers} cores")
     done = [0]
 
-    def on_block(states: int, _total: int) -> None:
+    def on_block(states: int, total: int) -> None:
+        progress.total = total  # with primaries, only the objects in their bands
         progress.update(states - done[0])
         done[0] = states
         raise_if_stopped()

@@ -41,7 +41,7 @@ def meta(screening: Screening) -> dict:
     return {
         "start": format_tca(screening.start_s), "span_s": screening.span_s,
         "threshold_km": screening.threshold_km, "step_s": screening.step_s, "objects": screening.objects,
-        "primaries": list(screening.primaries), "frame": "TEME (ranges are frame-independent)",
+        "primaries": list(screening.primaries), "propagated": screening.propagated, "frame": "TEME (ranges are frame-independent)",
         "hard_body_radius_km": screening.hard_body_radius_km,
         "pc_max_method": "Alfano 2005 maximum probability, isotropic 2-D covariance; indicative: "
                          "element sets carry no covariance",

@@ -13,8 +13,9 @@ from scipy.spatial import cKDTree
 
 from orbitview.core.conjunctions.bounds import FLOAT32_RELATIVE, chord_sag_km, physical_motion, segment_min_distance_km
 
-#: Spheres above this quantile of the radii are paired directly, not through the tree's single reach.
-LARGE_QUANTILE = 0.99
+#: Spheres larger than this times the median radius (eccentric orbits near perigee) are paired
+#: separately, not through the tree's single reach.
+LARGE_RATIO = 1.25
 
 
 def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, v0_km_s: np.ndarray, v1_km_s: np.ndarray,
@@ -54,10 +55,10 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     """``(i, j)`` local indices of spheres that may come within ``gap_km`` of each other.
 
     A KD-tree query takes one reach for all, so the few spheres far larger than the rest
-    (fast or broken orbits) would make it huge: spheres above ``LARGE_QUANTILE`` of the radii
-    are paired against everything directly instead.
+    (fast orbits near perigee) would make it large for all: spheres over ``LARGE_RATIO`` times
+    the median are queried one by one with their own reach instead.
     """
-    cap = float(np.quantile(radius, LARGE_QUANTILE))
+    cap = LARGE_RATIO * float(np.median(radius))
     small = np.flatnonzero(radius <= cap)
     large = np.flatnonzero(radius > cap)
     tree = cKDTree(centre[small])

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
 from orbitview.core.conjunctions.candidates import segment_candidates
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
 from orbitview.core.conjunctions.refine import minima_in_window, pair_states, ric_km
@@ -69,6 +70,7 @@ class Screening:
     hard_body_radius_km: float
     objects: int
     primaries: tuple[int, ...]
+    propagated: int  # objects propagated: with primaries, those whose radius band meets theirs
     encounters: list[Encounter]
     co_located: list[CoLocated]
 
@@ -96,17 +98,24 @@ def screen(
 
     ``primaries``: row indices of ``catalog`` screened against every object (None: all against
     all). ``on_block(done, total)`` is called after each block of object-times (progress, and a
-    place to raise on Ctrl-C).
+    place to raise on Ctrl-C). With primaries, objects whose perigee/apogee band cannot meet a
+    primary's (``bands``) are not propagated.
     """
     if span_s <= 0 or step_s <= 0 or threshold_km <= 0:
         raise ValueError("span, step and threshold must be positive")
     times_s = sample_times(start_s, span_s, step_s)
-    prim = None if primaries is None else np.unique(np.asarray(primaries, np.int64))
-    segments = _candidate_segments(catalog, times_s, threshold_km, prim, workers, block_states, on_block)
-    encounters, co_located = _refine(catalog, times_s, segments, threshold_km, hard_body_radius_km, prim)
+    screened, prim = catalog, None
+    if primaries is not None:
+        # Only objects whose radius band meets a primary's are propagated at all.
+        chosen = np.unique(np.asarray(primaries, np.int64))
+        r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
+        rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
+        screened, prim = catalog.take(rows), np.searchsorted(rows, chosen)
+    segments = _candidate_segments(screened, times_s, threshold_km, prim, workers, block_states, on_block)
+    encounters, co_located = _refine(screened, times_s, segments, threshold_km, hard_body_radius_km, prim)
     return Screening(start_s, span_s, threshold_km, float(np.max(np.diff(times_s))), hard_body_radius_km,
-                     len(catalog), tuple(int(catalog.norad_id[p]) for p in (prim if prim is not None else ())),
-                     encounters, co_located)
+                     len(catalog), tuple(int(screened.norad_id[p]) for p in (prim if prim is not None else ())),
+                     len(screened), encounters, co_located)
 
 
 def _candidate_segments(catalog, times_s, threshold_km, primaries, workers, block_states, on_block):
@@ -164,10 +173,13 @@ def _refine(catalog, times_s, segments, threshold_km, hard_body_radius_km, prima
         for run in np.split(ks, breaks + 1):
             window = times_s[run[0]:run[-1] + 2]
             for tca in minima_in_window(satrecs[a], satrecs[b], window):
-                event = _encounter(catalog, a, b, tca, hard_body_radius_km)
+                event = _encounter(catalog, a, b, tca)
                 if event.miss_km <= threshold_km:
                     encounters.append(event)
     encounters.sort(key=lambda e: (e.tca_s, e.a, e.b))
+    if encounters:
+        pc_max = max_probability(np.array([e.miss_km for e in encounters]), hard_body_radius_km)
+        encounters = [replace(e, pc_max=float(p)) for e, p in zip(encounters, pc_max)]
     return encounters, co_located
 
 
@@ -180,7 +192,8 @@ def _ordered(catalog, i, j, primaries):
     return (i, j) if catalog.norad_id[i] <= catalog.norad_id[j] else (j, i)
 
 
-def _encounter(catalog, a, b, tca_s, hard_body_radius_km) -> Encounter:
+def _encounter(catalog, a, b, tca_s) -> Encounter:
+    """The encounter at ``tca_s``, its probability still to be computed (for all at once)."""
     r_a, v_a, r_b, v_b, _ = pair_states(catalog.satrecs[a], catalog.satrecs[b], np.array([tca_s]))
     miss = r_b[0] - r_a[0]
     miss_km = float(np.linalg.norm(miss))
@@ -188,6 +201,6 @@ def _encounter(catalog, a, b, tca_s, hard_body_radius_km) -> Encounter:
     return Encounter(
         int(catalog.norad_id[a]), int(catalog.norad_id[b]), str(catalog.name[a]), str(catalog.name[b]), float(tca_s),
         miss_km, float(np.linalg.norm(v_b[0] - v_a[0])), float(radial), float(in_track), float(cross),
-        max_probability(miss_km, hard_body_radius_km),
+        float("nan"),
         tuple(np.r_[r_a[0], v_a[0]].tolist()), tuple(np.r_[r_b[0], v_b[0]].tolist()),
     )
