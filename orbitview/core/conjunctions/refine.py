@@ -18,8 +18,9 @@ from orbitview.core.times import posix_to_jd
 
 #: Brent's method stops when the TCA is known to this, seconds (the goal is 1 ms).
 TCA_TOLERANCE_S = 1e-4
-#: Sampling of d.v where convexity is not proven. Relative motion there is slower than
-#: 1 m/s x (threshold / range): its d.v turns over on the scale of the orbit (minutes), not seconds.
+#: Sampling of d.v where convexity is not proven: there the relative speed is below about
+#: 0.1 km/s (|v|^2 <= |d| |a_rel|), and d.v of such a pair turns over on the scale of the orbit
+#: (minutes), not within a second. This is the one step that rests on a sampling argument.
 SLOW_PAIR_STEP_S = 1.0
 
 
