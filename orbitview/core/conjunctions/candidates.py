@@ -13,6 +13,8 @@ from scipy.spatial import cKDTree
 
 from orbitview.core.conjunctions.bounds import FLOAT32_RELATIVE, chord_sag_km, physical_motion, segment_min_distance_km
 
+#: Up to this many primaries are compared with every sphere directly, not through a KD-tree.
+DIRECT_PRIMARIES = 16
 #: Spheres larger than this times the median radius (eccentric orbits near perigee) are paired
 #: separately, not through the tree's single reach.
 LARGE_RATIO = 1.25
@@ -58,6 +60,11 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     (fast orbits near perigee) would make it large for all: spheres over ``LARGE_RATIO`` times
     the median are queried one by one with their own reach instead.
     """
+    if primaries is not None:
+        local = np.searchsorted(valid, primaries)
+        local = local[(local < len(valid)) & (valid[np.minimum(local, len(valid) - 1)] == primaries)]
+        if len(local) <= DIRECT_PRIMARIES:
+            return _few_primaries_pairs(centre, radius, gap_km, local)
     cap = LARGE_RATIO * float(np.median(radius))
     small = np.flatnonzero(radius <= cap)
     large = np.flatnonzero(radius > cap)
@@ -67,8 +74,6 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
         i, j = [small[pairs[:, 0]]], [small[pairs[:, 1]]]
         sources = large
     else:
-        local = np.searchsorted(valid, primaries)
-        local = local[(local < len(valid)) & (valid[np.minimum(local, len(valid) - 1)] == primaries)]
         i, j = [], []
         sources = local
     # Sources (large spheres, or primaries) against the small ones by the tree ...
@@ -84,6 +89,21 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
         # Large against large appears both ways; a small one against a large one once.
         keep = (i != j) & ~(np.isin(j, large) & (j < i))
     else:
-        # A pair of two primaries once; never an object with itself.
-        keep = (i != j) & ~(np.isin(j, sources) & (j < i))
+        keep = _once(i, j, sources)
     return i[keep], j[keep]
+
+
+def _few_primaries_pairs(centre, radius, gap_km, primaries):
+    """``_sphere_pairs`` for a few primaries: every sphere against each, without a tree (whose
+    build would cost more than the distances)."""
+    gap = (np.linalg.norm(centre[None, :, :] - centre[primaries, None, :], axis=2)
+           - radius[None, :] - radius[primaries, None])
+    rows, j = np.nonzero(gap <= gap_km)
+    i = primaries[rows]
+    keep = _once(i, j, primaries)
+    return i[keep], j[keep]
+
+
+def _once(i, j, primaries):
+    """Mask keeping a pair of two primaries once, and never an object with itself."""
+    return (i != j) & ~(np.isin(j, primaries) & (j < i))
