@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "fetch": "download CelesTrak groups into the local cache",
     "precompute": "propagate catalogues over a time span into an HDF5 trajectory file",
     "breakup": "model a breakup (NASA standard breakup model) into fragment element sets",
+    "screen": "screen element sets for close approaches (conjunctions) over a time span",
 }
 
 

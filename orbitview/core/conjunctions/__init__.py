@@ -1,0 +1,5 @@
+"""Conjunction screening: close approaches between element sets, found with a guarantee."""
+
+from orbitview.core.conjunctions.screen import CoLocated, Encounter, Screening, screen
+
+__all__ = ["CoLocated", "Encounter", "Screening", "screen"]

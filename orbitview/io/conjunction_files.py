@@ -1,0 +1,98 @@
+"""Screening results as files: JSON and CSV tables, and CCSDS Conjunction Data Messages (KVN).
+
+Every file is written to a temporary file beside its destination and renamed over it, so a
+failed or interrupted write leaves whatever was there before.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from orbitview.core.conjunctions import Encounter, Screening
+from orbitview.core.times import format_utc
+
+#: Columns of an event, in the JSON objects and the CSV header.
+EVENT_COLUMNS = ("a", "b", "name_a", "name_b", "tca", "miss_km", "relative_speed_km_s",
+                 "radial_km", "in_track_km", "cross_track_km", "pc_max")
+CO_LOCATED_COLUMNS = ("a", "b", "name_a", "name_b", "min_range_km", "max_range_km")
+
+
+def format_tca(t_s: float) -> str:
+    """ISO 8601 UTC with milliseconds: ``2023-10-09T12:00:00.123Z``."""
+    whole = round(t_s * 1000.0)
+    return format_utc(whole // 1000)[:-1] + f".{whole % 1000:03d}Z"
+
+
+def event_row(event: Encounter) -> dict:
+    return {
+        "a": event.a, "b": event.b, "name_a": event.name_a, "name_b": event.name_b,
+        "tca": format_tca(event.tca_s), "miss_km": event.miss_km,
+        "relative_speed_km_s": event.relative_speed_km_s, "radial_km": event.radial_km,
+        "in_track_km": event.in_track_km, "cross_track_km": event.cross_track_km, "pc_max": event.pc_max,
+    }
+
+
+def meta(screening: Screening) -> dict:
+    return {
+        "start": format_tca(screening.start_s), "span_s": screening.span_s,
+        "threshold_km": screening.threshold_km, "step_s": screening.step_s, "objects": screening.objects,
+        "primaries": list(screening.primaries), "propagated": screening.propagated, "frame": "TEME (ranges are frame-independent)",
+        "hard_body_radius_km": screening.hard_body_radius_km,
+        "pc_max_method": "Alfano 2005 maximum probability, isotropic 2-D covariance; indicative: "
+                         "element sets carry no covariance",
+    }
+
+
+def screening_json(screening: Screening) -> str:
+    return json.dumps({
+        "meta": meta(screening),
+        "events": [event_row(e) for e in screening.encounters],
+        "co_located": [{c: getattr(p, c) for c in CO_LOCATED_COLUMNS} for p in screening.co_located],
+    }, indent=1) + "\n"
+
+
+def screening_csv(screening: Screening) -> str:
+    """The events, one row each (co-located pairs belong to the JSON form)."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event in screening.encounters:
+        writer.writerow(event_row(event))
+    return text.getvalue()
+
+
+def cdm_kvn(event: Encounter, creation_s: float, message_id: str) -> str:
+    """A CCSDS 508.0-B-1 Conjunction Data Message for one event, KVN.
+
+    Object 1 is ``a``. Element sets carry no covariance, so the covariance block is absent and
+    the probability is Alfano's indicative maximum (``COLLISION_PROBABILITY_METHOD``).
+    """
+    def object_block(number, name, which, state):
+        x, y, z, vx, vy, vz = state
+        return [
+            f"OBJECT = {which}", f"OBJECT_DESIGNATOR = {number:05d}", "CATALOG_NAME = SATCAT",
+            f"OBJECT_NAME = {name}", "INTERNATIONAL_DESIGNATOR = UNKNOWN", "EPHEMERIS_NAME = NONE",
+            "COVARIANCE_METHOD = DEFAULT", "MANEUVERABLE = UNKNOWN", "REF_FRAME = TEME",
+            f"X = {x:.6f} [km]", f"Y = {y:.6f} [km]", f"Z = {z:.6f} [km]",
+            f"X_DOT = {vx:.9f} [km/s]", f"Y_DOT = {vy:.9f} [km/s]", f"Z_DOT = {vz:.9f} [km/s]",
+        ]
+
+    relative = [b - a for a, b in zip(event.state_a[3:], event.state_b[3:])]
+    lines = [
+        "CCSDS_CDM_VERS = 1.0", f"CREATION_DATE = {format_tca(creation_s)[:-1]}", "ORIGINATOR = ORBITVIEW",
+        f"MESSAGE_ID = {message_id}", f"TCA = {format_tca(event.tca_s)[:-1]}",
+        f"MISS_DISTANCE = {event.miss_km * 1000.0:.3f} [m]",
+        f"RELATIVE_SPEED = {event.relative_speed_km_s * 1000.0:.3f} [m/s]",
+        f"RELATIVE_POSITION_R = {event.radial_km * 1000.0:.3f} [m]",
+        f"RELATIVE_POSITION_T = {event.in_track_km * 1000.0:.3f} [m]",
+        f"RELATIVE_POSITION_N = {event.cross_track_km * 1000.0:.3f} [m]",
+        f"COMMENT relative velocity TEME: {relative[0]:.6f} {relative[1]:.6f} {relative[2]:.6f} km/s",
+        f"COLLISION_PROBABILITY = {event.pc_max:.4e}",
+        "COLLISION_PROBABILITY_METHOD = ALFANO-2005",
+        "COMMENT indicative maximum probability: element sets carry no covariance",
+        *object_block(event.a, event.name_a, "OBJECT1", event.state_a),
+        *object_block(event.b, event.name_b, "OBJECT2", event.state_b),
+    ]
+    return "\n".join(lines) + "\n"
