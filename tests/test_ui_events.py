@@ -23,10 +23,10 @@ def window_time_s() -> float:
     return T
 
 
-def debris_pixels(image: np.ndarray) -> int:
+def debris_pixels(image: np.ndarray, legend_bottom_px: int) -> int:
     """Pixels of the debris colour (1.0, 0.3, 0.4), as test_window counts them, below the
-    legend (whose debris entry comes and goes with the layer)."""
-    below = image[60:]
+    legend (whose debris entry comes and goes with the layer; it ends at ``legend_bottom_px``)."""
+    below = image[legend_bottom_px:]
     return int(((below[..., 0] > 180) & (below[..., 1] < 110)).sum())
 
 
@@ -74,7 +74,9 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
         qtbot.wait(100)
         hidden = grab(window)
         fragments.visible = True
-        return debris_pixels(shown) - debris_pixels(hidden), shown
+        # Under the legend as laid out with the fragments shown (it is the taller then).
+        legend_bottom_px = window.view.overlay.annotator.boxes["legend"][3]
+        return debris_pixels(shown, legend_bottom_px) - debris_pixels(hidden, legend_bottom_px), shown
 
     before, image_before = added_by_fragments()
     scene.clock.time_s = event_s + 86400.0  # a day on: the cloud has spread along the orbit

@@ -70,6 +70,14 @@ def scene_from_files(paths: list[str], time_text: str | None, satcat=CACHED) -> 
     return scene
 
 
+#: Simulated seconds per second of the default briefing: an orbit (about 102 minutes) in
+#: six seconds, so the first orbits of the cloud play in under a minute.
+BRIEFING_SPEED = 1000.0
+#: From this far (centre of the Earth to the camera) the whole globe and the first orbits'
+#: cloud are in view around the intercept.
+BRIEFING_DISTANCE_KM = 26000.0
+
+
 def default_briefing_scene(time_text: str | None) -> Scene:
     """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
     after it, the clock a few minutes before the event (or at ``time_text``)."""
@@ -80,12 +88,21 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     event_s = briefing.event_time_s
     start_s, end_s = event_s - LEAD_S, event_s + SPAN_S
     t_s = parse_time_option("--time", time_text) if time_text is not None else event_s - CLOCK_BEFORE_S
-    clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s), speed=60.0)
-    scene = Scene(clock=clock, title=briefing.title)
-    for layer in event_layers(briefing.parent, briefing.fragments, event_s,
-                              ("Fengyun-1C", "Fragments (model)")):
-        scene.add_layer(layer)
-    face_event(scene, briefing.parent, event_s)
+    clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s),
+                  speed=BRIEFING_SPEED)
+    scene = Scene(clock=clock, title=briefing.heading)
+    parent, fragments = event_layers(briefing.parent, briefing.fragments, event_s,
+                                     ("Fengyun-1C", "Fragments (model)"))
+    scene.add_layer(parent)
+    scene.add_layer(fragments)
+    # The satellite is selected and labelled before the intercept; its remnant (the same
+    # catalogue number in the fragment layer) keeps the label after it.
+    satellite, remnant = (ref for ref in scene.find(int(briefing.parent.norad_id[0])))
+    scene.selected = satellite
+    scene.pinned = (remnant,)
+    # Straight down on the satellite's last minutes: the intercept was before dawn (05:15
+    # local time at Xichang), so leaning to the Sun would push both to the limb.
+    face_event(scene, briefing.parent, event_s, distance_km=BRIEFING_DISTANCE_KM, from_s=t_s, sun_lean=0.0)
     return scene
 
 

@@ -20,7 +20,7 @@ from orbitview.commands.common import (
     add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import OverlayText, frame_count
+from orbitview.core.scenario import OverlayText, frame_count, headed_overlay
 from orbitview.core.times import format_utc
 from orbitview.io.atomic import check_output_path
 
@@ -72,7 +72,7 @@ def _files_image(args) -> int:
     scene = scene_from_files(args.files, args.time, args.satcat)
     report_shared_numbers(scene)
     names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
-    overlay = OverlayText(title=scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
+    overlay = headed_overlay(scene.title, attribution=" · ".join([*names[:3], ATTRIBUTION]))
     _write_image(scene, size, overlay, None, scene.clock.time_s, args.out, {})
     return 0
 

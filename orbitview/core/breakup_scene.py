@@ -38,13 +38,18 @@ def event_layers(parent: Catalog, fragments: Catalog, event_s: float, names: tup
     )
 
 
-def face_event(scene: Scene, parent: Catalog, event_s: float, distance_km: float = 32000.0) -> None:
-    """Turn the camera to look down on the event point, leaning towards the Sun so the cloud
-    is seen over lit ground."""
-    at_event = propagate(parent.take(np.array([0])), np.array([event_s]), "GCRS").position_km[0, 0]
+def face_event(scene: Scene, parent: Catalog, event_s: float, distance_km: float = 32000.0,
+               from_s: float | None = None, sun_lean: float = 0.9) -> None:
+    """Turn the camera to look down on the event point (and the parent's arc to it from
+    ``from_s``, POSIX s, so the satellite and the intercept point are both in view), leaning
+    ``sun_lean`` towards the Sun so the cloud is seen over lit ground (0: straight down,
+    for an event on the night side)."""
+    times_s = np.array([event_s] if from_s is None or from_s >= event_s else [from_s, event_s])
+    position_km = propagate(parent.take(np.array([0])), times_s, "GCRS").position_km[:, 0]
+    direction = (position_km / np.linalg.norm(position_km, axis=1, keepdims=True)).mean(axis=0)
     scene.camera.distance_km = distance_km
-    lean = 0.9 * sun_direction_gcrs(event_s) if sun_known(event_s) else 0.0
-    scene.camera.look_from(at_event / np.linalg.norm(at_event) + lean)
+    lean = sun_lean * sun_direction_gcrs(event_s) if sun_known(event_s) else 0.0
+    scene.camera.look_from(direction / np.linalg.norm(direction) + lean)
 
 
 def result_names(result: BreakupResult) -> tuple[str, str]:

@@ -125,6 +125,13 @@ class OverlayText:
     attribution: str = ""
 
 
+def headed_overlay(title: str, **values) -> OverlayText:
+    """``OverlayText`` of a scene's ``title``: its first sentence the title, the rest (after
+    ". ") the smaller subtitle under it, as the window and the image export both draw it."""
+    head, _, rest = title.partition(". ")
+    return OverlayText(title=head, subtitle=rest, **values)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole briefing. Times are POSIX seconds UTC; ``speed`` is simulated seconds per video

@@ -21,6 +21,11 @@ from orbitview.io.catalog_files import load_catalog
 DEFAULT_DATASET = "fengyun-1c-2007"
 
 
+#: What the window's first look says: a short heading, then (after ". ", drawn smaller under
+#: it) one line saying it is a model and of what. The full statement is ``Briefing.title``.
+HEADING = "Fengyun-1C anti-satellite test, 11 January 2007"
+
+
 class Briefing(NamedTuple):
     """``(parent, fragments, event_time_s, title)``: element sets, POSIX seconds, overlay text."""
 
@@ -28,6 +33,12 @@ class Briefing(NamedTuple):
     fragments: Catalog
     event_time_s: float
     title: str
+
+    @property
+    def heading(self) -> str:
+        """The first look's title: ``HEADING``, then a one-line statement of what is modelled."""
+        return (f"{HEADING}. Model: {len(self.fragments):,} fragments from the NASA standard breakup "
+                "model, not tracking data")
 
 
 def datasets_dir() -> Path:

@@ -8,7 +8,6 @@ frame where it goes; only the clock and object labels change from frame to frame
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from orbitview.core.frames import sun_known
 from orbitview.core.scenario import OverlayText
-from orbitview.core.times import format_utc
+from orbitview.core.times import LAST_TIME_S, format_utc
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
@@ -25,6 +24,10 @@ FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "De
 SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
          "attribution": 0.014, "label": 0.017}
 MARGIN = 0.018
+#: Below this text is unreadable: the floor of every size, however small the image.
+MIN_TEXT_PX = 9
+#: Most lines the title, subtitle and attribution wrap to before they shrink to fit.
+TITLE_LINES, SUBTITLE_LINES, ATTRIBUTION_LINES = 2, 1, 2
 WHITE = (255, 255, 255, 255)
 GREY = (200, 200, 210, 255)
 
@@ -52,7 +55,7 @@ class Stamp:
 def text_stamp(text: str, style: str, size_px: int, fill=WHITE, align: str = "left") -> np.ndarray:
     """(h, w, 4) uint8: ``text`` with a dark outline, so it reads on stars and on the lit Earth."""
     face = font(style, size_px)
-    stroke = max(1, round(size_px / 14))
+    stroke = _stroke(size_px)
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
     left, top, right, bottom = (math.floor(v) for v in probe.multiline_textbbox((0, 0), text, font=face, stroke_width=stroke, align=align))
     image = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
@@ -61,12 +64,48 @@ def text_stamp(text: str, style: str, size_px: int, fill=WHITE, align: str = "le
     return np.asarray(image)
 
 
+def fitted_stamp(text: str, style: str, size_px: int, max_width_px: int, max_lines: int,
+                 fill=WHITE, align: str = "left") -> np.ndarray:
+    """``text_stamp`` of ``text`` wrapped at words to at most ``max_lines`` lines no wider than
+    ``max_width_px``, shrunk from ``size_px`` until it is; at ``MIN_TEXT_PX`` it takes the
+    lines it needs (a word wider than the line is cut at the frame by ``composite``)."""
+    size = size_px
+    while True:
+        lines = wrapped_lines(text, font(style, size), max_width_px - 2 * _stroke(size))
+        if len(lines) <= max_lines or size <= MIN_TEXT_PX:
+            return text_stamp("\n".join(lines), style, size, fill, align)
+        size = max(MIN_TEXT_PX, math.floor(size * 0.9))
+
+
+def wrapped_lines(text: str, face: ImageFont.FreeTypeFont, max_width_px: float) -> list[str]:
+    """``text`` broken at spaces into lines each no wider than ``max_width_px`` in ``face``
+    (a single longer word stays whole on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and face.getlength(joined) <= max_width_px:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _stroke(size_px: int) -> int:
+    return max(1, round(size_px / 14))
+
+
+def _bounds(stamps: list[Stamp]) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the box around ``stamps``, in pixels."""
+    return (min(s.x for s in stamps), min(s.y for s in stamps),
+            max(s.x + s.rgba.shape[1] for s in stamps), max(s.y + s.rgba.shape[0] for s in stamps))
+
+
 @lru_cache(maxsize=256)
 def mono_cell(char: str, size_px: int) -> np.ndarray:
     """(h, advance, 4) uint8: one character of the monospaced font with its outline, in a cell
     one advance wide (the outline reaches into the margins of the cell, not beyond)."""
     face = font("mono", size_px)
-    stroke = max(1, round(size_px / 14))
+    stroke = _stroke(size_px)
     ascent, descent = face.getmetrics()
     width = max(1, round(face.getlength("0")))
     image = Image.new("RGBA", (width, ascent + descent + 2 * stroke), (0, 0, 0, 0))
@@ -109,9 +148,16 @@ class Annotator:
         self.size = size
         self.overlay = overlay
         width, height = size
-        self.px = {name: max(9, round(fraction * height)) for name, fraction in SIZES.items()}
+        self.px = {name: max(MIN_TEXT_PX, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
         self.band = round(self.px["banner"] * 1.6) if overlay.banner else 0
+        # The clock's size, cut so that its longest line fits between the margins.
+        advance = max(1, round(font("mono", self.px["clock"]).getlength("0")))
+        room = (width - 2 * self.margin) / (len(LONGEST_CLOCK) * advance)
+        self.clock_px = max(MIN_TEXT_PX, math.floor(self.px["clock"] * min(1.0, room)))
+        #: (x0, y0, x1, y1) pixels of the ``heading`` (title and subtitle), ``legend`` and
+        #: ``attribution``, where drawn.
+        self.boxes: dict[str, tuple[int, int, int, int]] = {}
         self.static = self._static(legend)
 
     def _static(self, legend) -> list[Stamp]:
@@ -120,26 +166,56 @@ class Annotator:
         if o.banner:
             band = np.zeros((self.band, width, 4), np.uint8)
             band[...] = _hex_rgba(o.banner_color)
-            text = text_stamp(o.banner, "bold", self.px["banner"])
+            text = fitted_stamp(o.banner, "bold", self.px["banner"], width - 2 * m, 1)
             for y in (0, height - self.band):
                 stamps.append(Stamp(0, y, band, opaque=True))
                 stamps.append(Stamp((width - text.shape[1]) // 2, y + (self.band - text.shape[0]) // 2, text))
         top = self.band + m
-        heading = top
-        if o.title:
-            chars = max(20, int(0.62 * width / (0.55 * self.px["title"])))
-            title = text_stamp(textwrap.fill(o.title, chars), "bold", self.px["title"], align="center")
-            stamps.append(Stamp((width - title.shape[1]) // 2, heading, title))
-            heading += title.shape[0] + m // 2
-        if o.subtitle:
-            sub = text_stamp(o.subtitle, "regular", self.px["subtitle"], fill=GREY, align="center")
-            stamps.append(Stamp((width - sub.shape[1]) // 2, heading, sub))
-        if o.legend:
-            stamps += self._legend(legend, m, top)
+        heading, lines = top, []
+        for text, style, lines_at_most, fill in ((o.title, "bold", TITLE_LINES, WHITE),
+                                                 (o.subtitle, "regular", SUBTITLE_LINES, GREY)):
+            if not text:
+                continue
+            size = self.px["title" if style == "bold" else "subtitle"]
+            line = fitted_stamp(text, style, size, width - 2 * m, lines_at_most, fill, align="center")
+            lines.append(Stamp((width - line.shape[1]) // 2, heading, line))
+            heading += line.shape[0] + m // 2
+        if lines:
+            self.boxes["heading"] = _bounds(lines)
+            stamps += lines
+        if o.legend and legend:
+            rows = self._legend(legend, m, top)
+            if "heading" in self.boxes and _bounds(rows)[2] > self.boxes["heading"][0]:
+                # Beside a heading as wide as the legend's corner, the legend goes under it.
+                rows = self._legend(legend, m, heading)
+            self.boxes["legend"] = _bounds(rows)
+            stamps += rows
         if o.attribution:
-            line = text_stamp(o.attribution, "regular", self.px["attribution"], fill=GREY)
-            stamps.append(Stamp(width - m - line.shape[1], height - self.band - m - line.shape[0], line))
+            stamps.append(self._attribution(o.attribution))
+            self.boxes["attribution"] = _bounds(stamps[-1:])
         return stamps
+
+    def _attribution(self, text: str) -> Stamp:
+        """Bottom right, beside the clock when both fit on the line (at the widest the clock
+        gets), else on its own line above it."""
+        width, height = self.size
+        m = self.margin
+        bottom = height - self.band - m
+        clock_width = self._clock_width(LONGEST_CLOCK)
+        beside = width - 3 * m - clock_width
+        line = text_stamp(text, "regular", self.px["attribution"], fill=GREY)
+        if line.shape[1] <= beside:
+            return Stamp(width - m - line.shape[1], bottom - line.shape[0], line)
+        line = fitted_stamp(text, "regular", self.px["attribution"], width - 2 * m, ATTRIBUTION_LINES,
+                            fill=GREY, align="right")
+        above = bottom - self._clock_cell_height() - m // 2
+        return Stamp(width - m - line.shape[1], above - line.shape[0], line)
+
+    def _clock_width(self, text: str) -> int:
+        return len(text) * mono_cell("0", self.clock_px).shape[1]
+
+    def _clock_cell_height(self) -> int:
+        return mono_cell("0", self.clock_px).shape[0]
 
     def _legend(self, rows, x: int, y: int) -> list[Stamp]:
         stamps, size = [], self.px["legend"]
@@ -159,10 +235,16 @@ class Annotator:
         """Everything drawn over the frame at ``t_s``. ``labels``: (x_px, y_px, text) of named
         objects; ``ring``: (x_px, y_px) of the selected object, or None."""
         stamps = list(self.static)
+        width, height = self.size
+        m = self.margin
         for x, y, text in labels:
             stamp = text_stamp(text, "regular", self.px["label"])
             offset = round(self.px["label"] * 0.6)
-            stamps.append(Stamp(round(x) + offset, round(y) - offset - stamp.shape[0], stamp))
+            h, w = stamp.shape[:2]
+            # Up and right of the object, but kept inside the margins near the edges.
+            left = min(max(round(x) + offset, m), width - m - w)
+            top = min(max(round(y) - offset - h, m), height - m - h)
+            stamps.append(Stamp(left, top, stamp))
         if ring is not None:
             stamps.append(self._ring(ring))
         if self.overlay.clock:
@@ -175,7 +257,7 @@ class Annotator:
         Set from one cell per character of the monospaced font, drawn once: the clock changes
         with every tick, and Pillow takes ~1.5 ms to draw the whole line.
         """
-        clock = np.hstack([mono_cell(ch, self.px["clock"]) for ch in clock_text(t_s)])
+        clock = np.hstack([mono_cell(ch, self.clock_px) for ch in clock_text(t_s)])
         return Stamp(self.margin, self.size[1] - self.band - self.margin - clock.shape[0], clock)
 
     def centred(self, text: str) -> Stamp:
@@ -200,3 +282,7 @@ def clock_text(t_s: float) -> str:
     (outside the ephemeris the Earth is drawn lit all round)."""
     text = format_utc(t_s).replace("T", " ").replace("Z", " UTC")
     return text if sun_known(t_s) else f"{text}  no Sun shading (beyond JPL DE421)"
+
+
+#: The clock's widest line (outside the ephemeris), for laying out what sits beside it.
+LONGEST_CLOCK = clock_text(LAST_TIME_S)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from vispy import scene as vscene
 
-from orbitview.core.scenario import OverlayText
+from orbitview.core.scenario import headed_overlay
 from orbitview.render.annotations import Annotator, clock_text
 from orbitview.render.stamps import Stamps
 
@@ -61,9 +61,7 @@ class Overlay:
         self.layout()
 
     def _annotator(self) -> Annotator:
-        # The first sentence of the title is the title; the rest the subtitle under it.
-        head, _, rest = self._title.partition(". ")
-        overlay = OverlayText(title=head, subtitle=rest, legend=bool(self._legend), clock=True)
+        overlay = headed_overlay(self._title, legend=bool(self._legend), clock=True)
         return Annotator(tuple(self.canvas.physical_size), overlay, self._legend)
 
     def layout(self, event=None) -> None:

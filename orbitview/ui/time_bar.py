@@ -22,6 +22,13 @@ def speed_label(speed: float) -> str:
     return f"x{speed:,.0f}" if speed > 0 else f"x{speed:,.0f} (reverse)"
 
 
+def span_label(span_s: float) -> str:
+    """The length of a span for the window box: ``6 h``, ``60 days``."""
+    if span_s < 2 * 86400.0:
+        return f"{span_s / 3600.0:,.0f} h"
+    return f"{span_s / 86400.0:,.0f} days"
+
+
 class TimeBar(QWidget):
     """Shows and sets ``clock``; each widget blocks its own signal while it writes back."""
 
@@ -47,7 +54,6 @@ class TimeBar(QWidget):
         self.window_box = QComboBox()
         for label, half in WINDOWS:
             self.window_box.addItem(label, half)
-        self.window_box.setCurrentIndex(1)  # the clock's default span: a day around its start
         self.window_box.setToolTip("Scrub window around the displayed time (element sets only: a "
                                    "trajectory file's span is fixed)")
         #: True while a trajectory file bounds the span: jumps stay inside it.
@@ -78,7 +84,7 @@ class TimeBar(QWidget):
         clock.events.span_start_s.connect(self._show_span)
         clock.events.span_end_s.connect(self._show_span)
         self._show_speed(clock.speed)
-        self._show_time(clock.time_s)
+        self._show_span()
         self._show_playing(clock.playing)
 
     def disconnect_model(self) -> None:
@@ -101,6 +107,20 @@ class TimeBar(QWidget):
 
     def _show_span(self, _value=None) -> None:
         self._show_time(self.clock.time_s)
+        self._show_window()
+
+    def _show_window(self) -> None:
+        """The window box says the clock's span: one of ``WINDOWS``, else an extra last item
+        naming its length (a briefing's weeks, a trajectory file's span)."""
+        span_s = self.clock.span_end_s - self.clock.span_start_s
+        index = next((i for i, (_, half) in enumerate(WINDOWS) if abs(2 * half - span_s) < 1.0), -1)
+        with QSignalBlocker(self.window_box):
+            if self.window_box.count() > len(WINDOWS):
+                self.window_box.removeItem(len(WINDOWS))
+            if index < 0:
+                self.window_box.addItem(span_label(span_s), None)
+                index = len(WINDOWS)
+            self.window_box.setCurrentIndex(index)
 
     def _show_playing(self, playing: bool) -> None:
         with QSignalBlocker(self.play):
@@ -142,7 +162,7 @@ class TimeBar(QWidget):
         clock.time_s = t_s
 
     def _on_window(self, index: int) -> None:
-        if self.span_locked:
+        if self.span_locked or self.window_box.itemData(index) is None:
             return
         _set_span_around(self.clock, self.clock.time_s, self.window_box.itemData(index))
 

@@ -1,0 +1,169 @@
+"""The first look of ``orbitview`` with no files: the Fengyun-1C briefing opens on the satellite
+and the intercept, with a short title, a time bar over the whole briefing and a speed that
+plays the first orbits in seconds; its overlay text stays inside the frame and off the globe's
+centre at every size, landscape and portrait, rendered with real GL (vispy EGL)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from orbitview.commands.common import default_briefing_scene
+from orbitview.commands.render import ATTRIBUTION
+from orbitview.core.breakup_presets import PRESETS
+from orbitview.core.propagate import propagate
+from orbitview.core.scenario import OverlayText, headed_overlay
+from orbitview.core.times import parse_utc
+from orbitview.render.annotations import Annotator
+
+EVENT_S = PRESETS["fengyun-1c-2007"].time_s
+#: What ``orbitview render`` writes under the default briefing (its files and the image credits).
+ATTRIBUTION_LINE = " · ".join(["fragments.3le", "parent.3le", ATTRIBUTION])
+#: Landscape from the smallest size to 8K, a phone's portrait, a square slide.
+LAYOUT_SIZES = [(640, 360), (960, 540), (1280, 720), (1920, 1080), (1080, 1920), (720, 1280),
+                (1080, 1080), (3840, 2160), (7680, 4320)]
+#: The sizes drawn with GL (8K's frame costs the CPU renderer more than the test is worth:
+#: its layout is checked above, with the others).
+PIXEL_SIZES = [(640, 360), (960, 540), (1920, 1080), (1080, 1920), (3840, 2160)]
+#: A clock time beyond JPL DE421, when the clock line carries its longest note.
+UNSHADED_S = parse_utc("2080-01-01T00:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return default_briefing_scene(None)
+
+
+def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
+    cosine = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+
+
+@pytest.mark.core
+def test_opens_with_the_satellite_selected_and_its_remnant_labelled(scene):
+    parent_layer, fragment_layer = scene.layers
+    assert scene.selected.layer is parent_layer and scene.selected.norad_id == 25730
+    assert [(ref.layer, ref.norad_id) for ref in scene.pinned] == [(fragment_layer, 25730)]
+    # The selection is drawn until the intercept, the remnant's label from it on.
+    assert scene.position_gcrs_km(scene.selected, EVENT_S - 1.0) is not None
+    assert scene.position_gcrs_km(scene.pinned[0], EVENT_S + 1.0) is not None
+
+
+@pytest.mark.core
+def test_camera_looks_down_on_the_satellite_and_the_intercept_point(scene):
+    satellite = scene.layers[0].catalog
+    times_s = np.array([scene.clock.time_s, EVENT_S])
+    position_km = propagate(satellite, times_s, "GCRS").position_km[:, 0]
+    eye_km = scene.camera.eye_km() - np.asarray(scene.camera.center_km)
+    # Near the middle of the view: within 15 degrees of the line of sight, seen from the
+    # camera's side of the Earth (the globe's visible cap reaches ~75 degrees from 26,000 km).
+    for position in position_km:
+        assert _angle_deg(eye_km, position) < 15.0
+    assert np.linalg.norm(eye_km) < 40000.0
+
+
+@pytest.mark.core
+def test_time_bar_spans_the_whole_briefing_and_plays_an_orbit_in_seconds(scene):
+    clock = scene.clock
+    assert clock.span_start_s < clock.time_s < EVENT_S - 60.0
+    assert clock.span_end_s - EVENT_S >= 59 * 86400.0
+    period_s = 86400.0 / scene.layers[0].catalog.mean_motion_rev_per_day[0]
+    assert 100 * 60 < period_s < 103 * 60  # Fengyun-1C's ~102-minute orbit
+    assert period_s / clock.speed < 10.0
+
+
+@pytest.mark.core
+def test_title_is_short_with_a_one_line_model_statement(scene):
+    overlay = headed_overlay(scene.title)
+    assert overlay.title == "Fengyun-1C anti-satellite test, 11 January 2007"
+    assert overlay.subtitle.startswith("Model: ") and "NASA standard breakup model" in overlay.subtitle
+    assert "fragments" in overlay.subtitle and "not tracking data" in overlay.subtitle
+
+
+def _layout(size, scene, t_s):
+    annotator = Annotator(size, headed_overlay(scene.title, attribution=ATTRIBUTION_LINE),
+                          [("payload", (0.3, 0.7, 1.0, 1.0), 2), ("debris", (1.0, 0.3, 0.4, 1.0), 2097)])
+    return annotator, _box(annotator.clock(t_s))
+
+
+def _box(stamp) -> tuple[int, int, int, int]:
+    return stamp.x, stamp.y, stamp.x + stamp.rgba.shape[1], stamp.y + stamp.rgba.shape[0]
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.core
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("t_s", [EVENT_S, UNSHADED_S], ids=["2007", "beyond-DE421"])
+def test_overlay_layout_stays_inside_the_margins_and_apart(scene, size, t_s):
+    width, height = size
+    annotator, clock = _layout(size, scene, t_s)
+    m = annotator.margin
+    boxes = {**annotator.boxes, "clock": clock}
+    assert set(boxes) == {"heading", "legend", "attribution", "clock"}
+    for name, (x0, y0, x1, y1) in boxes.items():
+        assert m <= x0 and x1 <= width - m and m <= y0 and y1 <= height - m, (name, boxes[name])
+    # The heading (title and subtitle) ends above the globe's centre, with room to spare.
+    assert boxes["heading"][3] < 0.35 * height
+    assert not _overlap(boxes["legend"], boxes["heading"])
+    assert not _overlap(boxes["clock"], boxes["attribution"])
+    # Labels of objects at the frame's corners are pulled inside the margins.
+    for x, y in [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]:
+        x0, y0, x1, y1 = _box(annotator.stamps(t_s, [(x, y, "FENGYUN 1C (25730)")])[-2])
+        assert m <= x0 and x1 <= width - m and m <= y0 and y1 <= height - m
+
+
+@pytest.mark.pixels
+@pytest.mark.parametrize("size", PIXEL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scene, size, artefacts):
+    from orbitview.render.exporter import FrameRenderer
+
+    width, height = size
+    t_s = scene.clock.time_s
+    images, annotator = [], None
+    for overlay in (headed_overlay(scene.title, attribution=ATTRIBUTION_LINE),
+                    OverlayText(legend=False, clock=False)):
+        renderer = FrameRenderer(scene, size, overlay, labels=False)
+        try:
+            images.append(renderer.render(t_s))
+            annotator = annotator or renderer.annotator
+        finally:
+            renderer.close()
+    with_text, bare = images
+    Image.fromarray(with_text).save(artefacts / f"first_look_{width}x{height}.png")
+    # Text pixels: where the overlay changed the rendered frame.
+    ink = np.abs(with_text.astype(int) - bare.astype(int)).max(axis=2) > 24
+    m = annotator.margin
+    assert not (ink[:m].any() or ink[-m:].any() or ink[:, :m].any() or ink[:, -m:].any())
+    boxes = [*annotator.boxes.values(), _box(annotator.clock(t_s))]
+    inside = np.zeros_like(ink)
+    for x0, y0, x1, y1 in boxes:
+        assert ink[y0:y1, x0:x1].sum() > 20  # each of them is drawn
+        inside[y0:y1, x0:x1] = True
+    assert not (ink & ~inside).any()  # and nothing else is
+    # The globe's centre (the middle of the frame: the camera looks at the Earth's centre) is
+    # clear of text for a tenth of the height around it.
+    r = height // 10
+    assert not ink[height // 2 - r:height // 2 + r, width // 2 - r:width // 2 + r].any()
+
+
+@pytest.mark.qt
+def test_window_opens_on_the_satellite_with_the_briefing_span_and_the_overlay_inside(make_window):
+    window = make_window(default_briefing_scene(None))
+    assert window.info_panel.values["norad_id"].text() == "25730"
+    assert window.info_panel.values["altitude"].text().endswith(" km")
+    assert window.time_bar.window_box.currentText() == "60 days"
+    assert window.time_bar.speed.currentText() == "x1,000"
+    # The window's overlay, laid out for the canvas, stays inside its margins and apart.
+    annotator = window.view.overlay.annotator
+    width, height = annotator.size
+    m = annotator.margin
+    boxes = {**annotator.boxes, "clock": _box(annotator.clock(window.scene.clock.time_s))}
+    assert {"heading", "legend", "clock"} <= set(boxes)
+    for name, (x0, y0, x1, y1) in boxes.items():
+        assert m <= x0 and x1 <= width - m and m <= y0 and y1 <= height - m, (name, boxes[name])
+    assert boxes["heading"][3] < 0.35 * height
+    assert not _overlap(boxes["legend"], boxes["heading"])
