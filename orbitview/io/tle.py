@@ -16,7 +16,6 @@ import math
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
 from orbitview.io.omm import Parsed, _Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
@@ -62,12 +61,6 @@ def tle_checksum(line: str) -> int:
         elif char == "-":
             total += 1
     return total % 10
-
-
-def read_tle_text(text: str | bytes, source: str) -> tuple[Catalog, list[Problem]]:
-    """Parse TLE/3LE ``text``; damaged records are reported and skipped."""
-    parsed = parse_tle(text, source)
-    return parsed.catalog, parsed.problems
 
 
 def parse_tle(text: str | bytes, source: str) -> Parsed:
