@@ -28,6 +28,9 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
+# The layer rules ([tool.importlinter] in pyproject.toml) are checked on the import graph first.
+.venv/bin/lint-imports
+
 export EGL_PLATFORM=surfaceless
 unset QT_QPA_PLATFORM
 # The GL-free tiers and the EGL pixel tests share one process; the Qt window tests need a

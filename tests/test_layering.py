@@ -1,4 +1,9 @@
-"""Imports point down only: core/io never import Qt or vispy; render never imports Qt widgets."""
+"""Imports point down only: core/io never import Qt or vispy; render never imports Qt widgets.
+
+lint-imports (the contracts in pyproject.toml) checks orbitview's own import statements; this
+test imports each module and looks at what actually got loaded, so it also catches Qt or vispy
+pulled in through a third-party package, which the import graph cannot see.
+"""
 
 import pkgutil
 import subprocess

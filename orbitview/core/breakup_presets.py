@@ -23,7 +23,7 @@ from orbitview.core.catalog import Catalog
 from orbitview.core.classify import classify
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST, FragmentSet, element_sets
-from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme, sun_direction_gcrs
+from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
 from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2, SGP4_EPOCH_JD
 from orbitview.core.times import format_utc, parse_utc, posix_to_jd
 
@@ -114,15 +114,6 @@ def orbit_satrec(orbit: PublishedOrbit, t_s: float, norad_id: int) -> Satrec:
         float(np.mod(node, 2 * np.pi)),
     )
     return satrec
-
-
-def descending_node_local_time_h(satrec: Satrec, t_s: float) -> float:
-    """Local apparent solar time (hours) at the descending node of ``satrec``'s orbit at ``t_s``:
-    12 h plus the node's right ascension minus the Sun's, over 15 deg per hour."""
-    sun = gcrs_from_teme(t_s).T @ sun_direction_gcrs(t_s)
-    descending_node = satrec.nodeo + np.pi
-    hours = 12.0 + np.degrees(descending_node - np.arctan2(sun[1], sun[0])) / 15.0
-    return float(np.mod(hours, 24.0))
 
 
 def catalog_of(satrecs: list[Satrec], names: list[str], designators: list[str], source: str) -> Catalog:

@@ -254,19 +254,6 @@ def propagate(
     return States(times_s, position, velocity, error, frame)
 
 
-def teme_to(frame: str, times_s: np.ndarray, position_km: np.ndarray, velocity_km_s: np.ndarray):
-    """Rotate (T, N, 3) TEME states into ``frame``; ITRS velocities include the Earth's spin."""
-    rotation = rotations_from_teme(frame, np.atleast_1d(times_s))
-    if rotation is None:
-        return position_km, velocity_km_s
-    position = np.matmul(position_km, rotation.transpose(0, 2, 1))
-    velocity = np.matmul(velocity_km_s, rotation.transpose(0, 2, 1))
-    if frame == "ITRS":
-        omega = np.array([0.0, 0.0, EARTH_ROTATION_RAD_S])
-        velocity = velocity - np.cross(omega, position)
-    return position, velocity
-
-
 # --- worker processes -------------------------------------------------------------------------
 
 _worker_satrecs = None

@@ -58,10 +58,6 @@ class Layer(EventedModel):
     def __len__(self) -> int:
         return len(self.catalog)
 
-    def epoch_span_s(self) -> tuple[float, float]:
-        """Oldest and newest element epochs, POSIX seconds."""
-        return float(np.min(self.catalog.epoch_s)), float(np.max(self.catalog.epoch_s))
-
     def shown_span_s(self) -> tuple[float, float]:
         """When the layer's objects can be drawn, POSIX seconds: its keyframes' window (a parent
         until its breakup, the fragments from it, a trajectory file's span), else always."""

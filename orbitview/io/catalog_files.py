@@ -13,60 +13,19 @@ import numpy as np
 
 from orbitview.core.catalog import Catalog
 from orbitview.core.times import format_utc, jd_to_posix
-from orbitview.io.omm import Parsed, read_omm_csv, read_omm_json, read_omm_xml
+from orbitview.io.element_columns import Parsed
+from orbitview.io.omm import read_omm_csv, read_omm_json, read_omm_xml
 from orbitview.io.problems import CatalogError, LoadResult, Problem
 from orbitview.io.satcat import apply_satcat, is_satcat_header, read_satcat
+from orbitview.io.text_files import decode, read_bytes
 from orbitview.io.tle import parse_tle
 
 FORMATS = ("tle", "omm.json", "omm.csv", "omm.xml")
 _READERS = {"omm.json": read_omm_json, "omm.csv": read_omm_csv, "omm.xml": read_omm_xml}
 _BY_EXTENSION = {".json": "omm.json", ".csv": "omm.csv", ".xml": "omm.xml",
                  ".tle": "tle", ".3le": "tle", ".2le": "tle", ".txt": "tle"}
-#: The first bytes of every HDF5 file (the format of trajectory files).
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _ELEMENT_LINES = re.compile(r"^1 .{30,}\r?\n(?:[ \t]*\r?\n)*2 ", re.MULTILINE)
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; a ``CatalogError`` worded for the user when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: no such file", [Problem(str(path), 0, "file", "no such file")]) from None
-    except IsADirectoryError:
-        raise CatalogError(f"{path}: is a directory, not a file",
-                           [Problem(str(path), 0, "file", "is a directory")]) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise CatalogError(f"{path}: cannot read: {reason}", [Problem(str(path), 0, "file", reason)]) from None
-
-
-def decode(data: bytes, source: str) -> bytes | str:
-    """Text of a file: UTF-8 bytes without BOM (for the TLE reader, which works on bytes)
-    or ``str`` for UTF-16. Binary data raise ``CatalogError``."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith(HDF5_SIGNATURE):
-        message = ("an HDF5 trajectory file, not element sets (the window and render open trajectory "
-                   "files named .h5 or .hdf5; inspect, precompute and breakup read element sets)")
-        raise CatalogError(f"{source}: {message}", [Problem(source, 0, "format", message)])
-    head = data[:65536]
-    # A NUL in a name is one damaged record (readers replace it), not a binary file.
-    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
-    if controls > len(head) // 100:
-        raise CatalogError(f"{source}: binary data, not an element-set file",
-                           [Problem(source, 0, "binary", "binary data, not an element-set file")])
-    return data
-
-
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 with or without BOM; a clear error when it cannot be read."""
-    path = Path(path)
-    text = decode(read_bytes(path), str(path))
-    return text if isinstance(text, str) else text.decode("utf-8", "replace")
 
 
 def detect_format(text: str, name: str = "") -> str:

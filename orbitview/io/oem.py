@@ -26,9 +26,9 @@ import numpy as np
 from orbitview import __version__
 from orbitview.core.ephemeris import INTERPOLATIONS, Segment
 from orbitview.core.times import JD_UNIX_EPOCH, SECONDS_PER_DAY, timescale
-from orbitview.io.catalog_files import read_text
 from orbitview.io.omm import parse_xml
 from orbitview.io.problems import CatalogError, Problem
+from orbitview.io.text_files import read_text
 
 SUFFIXES = (".oem",)
 #: OEM REF_FRAME -> orbitview frame.

@@ -22,6 +22,7 @@ import numpy as np
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import ObjectClass
 from orbitview.io.problems import CatalogError
+from orbitview.io.text_files import read_text
 
 _TYPES = {
     "PAY": ObjectClass.PAYLOAD,
@@ -76,8 +77,6 @@ def read_satcat_text(text: str, source: str = "SATCAT") -> dict[int, ObjectClass
 
 def read_satcat(path: str | Path) -> dict[int, ObjectClass]:
     """Catalogue number -> class from a SATCAT CSV file."""
-    from orbitview.io.catalog_files import read_text
-
     path = Path(path)
     return read_satcat_text(read_text(path), str(path))
 

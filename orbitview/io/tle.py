@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
-from orbitview.io.omm import Parsed, _Rejects, build_catalog, report_unsafe_text
+from orbitview.io.element_columns import Parsed, Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
 # Column layout, one character per column. d: digit; D: digit or a leading space; s: sign
@@ -64,12 +63,6 @@ def tle_checksum(line: str) -> int:
     return total % 10
 
 
-def read_tle_text(text: str | bytes, source: str) -> tuple[Catalog, list[Problem]]:
-    """Parse TLE/3LE ``text``; damaged records are reported and skipped."""
-    parsed = parse_tle(text, source)
-    return parsed.catalog, parsed.problems
-
-
 def parse_tle(text: str | bytes, source: str) -> Parsed:
     """Parse TLE/3LE text (``str``, or UTF-8 ``bytes`` without BOM) into a ``Parsed``.
 
@@ -79,7 +72,7 @@ def parse_tle(text: str | bytes, source: str) -> Parsed:
     lines = _Lines(data)
     problems: list[Problem] = []
     first, second, names, name_lines = _pair_records(lines, source, problems)
-    rejects = _Rejects(len(first), source, first + 1)
+    rejects = Rejects(len(first), source, first + 1)
     at = (lambda i: int(first[i]) + 1, lambda i: int(second[i]) + 1)
     b1 = _byte_matrix(lines, first, rejects, at[0], 0)
     b2 = _byte_matrix(lines, second, rejects, at[1], 1)
@@ -180,7 +173,7 @@ def _pair_records(lines: _Lines, source: str, problems: list[Problem]):
     return at, nonblank[first + 1].astype(np.int64), names, named
 
 
-def _byte_matrix(lines: _Lines, index: np.ndarray, rejects: _Rejects, at, which: int) -> np.ndarray:
+def _byte_matrix(lines: _Lines, index: np.ndarray, rejects: Rejects, at, which: int) -> np.ndarray:
     """``(N, 69) uint8``: the lines at ``index``; too short or too long lines are rejected
     (``at(i)`` is the file line of row ``i``)."""
     n = len(index)
@@ -213,14 +206,14 @@ def _one(n: int, i: int) -> np.ndarray:
     return mask
 
 
-def _reject_at(rejects: _Rejects, mask, at, kind, message) -> None:
+def _reject_at(rejects: Rejects, mask, at, kind, message) -> None:
     """Like ``rejects.add`` but reporting the line ``at(i)`` (the element line at fault)."""
     for i in np.flatnonzero(mask & rejects.ok):
         rejects.problems.append(Problem(rejects.source, at(i), kind, message(i)))
     rejects.ok &= ~mask
 
 
-def _check_layout(b1: np.ndarray, b2: np.ndarray, d1: "_Digits", d2: "_Digits", rejects: _Rejects, lines_at) -> None:
+def _check_layout(b1: np.ndarray, b2: np.ndarray, d1: "_Digits", d2: "_Digits", rejects: Rejects, lines_at) -> None:
     """Checksums, then the layout of every column, then matching catalogue numbers."""
     for which, (b, d) in enumerate(((b1, d1), (b2, d2))):
         at = lines_at[which]
@@ -344,7 +337,7 @@ def _scaled(b: np.ndarray, mantissa: np.ndarray, mantissa_col: int, exponent: np
     return _sign(b, mantissa_col) * (mantissa / 1e5) * _POW10[signed_exp - _POW10_MIN_EXP]
 
 
-def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: _Rejects, names, at2) -> dict[str, np.ndarray]:
+def _decode(b1, b2, d1: _Digits, d2: _Digits, rejects: Rejects, names, at2) -> dict[str, np.ndarray]:
     """Element columns from the byte matrices (rows already rejected hold harmless zeros)."""
     f1, f2 = d1.fields(_LINE1_FIELDS), d2.fields(_LINE2_FIELDS)
     # Rejected rows may hold non-ASCII bytes, which numpy's text conversion refuses.

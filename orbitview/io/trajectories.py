@@ -20,7 +20,7 @@ from orbitview.core.keyframes import Keyframes, hermite
 from orbitview.core.propagate import EARTH_ROTATION_RAD_S, FRAMES
 from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
 from orbitview.io.atomic import AtomicFile, write_error
-from orbitview.io.omm import clean_text
+from orbitview.io.element_columns import clean_text
 
 SCHEMA = "orbitview.trajectories"
 SCHEMA_VERSION = 1

@@ -167,10 +167,6 @@ class GlobeLinesVisual(MatrixVisual):
         self.freeze()
         self.set_visible_sets(**self._shown)
 
-    @property
-    def shown_sets(self) -> dict[str, bool]:
-        return dict(self._shown)
-
     def set_orientation(self, gcrs_from_itrs: np.ndarray) -> None:
         """The (3, 3) rotation from Earth-fixed to inertial axes at the displayed time."""
         self._gcrs_from_itrs = np.asarray(gcrs_from_itrs, np.float64)
@@ -187,11 +183,6 @@ class GlobeLinesVisual(MatrixVisual):
         self._count = len(index)
         if self._count:
             self._index.set_data(index)
-        self.update()
-
-    def set_width(self, width_px: float) -> None:
-        """Line width in logical pixels."""
-        self._width_px = float(width_px)
         self.update()
 
     def _before_draw(self, view) -> bool:
