@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_ui_window import T_DEBRIS, red, redraw, wait_loaded, yellow
+from test_ui_window import T_DEBRIS, drop_file, red, redraw, wait_loaded, yellow
 
 from orbitview.core.object_ref import ObjectRef
 
@@ -29,18 +29,11 @@ def oem_path(catalogs, tmp_path):
 
 
 def test_a_dropped_oem_is_drawn_moving_and_the_info_panel_names_its_file(make_window, oem_path, qtbot):
-    from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
-    from PyQt6.QtGui import QDropEvent
-
     from orbitview.core.camera import project_to_pixels
 
     window = make_window()
     before = redraw(window, qtbot)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(oem_path))])
-    drop = QDropEvent(QPointF(700, 400), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(drop)
+    drop_file(window, oem_path)
     wait_loaded(window, qtbot)
     scene = window.scene
     (layer,) = scene.layers

@@ -66,6 +66,25 @@ def full_scene(full) -> Scene:
     return scene
 
 
+def drop_file(window, path) -> None:
+    """Drag ``path`` over the window and drop it there. Qt delivers a drop only during a real
+    drag (none can be made under Xvfb without a window manager), so the events go to the
+    window's handlers as Qt would send them."""
+    from PyQt6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+    from PyQt6.QtGui import QDragEnterEvent, QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(700, 400), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(700, 400), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+
+
 def wait_loaded(window, qtbot, timeout=60000) -> None:
     qtbot.waitUntil(lambda: window.loader.pending() == 0, timeout=timeout)
 
@@ -470,9 +489,6 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
 
 
 def test_a_damaged_file_dropped_on_the_window_loads_what_it_can(make_window, catalogs, qtbot, tmp_path):
-    from PyQt6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-    from PyQt6.QtGui import QDragEnterEvent, QDropEvent
-
     lines = (catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").read_text().splitlines()
     lines[4] = lines[4][:-1] + str((int(lines[4][-1]) + 1) % 10)  # a bad checksum on line 5
     lines[10] = lines[10][:40]  # a truncated line 11
@@ -480,18 +496,7 @@ def test_a_damaged_file_dropped_on_the_window_loads_what_it_can(make_window, cat
     damaged.write_text("\n".join(lines) + "\n")
     window = make_window()
     before = redraw(window, qtbot)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(damaged))])
-    # Qt delivers a drop only during a real drag (none can be made under Xvfb without a
-    # window manager), so the test hands the events to the window's handlers as Qt would.
-    enter = QDragEnterEvent(QPoint(700, 400), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    window.dragEnterEvent(enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(QPointF(700, 400), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(drop)
-    assert drop.isAccepted()
+    drop_file(window, damaged)
     wait_loaded(window, qtbot)
     assert len(window.scene.layers) == 1 and len(window.scene.layers[0]) == 1916
     report = window.problem_report
