@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from orbitview.core.conjunctions import screen
-    from orbitview.core.conjunctions.screen import sample_times
+    from orbitview.core.conjunctions.screen import screening_times
     from orbitview.core.propagate import usable_cores, worker_context
     from orbitview.io.atomic import check_output_path, write_atomically
     from orbitview.io.catalog_files import load_catalogs
@@ -74,7 +74,7 @@ def run(args) -> int:
     primaries = None if args.primary is None else _primary_rows(catalog.norad_id, args.primary)
     if start_s is None:
         start_s = float(np.median(catalog.epoch_s))
-    progress = Progress(len(sample_times(start_s, span_s, step_s)) * len(catalog),
+    progress = Progress(len(screening_times(start_s, span_s, step_s)) * len(catalog),
                         f"{len(catalog):,} objects over {span_s / 3600:g} h on {workers} cores")
     done = [0]
 

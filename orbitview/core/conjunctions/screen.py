@@ -75,7 +75,7 @@ class Screening:
     co_located: list[CoLocated]
 
 
-def sample_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
+def screening_times(start_s: float, span_s: float, step_s: float) -> np.ndarray:
     """(T,) sample times covering ``[start_s, start_s + span_s]`` exactly, ``step_s`` apart at most."""
     count = max(1, math.ceil(span_s / step_s - 1e-9))
     return start_s + np.linspace(0.0, span_s, count + 1)
@@ -103,7 +103,7 @@ def screen(
     """
     if span_s <= 0 or step_s <= 0 or threshold_km <= 0:
         raise ValueError("span, step and threshold must be positive")
-    times_s = sample_times(start_s, span_s, step_s)
+    times_s = screening_times(start_s, span_s, step_s)
     screened, prim = catalog, None
     if primaries is not None:
         # Only objects whose radius band meets a primary's are propagated at all.
