@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pictures import assert_same_model, saved_fields
+
 from orbitview.core.classify import ObjectClass
-from orbitview.core.events import model_fields
 from orbitview.core.filters import LayerFilter, Regime
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.origin import EventOrigin, FileOrigin
@@ -17,8 +18,6 @@ from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.scenario import (
-    MODELS,
-    STRUCTURE,
     build_scene,
     parse_scenario,
     scenario_from_scene,
@@ -87,38 +86,6 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("overlay", "clock"): False,
         ("overlay", "attribution"): "a test",
     }
-
-
-def saved_fields() -> set[tuple[str, str]]:
-    return {(model, name) for model, (cls, _) in MODELS.items() for name, field in model_fields(cls).items()
-            if field.saved and (model, name) not in STRUCTURE}
-
-
-def models_of(scene: Scene, model: str) -> list:
-    return list(scene.layers) if model == "layer" else [scene.models()[model]]
-
-
-def as_saved(scene: Scene, value):
-    """A value with objects as (layer index, row), comparable across scenes."""
-    if isinstance(value, ObjectRef):
-        return (scene.layers.index(value.layer), value.row)
-    if isinstance(value, tuple) and value and isinstance(value[0], ObjectRef):
-        return tuple(as_saved(scene, v) for v in value)
-    return value
-
-
-def assert_same_model(a: Scene, b: Scene) -> None:
-    assert [type(layer.origin) for layer in a.layers] == [type(layer.origin) for layer in b.layers]
-    for model, name in sorted(saved_fields()):
-        for one, other in zip(models_of(a, model), models_of(b, model), strict=True):
-            mine, theirs = as_saved(a, getattr(one, name)), as_saved(b, getattr(other, name))
-            if model == "clock" or name == "center_km":
-                # Times are written to the microsecond; a followed centre is recomputed from them.
-                np.testing.assert_allclose(theirs, mine, rtol=0, atol=1e-6, err_msg=f"{model}.{name}")
-            else:
-                assert theirs == mine, f"{model}.{name}"
-    for one, other in zip(a.layers, b.layers):
-        np.testing.assert_array_equal(one.shown, other.shown)
 
 
 @pytest.fixture
