@@ -229,3 +229,37 @@ def test_the_briefing_saves_its_event_and_remakes_it_from_the_dataset():
     again, _ = build_scene(parse_scenario(scenario_to_toml(scenario_from_scene(briefing))))
     assert_same_model(briefing, again)
     np.testing.assert_array_equal(again.layers[1].catalog.norad_id, briefing.layers[1].catalog.norad_id)
+
+
+def test_a_custom_event_source_remakes_the_breakup_of_a_files_object(catalogs):
+    from orbitview.core.origin import CustomEventOrigin
+
+    path = catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"
+    scene, _ = build_scene(parse_scenario(f"""
+version = 1
+[time]
+start = "2025-02-15T00:00:00Z"
+end = "2025-02-16T00:00:00Z"
+[[sources]]
+file = "{path}"
+[[sources]]
+custom_event = "explosion"
+parent = {{ file = "{path}" }}
+norad = 29737
+time_s = "2025-02-15T06:00:00Z"
+mass_kg = 50.0
+seed = 7
+min_size_m = 0.05
+"""))
+    _, parent, fragments = scene.layers
+    assert list(parent.catalog.norad_id) == [29737] and len(fragments) > 10
+    assert fragments.origin == CustomEventOrigin("explosion", FileOrigin(str(path)), 29737,
+                                                 parse_utc("2025-02-15T06:00:00Z"), 50.0, seed=7, min_size_m=0.05,
+                                                 part="fragments")
+    # The parent is shown until the event, its fragments from it.
+    assert parent.shown_span_s()[1] == fragments.shown_span_s()[0] == parse_utc("2025-02-15T06:00:00Z")
+    text = scenario_to_toml(scenario_from_scene(scene))
+    again, _ = build_scene(parse_scenario(text))
+    assert_same_model(scene, again)
+    np.testing.assert_array_equal(again.layers[2].catalog.norad_id, fragments.catalog.norad_id)
+    assert scenario_to_toml(scenario_from_scene(again)) == text
