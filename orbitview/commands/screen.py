@@ -1,7 +1,8 @@
 """``orbitview screen``: close approaches between element sets over a span, as JSON or CSV.
 
-SGP4 runs in worker processes on every usable core (as for precompute); the KD-tree filter and
-the exact refinement run here. Outputs appear only when complete, so Ctrl-C leaves nothing.
+SGP4, the KD-tree filter and the exact refinement run as tasks in worker processes on every
+usable core (``core.conjunctions.tasks``). Outputs appear only when complete, so Ctrl-C leaves
+nothing.
 """
 
 from __future__ import annotations
