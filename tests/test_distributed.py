@@ -5,6 +5,7 @@ a worker killed, the scheduler stopped, Ctrl-C."""
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import signal
 import socket
@@ -161,3 +162,21 @@ def test_ctrl_c_cancels_the_tasks_on_the_cluster_and_exits_130(cluster, debris, 
         time.sleep(0.1)
     assert cluster.tasks_on_scheduler() == 0, "tasks of the stopped run stayed on the cluster"
     assert all(w.poll() is None for w in cluster.workers), "a worker died of the stop"
+
+
+def test_screen_on_the_cluster_finds_the_local_conjunctions_byte_for_byte(cluster, debris, tmp_path):
+    def screen(out: Path, *where: str) -> str:
+        code, stderr = finished(orbitview("screen", *debris, "--start", START, "--span", "1h", "--threshold", "20",
+                                          "--out", out, *where))
+        assert code == 0, stderr
+        return stderr
+
+    local = tmp_path / "local.json"
+    screen(local, "--workers", "2")
+    events = json.loads(local.read_text())["events"]
+    assert len(events) >= 10, "too few encounters to compare"
+    on_cluster = tmp_path / "cluster.json"
+    stderr = screen(on_cluster, "--scheduler", cluster.address)
+    assert f"on the Dask cluster at {cluster.address}" in stderr
+    assert on_cluster.read_bytes() == local.read_bytes()
+    assert cluster.tasks_on_scheduler() == 0

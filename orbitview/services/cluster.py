@@ -90,7 +90,8 @@ class OrderedTasks:
     ``tasks``, yielded as ``(label, result)`` in the order given; ``close()`` (also as a context
     manager) cancels the rest.
 
-    ``shared`` travels to every worker once, before the first task. At most
+    ``shared`` travels to every worker once, before the first task (pass ``scatter``'s future
+    to share it between several ``OrderedTasks``: ``ClusterRunner``). At most
     ``TASKS_PER_THREAD`` tasks per worker thread are in flight, so the cluster never holds more
     than that many results the writer has not taken.
     """
@@ -102,8 +103,7 @@ class OrderedTasks:
         self.pending: deque = deque()
         self.closed = False
         try:
-            # A list, or scatter would send each value of a dict as a separate piece of data.
-            self.shared = client.scatter([shared], broadcast=True, hash=False)[0]
+            self.shared = shared if _is_future(shared) else scatter(client, shared)
             threads = sum(client.nthreads().values())
             for _ in range(max(TASKS_PER_THREAD, TASKS_PER_THREAD * threads)):
                 self._submit_next()
@@ -152,6 +152,37 @@ class OrderedTasks:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def scatter(client, shared):
+    """The future of ``shared`` copied to every worker of ``client`` (a dict of catalogue
+    columns: a few MB for the 26k catalogue, about 90 B an object)."""
+    # A list, or scatter would send each value of a dict as a separate piece of data.
+    return client.scatter([shared], broadcast=True, hash=False)[0]
+
+
+def _is_future(value) -> bool:
+    from distributed import Future
+
+    return isinstance(value, Future)
+
+
+class ClusterRunner:
+    """``runner(function, shared, tasks)`` for a job of several passes over one ``shared``
+    (screening: the candidate search, then the refinement): ``OrderedTasks`` on ``client``,
+    ``shared`` scattered to the workers once for all passes."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self._scattered: tuple[object, object] | None = None
+
+    def __call__(self, function: Callable, shared, tasks: Iterable[tuple[object, tuple]]) -> OrderedTasks:
+        if self._scattered is None or self._scattered[0] is not shared:
+            try:
+                self._scattered = (shared, scatter(self.client, shared))
+            except BaseException as exc:
+                raise _lost(self.client, exc) if _is_cluster_failure(exc) else exc from None
+        return OrderedTasks(self.client, function, self._scattered[1], tasks)
 
 
 def _is_cluster_failure(exc: BaseException) -> bool:
