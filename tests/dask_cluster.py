@@ -86,6 +86,18 @@ class LocalDaskCluster:
         with Client(self.address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
             return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
 
+    def workers_holding(self, key_prefix: str) -> list[subprocess.Popen]:
+        """The worker processes holding a result whose task key starts with ``key_prefix``."""
+        from distributed import Client
+
+        def holders(dask_scheduler, prefix):
+            return sorted({ws.name for ts in dask_scheduler.tasks.values() if str(ts.key).startswith(prefix)
+                           for ws in ts.who_has or ()})
+
+        with Client(self.address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
+            names = client.run_on_scheduler(holders, prefix=key_prefix)
+        return [self.workers[int(name.rsplit("-", 1)[1])] for name in names]
+
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL, as a machine lost: it can say goodbye to no one."""
         if process.poll() is None:

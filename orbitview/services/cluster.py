@@ -2,7 +2,7 @@
 
 ``connect`` reaches the scheduler the user named (``--scheduler ADDRESS`` or
 ``$ORBITVIEW_SCHEDULER``) within ``CONNECT_TIMEOUT_S``, or says in one line that none answered.
-``OrderedTasks`` sends what every task shares (the catalogue's elements) to every worker once,
+``OrderedTasks`` sends what every task shares (the catalogue's elements) to the cluster once,
 submits one task per block (the same top-level core functions the local pool runs, so the
 results are the same bits), keeps a bounded number in flight, and hands the results back in
 order to the one writer here. Closing it, at the end, on an error or on Ctrl-C, cancels what is
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -90,8 +91,8 @@ class OrderedTasks:
     ``tasks``, yielded as ``(label, result)`` in the order given; ``close()`` (also as a context
     manager) cancels the rest.
 
-    ``shared`` travels to every worker once, before the first task (pass ``scatter``'s future
-    to share it between several ``OrderedTasks``: ``ClusterRunner``). At most
+    ``shared`` travels to the cluster once (``share``; pass its future to share it between
+    several ``OrderedTasks``: ``ClusterRunner``). At most
     ``TASKS_PER_THREAD`` tasks per worker thread are in flight, so the cluster never holds more
     than that many results the writer has not taken.
     """
@@ -103,7 +104,7 @@ class OrderedTasks:
         self.pending: deque = deque()
         self.closed = False
         try:
-            self.shared = shared if _is_future(shared) else scatter(client, shared)
+            self.shared = shared if _is_future(shared) else share(client, shared)
             threads = sum(client.nthreads().values())
             for _ in range(max(TASKS_PER_THREAD, TASKS_PER_THREAD * threads)):
                 self._submit_next()
@@ -154,11 +155,22 @@ class OrderedTasks:
         self.close()
 
 
-def scatter(client, shared):
-    """The future of ``shared`` copied to every worker of ``client`` (a dict of catalogue
-    columns: a few MB for the 26k catalogue, about 90 B an object)."""
-    # A list, or scatter would send each value of a dict as a separate piece of data.
-    return client.scatter([shared], broadcast=True, hash=False)[0]
+def share(client, shared):
+    """A future of ``shared`` (a dict of catalogue columns: about 90 B an object) for the tasks
+    of ``client``: it travels once to the cluster, then from worker to worker as tasks need it.
+
+    Not ``client.scatter``: Dask's active memory manager drops the replicas of scattered data that
+    no waiting task needs, and scattered data lost with its last worker cannot be made again, so
+    one worker killed would fail the run. A task's result is made again wherever it is needed.
+    """
+    with warnings.catch_warnings():
+        # Dask warns of task graphs above 10 MB; the catalogue is sent on purpose, once.
+        warnings.simplefilter("ignore", UserWarning)
+        return client.submit(_shared_value, shared, pure=False)
+
+
+def _shared_value(value):
+    return value
 
 
 def _is_future(value) -> bool:
@@ -170,19 +182,19 @@ def _is_future(value) -> bool:
 class ClusterRunner:
     """``runner(function, shared, tasks)`` for a job of several passes over one ``shared``
     (screening: the candidate search, then the refinement): ``OrderedTasks`` on ``client``,
-    ``shared`` scattered to the workers once for all passes."""
+    ``shared`` sent to the cluster once for all passes."""
 
     def __init__(self, client) -> None:
         self.client = client
-        self._scattered: tuple[object, object] | None = None
+        self._shared: tuple[object, object] | None = None
 
     def __call__(self, function: Callable, shared, tasks: Iterable[tuple[object, tuple]]) -> OrderedTasks:
-        if self._scattered is None or self._scattered[0] is not shared:
+        if self._shared is None or self._shared[0] is not shared:
             try:
-                self._scattered = (shared, scatter(self.client, shared))
+                self._shared = (shared, share(self.client, shared))
             except BaseException as exc:
                 raise _lost(self.client, exc) if _is_cluster_failure(exc) else exc from None
-        return OrderedTasks(self.client, function, self._scattered[1], tasks)
+        return OrderedTasks(self.client, function, self._shared[1], tasks)
 
 
 def _is_cluster_failure(exc: BaseException) -> bool:
