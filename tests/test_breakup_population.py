@@ -8,7 +8,7 @@ import pytest
 from sgp4.api import SatrecArray
 
 from orbitview.cli import main
-from orbitview.core.breakup_population import GOLDEN_ANGLE_DEG, POPULATION_ID_FIRST
+from orbitview.core.breakup_population import GOLDEN_ANGLE_DEG, MAX_AGE_DAYS, POPULATION_ID_FIRST
 from orbitview.core.times import parse_utc, posix_to_jd
 from orbitview.io.catalog_files import load_catalogs
 
@@ -24,25 +24,37 @@ def population_file(tmp_path_factory):
     return out
 
 
-def test_the_population_loads_with_n_distinct_numbers_all_at_the_epoch(population_file):
+def test_the_population_loads_with_n_distinct_numbers_and_has_spread_round_its_orbits(population_file):
     loaded = load_catalogs([population_file])
     catalog = loaded.catalog
     assert loaded.problems == [] and len(catalog) == 3000
     np.testing.assert_array_equal(catalog.norad_id, POPULATION_ID_FIRST + np.arange(3000))
-    assert np.all(np.abs(catalog.epoch_s - parse_utc(TIME)) < 1e-3)
+    age_days = (parse_utc(TIME) - catalog.epoch_s) / 86400.0
+    assert age_days.min() >= 0 and age_days.max() <= MAX_AGE_DAYS and np.ptp(age_days) > MAX_AGE_DAYS / 2
     # Every preset takes part, round after round.
     parents = {name.split(" R")[0] for name in catalog.name}
     assert parents == {"FENGYUN 1C", "COSMOS 2251", "COSMOS 1408", "MICROSAT-R"}
     jd, fr = posix_to_jd(np.array([parse_utc(TIME)]))
     error, r, _ = SatrecArray(list(catalog.satrecs)).sgp4(jd, fr)
-    assert not error.any()
-    altitude_km = np.linalg.norm(r[:, 0], axis=1) - 6378.135
-    assert altitude_km.min() > 100 and np.median(altitude_km) < 1500  # LEO debris, none below re-entry
+    valid = error[:, 0] == 0
+    assert valid.all()  # fragments that decayed since their round are left out
+    position = r[valid, 0]
+    altitude_km = np.linalg.norm(position, axis=1) - 6378.135
+    assert altitude_km.min() > 100 and np.median(altitude_km) < 1500  # LEO debris
+    # By TIME the oldest clouds have drawn out round their orbits: the fragments of one round's
+    # Fengyun-1C, seen from the Earth's centre, spread over much more than a compact cloud's few degrees.
+    oldest = max(range(6), key=lambda k: age_days[catalog.name == f"FENGYUN 1C R{k}"].max(initial=0))
+    cloud = np.array([name.startswith(f"FENGYUN 1C R{oldest}-DEB") for name in catalog.name])[valid]
+    directions = position[cloud] / np.linalg.norm(position[cloud], axis=1, keepdims=True)
+    mean = directions.mean(axis=0)
+    spread_deg = np.degrees(np.arccos(np.clip(directions @ (mean / np.linalg.norm(mean)), -1, 1)))
+    assert np.percentile(spread_deg, 90) > 60
 
 
 def test_each_round_turns_the_planes_by_the_golden_angle(population_file):
     catalog = load_catalogs([population_file]).catalog
-    # Fengyun-1C's remnant keeps the parent's plane: its node moves east with each round's place.
+    # Fengyun-1C's remnant keeps the parent's plane: each round turns it east by the golden
+    # angle, though the rounds happen days apart (the Earth turns beneath in between).
     remnants = {name: raan for name, raan in zip(catalog.name, catalog.raan_deg) if name.startswith("FENGYUN 1C R")
                 and "DEB" not in name}
     assert len(remnants) >= 3

@@ -36,8 +36,9 @@ def add_arguments(parser) -> None:
                         help="a preset name (see --list) or 'custom'")
     parser.add_argument("--list", action="store_true", help="name the presets and exit")
     parser.add_argument("--population", type=int, metavar="N",
-                        help="instead of one EVENT: N fragments of every preset repeated round the globe "
-                             "at --time, for scale work (docs/distributed.md); OMM holds their numbers")
+                        help="instead of one EVENT: N fragments in orbit at --time, of every preset "
+                             "repeated round the globe in the days before, for scale work "
+                             "(docs/distributed.md); OMM holds their numbers")
     parser.add_argument("--out", metavar="FILE",
                         help="fragments file: .omm.json, .omm.csv, .omm.xml, .tle, .3le or .h5")
     parser.add_argument("--parent-out", metavar="FILE", help="also write the parent element set(s)")
@@ -237,14 +238,14 @@ def _report(result) -> None:
 def _write_population(args) -> int:
     """``--population N``: the presets round after round (``core.breakup_population``)."""
     from orbitview.commands.common import parse_time_option
-    from orbitview.core.breakup_population import POPULATION_ID_FIRST, population
+    from orbitview.core.breakup_population import MAX_AGE_DAYS, POPULATION_ID_FIRST, population
 
     if args.event:
         raise OrbitviewError(f"--population combines every preset: leave out {args.event!r}")
     if args.population < 1:
         raise OrbitviewError(f"--population must be at least 1, not {args.population}")
     if args.time is None or not args.out:
-        raise OrbitviewError("--population needs --time (the epoch of every element set) and --out FILE")
+        raise OrbitviewError("--population needs --time (when the fragments are in orbit) and --out FILE")
     out_format = _format(args.out)
     if out_format == "h5":
         raise OrbitviewError("--population writes element sets: precompute them into a .h5 afterwards")
@@ -277,7 +278,8 @@ def _write_population(args) -> int:
     catalog = population(args.population, time_s, seed=args.seed, lc_min_m=args.min_size, first_id=first_id,
                          on_round=on_round)
     _write_elements(catalog, args.out, out_format)
-    print(f"wrote {args.out}: {len(catalog):,} fragments, epoch {args.time}, numbers {first_id} to {last_id}")
+    print(f"wrote {args.out}: {len(catalog):,} fragments in orbit at {args.time} (epochs up to "
+          f"{MAX_AGE_DAYS:g} days before), numbers {first_id} to {last_id}")
     return 0
 
 
