@@ -1,4 +1,4 @@
-"""Imports point down only: core/io never import Qt or vispy; render never imports Qt widgets.
+"""Imports point down only: core/io/services never import Qt or vispy; render never imports Qt widgets.
 
 lint-imports (the contracts in pyproject.toml) checks orbitview's own import statements; this
 test imports each module and looks at what actually got loaded, so it also catches Qt or vispy
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.core
 FORBIDDEN = {
     "orbitview.core": ("PyQt6", "vispy", "OpenGL"),
     "orbitview.io": ("PyQt6", "vispy", "OpenGL"),
+    "orbitview.services": ("PyQt6", "vispy", "OpenGL"),
     "orbitview.render": ("PyQt6.QtWidgets",),
 }
 

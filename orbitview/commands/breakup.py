@@ -35,6 +35,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("event", nargs="?", metavar="EVENT",
                         help="a preset name (see --list) or 'custom'")
     parser.add_argument("--list", action="store_true", help="name the presets and exit")
+    parser.add_argument("--population", type=int, metavar="N",
+                        help="instead of one EVENT: N fragments in orbit at --time, of every preset "
+                             "repeated round the globe in the days before, for scale work "
+                             "(docs/distributed.md); OMM holds their numbers")
     parser.add_argument("--out", metavar="FILE",
                         help="fragments file: .omm.json, .omm.csv, .omm.xml, .tle, .3le or .h5")
     parser.add_argument("--parent-out", metavar="FILE", help="also write the parent element set(s)")
@@ -63,7 +67,7 @@ def add_arguments(parser) -> None:
     custom = parser.add_argument_group("custom event")
     custom.add_argument("--catalog", metavar="FILE", help="element-set file holding the object")
     custom.add_argument("--object", type=int, metavar="NORAD", help="catalogue number of the parent")
-    custom.add_argument("--time", metavar="ISO8601", help="event time, UTC")
+    custom.add_argument("--time", metavar="ISO8601", help="event time, UTC (also of a --population)")
     custom.add_argument("--kind", choices=("collision", "explosion"), default="explosion")
     custom.add_argument("--mass", type=float, metavar="KG", help="parent mass, kg")
     custom.add_argument("--rocket-body", action="store_true",
@@ -231,9 +235,59 @@ def _report(result) -> None:
     print(f"  source: {result.event.citation}")
 
 
+def _write_population(args) -> int:
+    """``--population N``: the presets round after round (``core.breakup_population``)."""
+    from orbitview.commands.common import parse_time_option
+    from orbitview.core.breakup_population import MAX_AGE_DAYS, POPULATION_ID_FIRST, population
+
+    if args.event:
+        raise OrbitviewError(f"--population combines every preset: leave out {args.event!r}")
+    if args.population < 1:
+        raise OrbitviewError(f"--population must be at least 1, not {args.population}")
+    if args.time is None or not args.out:
+        raise OrbitviewError("--population needs --time (when the fragments are in orbit) and --out FILE")
+    out_format = _format(args.out)
+    if out_format == "h5":
+        raise OrbitviewError("--population writes element sets: precompute them into a .h5 afterwards")
+    unused = [o for o, v in (("--gabbard", args.gabbard), ("--parent-out", args.parent_out),
+                             ("--catalog", args.catalog), ("--count-scale", args.count_scale)) if v]
+    if unused:
+        raise OrbitviewError(f"--population takes no {', '.join(unused)}")
+    _check_outputs(args)
+    if args.seed < 0:
+        raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
+    first_id = POPULATION_ID_FIRST if args.first_id is None else args.first_id
+    from orbitview.core.fragment_sets import ID_LAST
+    from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
+
+    if not 0 <= first_id <= ID_LAST - args.population:
+        raise OrbitviewError(f"--first-id must be between 0 and {ID_LAST - args.population}, not {first_id}")
+    last_id = first_id + args.population - 1
+    if out_format in ("tle", "3le") and last_id > MAX_SGP4_SATNUM:
+        raise OrbitviewError(f"--population: numbers {first_id} to {last_id} do not fit a TLE (Alpha-5 holds up "
+                             f"to {MAX_SGP4_SATNUM}): write OMM (.omm.csv, .omm.json, .omm.xml)")
+    time_s = parse_time_option("--time", args.time)
+
+    def on_round(round_no: int, total: int) -> None:
+        from orbitview.core.interrupts import raise_if_stopped
+
+        print(f"round {round_no}: {min(total, args.population):,} of {args.population:,} fragments",
+              file=sys.stderr)
+        raise_if_stopped()
+
+    catalog = population(args.population, time_s, seed=args.seed, lc_min_m=args.min_size, first_id=first_id,
+                         on_round=on_round)
+    _write_elements(catalog, args.out, out_format)
+    print(f"wrote {args.out}: {len(catalog):,} fragments in orbit at {args.time} (epochs up to "
+          f"{MAX_AGE_DAYS:g} days before), numbers {first_id} to {last_id}")
+    return 0
+
+
 def run(args) -> int:
     if args.list:
         return _list_presets()
+    if args.population is not None:
+        return _write_population(args)
     if not args.event:
         raise OrbitviewError("name an event (orbitview breakup --list shows the presets)")
     if not (args.out or args.gabbard):

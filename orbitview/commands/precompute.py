@@ -27,6 +27,7 @@ from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, p
 from orbitview.core.times import format_utc
 from orbitview.io.atomic import format_bytes
 from orbitview.io.oem import looks_like_oem, open_oem
+from orbitview.services.cluster import add_scheduler_argument, scheduler_address
 
 #: Outputs written as text for other tools rather than as a trajectory file.
 EPHEMERIS_SUFFIXES = (".oem", ".czml")
@@ -54,6 +55,7 @@ def add_arguments(parser) -> None:
         help=f"object-times per work block; bounds memory (default {DEFAULT_BLOCK_STATES:,})",
     )
     add_satcat_argument(parser)
+    add_scheduler_argument(parser)
 
 
 def run(args) -> int:
@@ -74,12 +76,19 @@ def run(args) -> int:
         raise OrbitviewError("--workers must be at least 1")
     if args.block_states < 1:
         raise OrbitviewError("--block-states must be at least 1")
+    address = scheduler_address(args.scheduler)
+    if address is not None and args.workers is not None:
+        raise OrbitviewError("--workers counts this machine's processes: leave it out with --scheduler "
+                             "(the cluster's workers are its own)")
     workers = args.workers or usable_cores()
-    if workers > 1 and suffix not in EPHEMERIS_SUFFIXES:
+    if address is None and workers > 1 and suffix not in EPHEMERIS_SUFFIXES:
         worker_context()  # the worker server boots while the catalogue loads
     ephemeris_files = [f for f in args.files if looks_like_oem(f)]
     if ephemeris_files and len(ephemeris_files) < len(args.files):
         raise OrbitviewError("precompute takes element sets or OEM files, not both at once")
+    if address is not None and (ephemeris_files or suffix in EPHEMERIS_SUFFIXES):
+        raise OrbitviewError("--scheduler runs SGP4 blocks into a trajectory file (.h5) from element sets; "
+                             "OEM inputs and .oem/.czml outputs are computed here")
     catalog, ephemerides, problems = _inputs(args.files, bool(ephemeris_files))
     satcat = choose_satcat(args.satcat)
     if satcat is not None:
@@ -100,8 +109,13 @@ def run(args) -> int:
         progress.update(total)
         raise_if_stopped()
         _write_states(args.out, suffix, catalog, times_s, args.frame, states)
+    elif address is not None:
+        from orbitview.services.cluster import connect
+
+        with connect(address) as client:
+            progress = _write_trajectories(args, catalog, times_s, total, size, client=client)
     else:
-        progress = _write_trajectories(args, catalog, times_s, workers, total, size)
+        progress = _write_trajectories(args, catalog, times_s, total, size, workers=workers)
     progress.finish()
     print(
         f"wrote {args.out}: {len(catalog):,} objects, {format_utc(times_s[0])} to {format_utc(times_s[-1])} "
@@ -154,22 +168,25 @@ class Progress:
         print(f"done in {_clock(now - self.started)}", file=self.stream)
 
 
-def _write_trajectories(args, catalog, times_s: np.ndarray, workers: int, total: int, size: int) -> "Progress":
-    """Propagate in worker processes, writing each float32 block as it comes."""
+def _write_trajectories(args, catalog, times_s: np.ndarray, total: int, size: int, *, workers: int = 1,
+                        client=None) -> "Progress":
+    """Propagate in worker processes, or on the Dask cluster of ``client``, writing each
+    float32 block as it comes."""
     from orbitview.io.trajectories import TrajectoryWriter, chunk_times
 
     # The workers start first, so they build their satrecs while the file is laid out.
-    blocks = propagate_blocks(
-        catalog.sgp4_elements,
-        times_s,
-        args.frame,
-        workers=workers,
-        block_states=args.block_states,
-        align=chunk_times(len(catalog)),
-    )
+    where = {"block_states": args.block_states, "align": chunk_times(len(catalog))}
+    if client is None:
+        blocks = propagate_blocks(catalog.sgp4_elements, times_s, args.frame, workers=workers, **where)
+        on = f"{workers} cores"
+    else:
+        from orbitview.services.cluster import describe, propagate_blocks_on
+
+        blocks = propagate_blocks_on(client, catalog.sgp4_elements, times_s, args.frame, **where)
+        on = describe(client)
     try:
         with TrajectoryWriter(args.out, catalog, times_s, args.frame) as writer:
-            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {workers} cores "
+            progress = Progress(total, f"{len(catalog):,} objects x {len(times_s):,} times on {on} "
                                        f"into {args.out} (about {format_bytes(size)})")
             for start, position, velocity, status in blocks:
                 writer.write(start, position, velocity, status)

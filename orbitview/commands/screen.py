@@ -1,7 +1,8 @@
 """``orbitview screen``: close approaches between element sets over a span, as JSON or CSV.
 
-SGP4 runs in worker processes on every usable core (as for precompute); the KD-tree filter and
-the exact refinement run here. Outputs appear only when complete, so Ctrl-C leaves nothing.
+SGP4, the KD-tree filter and the exact refinement run as tasks in worker processes on every
+usable core (``core.conjunctions.tasks``). Outputs appear only when complete, so Ctrl-C leaves
+nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped
 from orbitview.core.times import format_utc, now_utc
+from orbitview.services.cluster import add_scheduler_argument, scheduler_address
 
 OUTPUT_SUFFIXES = (".json", ".csv")
 
@@ -36,11 +38,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--step", default="20", metavar="SECONDS", help="sampling step of the filter (default 20 s)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes to use (default: every usable core)")
+    add_scheduler_argument(parser)
 
 
 def run(args) -> int:
-    from orbitview.core.conjunctions import screen
-    from orbitview.core.conjunctions.screen import screening_times
     from orbitview.core.propagate import usable_cores, worker_context
     from orbitview.io.atomic import check_output_path, write_atomically
     from orbitview.io.catalog_files import load_catalogs
@@ -63,8 +64,12 @@ def run(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise OrbitviewError("--workers must be at least 1")
     start_s = parse_time_option("--start", args.start) if args.start is not None else None
+    address = scheduler_address(args.scheduler)
+    if address is not None and args.workers is not None:
+        raise OrbitviewError("--workers counts this machine's processes: leave it out with --scheduler "
+                             "(the cluster's workers are its own)")
     workers = args.workers or usable_cores()
-    if workers > 1:
+    if address is None and workers > 1:
         worker_context()  # the worker server boots while the catalogue loads
     loaded = load_catalogs(args.files)
     report_problems(loaded.problems)
@@ -74,19 +79,15 @@ def run(args) -> int:
     primaries = None if args.primary is None else _primary_rows(catalog.norad_id, args.primary)
     if start_s is None:
         start_s = float(np.median(catalog.epoch_s))
-    progress = Progress(len(screening_times(start_s, span_s, step_s)) * len(catalog),
-                        f"{len(catalog):,} objects over {span_s / 3600:g} h on {workers} cores")
-    done = [0]
+    settings = dict(primaries=primaries, step_s=step_s, hard_body_radius_km=args.hard_body_radius / 1000.0)
+    if address is None:
+        screening = _screen(catalog, start_s, span_s, args.threshold, f"{workers} cores", workers=workers, **settings)
+    else:
+        from orbitview.services.cluster import ClusterRunner, connect, describe
 
-    def on_block(states: int, total: int) -> None:
-        progress.total = total  # with primaries, only the objects in their bands
-        progress.update(states - done[0])
-        done[0] = states
-        raise_if_stopped()
-
-    screening = screen(catalog, start_s, span_s, args.threshold, primaries=primaries, step_s=step_s,
-                       hard_body_radius_km=args.hard_body_radius / 1000.0, workers=workers, on_block=on_block)
-    progress.finish()
+        with connect(address) as client:
+            screening = _screen(catalog, start_s, span_s, args.threshold, describe(client),
+                                runner=ClusterRunner(client), **settings)
     raise_if_stopped()
     text = screening_json(screening) if out.suffix.lower() == ".json" else screening_csv(screening)
     write_atomically(out, text)
@@ -102,6 +103,26 @@ def run(args) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _screen(catalog, start_s: float, span_s: float, threshold_km: float, on: str, **settings):
+    """``screen`` with progress on stderr, which says where the work runs (``on``)."""
+    from orbitview.core.conjunctions import screen
+    from orbitview.core.conjunctions.screen import screening_times
+
+    progress = Progress(len(screening_times(start_s, span_s, settings["step_s"])) * len(catalog),
+                        f"{len(catalog):,} objects over {span_s / 3600:g} h on {on}")
+    done = [0]
+
+    def on_block(states: int, total: int) -> None:
+        progress.total = total  # with primaries, only the objects in their bands
+        progress.update(states - done[0])
+        done[0] = states
+        raise_if_stopped()
+
+    screening = screen(catalog, start_s, span_s, threshold_km, on_block=on_block, **settings)
+    progress.finish()
+    return screening
 
 
 def _primary_rows(norad_id: np.ndarray, text: str) -> np.ndarray:

@@ -68,7 +68,9 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     cap = LARGE_RATIO * float(np.median(radius))
     small = np.flatnonzero(radius <= cap)
     large = np.flatnonzero(radius > cap)
-    tree = cKDTree(centre[small])
+    # Unbalanced, uncompacted nodes: the same pairs from a tree built in a third of the time
+    # (measured on the 2023 catalogue), which matters when one is built per segment.
+    tree = cKDTree(centre[small], balanced_tree=False, compact_nodes=False)
     if primaries is None:
         pairs = tree.query_pairs(2.0 * cap + gap_km, output_type="ndarray")
         i, j = [small[pairs[:, 0]]], [small[pairs[:, 1]]]
