@@ -40,13 +40,36 @@ def image_size_problem(width: int, height: int) -> str:
 
 
 @dataclass(frozen=True)
+class InterceptorSource:
+    """A direct-ascent missile flown to a target (``core.interceptor``). ``preset``: a breakup
+    preset whose missile, site, flight time, intercept time and target fill whatever is not
+    given. ``site``: a key of ``core.launch_sites.SITES``, or None for ``latitude_deg``,
+    ``longitude_deg`` (geodetic, WGS84) and ``height_km``, named ``site_name``. ``target``: an
+    object of the sources before this one. Times are POSIX seconds UTC: the intercept or the
+    launch, and the flight time between them."""
+
+    preset: str | None = None
+    target: "ObjectKey | None" = None
+    site: str | None = None
+    latitude_deg: float | None = None
+    longitude_deg: float | None = None
+    height_km: float = 0.0
+    site_name: str | None = None
+    flight_s: float | None = None
+    intercept_s: float | None = None
+    launch_s: float | None = None
+    vehicle: str | None = None
+
+
+@dataclass(frozen=True)
 class Source:
-    """One thing to load: exactly one of ``file`` (a path), ``celestrak`` (a group or query) or
-    ``event`` (a breakup preset key), with how to draw it."""
+    """One thing to load: exactly one of ``file`` (a path), ``celestrak`` (a group or query),
+    ``event`` (a breakup preset key) or ``interceptor``, with how to draw it."""
 
     file: str | None = None
     celestrak: str | None = None
     event: str | None = None
+    interceptor: InterceptorSource | None = None
     name: str | None = None
     visible: bool = True
     point_size: float = 3.0
@@ -56,6 +79,8 @@ class Source:
 
     @property
     def kind(self) -> str:
+        if self.interceptor is not None:
+            return "interceptor"
         return "file" if self.file is not None else "celestrak" if self.celestrak is not None else "event"
 
     @property

@@ -23,6 +23,7 @@ from orbitview.core.scenario import (
     COLOR_BY,
     EASINGS,
     CameraKey,
+    InterceptorSource,
     CameraTimeline,
     ObjectKey,
     OverlayText,
@@ -244,7 +245,7 @@ _CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number":
 _TOP = ("version", "time", "output", "sources", "camera", "selection", "overlay")
 _TIME = ("start", "end", "speed")
 _OUTPUT = ("fps", "size")
-_SOURCE = ("file", "celestrak", "event", "name", "visible", "point_size", "color_by", "seed", "min_size_m")
+_SOURCE = ("file", "celestrak", "event", "interceptor", "name", "visible", "point_size", "color_by", "seed", "min_size_m")
 _CAMERA = ("keyframes",)
 _KEYFRAME = ("time", "view", "azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km",
              "follow", "ease")
@@ -328,9 +329,9 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
     for i, item in enumerate(data):
         key = f"sources[{i}]"
         item = check.table(item, key, _SOURCE)
-        given = [name for name in ("file", "celestrak", "event") if name in item]
+        given = [name for name in ("file", "celestrak", "event", "interceptor") if name in item]
         if len(given) != 1:
-            check.bad(key, "give exactly one of file, celestrak or event"
+            check.bad(key, "give exactly one of file, celestrak, event or interceptor"
                       + (f" (got {', '.join(given)})" if given else ""))
             continue
         values = {name: check.get(item, key, name, "text" if name == "name" else "str")
@@ -353,6 +354,8 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
         for name in ("seed", "min_size_m"):
             if name in item and values["event"] is None:
                 check.bad(f"{key}.{name}", "only an event source takes this")
+        if "interceptor" in item:
+            values["interceptor"] = _interceptor(check, f"{key}.interceptor", item["interceptor"])
         sources.append(Source(
             **values,
             visible=check.get(item, key, "visible", "bool", True),
@@ -362,6 +365,55 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
             min_size_m=check.get(item, key, "min_size_m", "number", 0.1, minimum=0.001, maximum=1.0),
         ))
     return tuple(sources)
+
+
+_INTERCEPTOR = ("preset", "target", "site", "flight_s", "intercept", "launch", "vehicle")
+_SITE = ("latitude_deg", "longitude_deg", "height_km", "name")
+
+
+def _interceptor(check: _Checker, key: str, data) -> InterceptorSource:
+    """An ``interceptor`` table (docs/scenarios.md): a preset's missile, or a site, a target, a
+    flight time and the intercept or launch time; a preset's values are the defaults."""
+    from orbitview.core.interceptor import MAX_FLIGHT_S, MIN_FLIGHT_S
+    from orbitview.core.launch_sites import SITES
+
+    data = check.table(data, key, _INTERCEPTOR)
+    preset = check.get(data, key, "preset", "str")
+    with_missile = [k for k, event in PRESETS.items() if event.interceptor is not None]
+    if preset is not None and preset not in with_missile:
+        check.bad(f"{key}.preset", f"{preset!r} has no interceptor; presets with one: {', '.join(with_missile)}")
+    site, where = data.get("site"), {}
+    if isinstance(site, str):
+        if site not in SITES:
+            check.bad(f"{key}.site", f"unknown site {site!r}; sites: {', '.join(SITES)}, or a table "
+                      "{ latitude_deg = .., longitude_deg = .., height_km = .., name = .. }")
+        where["site"] = site
+    elif isinstance(site, dict):
+        table = check.table(site, f"{key}.site", _SITE)
+        for name in ("latitude_deg", "longitude_deg"):
+            if name not in table:
+                check.bad(f"{key}.site", f"missing key '{name}'")
+        where = {"latitude_deg": check.get(table, f"{key}.site", "latitude_deg", "number", 0.0, minimum=-90.0, maximum=90.0),
+                 "longitude_deg": check.get(table, f"{key}.site", "longitude_deg", "number", 0.0, minimum=-180.0, maximum=360.0),
+                 "height_km": check.get(table, f"{key}.site", "height_km", "number", 0.0, minimum=-0.5, maximum=10.0),
+                 "site_name": check.get(table, f"{key}.site", "name", "text")}
+    elif site is not None:
+        check.bad(f"{key}.site", f"expected a site name ({', '.join(SITES)}) or a table of latitude_deg, "
+                  f"longitude_deg, height_km and name, got {_kind(site)}")
+    if "intercept" in data and "launch" in data:
+        check.bad(f"{key}.launch", "give the intercept time or the launch time, not both")
+    if preset is None:
+        for name, what in (("target", "the object to intercept"), ("site", "where the missile is launched from"),
+                           ("flight_s", "seconds from launch to intercept")):
+            if name not in data:
+                check.bad(key, f"missing key '{name}' ({what}), or a preset")
+        if "intercept" not in data and "launch" not in data:
+            check.bad(key, "missing key 'intercept' or 'launch' (the time), or a preset")
+    return InterceptorSource(
+        preset=preset, target=check.get(data, key, "target", "object"),
+        flight_s=check.get(data, key, "flight_s", "number", minimum=MIN_FLIGHT_S, maximum=MAX_FLIGHT_S),
+        intercept_s=check.get(data, key, "intercept", "time"), launch_s=check.get(data, key, "launch", "time"),
+        vehicle=check.get(data, key, "vehicle", "text"), **where)
 
 
 def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[CameraKey, ...]:
@@ -413,7 +465,7 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
                   speed=scenario.speed)
     layers, problems, title = [], [], ""
     for i, source in enumerate(scenario.sources):
-        made, found, event_title = _load_source(scenario, i, source, satcat)
+        made, found, event_title = _load_source(scenario, i, source, satcat, layers)
         layers.extend(made)
         problems.extend(found)
         title = title or event_title
@@ -442,7 +494,8 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
     return CameraTimeline(keys, object_locator())
 
 
-def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tuple[list[Layer], list, str]:
+def _load_source(scenario: Scenario, index: int, source: Source, satcat, before: list[Layer]
+                 ) -> tuple[list[Layer], list, str]:
     from orbitview.io.catalog_files import load_catalog
     from orbitview.io.oem import looks_like_oem
     from orbitview.io.sources import classify_layer, open_oem_source
@@ -464,6 +517,11 @@ def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tupl
             layers = [classify_layer(Layer(source.name or f"CelesTrak {source.celestrak}", result.catalog, **style),
                                      satcat)]
             return _tagged(layers, source), result.problems, ""
+        if source.kind == "interceptor":
+            try:
+                return _interceptor_layers(source, before)
+            except ValueError as exc:  # it cannot be flown, or its target is not there
+                raise OrbitviewError(str(exc)) from None
         return _event_layers(source, style)
     except FragmentCountError as exc:
         key = f"sources[{index}].min_size_m"
@@ -495,6 +553,15 @@ def _event_layers(source: Source, style: dict) -> tuple[list[Layer], list, str]:
     layers = event_layers(parent, fragments, event.time_s, (name, f"{name} fragments (model)"),
                           parent_style, style)
     return _tagged(list(layers), source), [], title
+
+
+def _interceptor_layers(source: Source, before: list[Layer]) -> tuple[list[Layer], list, str]:
+    """The missile of an ``interceptor`` source, flown to its target among ``before`` (the
+    layers of the sources before it); drawn in its own colour and size."""
+    from orbitview.core.interceptor_scene import interceptor_layer
+
+    style = {"name": source.name, "visible": source.visible}
+    return _tagged([interceptor_layer(source.interceptor, before, style)], source), [], ""
 
 
 def _tagged(layers: list[Layer], source: Source) -> list[Layer]:
@@ -538,8 +605,11 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
         if source is None or source in seen:
             continue
         seen.add(source)
-        sources.append(replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by)
-                       if source.kind != "event" else source)
+        if source.kind == "interceptor":
+            source = replace(source, visible=layer.visible)
+        elif source.kind != "event":
+            source = replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by)
+        sources.append(source)
     index = saved_layer_indices(scene)
 
     def key(ref: ObjectRef | None) -> ObjectKey | None:
@@ -621,6 +691,29 @@ def _object_toml(key: ObjectKey) -> str:
     return str(key.norad_id) if key.layer is None else f"{{ layer = {key.layer}, norad = {key.norad_id} }}"
 
 
+def _interceptor_toml(spec: InterceptorSource) -> str:
+    """An ``interceptor`` inline table holding what ``spec`` gives (a preset fills the rest)."""
+    parts = []
+    if spec.preset is not None:
+        parts.append(f"preset = {_toml(spec.preset)}")
+    if spec.target is not None:
+        parts.append(f"target = {_object_toml(spec.target)}")
+    if spec.site is not None:
+        parts.append(f"site = {_toml(spec.site)}")
+    elif spec.latitude_deg is not None:
+        site = [f"latitude_deg = {_toml(spec.latitude_deg)}", f"longitude_deg = {_toml(spec.longitude_deg)}",
+                f"height_km = {_toml(spec.height_km)}"]
+        site += [f"name = {_toml(spec.site_name)}"] if spec.site_name is not None else []
+        parts.append(f"site = {{ {', '.join(site)} }}")
+    for name, value in (("flight_s", spec.flight_s), ("vehicle", spec.vehicle)):
+        if value is not None:
+            parts.append(f"{name} = {_toml(value)}")
+    for name, value in (("intercept", spec.intercept_s), ("launch", spec.launch_s)):
+        if value is not None:
+            parts.append(f"{name} = {_toml(format_utc(value))}")
+    return f"{{ {', '.join(parts)} }}"
+
+
 def scenario_to_toml(scenario: Scenario) -> str:
     """The text of a scenario file that reads back as ``scenario`` (file paths made absolute)."""
     out = ["# orbitview scenario (docs/scenarios.md)", "version = 1", "", "[time]",
@@ -629,7 +722,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
            f'size = "{scenario.size[0]}x{scenario.size[1]}"']
     defaults = Source()
     for source in scenario.sources:
-        out += ["", "[[sources]]", f"{source.kind} = {_toml(source.value)}"]
+        value = _interceptor_toml(source.interceptor) if source.kind == "interceptor" else _toml(source.value)
+        out += ["", "[[sources]]", f"{source.kind} = {value}"]
         for name in ("name", "visible", "point_size", "color_by", "seed", "min_size_m"):
             value = getattr(source, name)
             if value is not None and value != getattr(defaults, name):
