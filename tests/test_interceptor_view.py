@@ -30,6 +30,7 @@ SCENARIO = REPO / "datasets" / "scenarios" / "interceptor.toml"
 FY1C = PRESETS["fengyun-1c-2007"]
 SIZE = (1280, 720)
 
+PRESET = '[[sources]]\ninterceptor = "SC-19"\npreset = "fengyun-1c-2007"\n'
 HEAD = """version = 1
 [time]
 start = "2007-01-11T22:17:00Z"
@@ -45,7 +46,7 @@ def scene_of(text: str):
 
 @pytest.mark.core
 def test_a_preset_interceptor_source_flies_the_presets_missile_to_its_target():
-    scene = scene_of(HEAD + '[[sources]]\ninterceptor = { preset = "fengyun-1c-2007" }\n')
+    scene = scene_of(HEAD + PRESET)
     parent, _, missile = scene.layers
     assert isinstance(missile, InterceptorLayer) and missile.name == "SC-19 interceptor"
     arc = missile.arc
@@ -65,47 +66,62 @@ def _ref(layer):
     return ObjectRef(layer, 0)
 
 
+EXPLICIT = HEAD + """[[sources]]
+name = "Test missile"
+interceptor = "KKV"
+target = { event = "fengyun-1c-2007", part = "parent" }
+norad = 25730
+latitude_deg = 30.5
+longitude_deg = 100.25
+height_km = 0.5
+site_name = "Somewhere"
+flight_s = 520
+launch_s = "2007-01-11T22:17:20Z"
+"""
+
+
 @pytest.mark.core
 def test_an_explicit_interceptor_round_trips_through_a_scenario_file():
-    text = HEAD + """[[sources]]
-name = "Test missile"
-interceptor = { target = { layer = 0, norad = 25730 }, site = { latitude_deg = 30.5, longitude_deg = 100.25, height_km = 0.5, name = "Somewhere" }, flight_s = 520, launch = "2007-01-11T22:17:20Z", vehicle = "KKV" }
-"""
-    scene = scene_of(text)
+    scene = scene_of(EXPLICIT)
     missile = scene.layers[2]
     assert missile.name == "Test missile" and missile.arc.vehicle == "KKV"
     assert missile.arc.site.name == "Somewhere" and missile.arc.site.latitude_deg == 30.5
     assert format_utc(missile.arc.intercept_s) == "2007-01-11T22:26:00Z"
     again = parse_scenario(scenario_to_toml(scenario_from_scene(scene)))
-    assert again.sources[1] == parse_scenario(text).sources[1]
+    assert again.sources[2].origin == parse_scenario(EXPLICIT).sources[1].origin == missile.origin
     assert scene_of(scenario_to_toml(again)).layers[2].arc.launch_s == missile.arc.launch_s
 
 
+def with_interceptor(lines: str) -> str:
+    return HEAD + "[[sources]]\n" + lines + "\n"
+
+
 @pytest.mark.core
-@pytest.mark.parametrize("table, words", [
-    ('{ preset = "iridium-cosmos-2009" }', "has no interceptor; presets with one: fengyun-1c-2007"),
-    ('{ preset = "fengyun-1c-2007", site = "area-51" }', "unknown site 'area-51'; sites: xichang"),
-    ('{ site = "xichang", flight_s = 470, intercept = "2007-01-11T22:26:00Z" }', "missing key 'target'"),
-    ('{ preset = "fengyun-1c-2007", flight_s = 1 }', "1 is outside 10 .. 21600"),
-    ('{ preset = "fengyun-1c-2007", intercept = "2007-01-11T22:26:00Z", launch = "2007-01-11T22:18:00Z" }',
-     "not both"),
+@pytest.mark.parametrize("lines, line, words", [
+    ('interceptor = "X"\npreset = "iridium-cosmos-2009"', 9, "has no interceptor; presets with one: fengyun-1c-2007"),
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nsite = "area-51"', 10, "unknown site 'area-51'; sites: xichang"),
+    ('interceptor = "X"\nsite = "xichang"\nflight_s = 470\nintercept_s = "2007-01-11T22:26:00Z"', 8,
+     "missing target"),
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nflight_s = 1', 10, "1 is outside 10 .. 21600"),
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nintercept_s = "2007-01-11T22:26:00Z"\n'
+     'launch_s = "2007-01-11T22:18:00Z"', 11, "not both"),
 ])
-def test_bad_interceptor_tables_are_named_with_their_line(table, words):
+def test_bad_interceptor_keys_are_named_with_their_line(lines, line, words):
     with pytest.raises(ScenarioError, match=words) as caught:
-        parse_scenario(HEAD + f"[[sources]]\ninterceptor = {table}\n", "bad.toml")
-    assert str(caught.value).startswith("bad.toml:8: key 'sources[1].interceptor")
+        parse_scenario(with_interceptor(lines), "bad.toml")
+    assert str(caught.value).startswith(f"bad.toml:{line}: key 'sources[1]"), str(caught.value)
 
 
 @pytest.mark.core
-@pytest.mark.parametrize("table, words", [
-    ('{ preset = "fengyun-1c-2007", flight_s = 30 }', "too short for this distance"),
-    ('{ preset = "fengyun-1c-2007", site = { latitude_deg = -30, longitude_deg = -60 }, flight_s = 1500 }',
+@pytest.mark.parametrize("lines, words", [
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nflight_s = 30', "too short for this distance"),
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nlatitude_deg = -30\nlongitude_deg = -60\nflight_s = 1500',
      "through the Earth|below the Earth's surface"),
-    ('{ preset = "fengyun-1c-2007", target = 12345 }', "object 12345 is in none of the sources"),
+    ('interceptor = "X"\npreset = "fengyun-1c-2007"\nnorad = 12345', "object 12345 is in none of the sources"),
 ])
-def test_an_interceptor_that_cannot_fly_is_one_line_exit_2(tmp_path, table, words):
+def test_an_interceptor_that_cannot_fly_is_one_line_exit_2(tmp_path, lines, words):
     path = tmp_path / "cannot.toml"
-    path.write_text(HEAD + f"[[sources]]\ninterceptor = {table}\n", encoding="utf-8")
+    path.write_text(with_interceptor(lines), encoding="utf-8")
     with pytest.raises(ScenarioError, match=words):
         build_scene(read_scenario(path), satcat=None)
     out = tmp_path / "never.png"
@@ -120,7 +136,7 @@ def test_an_interceptor_that_cannot_fly_is_one_line_exit_2(tmp_path, table, word
 
 @pytest.mark.core
 def test_the_trail_is_the_path_flown_fading_to_the_launch_and_away_after_the_intercept():
-    scene = scene_of(HEAD + '[[sources]]\ninterceptor = { preset = "fengyun-1c-2007" }\n')
+    scene = scene_of(HEAD + PRESET)
     missile = scene.layers[2]
     arc = missile.arc
     assert len(missile.trail_gcrs_km(arc.launch_s - 1.0)[0]) == 0

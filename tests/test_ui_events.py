@@ -8,9 +8,8 @@ from qt_windows import grab
 
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
-from orbitview.core.scene import Layer
+from orbitview.core.origin import CustomEventOrigin, EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.times import parse_utc
-from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
 
@@ -60,14 +59,14 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
     # A direct-ascent test: its missile flies from its site to the satellite.
     assert missile.name == "SC-19 interceptor" and missile.arc.intercept_s == FY1C.time_s
     assert missile.arc.target.norad_id[0] == 25730
-    assert missile.scenario_source.interceptor.preset == "fengyun-1c-2007"
+    assert missile.origin == InterceptorOrigin("SC-19", preset="fengyun-1c-2007")
     assert (parent.name, fragments.name) == ("Fengyun 1C", "Fengyun 1C fragments (model)")
     assert len(parent) == 1 and len(fragments) > 500
     assert scene.title.startswith("MODEL - Fengyun-1C anti-satellite test")
     event_s = FY1C.time_s
     assert scene.clock.span_start_s == event_s - LEAD_S and scene.clock.span_end_s == end > event_s + SPAN_S
     assert scene.clock.time_s == event_s - CLOCK_BEFORE_S
-    assert fragments.scenario_source.event == "fengyun-1c-2007"
+    assert fragments.origin == EventOrigin("fengyun-1c-2007", 1, 0.1, "fragments")
 
     # Debris-coloured pixels the fragments add, against the same frame without them (the
     # globe's own colours have a few such pixels).
@@ -106,9 +105,8 @@ def test_cancel_drops_the_result(make_window, qtbot):
 
 @pytest.fixture
 def loaded(make_window, catalogs):
-    catalog = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
     window = make_window()
-    window.scene.add_layer(Layer("fengyun-1c-debris.txt", catalog))
+    window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
     return window
 
 
@@ -180,7 +178,10 @@ def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbo
     assert list(parent.catalog.norad_id) == [catalog.norad_id[5]]
     assert len(fragments) > 10
     assert "loaded element set" in loaded.scene.title and "seed 7" in loaded.scene.title
-    assert not hasattr(fragments, "scenario_source")  # not a preset: a scenario cannot remake it
+    # A scenario remakes it from the loaded file's object with the dialog's parameters.
+    assert fragments.origin == CustomEventOrigin(
+        request.kind.value, loaded.scene.layers[0].origin, request.norad_id, request.time_s, request.mass_kg,
+        request.projectile_mass_kg, request.speed_km_s, request.body_kind.value, 7, 0.05, "fragments")
 
 
 def test_the_object_list_is_searchable(loaded, qtbot, made_dialogs):
@@ -238,7 +239,7 @@ def test_interceptor_dialog_refuses_what_cannot_be_flown_with_reasons(loaded, qt
 
 
 def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_it_again(
-        loaded, qtbot, made_dialogs, tmp_path):
+        loaded, qtbot, made_dialogs, tmp_path, catalogs):
     from PyQt6.QtWidgets import QDialog
 
     from orbitview.core.launch_sites import XICHANG
@@ -249,6 +250,7 @@ def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_
 
     scene = loaded.scene
     debris = scene.layers[0]
+    debris.origin = FileOrigin(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
     row = overhead_target(debris, XICHANG, T)
     dialog = InterceptorDialog(loaded, _loaded_objects(scene.layers))
     made_dialogs.append(dialog)
@@ -262,7 +264,8 @@ def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_
     assert arc.site is XICHANG and arc.intercept_s == T and arc.flight_s == 400.0
     target = propagate(debris.catalog.take([row]), np.array([T]), "GCRS").position_km[0, 0]
     assert np.linalg.norm(arc.states_gcrs(T)[0][0] - target) < 1.0
-    missile = show_interceptor(loaded, arc, dialog.source)
+    assert dialog.origin.target == debris.origin and dialog.origin.norad == debris.catalog.norad_id[row]
+    missile = show_interceptor(loaded, arc, dialog.origin)
     assert scene.layers[-1] is missile and scene.clock.time_s == arc.launch_s - 10.0
     assert "burnout speed" in loaded.statusBar().currentMessage()
     qtbot.wait(50)

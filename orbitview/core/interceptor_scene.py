@@ -16,7 +16,7 @@ from orbitview.core.catalog import Catalog
 from orbitview.core.classify import ObjectClass
 from orbitview.core.ephemeris import Ephemerides, Segment
 from orbitview.core.interceptor import InterceptorArc
-from orbitview.core.scenario import InterceptorSource
+from orbitview.core.origin import InterceptorOrigin
 from orbitview.core.scene import Layer
 from orbitview.core.times import posix_to_jd
 
@@ -105,58 +105,61 @@ class InterceptorLayer(Layer):
         return f"{self.arc.vehicle} {self.arc.time_since_launch_text(t_s)}"
 
 
-def interceptor_layer(source: InterceptorSource, layers, style: dict | None = None) -> InterceptorLayer:
-    """The layer a scenario's interceptor ``source`` makes, its target among ``layers`` (those
-    of the sources before it). Raises ``ValueError`` saying what is missing or cannot be flown."""
+def preset_target(origin: InterceptorOrigin):
+    """The origin of the layer holding ``origin``'s target and the target's number: as given,
+    else its preset's parent (``EventOrigin`` of the preset's parent part)."""
     from orbitview.core.breakup_presets import preset
-    from orbitview.core.errors import OrbitviewError
+    from orbitview.core.origin import EventOrigin
+
+    if origin.target is not None:
+        return origin.target, origin.norad
+    if not origin.preset:
+        raise ValueError("give the target's source (target = { file = ... }) and its number (norad)")
+    event = preset(origin.preset)
+    return EventOrigin(origin.preset, part="parent"), origin.norad or event.target.norad_id
+
+
+def interceptor_layer(origin: InterceptorOrigin, target_layers) -> InterceptorLayer:
+    """The missile ``origin`` describes, flown to its target among ``target_layers`` (those
+    its ``target`` origin makes). Raises ``ValueError`` saying what is missing or cannot be
+    flown."""
+    from orbitview.core.breakup_presets import preset
     from orbitview.core.interceptor import LaunchSite, solve_interceptor
     from orbitview.core.launch_sites import SITES
     from orbitview.core.scenario import ObjectKey
 
-    event = plan = None
-    if source.preset is not None:
-        try:
-            event = preset(source.preset)
-        except OrbitviewError as exc:
-            raise ValueError(str(exc)) from None
-        plan = event.interceptor
-        if plan is None:
-            raise ValueError(f"preset {source.preset!r} was no direct-ascent test: it has no interceptor")
-    if source.site is not None:
-        site = SITES[source.site]
-    elif source.latitude_deg is not None:
-        name = source.site_name or f"{source.latitude_deg:.2f}, {source.longitude_deg:.2f}"
-        site = LaunchSite("custom", name, source.latitude_deg, source.longitude_deg, source.height_km)
+    event = preset(origin.preset) if origin.preset else None
+    plan = event.interceptor if event is not None else None
+    if origin.site:
+        site = SITES[origin.site]
+    elif origin.latitude_deg is not None:
+        name = origin.site_name or f"{origin.latitude_deg:.2f}, {origin.longitude_deg:.2f}"
+        site = LaunchSite("custom", name, origin.latitude_deg, origin.longitude_deg, origin.height_km)
     elif plan is not None:
         site = plan.site
     else:
         raise ValueError(f"give a site (one of {', '.join(SITES)}) or latitude_deg and longitude_deg")
-    flight_s = source.flight_s if source.flight_s is not None else plan.flight_s if plan else None
+    flight_s = origin.flight_s if origin.flight_s is not None else plan.flight_s if plan else None
     if flight_s is None:
         raise ValueError("give flight_s, the seconds from launch to intercept")
-    intercept_s = source.intercept_s
-    if intercept_s is None and source.launch_s is None:
+    intercept_s = origin.intercept_s
+    if intercept_s is None and origin.launch_s is None:
         if event is None:
-            raise ValueError("give the intercept time or the launch time")
+            raise ValueError("give the intercept time (intercept_s) or the launch time (launch_s)")
         intercept_s = event.time_s
-    target = source.target or (ObjectKey(event.target.norad_id) if event is not None else None)
-    if target is None:
-        raise ValueError("give the target, an object of the sources before this one")
-    ref = target.resolve(tuple(layers))
+    _, norad = preset_target(origin)
+    ref = ObjectKey(norad).resolve(tuple(target_layers))
     arc = solve_interceptor(site, ref.layer.catalog.take([ref.row]), flight_s, intercept_s=intercept_s,
-                            launch_s=source.launch_s,
-                            vehicle=source.vehicle or (plan.vehicle if plan else "Interceptor"))
-    return InterceptorLayer(arc, **(style or {}))
+                            launch_s=origin.launch_s, vehicle=origin.interceptor)
+    return InterceptorLayer(arc, origin=origin)
 
 
 def preset_interceptor_layer(event_key: str, parents: Catalog) -> InterceptorLayer:
     """The missile of breakup preset ``event_key`` flown to its target, the first row of
-    ``parents`` (the preset's parent element sets), remembered as the scenario source
-    ``interceptor = { preset = ... }`` so a saved scenario flies it again."""
+    ``parents`` (the preset's parent element sets), its origin the preset's missile so that a
+    saved scenario flies it again."""
     from orbitview.core.breakup_presets import interceptor_arc, preset
-    from orbitview.core.scenario import Source
 
-    layer = InterceptorLayer(interceptor_arc(preset(event_key), parents))
-    layer.scenario_source = Source(interceptor=InterceptorSource(preset=event_key))
-    return layer
+    event = preset(event_key)
+    return InterceptorLayer(interceptor_arc(event, parents),
+                            origin=InterceptorOrigin(event.interceptor.vehicle, preset=event_key))

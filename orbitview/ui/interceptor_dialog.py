@@ -13,17 +13,19 @@ from PyQt6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit
 from orbitview.core.interceptor import InterceptorArc, LaunchSite, solve_interceptor
 from orbitview.core.interceptor_scene import InterceptorLayer
 from orbitview.core.launch_sites import SITES
-from orbitview.core.scenario import InterceptorSource, ObjectKey, Source
+from orbitview.core.origin import InterceptorOrigin
 from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
 
 #: The site list's last entry: a site given by its coordinates.
 OTHER_SITE = "Latitude and longitude..."
 DEFAULT_FLIGHT_S = 480.0
+#: The missile's name where the dialog flies one (its vehicle is not asked for).
+VEHICLE = "Interceptor"
 
 
 class InterceptorDialog(QDialog):
     """Target, site, intercept time and flight time; on OK ``arc`` holds the solved flight and
-    ``source`` its scenario source (so Save Scenario flies it again)."""
+    ``origin`` how to fly it again (so Save Scenario keeps it)."""
 
     def __init__(self, window, objects: list[tuple[str, object, int]]) -> None:
         super().__init__(window)
@@ -31,7 +33,7 @@ class InterceptorDialog(QDialog):
         self.main_window = window
         self.objects = objects
         self.arc: InterceptorArc | None = None
-        self.source: Source | None = None
+        self.origin: InterceptorOrigin | None = None
         form = QFormLayout(self)
         self.target_box = object_combo([label for label, _, _ in objects])
         form.addRow("Target", self.target_box)
@@ -94,11 +96,12 @@ class InterceptorDialog(QDialog):
             _, layer, row = self.objects[index]
             intercept_s = float(self.time_edit.dateTime().toSecsSinceEpoch())
             try:
-                self.arc = solve_interceptor(site, layer.catalog.take([row]), flight_s, intercept_s=intercept_s)
+                self.arc = solve_interceptor(site, layer.catalog.take([row]), flight_s, intercept_s=intercept_s,
+                                             vehicle=VEHICLE)
             except ValueError as exc:
                 problems.append(f"Cannot fly: {exc}.")
             else:
-                self.source = self._source(layer, row, site, flight_s, intercept_s)
+                self.origin = self._origin(layer, row, site, flight_s, intercept_s)
         if problems:
             self.arc = None
             self.error_label.setText("\n".join(problems))
@@ -106,20 +109,17 @@ class InterceptorDialog(QDialog):
             return
         super().accept()
 
-    def _source(self, layer, row: int, site: LaunchSite, flight_s: float, intercept_s: float) -> Source | None:
-        """The flight as a scenario source, its target named by the layer a saved scenario
-        gives it; None when that layer cannot be saved (then neither can the missile)."""
-        from orbitview.io.scenario import saved_layer_indices
-
-        index = saved_layer_indices(self.main_window.scene).get(id(layer))
-        if index is None:
+    def _origin(self, layer, row: int, site: LaunchSite, flight_s: float,
+                intercept_s: float) -> InterceptorOrigin | None:
+        """The flight as an origin, its target named by its layer's own origin and number; None
+        when the target's layer has no origin (then the missile cannot be saved either)."""
+        if layer.origin is None:
             return None
         where = ({"site": site.key} if site.key in SITES else
                  {"latitude_deg": site.latitude_deg, "longitude_deg": site.longitude_deg,
                   "height_km": site.height_km, "site_name": site.name})
-        target = ObjectKey(int(layer.catalog.norad_id[row]), index)
-        return Source(interceptor=InterceptorSource(target=target, flight_s=flight_s, intercept_s=intercept_s,
-                                                    **where))
+        return InterceptorOrigin(VEHICLE, target=layer.origin, norad=int(layer.catalog.norad_id[row]),
+                                 flight_s=flight_s, intercept_s=intercept_s, **where)
 
 
 def fly_interceptor(window, objects: list[tuple[str, object, int]]) -> InterceptorLayer | None:
@@ -129,15 +129,13 @@ def fly_interceptor(window, objects: list[tuple[str, object, int]]) -> Intercept
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return show_interceptor(window, dialog.arc, dialog.source)
+    return show_interceptor(window, dialog.arc, dialog.origin)
 
 
-def show_interceptor(window, arc: InterceptorArc, source: Source | None) -> InterceptorLayer:
+def show_interceptor(window, arc: InterceptorArc, origin: InterceptorOrigin | None) -> InterceptorLayer:
     """Add ``arc``'s missile to the scene, widen the clock's span to its flight and put the
     clock just before its launch."""
-    layer = InterceptorLayer(arc)
-    if source is not None:
-        layer.scenario_source = source
+    layer = InterceptorLayer(arc, origin=origin)
     scene = window.scene
     scene.add_layer(layer)
     clock = scene.clock
