@@ -975,11 +975,10 @@ def _origin_lines(origin) -> list[str]:
             continue
         kind = field.metadata.get("kind")
         if kind == "origin":
-            inner = ", ".join(line.replace(" = ", " = ", 1) for line in _origin_lines(value))
+            inner = ", ".join(_origin_lines(value))
             lines.append(f"{field.name} = {{ {inner} }}")
         else:
-            lines.append(_line(field.name, "time" if kind == "time" else "str", value)
-                         if kind in ("time", "choice") else f"{field.name} = {_toml(value)}")
+            lines.append(_line(field.name, kind or "str", value))
     return lines
 
 
