@@ -222,3 +222,21 @@ def test_exactly_one_of_launch_and_intercept_time():
         solve_interceptor(XICHANG, parents, 470.0)
     arc = solve_interceptor(XICHANG, parents, 470.0, launch_s=event.time_s - 470.0)
     assert arc.intercept_s == event.time_s
+
+
+@pytest.mark.parametrize("key", ["fengyun-1c-2007", "cosmos-1408-2021"])
+def test_unpublished_flight_times_are_the_least_burnout_ones_as_the_presets_say(key):
+    """Where no flight time is public the preset takes the flight needing the least burnout
+    speed to its intercept point, rounded to 10 s (docs/breakup.md, "The interceptor")."""
+    from scipy.optimize import minimize_scalar
+
+    event = PRESETS[key]
+    parents = published_parents(event, "test")
+
+    def burnout_km_s(flight_s):
+        arc = solve_interceptor(event.interceptor.site, parents, flight_s, intercept_s=event.time_s)
+        return arc.burnout_speed_relative_km_s
+
+    least = minimize_scalar(burnout_km_s, bounds=(150.0, 900.0), method="bounded", options={"xatol": 0.5})
+    assert abs(event.interceptor.flight_s - least.x) <= 5.0
+    assert "assumed" in event.interceptor.citation and "least burnout speed" in event.interceptor.citation
