@@ -18,6 +18,7 @@ from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
+from orbitview.io.scenario import build_scene, read_scenario, timeline
 from orbitview.render.offscreen import render_image
 
 OUT = Path(__file__).parent / "images"
@@ -57,6 +58,13 @@ def main(catalogs: Path) -> None:
     scene.selected = scene.camera.follow = ObjectRef(layer, iss)
     scene.camera.look_from(scene.position_gcrs_km(scene.selected) + [0, 0, 3000])
     save(scene, "following_the_iss")
+
+    # The SC-19 two minutes before it meets Fengyun-1C, side-on as the shipped scenario sees it.
+    scenario = read_scenario(Path(__file__).resolve().parents[1] / "datasets" / "scenarios" / "interceptor.toml")
+    scene, _ = build_scene(scenario, satcat=None)
+    scene.clock.time_s = t = parse_utc("2007-01-11T22:24:00Z")
+    scene.camera.restore(timeline(scenario, scene).view_at(t))
+    save(scene, "sc19_interceptor")
 
 
 if __name__ == "__main__":

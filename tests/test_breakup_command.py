@@ -20,6 +20,7 @@ def test_list_names_every_preset_with_its_source(capsys):
     for key in ("fengyun-1c-2007", "iridium-cosmos-2009", "shakti-2019", "cosmos-1408-2021"):
         assert key in out
     assert out.count("source:") == 4
+    assert out.count("interceptor: ") == 3 and "SC-19 from Xichang, 470 s of flight" in out
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -42,7 +42,8 @@ def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
 
 @pytest.mark.core
 def test_opens_with_the_satellite_selected_and_its_remnant_labelled(scene):
-    parent_layer, fragment_layer = scene.layers
+    parent_layer, fragment_layer, missile = scene.layers
+    assert missile.name == "SC-19 interceptor" and missile.arc.site.name == "Xichang"
     assert scene.selected.layer is parent_layer and scene.selected.norad_id == 25730
     assert [(ref.layer, ref.norad_id) for ref in scene.pinned] == [(fragment_layer, 25730)]
     # The selection is drawn until the intercept, the remnant's label from it on.

@@ -12,7 +12,7 @@ from pictures import assert_same_model, saved_fields
 from orbitview.core.classify import ObjectClass
 from orbitview.core.filters import LayerFilter, Regime
 from orbitview.core.object_ref import ObjectRef
-from orbitview.core.origin import EventOrigin, FileOrigin
+from orbitview.core.origin import EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.propagate import propagate_blocks
 from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
@@ -230,7 +230,8 @@ def test_the_briefing_saves_its_event_and_remakes_it_from_the_dataset():
 
     briefing = default_briefing_scene(None)
     assert [layer.origin for layer in briefing.layers] == [EventOrigin("fengyun-1c-2007", 1, 0.1, part)
-                                                            for part in ("parent", "fragments")]
+                                                            for part in ("parent", "fragments")] + [
+        InterceptorOrigin("SC-19", preset="fengyun-1c-2007")]
     again, _ = build_scene(parse_scenario(scenario_to_toml(scenario_from_scene(briefing))))
     assert_same_model(briefing, again)
     np.testing.assert_array_equal(again.layers[1].catalog.norad_id, briefing.layers[1].catalog.norad_id)

@@ -8,7 +8,7 @@ from qt_windows import grab
 
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
-from orbitview.core.origin import CustomEventOrigin, EventOrigin
+from orbitview.core.origin import CustomEventOrigin, EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.times import parse_utc
 from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
@@ -42,7 +42,7 @@ def test_menu_lists_the_presets_with_their_citations(make_window):
     window = make_window()
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Events")
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts == [e.title for e in PRESETS.values()] + ["Custom event..."]
+    assert texts == [e.title for e in PRESETS.values()] + ["Custom event...", "Interceptor..."]
     for key, event in PRESETS.items():
         assert action(window, f"event-{key}").toolTip() == event.citation
         assert action(window, f"event-{key}").statusTip() == event.citation
@@ -54,9 +54,13 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
     end = scene.clock.span_end_s
     action(window, "event-fengyun-1c-2007").trigger()
     assert window.breakup_runner.progress is not None and window.breakup_runner.progress.isVisible()
-    qtbot.waitUntil(lambda: len(scene.layers) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(scene.layers) == 3, timeout=20000)
     assert window.breakup_runner.progress is None
-    parent, fragments = scene.layers
+    parent, fragments, missile = scene.layers
+    # A direct-ascent test: its missile flies from its site to the satellite.
+    assert missile.name == "SC-19 interceptor" and missile.arc.intercept_s == FY1C.time_s
+    assert missile.arc.target.norad_id[0] == 25730
+    assert missile.origin == InterceptorOrigin("SC-19", preset="fengyun-1c-2007")
     assert (parent.name, fragments.name) == ("Fengyun 1C", "Fengyun 1C fragments (model)")
     assert len(parent) == 1 and len(fragments) > 500
     assert scene.title.startswith("MODEL - Fengyun-1C anti-satellite test")
@@ -205,3 +209,78 @@ def _save(image: np.ndarray, path) -> None:
     from PIL import Image
 
     Image.fromarray(image).save(path)
+
+
+def overhead_target(layer, site, t_s):
+    """The row of ``layer``'s object nearest the zenith of ``site`` at ``t_s``."""
+    from orbitview.core.propagate import propagate
+
+    position = propagate(layer.catalog, np.array([t_s]), "GCRS").position_km[0]
+    up = site.state_gcrs(t_s)[0]
+    cosine = position @ up / np.linalg.norm(position, axis=1) / np.linalg.norm(up)
+    return int(np.nanargmax(cosine))
+
+
+def test_interceptor_dialog_refuses_what_cannot_be_flown_with_reasons(loaded, qtbot, made_dialogs, artefacts):
+    from orbitview.ui.events_menu import _loaded_objects
+    from orbitview.ui.interceptor_dialog import OTHER_SITE, InterceptorDialog
+
+    dialog = InterceptorDialog(loaded, _loaded_objects(loaded.scene.layers))
+    made_dialogs.append(dialog)
+    dialog.show()
+    dialog.target_box.setEditText("NO SUCH THING")
+    dialog.site_box.setCurrentText(OTHER_SITE)
+    dialog.latitude_edit.setText("north")
+    dialog.flight_edit.setText("soon")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.arc is None
+    for expected in ("Target: choose one of the loaded objects", "Latitude: a number", "Flight time: a number"):
+        assert expected in dialog.error_label.text()
+    dialog.grab().save(str(artefacts / "ui_interceptor_errors.png"))
+    dialog.target_box.setEditText(dialog.target_box.itemText(0))
+    dialog.latitude_edit.setText("28.2")
+    dialog.longitude_edit.setText("102.0")
+    dialog.flight_edit.setText("5")
+    dialog.accept()
+    assert dialog.arc is None and "Cannot fly: a flight time of 5 s is outside 10 s .. 6 h" in dialog.error_label.text()
+
+
+def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_it_again(
+        loaded, qtbot, made_dialogs, tmp_path, catalogs):
+    from PyQt6.QtWidgets import QDialog
+
+    from orbitview.core.launch_sites import XICHANG
+    from orbitview.core.propagate import propagate
+    from orbitview.io.scenario import build_scene, read_scenario, scenario_from_scene, write_scenario
+    from orbitview.ui.events_menu import _loaded_objects
+    from orbitview.ui.interceptor_dialog import InterceptorDialog, show_interceptor
+
+    scene = loaded.scene
+    debris = scene.layers[0]
+    debris.origin = FileOrigin(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
+    row = overhead_target(debris, XICHANG, T)
+    dialog = InterceptorDialog(loaded, _loaded_objects(scene.layers))
+    made_dialogs.append(dialog)
+    dialog.show()
+    dialog.target_box.setEditText(dialog.target_box.itemText(row))
+    dialog.site_box.setCurrentText("Xichang")
+    dialog.flight_edit.setText("400")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error_label.text()
+    arc = dialog.arc
+    assert arc.site is XICHANG and arc.intercept_s == T and arc.flight_s == 400.0
+    target = propagate(debris.catalog.take([row]), np.array([T]), "GCRS").position_km[0, 0]
+    assert np.linalg.norm(arc.states_gcrs(T)[0][0] - target) < 1.0
+    assert dialog.origin.target == debris.origin and dialog.origin.norad == debris.catalog.norad_id[row]
+    missile = show_interceptor(loaded, arc, dialog.origin)
+    assert scene.layers[-1] is missile and scene.clock.time_s == arc.launch_s - 10.0
+    assert "burnout speed" in loaded.statusBar().currentMessage()
+    qtbot.wait(50)
+    assert id(missile) in loaded.view.interceptors  # its site, trail and label are drawn
+
+    path = tmp_path / "saved.toml"
+    write_scenario(scenario_from_scene(scene), path)
+    again = build_scene(read_scenario(path), satcat=None)[0]
+    flown = again.layers[-1].arc
+    assert flown.site.key == "xichang" and flown.intercept_s == T and flown.flight_s == 400.0
+    assert np.linalg.norm(flown.intercept_position_km - arc.intercept_position_km) < 1e-6

@@ -109,6 +109,10 @@ def _list_presets() -> int:
     for key, event in PRESETS.items():
         print(f"{key:22s} {event.title}")
         print(f"{'':22s} source: {event.citation}")
+        plan = event.interceptor
+        if plan is not None:  # a direct-ascent test: the missile the window and scenarios fly
+            print(f"{'':22s} interceptor: {plan.vehicle} from {plan.site.name}, {plan.flight_s:g} s of flight. "
+                  f"{plan.citation} {plan.site.citation}")
     return 0
 
 

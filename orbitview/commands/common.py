@@ -77,7 +77,8 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
     after it, the clock a few minutes before the event (or at ``time_text``)."""
     from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, event_layers, face_event
-    from orbitview.io.default_briefing import briefing_origins, load_default_briefing
+    from orbitview.core.interceptor_scene import preset_interceptor_layer
+    from orbitview.io.default_briefing import DEFAULT_DATASET, briefing_origins, load_default_briefing
 
     briefing = load_default_briefing()
     event_s = briefing.event_time_s
@@ -91,6 +92,8 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     parent.origin, fragments.origin = briefing_origins()
     scene.add_layer(parent)
     scene.add_layer(fragments)
+    # Its dataset is named after its breakup preset, whose missile flies to the satellite.
+    scene.add_layer(preset_interceptor_layer(DEFAULT_DATASET, briefing.parent))
     # The satellite is selected and labelled before the intercept; its remnant (the same
     # catalogue number in the fragment layer) keeps the label after it.
     satellite, remnant = (ref for ref in scene.find(int(briefing.parent.norad_id[0])))

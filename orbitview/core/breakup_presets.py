@@ -24,6 +24,8 @@ from orbitview.core.classify import classify
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST, FragmentSet, element_sets
 from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
+from orbitview.core.interceptor import InterceptorArc, InterceptorPlan, solve_interceptor
+from orbitview.core.launch_sites import KALAM_ISLAND, PLESETSK, XICHANG
 from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2, SGP4_EPOCH_JD
 from orbitview.core.times import format_utc, parse_utc, posix_to_jd
 
@@ -71,6 +73,8 @@ class BreakupEvent:
     figures: str = ""
     #: How this event's model is tuned to the record (docs/breakup.md says how and why).
     calibration: Calibration = PLAIN
+    #: The direct-ascent missile that caused it, if one did (``core.interceptor``).
+    interceptor: InterceptorPlan | None = None
 
     @property
     def time_s(self) -> float:
@@ -175,6 +179,13 @@ FENGYUN_1C_2007 = BreakupEvent(
     # catalogued as 25730 (radar cross-section MEDIUM, under 1 m^2: 1 m^2 is Lc 1.34 m and
     # 94 kg by the model's area and density laws; an assumption).
     calibration=Calibration(count_scale=FY1C_COUNT_SCALE, max_delta_v_km_s=0.55, remnant_mass_kg=94.0),
+    interceptor=InterceptorPlan(
+        "SC-19", XICHANG, 470.0,
+        citation="SC-19 launched from Xichang, intercept 2007-01-11 22:26 UTC (as published: US "
+        "government statements, Jan 2007). The flight time is not public: 470 s assumed, the "
+        "flight that needs the least burnout speed (3.86 km/s from the site, impulsive) to the "
+        "preset's intercept point; launch 22:18:10 UTC follows from it.",
+    ),
 )
 
 IRIDIUM_COSMOS_2009 = BreakupEvent(
@@ -212,6 +223,12 @@ SHAKTI_2019 = BreakupEvent(
         "Place over the Bay of Bengal (20.0 N, 87.5 E), direction, kill-vehicle mass (100 kg) "
         "and closing speed (9.8 km/s) are assumptions."
     ),
+    interceptor=InterceptorPlan(
+        "PDV Mk-II", KALAM_ISLAND, 180.0,
+        citation="PDV Mk-II launched from Dr. A.P.J. Abdul Kalam Island; the satellite was hit "
+        "about three minutes after launch (Indian Prime Minister's address, 2019-03-27): 180 s "
+        "assumed for 'about three minutes'.",
+    ),
 )
 
 COSMOS_1408_2021 = BreakupEvent(
@@ -230,6 +247,12 @@ COSMOS_1408_2021 = BreakupEvent(
         "(62.9 N, 40.6 E), direction, kill-vehicle mass (100 kg) and closing speed (8 km/s) are "
         "assumptions."
     ),
+    interceptor=InterceptorPlan(
+        "Nudol", PLESETSK, 340.0,
+        citation="Nudol (A-235 PL-19) launched from Plesetsk (as published: US Space Command, "
+        "2021-11-15). The flight time is not public: 340 s assumed, the flight that needs the "
+        "least burnout speed (3.02 km/s from the site, impulsive) to the preset's intercept point.",
+    ),
 )
 
 PRESETS: dict[str, BreakupEvent] = {
@@ -244,6 +267,25 @@ def preset(key: str) -> BreakupEvent:
         raise OrbitviewError(
             f"unknown breakup event {key!r}; presets: {', '.join(PRESETS)}"
         ) from None
+
+
+def published_parents(event: BreakupEvent, source: str) -> Catalog:
+    """The element sets of a preset's orbiting bodies (target first), built from its published
+    figures at the event time (``orbit_satrec``); ``source`` names where they came from."""
+    parties = [p for p in (event.target, event.projectile) if p is not None and p.orbit]
+    satrecs = [orbit_satrec(p.orbit, event.time_s, p.norad_id) for p in parties]
+    return catalog_of(satrecs, [p.name for p in parties], [p.intl_designator for p in parties], source)
+
+
+def interceptor_arc(event: BreakupEvent, parents: Catalog) -> InterceptorArc:
+    """The flight of ``event``'s interceptor to its target, the first row of ``parents`` (the
+    event's parent element sets), meeting it at the event time. ``ValueError`` when the event
+    was no direct-ascent test."""
+    plan = event.interceptor
+    if plan is None:
+        raise ValueError(f"{event.title} was not caused by a direct-ascent interceptor")
+    return solve_interceptor(plan.site, parents.take([0]), plan.flight_s, intercept_s=event.time_s,
+                             vehicle=plan.vehicle)
 
 
 # --- running an event --------------------------------------------------------------------------
@@ -287,10 +329,7 @@ def run_event(event: BreakupEvent, lc_min_m: float, seed: int, *,
     tuned = f"; {calibration.describe()}" if calibration.describe() else ""
     source = f"orbitview breakup {event.key} --seed {seed} --min-size {lc_min_m:g} (model{tuned})"
     if parents is None:
-        parties = [p for p in (event.target, event.projectile) if p is not None and p.orbit]
-        satrecs = [orbit_satrec(p.orbit, t_s, p.norad_id) for p in parties]
-        parents = catalog_of(satrecs, [p.name for p in parties],
-                             [p.intl_designator for p in parties], source)
+        parents = published_parents(event, source)
     target = _body(event.target, parents.satrecs[0], t_s)
     if event.kind is EventKind.EXPLOSION:
         fragments = explosion(target, lc_min_m, rng, calibration=calibration)

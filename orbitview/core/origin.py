@@ -68,10 +68,35 @@ class CustomEventOrigin:
     part: str | None = field(default=None, metadata={"kind": "choice", "choices": EVENT_PARTS})
 
 
+@dataclass(frozen=True)
+class InterceptorOrigin:
+    """A direct-ascent missile named ``interceptor`` (its vehicle, "SC-19"), flown by
+    ``core.interceptor`` to object ``norad`` of the layer ``target`` (another origin) makes.
+    ``preset``: a breakup preset whose missile this is; its site, flight time, intercept time
+    and target are the defaults of the fields left out. ``site``: a key of
+    ``core.launch_sites.SITES``, or "" for ``latitude_deg``, ``longitude_deg`` (geodetic, WGS84)
+    and ``height_km``, named ``site_name``. ``intercept_s`` or ``launch_s`` (POSIX s) and
+    ``flight_s``: when it meets the target or leaves, and the seconds between."""
+
+    interceptor: str
+    preset: str = ""
+    target: object = field(default=None, metadata={"kind": "origin"})
+    norad: int = 0
+    site: str = ""
+    latitude_deg: float | None = field(default=None, metadata={"kind": "number"})
+    longitude_deg: float | None = field(default=None, metadata={"kind": "number"})
+    height_km: float = 0.0
+    site_name: str = ""
+    flight_s: float | None = field(default=None, metadata={"kind": "number"})
+    intercept_s: float | None = field(default=None, metadata={"kind": "time"})
+    launch_s: float | None = field(default=None, metadata={"kind": "time"})
+
+
 #: Every kind of origin by its key (its first field's name). A new kind adds its class here and
 #: a loader in ``io.scenario.LOADERS``.
 ORIGINS: dict[str, type] = {fields(cls)[0].name: cls
-                            for cls in (FileOrigin, CelestrakOrigin, EventOrigin, CustomEventOrigin)}
+                            for cls in (FileOrigin, CelestrakOrigin, EventOrigin, CustomEventOrigin,
+                                        InterceptorOrigin)}
 
 
 def origin_kind(origin) -> str:

@@ -328,6 +328,9 @@ LIMITS: dict[tuple[str, str], tuple[float, float]] = {
     ("camera", "azimuth_deg"): (-360.0, 360.0), ("camera", "elevation_deg"): (-89.9, 89.9),
     ("camera", "distance_km"): (0.05, 2.0e6), ("camera", "fov_deg"): (1.0, 120.0),
     ("origin", "seed"): (0, 2**63 - 1), ("origin", "min_size_m"): (0.001, 1.0),
+    # An interceptor's flight and site (core.interceptor and LaunchSite say why).
+    ("origin", "flight_s"): (10.0, 6 * 3600.0), ("origin", "latitude_deg"): (-90.0, 90.0),
+    ("origin", "longitude_deg"): (-180.0, 360.0), ("origin", "height_km"): (-0.5, 10.0),
 }
 #: Tables in the order they are written; tables of new fields come after them.
 TABLE_ORDER = ("time", "output", "view", "sources", "camera.keyframes", "selection", "overlay")
@@ -587,6 +590,34 @@ def _check_custom_event(check: _Checker, origin, key: str, folder: Path):
     return origin
 
 
+def _check_interceptor(check: _Checker, origin, key: str, folder: Path):
+    """An interceptor's keys: a preset with a missile, a known site, one of the two times, and
+    without a preset everything a flight needs."""
+    from orbitview.core.launch_sites import SITES
+
+    with_missile = [k for k, event in PRESETS.items() if event.interceptor is not None]
+    where = key.rpartition(".")[0]
+    if origin.preset and origin.preset not in with_missile:
+        check.bad(f"{where}.preset", f"{origin.preset!r} has no interceptor; presets with one: {', '.join(with_missile)}")
+    if origin.site and origin.site not in SITES:
+        check.bad(f"{where}.site", f"unknown site {origin.site!r}; sites: {', '.join(SITES)}, or latitude_deg "
+                  "and longitude_deg")
+    if (origin.latitude_deg is None) != (origin.longitude_deg is None):
+        check.bad(key, "give both latitude_deg and longitude_deg")
+    if origin.site and origin.latitude_deg is not None:
+        check.bad(f"{where}.site", "give a site or latitude_deg and longitude_deg, not both")
+    if origin.intercept_s is not None and origin.launch_s is not None:
+        check.bad(f"{where}.launch_s", "give the intercept time or the launch time, not both")
+    if not origin.preset:
+        for missing, what in ((origin.target is None, "target (the source holding it) and norad"),
+                              (not origin.site and origin.latitude_deg is None, "site or latitude_deg and longitude_deg"),
+                              (origin.flight_s is None, "flight_s"),
+                              (origin.intercept_s is None and origin.launch_s is None, "intercept_s or launch_s")):
+            if missing:
+                check.bad(key, f"missing {what}, or a preset")
+    return origin
+
+
 def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[CameraKey, ...]:
     camera = check.table(camera, "camera", ("keyframes",))
     items = camera.get("keyframes", [])
@@ -772,6 +803,20 @@ def _load_custom_event(origin, loading: _Loading) -> tuple[list[Layer], list, st
     return _parts(layers, origin), [], title
 
 
+def _load_interceptor(origin, loading: _Loading) -> tuple[list[Layer], list, str]:
+    """A direct-ascent missile flown to its target, found among the layers its ``target``
+    origin makes (a preset's parent by default; a breakup already modelled is not modelled
+    again)."""
+    from orbitview.core.interceptor_scene import interceptor_layer, preset_target
+
+    try:
+        target, _ = preset_target(origin)
+        target_layers, _, _ = LOADERS[type(target)](target, loading)
+        return [interceptor_layer(origin, target_layers)], [], ""
+    except ValueError as exc:  # it cannot be flown, or its target is not there
+        raise OrbitviewError(str(exc)) from None
+
+
 def _parts(layers, origin) -> list[Layer]:
     """The layers of a breakup ``origin`` asks for: both (part None) or its one part, each
     with its own part in its origin."""
@@ -789,10 +834,12 @@ LOADERS = {
     ORIGINS["celestrak"]: _load_celestrak,
     ORIGINS["event"]: _load_event,
     ORIGINS["custom_event"]: _load_custom_event,
+    ORIGINS["interceptor"]: _load_interceptor,
 }
 #: Checks of each kind's values while reading (``check(checker, origin, key, folder) -> origin``).
 _ORIGIN_CHECKS = {ORIGINS["file"]: _check_file, ORIGINS["event"]: _check_event,
-                  ORIGINS["celestrak"]: _check_celestrak, ORIGINS["custom_event"]: _check_custom_event}
+                  ORIGINS["celestrak"]: _check_celestrak, ORIGINS["custom_event"]: _check_custom_event,
+                  ORIGINS["interceptor"]: _check_interceptor}
 
 
 def _resolve_objects(scenario: Scenario, layers) -> dict[ObjectKey, ObjectRef]:

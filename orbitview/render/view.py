@@ -15,12 +15,14 @@ from vispy import scene as vscene
 from vispy.visuals.transforms import MatrixTransform
 
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
+from orbitview.core.interceptor_scene import InterceptorLayer
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
 from orbitview.render.camera_adapter import CameraAdapter
 from orbitview.render.colors import layer_colors, legend_entries
 from orbitview.render.earth import Earth
 from orbitview.render.globe_lines import GlobeLines
+from orbitview.render.interceptor import InterceptorAdapter
 from orbitview.render.objects import Objects
 from orbitview.render.overlay import Overlay
 from orbitview.render.selection import SelectionAdapter
@@ -103,6 +105,8 @@ class OrbitView:
         self.selection = SelectionAdapter(scene, self.world)
         self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
+        #: The site, trail and label of each interceptor layer, by the layer's id.
+        self.interceptors: dict[int, InterceptorAdapter] = {}
         self._earth_rotation = np.eye(3)
 
         scene.clock.events.time_s.connect(self._on_time)
@@ -130,11 +134,14 @@ class OrbitView:
 
     def _on_layers(self, layers: tuple[Layer, ...]) -> None:
         current = {id(layer) for layer in layers}
-        for key in [k for k in self.layers if k not in current]:
-            self.layers.pop(key).close()
+        for adapters in (self.layers, self.interceptors):
+            for key in [k for k in adapters if k not in current]:
+                adapters.pop(key).close()
         for layer in layers:
             if id(layer) not in self.layers:
                 self.layers[id(layer)] = LayerAdapter(layer, self.world, self._update_legend)
+            if isinstance(layer, InterceptorLayer) and id(layer) not in self.interceptors:
+                self.interceptors[id(layer)] = InterceptorAdapter(layer, self.world)
         self._update_legend()
         self.overlay.update_message(self.scene.message)
         self._on_time(self.scene.clock.time_s)
@@ -158,6 +165,8 @@ class OrbitView:
         self.earth.set_sun_direction(sun)
         for adapter in self.layers.values():
             adapter.set_time(t_s, sun)
+        for interceptor in self.interceptors.values():
+            interceptor.set_time(t_s, self._earth_rotation)
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
         self.overlay.update_clock(t_s)
@@ -183,6 +192,8 @@ class OrbitView:
         self.canvas.context.set_depth_mask(True)
         eye_gcrs = self.view_from_gcrs().T @ self.scene.camera.eye_km()
         self.earth.set_eye(eye_gcrs)
+        for interceptor in self.interceptors.values():
+            interceptor.set_eye(eye_gcrs)
         self.stars.set_eye(eye_gcrs, self.scene.camera.distance_km)
 
     def close(self) -> None:
@@ -194,9 +205,10 @@ class OrbitView:
         self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
         self.scene.camera.events.follow.disconnect(self._on_camera_frame)
         self.canvas.events.draw.disconnect(self.sync_camera)
-        for adapter in self.layers.values():
+        for adapter in (*self.layers.values(), *self.interceptors.values()):
             adapter.close()
         self.layers.clear()
+        self.interceptors.clear()
         self.selection.close()
         self.camera.close()
         self.overlay.close()

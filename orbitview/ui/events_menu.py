@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PyQt6.QtCore import QDateTime, QObject, Qt, QThreadPool, QTimeZone, pyqtSignal
+from PyQt6.QtCore import QObject, Qt, QThreadPool, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
-    QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -29,10 +25,13 @@ from PyQt6.QtWidgets import (
 from orbitview.core.breakup import BodyKind, EventKind, collision_mass, cumulative_count
 from orbitview.core.breakup_presets import PRESETS, custom_event, run_event
 from orbitview.core.breakup_scene import show_breakup
+from orbitview.core.interceptor_scene import preset_interceptor_layer
 from orbitview.core.classify import ObjectClass
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
 from orbitview.core.times import format_utc
+from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
+from orbitview.ui.interceptor_dialog import fly_interceptor
 
 #: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
 #: preset chosen here matches the shipped dataset and the command line.
@@ -67,6 +66,11 @@ def install_events_menu(window) -> BreakupRunner:
     custom.setStatusTip("Break up a loaded object at a chosen time")
     custom.triggered.connect(runner.custom_dialog)
     menu.addAction(custom)
+    interceptor = QAction("Interceptor...", menu)
+    interceptor.setObjectName("event-interceptor")
+    interceptor.setStatusTip("Fly a direct-ascent missile from a launch site to a loaded object")
+    interceptor.triggered.connect(runner.interceptor_dialog)
+    menu.addAction(interceptor)
     return runner
 
 
@@ -102,6 +106,14 @@ class BreakupRunner(QObject):
             return
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.run_custom(dialog.request)
+
+    def interceptor_dialog(self) -> None:
+        objects = _loaded_objects(self.window.scene.layers)
+        if not objects:
+            QMessageBox.information(self.window, "Interceptor",
+                                    "Load a catalogue first: an interceptor flies to a loaded object.")
+            return
+        fly_interceptor(self.window, objects)
 
     def run_custom(self, request: CustomRequest) -> None:
         def job():
@@ -163,6 +175,8 @@ class BreakupRunner(QObject):
         if self.origin is not None:
             for part, layer in zip(EVENT_PARTS, layers):
                 layer.origin = replace(self.origin, part=part)
+        if result.event.interceptor is not None:  # a direct-ascent test: its missile too
+            self.window.scene.add_layer(preset_interceptor_layer(result.event.key, result.parents))
         self.window.statusBar().showMessage(
             f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
 
@@ -203,25 +217,11 @@ class CustomEventDialog(QDialog):
         self.objects = _loaded_objects(window.scene.layers)
         form = QFormLayout(self)
 
-        self.object_box = QComboBox()
-        self.object_box.setEditable(True)
-        self.object_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.object_box.addItems([label for label, _, _ in self.objects])
-        self.object_box.setCurrentIndex(-1)
-        self.object_box.lineEdit().setPlaceholderText("type a name or catalogue number")
-        completer = QCompleter(self.object_box.model(), self.object_box)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.object_box.setCompleter(completer)
+        self.object_box = object_combo([label for label, _, _ in self.objects])
         self.object_box.currentIndexChanged.connect(self._object_chosen)
         form.addRow("Object", self.object_box)
 
-        self.time_edit = QDateTimeEdit()
-        self.time_edit.setTimeZone(QTimeZone.utc())
-        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
-        self.time_edit.setCalendarPopup(True)
-        self.time_edit.setDateTime(
-            QDateTime.fromSecsSinceEpoch(int(window.scene.clock.time_s), QTimeZone.utc()))
+        self.time_edit = utc_time_edit(window.scene.clock.time_s)
         form.addRow("Time", self.time_edit)
 
         self.kind_box = QComboBox()
@@ -242,16 +242,7 @@ class CustomEventDialog(QDialog):
         form.addRow("Random seed", self.seed_edit)
         form.addRow("", self.rocket_box)
 
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Model")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(460)
+        self.error_label = problems_and_buttons(self, form, "Model")
 
     def _object_chosen(self, index: int) -> None:
         if 0 <= index < len(self.objects):
