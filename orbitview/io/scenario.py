@@ -344,7 +344,7 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
         if values["event"] is not None and values["event"] not in PRESETS:
             check.bad(f"{key}.event", f"unknown event {values['event']!r}; presets: {', '.join(PRESETS)}")
         if values["celestrak"] is not None:
-            from orbitview.io.fetch import query_params
+            from orbitview.io.cache import query_params
 
             try:
                 query_params(values["celestrak"])

@@ -10,7 +10,8 @@ import time
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.io.fetch import FRESH_S, SATCAT_QUERY, cached_path, fetch, fetched_at_s, format_age, is_satcat
+from orbitview.io.cache import SATCAT_QUERY, cached_path, fetched_at_s, is_satcat
+from orbitview.io.fetch import FRESH_S, fetch, format_age
 from orbitview.io.satcat import cached_satcat
 from orbitview.io.sources import open_source
 from orbitview.ui.file_loading import Step
