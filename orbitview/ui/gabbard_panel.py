@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core import gabbard
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.events import disconnect_events
 from orbitview.core.times import format_utc
 from orbitview.render.gabbard_image import (
     MIN_HEIGHT,
