@@ -21,7 +21,8 @@ What it does:
    strings and prose alike, and the short ``core.scene`` form the docs use), ``from orbitview.core
    import scene`` forms (split when their names go to different packages) and file paths
    (``orbitview/core/scene.py``, ``core/scene.py``). Names are matched whole: ``core.scene``
-   never touches ``core.scenario``.
+   never touches ``core.scenario``. Imports of the few names that moved between modules in this
+   wave (``NAME_MOVES``: the CelesTrak cache's layout, the WGS72 constants) follow them.
 3. Lists the packages in pyproject.toml again, and adds the import-linter contracts of the new
    layout (services in the layer order, services kept free of Qt and vispy, the parts of core).
 
@@ -106,6 +107,16 @@ MOVES = {
     "orbitview.render.annotations": "orbitview.render.export.annotations",
     "orbitview.render.gabbard_image": "orbitview.render.export.gabbard_image",
     "orbitview.render.plots": "orbitview.render.export.plots",
+}
+
+#: Names that moved from one module to another in this wave (issue 15), for code merged from
+#: branches that still import them from the old module: module -> {name: the module it is in now}.
+NAME_MOVES = {
+    "orbitview.io.fetch": {name: "orbitview.io.cache" for name in (
+        "SATCAT_QUERY", "FetchError", "cache_dir", "query_params", "cached_path", "is_satcat",
+        "fetched_at_s")},
+    "orbitview.core.mean_elements": {name: "orbitview.core.sgp4_elements" for name in (
+        "MU_WGS72_KM3_S2", "EARTH_RADIUS_WGS72_KM", "SGP4_EPOCH_JD")},
 }
 
 #: Modules that stay where they are, on purpose (anything else not in MOVES is reported).
@@ -212,6 +223,8 @@ class Renamer:
     def __init__(self, moves: dict[str, str], moving_now: set[str]) -> None:
         self.moves = moves
         self.moving_now = moving_now
+        # Keyed by the module's old name and its new one (code may use either).
+        self.name_moves = {**NAME_MOVES, **{moves[old]: names for old, names in NAME_MOVES.items() if old in moves}}
         new_names = set(moves.values()) | set(new_packages())
         #: old names that are now packages, with the names of what the package holds
         self.now_packages = {
@@ -275,6 +288,10 @@ class Renamer:
         for entry in entries:
             name, _, alias = (part.strip() for part in entry.partition(" as "))
             full = f"{package}.{name}"
+            if name in self.name_moves.get(package, {}):
+                target = self.name_moves[package][name]
+                moved.setdefault(self.moves.get(target, target), []).append(entry)
+                continue
             if full not in self.moves:
                 stay.append(entry)
                 continue
