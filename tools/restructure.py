@@ -58,6 +58,7 @@ MOVES = {
     "orbitview.core.origin": "orbitview.core.model.origin",
     "orbitview.core.chapters": "orbitview.core.model.chapters",
     "orbitview.core.legend": "orbitview.core.model.legend",
+    "orbitview.core.panes": "orbitview.core.model.panes",
     # core/orbits: catalogue arrays, SGP4, frames, times, keyframes, tracks. Gabbard data go
     # here, not to breakup/: the layer filters and the object panel (model) use their apsides,
     # and model must not import breakup (breakup's scene helper imports model).
@@ -74,6 +75,7 @@ MOVES = {
     "orbitview.core.ephemeris": "orbitview.core.orbits.ephemeris",
     "orbitview.core.gabbard": "orbitview.core.orbits.gabbard",
     "orbitview.core.lambert": "orbitview.core.orbits.lambert",
+    "orbitview.core.launch_dates": "orbitview.core.orbits.launch_dates",
     # core/breakup: the NASA breakup model, its presets and what turns fragments into objects.
     "orbitview.core.breakup": "orbitview.core.breakup.standard_model",
     "orbitview.core.breakup_presets": "orbitview.core.breakup.presets",
@@ -82,6 +84,8 @@ MOVES = {
     "orbitview.core.drag_calibration": "orbitview.core.breakup.drag_calibration",
     "orbitview.core.interceptor": "orbitview.core.breakup.interceptor",
     "orbitview.core.launch_sites": "orbitview.core.breakup.launch_sites",
+    "orbitview.core.interceptor_scene": "orbitview.core.breakup.interceptor_scene",
+    "orbitview.core.breakup_population": "orbitview.core.breakup.population",
     # services: what the window and the command line both do to build a scene. The scenario
     # module moves whole; splitting its TOML text back into io is a code change, not a move.
     "orbitview.io.scenario": "orbitview.services.scenario",
@@ -93,6 +97,8 @@ MOVES = {
     "orbitview.render.selection": "orbitview.render.adapters.selection",
     "orbitview.render.overlay": "orbitview.render.adapters.overlay",
     "orbitview.render.colors": "orbitview.render.adapters.colors",
+    "orbitview.render.panes": "orbitview.render.adapters.panes",
+    "orbitview.render.interceptor": "orbitview.render.adapters.interceptor",
     # render/visuals: vispy visuals and their GLSL.
     "orbitview.render.objects": "orbitview.render.visuals.objects",
     "orbitview.render.earth": "orbitview.render.visuals.earth",
@@ -121,7 +127,8 @@ NAME_MOVES = {
 
 #: Modules that stay where they are, on purpose (anything else not in MOVES is reported).
 STAYS = {
-    "orbitview.core": {"errors", "interrupts", "durations"},
+    # local_tasks: the worker-process pool that screening (core.conjunctions) runs on.
+    "orbitview.core": {"errors", "interrupts", "durations", "local_tasks"},
     "orbitview.io": {"atomic", "cache", "catalog_files", "conjunction_files", "czml", "element_columns",
                      "fetch", "oem", "omm", "problems", "satcat", "shapefile", "text_files", "tle",
                      "trajectories", "writers"},
