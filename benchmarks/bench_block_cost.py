@@ -26,10 +26,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orbitview.core.keyframes import LiveKeyframes  # noqa: E402
-from orbitview.core.propagate import padded_grid, propagate, rotations_from_teme, states_block  # noqa: E402
-from orbitview.core.times import parse_utc  # noqa: E402
-from orbitview.io.catalog_files import load_catalogs  # noqa: E402
+from orbitview.api import (  # noqa: E402
+    LiveKeyframes,
+    load_catalogs,
+    padded_grid,
+    parse_utc,
+    propagate,
+    rotations_from_teme,
+    states_block,
+)
 
 BLOCK_TIMES = 36
 STEP_S = 60.0

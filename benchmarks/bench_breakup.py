@@ -19,8 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from orbitview.core import breakup as bm  # noqa: E402
-from orbitview.core.breakup import Body, BodyKind  # noqa: E402
+from orbitview.api import Body, BodyKind, explosion  # noqa: E402
 
 DRAWS_PER_FRAGMENT = 8
 
@@ -37,7 +36,7 @@ def main() -> int:
     for k in range(args.repeat):
         rng = np.random.default_rng(k)
         started = time.perf_counter()
-        count = len(bm.explosion(parent, lc_min_m, rng, conserve_mass=False))
+        count = len(explosion(parent, lc_min_m, rng, conserve_mass=False))
         best["model"] = min(best["model"], time.perf_counter() - started)
         started = time.perf_counter()
         rng.standard_normal((count, DRAWS_PER_FRAGMENT))

@@ -26,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sgp4 import omm as sgp4_omm  # noqa: E402
 from sgp4.api import Satrec  # noqa: E402
 
-from orbitview.io.catalog_files import load_catalog  # noqa: E402
-from orbitview.io.writers import write_catalog  # noqa: E402
+from orbitview.api import load_catalog, write_catalog  # noqa: E402
 
 
 def best_of_interleaved(repeat: int, work: dict) -> dict:

@@ -21,13 +21,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orbitview.core.scenario import CameraKey, CameraTimeline, OverlayText, default_view, frame_times_s  # noqa: E402
-from orbitview.core.clock import Clock  # noqa: E402
-from orbitview.core.scene import Layer, Scene  # noqa: E402
-from orbitview.core.times import parse_utc  # noqa: E402
-from orbitview.io.catalog_files import load_catalog  # noqa: E402
-from orbitview.render.exporter import FrameRenderer  # noqa: E402
-from orbitview.render.video import DEFAULT_PRESET, PRESETS, VideoWriter  # noqa: E402
+from orbitview.api import (  # noqa: E402
+    DEFAULT_VIDEO_PRESET,
+    VIDEO_PRESETS,
+    CameraKey,
+    CameraTimeline,
+    Clock,
+    FrameRenderer,
+    Layer,
+    OverlayText,
+    Scene,
+    VideoWriter,
+    default_view,
+    frame_times_s,
+    load_catalog,
+    parse_utc,
+)
 
 START = parse_utc("2023-10-09T12:00:00Z")
 
@@ -71,7 +80,7 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=600.0, help="simulated seconds per video second")
     parser.add_argument("--fps", type=int, default=24)
     parser.add_argument("--catalog", type=Path, default=default_catalog())
-    parser.add_argument("--preset", nargs="+", choices=PRESETS, default=[DEFAULT_PRESET, "veryfast"],
+    parser.add_argument("--preset", nargs="+", choices=VIDEO_PRESETS, default=[DEFAULT_VIDEO_PRESET, "veryfast"],
                         help="x264 presets to measure (default: orbitview's and veryfast)")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))

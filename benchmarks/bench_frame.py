@@ -29,11 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from bench_precompute import default_catalog  # noqa: E402
 
-from orbitview.core.catalog import Catalog  # noqa: E402
-from orbitview.core.keyframes import Keyframes, LiveKeyframes  # noqa: E402
-from orbitview.core.times import parse_utc  # noqa: E402
-from orbitview.io.catalog_files import load_catalog  # noqa: E402
-from orbitview.render.backend import use_headless  # noqa: E402
+from orbitview.api import Catalog, Keyframes, LiveKeyframes, load_catalog, parse_utc, use_headless  # noqa: E402
 
 SIZE = (1280, 720)
 T0 = parse_utc("2023-10-09T12:00:00Z")
@@ -120,9 +116,7 @@ def setup_ours(stack, catalog, keyframes):
     """OrbitView of one layer: (Offscreen, the scene, the layer's Objects node)."""
     from vispy import scene as vscene
 
-    from orbitview.core.clock import Clock
-    from orbitview.core.scene import Layer, Scene
-    from orbitview.render.view import OrbitView
+    from orbitview.api import Clock, Layer, OrbitView, Scene
 
     scene = Scene(clock=Clock(time_s=T0))
     scene.camera.distance_km = 60000
@@ -152,9 +146,7 @@ def setup_markers(stack, positions_km, colors):
     """The same Earth visual and vispy Markers: (Offscreen, set_data ms)."""
     from vispy import scene as vscene
 
-    from orbitview.core.frames import gcrs_from_itrs
-    from orbitview.render.assets import earth_day_image
-    from orbitview.render.earth import Earth
+    from orbitview.api import Earth, earth_day_image, gcrs_from_itrs
 
     canvas = stack.enter_context(closing(vscene.SceneCanvas(size=SIZE, show=False, dpi=96, bgcolor="black")))
     view = canvas.central_widget.add_view()
@@ -223,7 +215,7 @@ def setup_bare(stack, positions_km, colors):
     from vispy import scene as vscene
     from vispy.geometry import create_sphere
 
-    from orbitview.render.assets import earth_day_image
+    from orbitview.api import earth_day_image
 
     canvas = stack.enter_context(closing(vscene.SceneCanvas(size=SIZE, show=False, dpi=96)))  # the context
     canvas.set_current()
@@ -263,7 +255,7 @@ def main() -> int:
     use_headless()
     from vispy.gloo import gl
 
-    from orbitview.render.colors import class_colors
+    from orbitview.api import class_colors
 
     source = load_catalog(args.catalog).catalog
     source_keyframes = LiveKeyframes(source).at(T0)

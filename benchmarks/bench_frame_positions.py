@@ -29,10 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from bench_precompute import default_catalog  # noqa: E402
 
-from orbitview.core.propagate import propagate_blocks  # noqa: E402
-from orbitview.core.times import parse_utc  # noqa: E402
-from orbitview.io.catalog_files import load_catalogs  # noqa: E402
-from orbitview.io.trajectories import Trajectories, TrajectoryWriter  # noqa: E402
+from orbitview.api import Trajectories, TrajectoryWriter, load_catalogs, parse_utc, propagate_blocks  # noqa: E402
 
 
 def timings_ms(call, times) -> str:

@@ -34,11 +34,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orbitview.core.durations import parse_duration  # noqa: E402
-from orbitview.core.propagate import propagate, usable_cores  # noqa: E402
-from orbitview.core.times import parse_utc, posix_to_jd  # noqa: E402
-from orbitview.io.catalog_files import load_catalogs  # noqa: E402
-from orbitview.io.trajectories import Trajectories  # noqa: E402
+from orbitview.api import (  # noqa: E402
+    Trajectories,
+    load_catalogs,
+    parse_duration,
+    parse_utc,
+    posix_to_jd,
+    propagate,
+    usable_cores,
+)
 
 
 def default_catalog() -> Path:
@@ -67,7 +71,7 @@ def bare_states_per_s(catalog, times_s: np.ndarray, seconds: float = 4.0) -> tup
 def _bare_in_process(elements, times_s, barrier, seconds, rates) -> None:
     from sgp4.api import SatrecArray
 
-    from orbitview.core.sgp4_elements import satrecs_from_elements
+    from orbitview.api import satrecs_from_elements
 
     array = SatrecArray(satrecs_from_elements(elements))
     n = len(elements["epoch_jd"])

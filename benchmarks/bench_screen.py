@@ -30,8 +30,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from brute_force_conjunctions import brute_force_minima  # noqa: E402
-from orbitview.core.conjunctions import screen  # noqa: E402
-from orbitview.io.catalog_files import load_catalogs  # noqa: E402
+from orbitview.api import load_catalogs, screen  # noqa: E402
 
 THRESHOLD_KM = 5.0
 

@@ -70,15 +70,12 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("ORBITVIEW_SETTINGS_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "orbitview-bench-settings"))
-    from orbitview.render.backend import use_qt
+    from orbitview.api import use_qt
 
     use_qt()
     from PyQt6.QtWidgets import QApplication
 
-    from orbitview.core.clock import Clock
-    from orbitview.core.scene import Scene
-    from orbitview.core.times import parse_utc
-    from orbitview.ui.main_window import MainWindow
+    from orbitview.api import Clock, MainWindow, Scene, parse_utc
 
     app = QApplication(sys.argv[:1])
     window = MainWindow(Scene(clock=Clock(time_s=parse_utc("2023-10-09T12:00:00Z"), speed=60.0)))

@@ -11,15 +11,20 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from orbitview.core.camera import CameraState
-from orbitview.core.clock import Clock
-from orbitview.core.frames import sun_direction_gcrs
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc
-from orbitview.io.catalog_files import load_catalog
-from orbitview.io.scenario import build_scene, read_scenario, timeline
-from orbitview.render.offscreen import render_image
+from orbitview.api import (
+    CameraState,
+    Clock,
+    Layer,
+    ObjectRef,
+    Scene,
+    load_catalog,
+    build_scene,
+    parse_utc,
+    read_scenario,
+    render_image,
+    sun_direction_gcrs,
+    timeline,
+)
 
 OUT = Path(__file__).parent / "images"
 SIZE = (1600, 900)

@@ -10,7 +10,7 @@ from orbitview.core.breakup import EventKind
 from orbitview.core.breakup_presets import custom_event, title_text
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, show_breakup
 from orbitview.core.clock import Clock
-from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
+from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Scene
 from orbitview.core.times import parse_utc

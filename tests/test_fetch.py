@@ -13,7 +13,8 @@ from local_http import LocalHTTPServer
 
 from orbitview.cli import main
 from orbitview.io.catalog_files import load_catalog
-from orbitview.io.fetch import FRESH_S, FetchError, base_url, cache_dir, cached_path, fetch, query_params
+from orbitview.io.cache import FetchError, cache_dir, cached_path, query_params
+from orbitview.io.fetch import FRESH_S, base_url, fetch
 
 pytestmark = pytest.mark.core
 

@@ -25,8 +25,9 @@ FORBIDDEN = {
 
 
 def modules_of(package: str) -> list[str]:
+    """Every module of ``package``, its subpackages' too (core.conjunctions, core.model...)."""
     path = Path(orbitview.__file__).parent / package.split(".")[1]
-    return [f"{package}.{m.name}" for m in pkgutil.iter_modules([str(path)])]
+    return [m.name for m in pkgutil.walk_packages([str(path)], prefix=f"{package}.")]
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))

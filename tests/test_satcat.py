@@ -19,7 +19,8 @@ from orbitview.cli import main
 from orbitview.core.classify import ObjectClass
 from orbitview.core.times import format_utc
 from orbitview.io.catalog_files import load_catalog
-from orbitview.io.fetch import FRESH_S, cached_path, fetch
+from orbitview.io.cache import cached_path
+from orbitview.io.fetch import FRESH_S, fetch
 from orbitview.io.satcat import cached_satcat, read_satcat
 from orbitview.io.sources import open_source
 from orbitview.io.trajectories import Trajectories

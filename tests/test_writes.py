@@ -20,7 +20,8 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.propagate import propagate_blocks
 from orbitview.io.atomic import partial_path, remove_stale_partials
 from orbitview.io.catalog_files import load_catalog
-from orbitview.io.fetch import cached_path, fetch
+from orbitview.io.cache import cached_path
+from orbitview.io.fetch import fetch
 from orbitview.io.scenario import read_scenario, write_scenario
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter
 from orbitview.io.writers import write_catalog

@@ -9,7 +9,8 @@ import sys
 
 from orbitview.commands.common import number_in
 from orbitview.core.errors import OrbitviewError
-from orbitview.io.fetch import FetchError, base_url, cache_dir, check_base_url, fetch, format_age
+from orbitview.io.cache import FetchError, cache_dir
+from orbitview.io.fetch import base_url, check_base_url, fetch, format_age
 
 #: The longest wait for one answer that --timeout may ask for.
 MAX_TIMEOUT_S = 3600.0

@@ -157,7 +157,7 @@ def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: di
 
 
 def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str, preset: str | None) -> None:
-    from orbitview.render.video import DEFAULT_PRESET, VideoWriter
+    from orbitview.render.offscreen import render_video
 
     times = scenario.frame_times_s(fps)
     overlay = overlay_text(scene)
@@ -168,16 +168,9 @@ def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str, 
     if times[-1] != scenario.end_s:
         print(f"orbitview: note: at {fps} fps the last frame shows {format_utc(times[-1])}, "
               f"not time.end {format_utc(scenario.end_s)}", file=sys.stderr)
-    renderer = _renderer(scene, size, overlay, scenario)
     progress = Progress(len(times), "frames", progress_mode)
-    try:
-        with VideoWriter(out, size, fps, info, preset or DEFAULT_PRESET) as writer:
-            for i, t_s in enumerate(times):
-                writer.write(renderer.render(float(t_s)))
-                progress.update(i + 1)
-            progress.close()
-            writer.finish()
-    finally:
-        renderer.close()
+    render_video(scene, out, times, size, fps, renderer=_renderer(scene, size, overlay, scenario),
+                 metadata=info, preset=preset, on_frame=progress.update)
+    progress.close()
     print(f"wrote {out} ({size[0]}x{size[1]}, {len(times)} frames at {fps} fps, "
           f"{len(times) / fps:.2f} s, {format_utc(times[0])} .. {format_utc(times[-1])})")

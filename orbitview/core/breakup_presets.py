@@ -26,7 +26,7 @@ from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST, FragmentSet, elemen
 from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
 from orbitview.core.interceptor import InterceptorArc, InterceptorPlan, solve_interceptor
 from orbitview.core.launch_sites import KALAM_ISLAND, PLESETSK, XICHANG
-from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2, SGP4_EPOCH_JD
+from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2, SGP4_EPOCH_JD
 from orbitview.core.times import format_utc, parse_utc, posix_to_jd
 
 

@@ -25,6 +25,10 @@ class Signal:
         if callback in self._callbacks:
             self._callbacks.remove(callback)
 
+    def disconnect_owner(self, owner: object) -> None:
+        """Disconnect every callback that is a bound method of ``owner``."""
+        self._callbacks = [cb for cb in self._callbacks if getattr(cb, "__self__", None) is not owner]
+
     def emit(self, *args: Any) -> None:
         for callback in list(self._callbacks):
             callback(*args)
@@ -39,6 +43,15 @@ class Events:
     def __init__(self, names: tuple[str, ...]) -> None:
         for name in names:
             setattr(self, name, Signal())
+
+
+def disconnect_events(events: Events, owner: object) -> None:
+    """Undo every connection ``owner`` (a widget, an adapter) made to the signals of ``events``:
+    its bound methods leave them all, whatever it connected. napari's
+    ``disconnect_events(emitter, listener)`` is the model: a ``close()`` names the models it
+    listened to, never again the list of fields."""
+    for signal in vars(events).values():
+        signal.disconnect_owner(owner)
 
 
 class Field:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.core.mean_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
+from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
 from orbitview.core.propagate import propagate
 
 

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from sgp4.api import WGS72, Satrec, SatrecArray
 
-MU_WGS72_KM3_S2 = 398600.8
-EARTH_RADIUS_WGS72_KM = 6378.135
-#: sgp4init counts epochs in days from 1949-12-31 00:00 UTC.
-SGP4_EPOCH_JD = 2433281.5
+from orbitview.core.sgp4_elements import MU_WGS72_KM3_S2, SGP4_EPOCH_JD
 TWO_PI = 2.0 * np.pi
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from itertools import repeat
 
 import numpy as np
+from sgp4.earth_gravity import wgs72
 
 #: The arguments of ``Satrec.sgp4init`` in SGP4's own units. Keys are the names used in files
 #: and worker messages; values the ``Satrec`` attributes that hold them.
@@ -45,11 +46,12 @@ SGP4_EPOCH_JD = 2433281.5
 #: sgp4 refuses larger catalogue numbers (Alpha-5 ends at Z9999); such rows get 0 inside SGP4.
 MAX_SGP4_SATNUM = 339_999
 
-# WGS72, the constants of the TLE theory (SGP4.cpp getgravconst).
-_RADIUS_EARTH_KM = 6378.135
-_MU_KM3_S2 = 398600.8
-_XKE = 60.0 / math.sqrt(_RADIUS_EARTH_KM**3 / _MU_KM3_S2)
-_J2 = 0.001082616
+# WGS72, the constants of the TLE theory (SGP4.cpp getgravconst), as the sgp4 package holds
+# them: every element set orbitview makes or reads assumes these, so they are defined here only.
+EARTH_RADIUS_WGS72_KM = wgs72.radiusearthkm
+MU_WGS72_KM3_S2 = wgs72.mu
+_XKE = 60.0 / math.sqrt(EARTH_RADIUS_WGS72_KM**3 / MU_WGS72_KM3_S2)
+_J2 = wgs72.j2
 
 SGP4_ERRORS = {
     1: "mean eccentricity out of range or semi-major axis below 0.95 Earth radii",

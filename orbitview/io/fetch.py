@@ -24,7 +24,6 @@ import http.client
 import json
 import math
 import os
-import re
 import socket
 import threading
 import time
@@ -35,30 +34,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orbitview import __version__
-from orbitview.core.errors import OrbitviewError
 from orbitview.io.atomic import AtomicFile, write_atomically
+from orbitview.io.cache import FORMATS, FetchError, cached_path, is_satcat, meta_path, query_params, read_meta
 from orbitview.io.catalog_files import parse_file
 from orbitview.io.problems import CatalogError
 from orbitview.io.satcat import read_satcat
 
 DEFAULT_BASE_URL = "https://celestrak.org"
-#: The query that fetches the SATCAT rather than element sets.
-SATCAT_QUERY = "satcat"
 SATCAT_URL_PATH = "/pub/satcat.csv"
 #: Younger cached copies are not fetched again unless forced (CelesTrak's request).
 FRESH_S = 2 * 3600.0
-_FORMATS = {"omm": ("json", ".json"), "tle": ("tle", ".tle")}
-_GROUP = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_KEYS = ("CATNR", "INTDES", "NAME")
 _CHUNK = 1 << 16
 #: The largest answer accepted. CelesTrak's largest group (``active``, ~12,000 objects) is
 #: about 10 MB of OMM JSON; checking an answer reads it whole, at ~10x its size in memory.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 _CAP_MIB = MAX_ANSWER_BYTES >> 20
-
-
-class FetchError(OrbitviewError):
-    """A query that could not be fetched and has no cached copy to fall back on."""
 
 
 @dataclass(frozen=True)
@@ -74,16 +64,6 @@ class FetchResult:
     reason: str = ""
 
 
-def cache_dir() -> Path:
-    """Where fetched files live: ``$ORBITVIEW_CACHE_DIR`` or the platform's user cache."""
-    override = os.environ.get("ORBITVIEW_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("orbitview")) / "celestrak"
-
-
 def base_url() -> str:
     return check_base_url(os.environ.get("ORBITVIEW_CELESTRAK_URL", DEFAULT_BASE_URL)).rstrip("/")
 
@@ -95,46 +75,6 @@ def check_base_url(url: str) -> str:
         raise FetchError(f"bad CelesTrak URL {url!r}: expected http(s)://HOST[:PORT][/PATH], "
                          "such as https://celestrak.org")
     return url
-
-
-def query_params(query: str) -> dict[str, str]:
-    """``stations`` -> ``{"GROUP": "stations"}``; ``CATNR=25544`` -> ``{"CATNR": "25544"}``."""
-    key, sep, value = query.partition("=")
-    if sep:
-        key, value = key.strip().upper(), value.strip()
-        if key not in _KEYS or not value:
-            raise FetchError(f"bad query {query!r}: use a group name or {', '.join(k + '=...' for k in _KEYS)}")
-        return {key: value}
-    group = query.strip().lower()
-    if not _GROUP.match(group):
-        raise FetchError(f"bad group name {query!r}: CelesTrak groups look like 'stations' or 'fengyun-1c-debris'")
-    return {"GROUP": group}
-
-
-def cached_path(query: str, fmt: str = "omm", directory: Path | None = None) -> Path:
-    """The cache file of a query: ``group-stations.json``, ``catnr-25544.tle``, ...,
-    ``satcat.csv`` for ``SATCAT_QUERY`` (whatever ``fmt``)."""
-    if is_satcat(query):
-        return (directory or cache_dir()) / "satcat.csv"
-    ((key, value),) = query_params(query).items()
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", value)
-    return (directory or cache_dir()) / f"{key.lower()}-{slug}{_FORMATS[_check_format(fmt)][1]}"
-
-
-def is_satcat(query: str) -> bool:
-    return query.strip().lower() == SATCAT_QUERY
-
-
-def fetched_at_s(path: Path) -> float:
-    """When the cached ``path`` was fetched (POSIX s): from its ``.meta.json``, else its mtime."""
-    fetched_at = _read_meta(path.with_name(path.name + ".meta.json")).get("fetched_at")
-    return float(fetched_at) if isinstance(fetched_at, (int, float)) else path.stat().st_mtime
-
-
-def _check_format(fmt: str) -> str:
-    if fmt not in _FORMATS:
-        raise FetchError(f"unknown format {fmt!r}: use omm or tle")
-    return fmt
 
 
 def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None = None,
@@ -149,8 +89,8 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     """
     params = query_params(query)
     path = cached_path(query, fmt, directory)
-    meta_path = path.with_name(path.name + ".meta.json")
-    meta = _read_meta(meta_path) if path.exists() else {}
+    meta_file = meta_path(path)
+    meta = read_meta(meta_file) if path.exists() else {}
     now = time.time() if now_s is None else now_s
     age = now - meta.get("fetched_at", path.stat().st_mtime if path.exists() else now)
     if path.exists() and not force and 0 <= age < FRESH_S:
@@ -161,7 +101,7 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
         full_url, check = f"{base}{SATCAT_URL_PATH}", _check_satcat
     else:
         full_url = f"{base}/NORAD/elements/gp.php?" + urllib.parse.urlencode(
-            {**params, "FORMAT": _FORMATS[fmt][0]})
+            {**params, "FORMAT": FORMATS[fmt][0]})
         check = _check_payload
     try:
         status, headers = _download(full_url, path, meta if path.exists() else {}, timeout_s, total_timeout_s, check)
@@ -172,7 +112,7 @@ def fetch(query: str, *, fmt: str = "omm", force: bool = False, url: str | None 
     new_meta = {"url": full_url, "fetched_at": now,
                 "etag": headers.get("ETag", meta.get("etag") if status == "not-modified" else None),
                 "last_modified": headers.get("Last-Modified", meta.get("last_modified") if status == "not-modified" else None)}
-    write_atomically(meta_path, json.dumps(new_meta))
+    write_atomically(meta_file, json.dumps(new_meta))
     return FetchResult(query, path, status, 0.0)
 
 
@@ -377,22 +317,6 @@ def _check_satcat(tmp: Path) -> None:
 
 #: The cache's metadata fields and the types they must have; others, or a wrong type, are
 #: dropped as if absent (the file's mtime then dates it, and requests are unconditional).
-_META_TYPES = {"url": str, "fetched_at": (int, float), "etag": str, "last_modified": str}
-
-
-def _read_meta(path: Path) -> dict:
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(meta, dict):
-        return {}
-    return {key: value for key, value in meta.items() if key in _META_TYPES
-            and isinstance(value, _META_TYPES[key]) and not isinstance(value, bool)
-            and (key != "fetched_at" or math.isfinite(value))
-            and (not isinstance(value, str) or value.isprintable())}
-
-
 def format_age(age_s: float) -> str:
     """``45 s``, ``12 min``, ``3 h 5 min``, ``2 d 4 h``."""
     age_s = max(0.0, age_s)

@@ -18,6 +18,7 @@ from xml.parsers import expat
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.times import JD_UNIX_EPOCH
 from orbitview.io.element_columns import Parsed, Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 
@@ -43,7 +44,6 @@ _REQUIRED_FLOATS = {
 _OPTIONAL_FLOATS = {"MEAN_MOTION_DOT": "mean_motion_dot", "MEAN_MOTION_DDOT": "mean_motion_ddot"}
 _OPTIONAL_INTS = {"ELEMENT_SET_NO": "element_set_no", "REV_AT_EPOCH": "rev_at_epoch"}
 
-_JD_UNIX = 2440587.5
 _US_PER_DAY = 86_400_000_000
 
 
@@ -67,7 +67,7 @@ def _epochs(values: list, rejects: Rejects) -> tuple[np.ndarray, np.ndarray]:
             fast[block] = False
             continue
         days, rem = np.divmod(us, _US_PER_DAY)
-        jd[block] = _JD_UNIX + days
+        jd[block] = JD_UNIX_EPOCH + days
         fr[block] = rem / _US_PER_DAY
     reasons = {}
     for i in np.flatnonzero(~fast):

@@ -21,6 +21,8 @@ import numpy as np
 
 from orbitview.core.catalog import Catalog
 from orbitview.core.classify import ObjectClass
+from orbitview.core.times import format_utc
+from orbitview.io.cache import SATCAT_QUERY, cached_path, fetched_at_s
 from orbitview.io.problems import CatalogError
 from orbitview.io.text_files import read_text
 
@@ -92,9 +94,6 @@ _memo: dict[tuple, Satcat] = {}
 def cached_satcat() -> Satcat | None:
     """The SATCAT ``orbitview fetch satcat`` left in the cache, or None when there is none
     (or it cannot be read: it was checked when fetched, so that is a damaged cache)."""
-    from orbitview.core.times import format_utc
-    from orbitview.io.fetch import SATCAT_QUERY, cached_path, fetched_at_s
-
     path = cached_path(SATCAT_QUERY)
     try:
         stat = path.stat()

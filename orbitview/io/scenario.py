@@ -575,7 +575,7 @@ def _check_event(check: _Checker, origin, key: str, folder: Path):
 
 
 def _check_celestrak(check: _Checker, origin, key: str, folder: Path):
-    from orbitview.io.fetch import query_params
+    from orbitview.io.cache import query_params
 
     try:
         query_params(origin.celestrak)

@@ -1,4 +1,4 @@
-"""Rendering the scene without a window (vispy EGL, surfaceless) and writing PNGs."""
+"""Rendering the scene without a window (vispy EGL, surfaceless): images, PNGs and videos."""
 
 from __future__ import annotations
 
@@ -23,6 +23,32 @@ def render_image(scene: Scene, size: tuple[int, int], overlay: OverlayText | Non
     renderer = FrameRenderer(scene, size, overlay if overlay is not None else OverlayText())
     try:
         return renderer.render(scene.clock.time_s)
+    finally:
+        renderer.close()
+
+
+def render_video(scene: Scene, path: str | Path, times_s: np.ndarray, size: tuple[int, int], fps: float,
+                 overlay: OverlayText | None = None, *, renderer=None, metadata: dict[str, str] | None = None,
+                 preset: str | None = None, on_frame=None) -> Path:
+    """Write the frames of ``scene`` at ``times_s`` (POSIX s UTC) as an MP4 or GIF (by the
+    suffix of ``path``), atomically: a failed or cancelled export leaves nothing at ``path``.
+
+    ``renderer``: a ``FrameRenderer`` already set up (a scenario's camera timeline and labels);
+    by default one of ``scene`` with ``overlay``. It is closed here either way. ``on_frame(n)``
+    is called after each frame written (progress).
+    """
+    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.video import DEFAULT_PRESET, VideoWriter
+
+    if renderer is None:
+        renderer = FrameRenderer(scene, size, overlay if overlay is not None else OverlayText())
+    try:
+        with VideoWriter(path, size, fps, metadata, preset or DEFAULT_PRESET) as writer:
+            for i, t_s in enumerate(times_s):
+                writer.write(renderer.render(float(t_s)))
+                if on_frame is not None:
+                    on_frame(i + 1)
+            return writer.finish()
     finally:
         renderer.close()
 

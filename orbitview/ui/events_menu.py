@@ -1,15 +1,15 @@
 """The Events menu: model a breakup (a preset or a custom event) and show it in the window.
 
-The model runs in a worker thread (``BreakupRunner``) on a snapshot of its inputs; the result
-comes back through a queued Qt signal and only then touches the scene, on the main thread.
-Cancel drops the run's result by request id (the model itself cannot be interrupted midway).
+The model runs in the window's job runner (``ui.file_loading.Loader``) on a snapshot of its
+inputs; the result comes back to the main thread and only then touches the scene. Cancel drops
+the run's result by request id (the model itself cannot be interrupted midway).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PyQt6.QtCore import QObject, Qt, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -17,7 +17,6 @@ from PyQt6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QProgressDialog,
 )
@@ -27,10 +26,10 @@ from orbitview.core.breakup_presets import PRESETS, custom_event, run_event
 from orbitview.core.breakup_scene import show_breakup
 from orbitview.core.interceptor_scene import preset_interceptor_layer
 from orbitview.core.classify import ObjectClass
-from orbitview.core.errors import OrbitviewError
 from orbitview.core.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
 from orbitview.core.times import format_utc
 from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
+from orbitview.ui.file_loading import Step
 from orbitview.ui.interceptor_dialog import fly_interceptor
 
 #: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
@@ -42,16 +41,9 @@ MAX_FRAGMENTS = 100_000
 
 
 def install_events_menu(window) -> BreakupRunner:
-    """Add the Events menu to ``window`` (a ``MainWindow``); returns the runner it uses."""
+    """Fill ``window.events_menu`` (a ``MainWindow``'s); returns the runner it uses."""
     runner = BreakupRunner(window)
-    bar = window.menuBar()
-    # Before Help, which menu bars keep last.
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    menu = QMenu("&Events", bar)
-    if help_menu is not None:
-        bar.insertMenu(help_menu, menu)
-    else:
-        bar.addMenu(menu)
+    menu = window.events_menu
     menu.setToolTipsVisible(True)
     for key, event in PRESETS.items():
         action = QAction(event.title, menu)
@@ -75,20 +67,19 @@ def install_events_menu(window) -> BreakupRunner:
 
 
 class BreakupRunner(QObject):
-    """Runs one breakup model at a time off the main thread, with a cancellable progress dialog."""
-
-    #: (request id, BreakupResult or None, error text): emitted from the worker thread.
-    finished = pyqtSignal(int, object, str)
+    """One breakup model at a time, run by the window's job runner, with a cancellable
+    progress dialog."""
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
-        self.request = 0
+        #: The job runner's id of the model running now; None when none is.
+        self.request: int | None = None
         self.progress: QProgressDialog | None = None
         #: The origin of the running request's layers (``part`` left None), None when they
         #: cannot be made again (a custom event of an object of a layer that has no origin).
         self.origin = None
-        self.finished.connect(self._on_finished)
+        window.loader.dropped.connect(self._on_dropped)
 
     def run_preset(self, key: str) -> None:
         event = PRESETS[key]
@@ -130,9 +121,10 @@ class BreakupRunner(QObject):
 
     def start(self, label: str, job, origin) -> int:
         """Run ``job`` (returns a ``BreakupResult``) in a worker; returns its request id.
-        ``origin``: what the layers it makes are made from (``part`` None), or None."""
-        self.request += 1
-        request = self.request
+        ``origin``: what the layers it makes are made from (``part`` None), or None.
+        A model still running is superseded: its result is dropped."""
+        if self.request is not None:
+            self.window.loader.cancel(self.request)
         self.origin = origin
         self._close_progress()
         progress = QProgressDialog(f"Modelling {label}...", "Cancel", 0, 0, self.window)
@@ -142,35 +134,30 @@ class BreakupRunner(QObject):
         progress.canceled.connect(self.cancel)
         progress.show()
         self.progress = progress
-        QThreadPool.globalInstance().start(lambda: self._work(request, job))
-        return request
+        self.request = self.window.loader.submit([Step(f"breakup model: {label}", job)],
+                                                 self._on_done, self._on_failed)
+        return self.request
 
     def cancel(self) -> None:
         """Forget the running request: its result is dropped when it arrives."""
-        self.request += 1
-        self._close_progress()
-        self.window.statusBar().showMessage("Breakup model cancelled", 5000)
+        if self.request is not None:
+            self.window.loader.cancel(self.request)
 
-    def _work(self, request: int, job) -> None:
-        """Worker thread: no widgets, no GL; the result goes back through ``finished``."""
-        try:
-            result, error = job(), ""
-        except OrbitviewError as exc:
-            result, error = None, str(exc)
-        except Exception as exc:  # noqa: BLE001 - else a bug in the model would vanish silently
-            result, error = None, f"the model failed: {type(exc).__name__}: {exc}"
-        try:
-            self.finished.emit(request, result, error)
-        except RuntimeError:  # the window (and this runner) closed while the model ran
-            pass
+    def _on_dropped(self, request: int) -> None:
+        # Cancelled here, or by the status bar's Cancel, which drops every job.
+        if request == self.request:
+            self.request = None
+            self._close_progress()
+            self.window.statusBar().showMessage("Breakup model cancelled", 5000)
 
-    def _on_finished(self, request: int, result, error: str) -> None:
-        if request != self.request:
-            return  # cancelled, or superseded by a newer request
+    def _on_failed(self, label: str, message: str) -> None:
+        self.request = None
         self._close_progress()
-        if error:
-            QMessageBox.warning(self.window, "Breakup model", error)
-            return
+        QMessageBox.warning(self.window, "Breakup model", message)
+
+    def _on_done(self, label: str, result) -> None:
+        self.request = None
+        self._close_progress()
         layers = show_breakup(self.window.scene, result)
         if self.origin is not None:
             for part, layer in zip(EVENT_PARTS, layers):

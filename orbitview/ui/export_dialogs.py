@@ -39,6 +39,7 @@ from PyQt6.QtWidgets import (
 )
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.events import disconnect_events
 from orbitview.core.scenario import CameraKey, CameraTimeline, Scenario
 from orbitview.io.scenario import (
     build_scene,
@@ -72,7 +73,7 @@ class CameraPlayback:
                 self.scene.camera.restore(view)
 
     def close(self) -> None:
-        self.scene.clock.events.time_s.disconnect(self._on_time)
+        disconnect_events(self.scene.clock.events, self)
 
 
 # --- scenarios ----------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFo
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.origin import CelestrakOrigin
-from orbitview.io.fetch import FRESH_S, SATCAT_QUERY, cached_path, fetch, fetched_at_s, format_age, is_satcat
+from orbitview.io.cache import SATCAT_QUERY, cached_path, fetched_at_s, is_satcat
+from orbitview.io.fetch import FRESH_S, fetch, format_age
 from orbitview.io.satcat import cached_satcat
 from orbitview.io.sources import open_source
 from orbitview.ui.file_loading import Step

@@ -1,4 +1,5 @@
-"""Loading in a worker thread: files, fetched groups and sessions become layers off the GUI thread.
+"""The window's one background-job runner: files, fetched groups, sessions and breakup models
+are read or computed off the GUI thread.
 
 The worker only reads and computes (numpy, SGP4, h5py); the results come back to the GUI thread
 through a queued Qt signal, where the window adds them to the scene (GL and Qt stay on the
@@ -83,11 +84,12 @@ class Loader(QObject):
     """Runs requests one at a time in its own worker thread, in the order submitted.
 
     ``busy(bool)`` says whether anything is pending; ``progress(done, total, label)`` reports
-    the step starting now.
+    the step starting now; ``dropped(request id)`` names each request cancelled before it ended.
     """
 
     busy = pyqtSignal(bool)
     progress = pyqtSignal(int, int, str)
+    dropped = pyqtSignal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,16 +120,25 @@ class Loader(QObject):
     def pending(self) -> int:
         return len(self._requests)
 
-    def cancel(self) -> None:
-        """Drop every pending request: nothing more of theirs reaches the scene."""
-        for _, _, cancelled, _ in self._requests.values():
-            cancelled.set()
-        self._requests.clear()
-        self.busy.emit(False)
+    def cancel(self, request_id: int) -> None:
+        """Drop the request ``request_id``: nothing more of it reaches the scene."""
+        if request_id in self._requests:
+            self._drop([request_id])
+
+    def cancel_all(self) -> None:
+        """Drop every pending request (the status bar's Cancel, closing the window)."""
+        self._drop(list(self._requests))
+
+    def _drop(self, ids: list[int]) -> None:
+        for rid in ids:
+            self._requests.pop(rid)[2].set()
+            self.dropped.emit(rid)
+        if ids and not self._requests:
+            self.busy.emit(False)
 
     def shutdown(self, timeout_ms: int = 30_000) -> None:
         """Cancel and wait for the step in progress (before the window goes away)."""
-        self.cancel()
+        self.cancel_all()
         self.pool.waitForDone(timeout_ms)
 
     @pyqtSlot(int, int, int, str)
@@ -166,7 +177,7 @@ class LoadProgress(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.label, self.bar, self.cancel_button):
             layout.addWidget(widget)
-        self.cancel_button.clicked.connect(loader.cancel)
+        self.cancel_button.clicked.connect(loader.cancel_all)
         loader.busy.connect(self.setVisible)
         loader.progress.connect(self._on_progress)
         self.setVisible(False)

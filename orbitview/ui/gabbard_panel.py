@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core import gabbard
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.events import disconnect_events
 from orbitview.core.times import format_utc
 from orbitview.render.gabbard_image import (
     MIN_HEIGHT,
@@ -43,25 +44,15 @@ NONE = "(none)"
 
 
 def install_gabbard_panel(window) -> GabbardDock:
-    """Add the dock to ``window`` (hidden) and a View > "Gabbard diagram" toggle for it."""
+    """Add the dock to ``window`` (hidden) and a toggle for it to ``window.view_menu``."""
     dock = GabbardDock(window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()
-    view_menu = _menu(window, "&View")
     action = dock.toggleViewAction()
     action.setText("Gabbard diagram")
     action.setStatusTip("Apogee and perigee against period of a debris layer, at the clock's time")
-    view_menu.addAction(action)
+    window.view_menu.addAction(action)
     return dock
-
-
-def _menu(window, title: str):
-    """The window's menu called ``title`` (ampersands ignored), made if missing."""
-    plain = title.replace("&", "")
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == plain:
-            return action.menu()
-    return window.menuBar().addMenu(title)
 
 
 class GabbardDock(QDockWidget):
@@ -203,8 +194,8 @@ class GabbardDock(QDockWidget):
         """Stop listening to the scene, which may outlive the window (its closeEvent calls
         this: an event filter on the window would run Python while Qt tears it down)."""
         self.timer.stop()
-        self.scene.events.layers.disconnect(self._fill_layers)
-        self.scene.clock.events.time_s.disconnect(self._on_time)
+        for model in (self.scene, self.scene.clock):
+            disconnect_events(model.events, self)
 
 
 def _largest(layers) -> int:

@@ -8,6 +8,7 @@ from PyQt6.QtCore import QSignalBlocker, QTimer
 from PyQt6.QtWidgets import QApplication, QFormLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.events import disconnect_events
 from orbitview.core.object_info import ObjectInfo, object_state
 from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
@@ -105,13 +106,8 @@ class InfoPanel(QWidget):
 
     def disconnect_model(self) -> None:
         self.timer.stop()
-        s = self.scene
-        s.events.selected.disconnect(self.refresh)
-        s.events.layers.disconnect(self.refresh)
-        s.events.pinned.disconnect(self._show_buttons)
-        s.events.show_tracks.disconnect(self._show_buttons)
-        s.camera.events.follow.disconnect(self._show_buttons)
-        s.clock.events.time_s.disconnect(self._mark_dirty)
+        for model in (self.scene, self.scene.camera, self.scene.clock):
+            disconnect_events(model.events, self)
 
     def _mark_dirty(self, _value=None) -> None:
         self._dirty = True

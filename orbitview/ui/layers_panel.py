@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
+from orbitview.core.events import disconnect_events
 from orbitview.core.filters import LayerFilter, Regime
 from orbitview.core.scene import COLOR_MODES, Layer, Scene
 
@@ -130,7 +131,7 @@ class LayersPanel(QWidget):
     def _on_layers(self, layers: tuple[Layer, ...]) -> None:
         current = self.current()
         for layer in self._layers:
-            self._disconnect_layer(layer)
+            disconnect_events(layer.events, self)
         self._layers = tuple(layers)
         with QSignalBlocker(self.tree):
             self.tree.clear()
@@ -150,22 +151,14 @@ class LayersPanel(QWidget):
             self.tree.setCurrentItem(self.tree.topLevelItem(self._layers.index(keep)))
         self.refresh_current()
 
-    def _disconnect_layer(self, layer: Layer) -> None:
-        layer.events.visible.disconnect(self._on_layer_event)
-        layer.events.shown.disconnect(self._on_layer_event)
-        for signal in (layer.events.color_by, layer.events.color, layer.events.point_size,
-                       layer.events.filter):
-            signal.disconnect(self._on_style_event)
-
     def _on_style_event(self, _value=None) -> None:
         # Any layer's style may change from elsewhere (a session, a script): show the current one's.
         if not self._writing_filter:
             self.refresh_current()
 
     def disconnect_model(self) -> None:
-        self.scene.events.layers.disconnect(self._on_layers)
-        for layer in self._layers:
-            self._disconnect_layer(layer)
+        for model in (self.scene, *self._layers):
+            disconnect_events(model.events, self)
         self._layers = ()
 
     def _on_layer_event(self, _value=None) -> None:

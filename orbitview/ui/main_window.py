@@ -141,7 +141,9 @@ class MainWindow(QMainWindow):
         from orbitview.ui import export_dialogs
 
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        # The window owns its menus; what installs itself later (Events, the Gabbard dock)
+        # is handed the menu it belongs in, never finds one by its label.
+        self.file_menu = file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open...", self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -155,7 +157,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
-        view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Reset view", self.reset_view, "R")
         self._action(view_menu, "&Follow selection", self.toggle_follow, "F")
         self._action(view_menu, "&Earth-fixed / inertial", self.toggle_view_frame, "E")
@@ -173,7 +175,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.info_dock.toggleViewAction())
 
-        help_menu = bar.addMenu("&Help")
+        self.events_menu = bar.addMenu("&Events")  # filled by install_events_menu
+        self.help_menu = help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", lambda: help_.ShortcutsDialog(self).exec(), "F1")
         self._action(help_menu, "&About orbitview", lambda: help_.show_about(self))
 

@@ -10,6 +10,7 @@ import numpy as np
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import QCompleter, QLineEdit, QWidget
 
+from orbitview.core.events import disconnect_events
 from orbitview.core.filters import text_matches
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import Layer, Scene
@@ -112,7 +113,7 @@ class SearchBox(QLineEdit):
         self.entries.setStringList(rows)
 
     def disconnect_model(self) -> None:
-        self.scene.events.layers.disconnect(self._on_layers)
+        disconnect_events(self.scene.events, self)
 
     def submit(self) -> None:
         self.submit_text(self.text())

@@ -8,6 +8,7 @@ import time
 import numpy as np
 from PyQt6.QtWidgets import QLabel, QStatusBar
 
+from orbitview.core.events import disconnect_events
 from orbitview.core.scene import Layer, Scene, shared_numbers_warning
 from orbitview.core.times import format_utc
 from orbitview.ui.time_bar import speed_label
@@ -65,8 +66,7 @@ class StatusFields:
 
     def _on_layers(self, layers) -> None:
         for layer in self._layers:
-            layer.events.visible.disconnect(self._show_count)
-            layer.events.shown.disconnect(self._show_count)
+            disconnect_events(layer.events, self)
         self._layers = tuple(layers)
         for layer in self._layers:
             layer.events.visible.connect(self._show_count)
@@ -118,7 +118,6 @@ class StatusFields:
             self._fps_since = time.perf_counter()
 
     def disconnect_model(self) -> None:
-        self._on_layers(())
-        self.scene.events.layers.disconnect(self._on_layers)
-        self.scene.clock.events.time_s.disconnect(self._show_time)
-        self.scene.clock.events.speed.disconnect(self._show_speed)
+        for model in (self.scene, self.scene.clock, *self._layers):
+            disconnect_events(model.events, self)
+        self._layers = ()

@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSli
 
 from orbitview.core.clock import SPEED_PRESETS, Clock
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.events import disconnect_events
 from orbitview.core.times import FIRST_TIME_S, LAST_TIME_S, format_utc, now_utc, parse_utc
 
 SLIDER_STEPS = 10_000
@@ -86,11 +87,7 @@ class TimeBar(QWidget):
         self._show_playing(clock.playing)
 
     def disconnect_model(self) -> None:
-        self.clock.events.time_s.disconnect(self._show_time)
-        self.clock.events.playing.disconnect(self._show_playing)
-        self.clock.events.speed.disconnect(self._show_speed)
-        self.clock.events.span_start_s.disconnect(self._show_span)
-        self.clock.events.span_end_s.disconnect(self._show_span)
+        disconnect_events(self.clock.events, self)
 
     # model -> widgets
     def _show_time(self, t_s: float) -> None:

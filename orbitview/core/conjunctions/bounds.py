@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-MU_KM3_S2 = 398600.8  # WGS72, as SGP4 element sets assume
-EARTH_RADIUS_KM = 6378.135  # WGS72: SGP4 reports error 6 below it
+# WGS72, as SGP4 element sets assume: SGP4 reports error 6 below that radius.
+from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM as EARTH_RADIUS_KM
+from orbitview.core.sgp4_elements import MU_WGS72_KM3_S2 as MU_KM3_S2
 #: Bound on the non-central part of an SGP4 trajectory's acceleration, km/s^2.
 PERTURBATION_KM_S2 = 1.0e-3
 #: Bound on any valid SGP4 trajectory's acceleration, km/s^2.
