@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from orbitview.core.camera import HOME, blend_views, ease_in_out
+from orbitview.core.chapters import Chapter
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.scene import COLOR_MODES
@@ -114,7 +115,8 @@ class CameraKey:
 @dataclass(frozen=True)
 class OverlayText:
     """What is written over the image. ``banner``: the classification/handling line drawn in a
-    band across the top and bottom (empty: no band); ``banner_color``: "#RRGGBB"."""
+    band across the top and bottom (empty: no band); ``banner_color``: "#RRGGBB"; ``captions``:
+    the running chapter's title and caption."""
 
     title: str = ""
     subtitle: str = ""
@@ -123,6 +125,7 @@ class OverlayText:
     legend: bool = True
     clock: bool = True
     attribution: str = ""
+    captions: bool = True
 
 
 def headed_overlay(title: str, **values) -> OverlayText:
@@ -149,6 +152,7 @@ class Scenario:
     pinned: tuple[ObjectKey, ...] = ()
     labels: bool = True
     overlay: OverlayText = OverlayText()
+    chapters: tuple[Chapter, ...] = ()
     path: str | None = None
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -164,6 +168,11 @@ class Scenario:
 
     def frame_times_s(self, fps: float | None = None) -> np.ndarray:
         return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
+
+
+def chapter_keys(chapters) -> tuple[CameraKey, ...]:
+    """The camera keyframes of ``chapters`` that carry a camera view, at their start times."""
+    return tuple(CameraKey(c.time_s, c.camera, c.ease) for c in chapters if c.camera is not None)
 
 
 def frame_times_s(start_s: float, end_s: float, speed: float, fps: float) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 
 from orbitview.core.camera import CameraState
 from orbitview.core.catalog import Catalog
+from orbitview.core.chapters import in_time_order
 from orbitview.core.clock import Clock
 from orbitview.core.events import EventedModel, Field
 from orbitview.core.frames import gcrs_from_itrs
@@ -93,6 +94,8 @@ class Scene(EventedModel):
     pinned = Field((), _refs)
     #: Draw the selected object's orbit and ground track.
     show_tracks = Field(True, bool)
+    #: The briefing's named moments (``core.chapters.Chapter``), in time order.
+    chapters = Field((), in_time_order)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
         super().__init__(**values)

@@ -17,6 +17,7 @@ from pathlib import Path
 from orbitview.core.breakup import FragmentCountError
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.camera import VIEW_FRAMES
+from orbitview.core.chapters import Chapter
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import (
@@ -28,6 +29,7 @@ from orbitview.core.scenario import (
     OverlayText,
     Scenario,
     Source,
+    chapter_keys,
     default_view,
     image_size_problem,
     object_locator,
@@ -241,15 +243,16 @@ _CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number":
 
 # --- the schema, table by table -----------------------------------------------------------------
 
-_TOP = ("version", "time", "output", "sources", "camera", "selection", "overlay")
+_TOP = ("version", "time", "output", "sources", "camera", "selection", "overlay", "chapters")
 _TIME = ("start", "end", "speed")
 _OUTPUT = ("fps", "size")
 _SOURCE = ("file", "celestrak", "event", "name", "visible", "point_size", "color_by", "seed", "min_size_m")
 _CAMERA = ("keyframes",)
-_KEYFRAME = ("time", "view", "azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km",
-             "follow", "ease")
+_CAMERA_VIEW = ("view", "azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km", "follow", "ease")
+_KEYFRAME = ("time", *_CAMERA_VIEW)
+_CHAPTER = ("time", "title", "caption", *_CAMERA_VIEW)
 _SELECTION = ("selected", "pinned", "labels")
-_OVERLAY = ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution")
+_OVERLAY = ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution", "captions")
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -297,6 +300,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
 
     sources = _sources(check, data.get("sources"), Path(path).parent)
     keys = _keyframes(check, data.get("camera", {}), start, end)
+    chapters = _chapters(check, data.get("chapters", []), start, end)
 
     selection = check.table(data.get("selection", {}), "selection", _SELECTION)
     selected = check.get(selection, "selection", "selected", "object")
@@ -307,13 +311,14 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         name: check.get(overlay_data, "overlay", name, kind, getattr(OverlayText(), name))
         for name, kind in (("title", "text"), ("subtitle", "text"), ("banner", "text"),
                            ("banner_color", "color"), ("legend", "bool"), ("clock", "bool"),
-                           ("attribution", "text"))
+                           ("attribution", "text"), ("captions", "bool"))
     })
     if check.problems:
         raise ScenarioError("\n".join(check.problems))
     return Scenario(
         sources=sources, start_s=start, end_s=end, speed=speed, fps=fps, size=size, keyframes=keys,
-        selected=selected, pinned=pinned, labels=labels, overlay=overlay, path=path, lines=check.lines,
+        selected=selected, pinned=pinned, labels=labels, overlay=overlay, chapters=chapters, path=path,
+        lines=check.lines,
     )
 
 
@@ -366,37 +371,69 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
 
 def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[CameraKey, ...]:
     camera = check.table(camera, "camera", _CAMERA)
-    items = camera.get("keyframes", [])
-    if not isinstance(items, list):
-        check.bad("camera.keyframes", "expected [[camera.keyframes]] tables")
-        return ()
     keys, view, previous = [], default_view(), None
-    for i, item in enumerate(items):
-        key = f"camera.keyframes[{i}]"
-        item = check.table(item, key, _KEYFRAME)
-        if "time" not in item:
-            check.bad(key, "missing key 'time'")
-        t = check.get(item, key, "time", "time", start)
-        if not start <= t <= end:
-            check.bad(f"{key}.time", f"{format_utc(t)} is outside time.start .. time.end "
-                      f"({format_utc(start)} .. {format_utc(end)})")
-        if previous is not None and t <= previous:
-            check.bad(f"{key}.time", "keyframe times must increase")
-        previous = t
-        if "follow" in item and "center_km" in item:
-            check.bad(f"{key}.follow", "give follow or center_km, not both")
-        view = dict(view)
-        for name, lo, hi in (("azimuth_deg", -360.0, 360.0), ("elevation_deg", -89.9, 89.9),
-                             ("distance_km", 0.05, 2.0e6), ("fov_deg", 1.0, 120.0)):
-            view[name] = check.get(item, key, name, "number", view[name], minimum=lo, maximum=hi)
-        view["view_frame"] = check.get(item, key, "view", "str", view["view_frame"], choices=VIEW_FRAMES)
-        if "center_km" in item:
-            view["center_km"], view["follow"] = check.get(item, key, "center_km", "vector", view["center_km"]), None
-        if "follow" in item:
-            view["follow"] = check.get(item, key, "follow", "object")
-        ease = check.get(item, key, "ease", "str", "in-out", choices=EASINGS)
-        keys.append(CameraKey(t, view, ease))
+    for key, item in _tables(check, camera.get("keyframes", []), "camera.keyframes", _KEYFRAME):
+        t = previous = _moment(check, item, key, (start, end), previous, "keyframe")
+        view = _camera_view(check, item, key, view)
+        keys.append(CameraKey(t, view, check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
     return tuple(keys)
+
+
+def _tables(check: _Checker, items, name: str, allowed: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """``(key, table)`` of each ``[[name]]`` table, its keys checked against ``allowed``."""
+    if not isinstance(items, list):
+        check.bad(name, f"expected [[{name}]] tables")
+        return []
+    return [(f"{name}[{i}]", check.table(item, f"{name}[{i}]", allowed)) for i, item in enumerate(items)]
+
+
+def _moment(check: _Checker, item: dict, key: str, span: tuple[float, float], previous: float | None,
+            what: str) -> float:
+    """The ``time`` of ``item`` (a keyframe or a chapter): given, within ``span`` (start, end)
+    and after the ``previous`` one's."""
+    start, end = span
+    if "time" not in item:
+        check.bad(key, "missing key 'time'")
+    t = check.get(item, key, "time", "time", start)
+    if not start <= t <= end:
+        check.bad(f"{key}.time", f"{format_utc(t)} is outside time.start .. time.end "
+                  f"({format_utc(start)} .. {format_utc(end)})")
+    if previous is not None and t <= previous:
+        check.bad(f"{key}.time", f"{what} times must increase")
+    return t
+
+
+def _camera_view(check: _Checker, item: dict, key: str, view: dict) -> dict:
+    """``view`` with the camera keys of ``item`` (a keyframe or a chapter) applied."""
+    if "follow" in item and "center_km" in item:
+        check.bad(f"{key}.follow", "give follow or center_km, not both")
+    view = dict(view)
+    for name, lo, hi in (("azimuth_deg", -360.0, 360.0), ("elevation_deg", -89.9, 89.9),
+                         ("distance_km", 0.05, 2.0e6), ("fov_deg", 1.0, 120.0)):
+        view[name] = check.get(item, key, name, "number", view[name], minimum=lo, maximum=hi)
+    view["view_frame"] = check.get(item, key, "view", "str", view["view_frame"], choices=VIEW_FRAMES)
+    if "center_km" in item:
+        view["center_km"], view["follow"] = check.get(item, key, "center_km", "vector", view["center_km"]), None
+    if "follow" in item:
+        view["follow"] = check.get(item, key, "follow", "object")
+    return view
+
+
+def _chapters(check: _Checker, items, start: float, end: float) -> tuple[Chapter, ...]:
+    """``[[chapters]]``: a time in the span (increasing), a title, an optional caption and an
+    optional camera view (keyframe keys; those left out keep the previous chapter camera's)."""
+    chapters, view, previous = [], default_view(), None
+    for key, item in _tables(check, items, "chapters", _CHAPTER):
+        if "title" not in item:
+            check.bad(key, "missing key 'title'")
+        t = previous = _moment(check, item, key, (start, end), previous, "chapter")
+        camera = None
+        if any(name in item for name in _CAMERA_VIEW):
+            camera = view = _camera_view(check, item, key, view)
+        chapters.append(Chapter(time_s=t, title=check.get(item, key, "title", "text", ""),
+                                caption=check.get(item, key, "caption", "text", ""), camera=camera,
+                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
+    return tuple(chapters)
 
 
 # --- loading the sources ------------------------------------------------------------------------
@@ -423,6 +460,7 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     found = _resolve_objects(scenario, layers)
     scene.selected = found.get(scenario.selected)
     scene.pinned = [found[key] for key in scenario.pinned]
+    scene.chapters = _chapters_following(scenario.chapters, lambda key: found.get(key))
     view = timeline(scenario, scene).view_at(scenario.start_s)
     if view is None:
         from orbitview.core.frames import sun_direction_gcrs, sun_known
@@ -439,7 +477,17 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
     ``build_scene`` made, in their order)."""
     found = _resolve_objects(scenario, scene.layers)
     keys = tuple(replace(k, view={**k.view, "follow": found.get(k.view["follow"])}) for k in scenario.keyframes)
-    return CameraTimeline(keys, object_locator())
+    return CameraTimeline(keys + chapter_keys(scene.chapters), object_locator())
+
+
+def _chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
+    """Copies of ``chapters`` whose camera follows ``name_object(follow)`` instead: scenario
+    keys (``ObjectKey``) made the scene's objects (``ObjectRef``), or back."""
+    copies = []
+    for c in chapters:
+        camera = None if c.camera is None else {**c.camera, "follow": name_object(c.camera.get("follow"))}
+        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease))
+    return tuple(copies)
 
 
 def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tuple[list[Layer], list, str]:
@@ -508,6 +556,7 @@ def _resolve_objects(scenario: Scenario, layers) -> dict[ObjectKey, ObjectRef]:
     """The object each of the scenario's keys (follow, selected, pinned) names among ``layers``;
     raises ``ScenarioError`` listing every key that names none, or several."""
     wanted = [(f"camera.keyframes[{i}].follow", k.view["follow"]) for i, k in enumerate(scenario.keyframes)]
+    wanted += [(f"chapters[{i}].follow", c.camera["follow"]) for i, c in enumerate(scenario.chapters) if c.camera]
     wanted += [("selection.selected", scenario.selected)]
     wanted += [("selection.pinned", key) for key in scenario.pinned]
     found, problems = {}, []
@@ -552,6 +601,7 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
     return replace(base, sources=tuple(sources), start_s=clock.span_start_s, end_s=clock.span_end_s,
                    selected=key(scene.selected), pinned=tuple(k for k in map(key, scene.pinned) if k),
                    speed=abs(clock.speed) or base.speed, fps=fps or base.fps, size=size or base.size,
+                   chapters=_chapters_following(scene.chapters, key),
                    keyframes=(CameraKey(clock.time_s, camera, "cut"),), path=None, lines={})
 
 
@@ -621,6 +671,16 @@ def _object_toml(key: ObjectKey) -> str:
     return str(key.norad_id) if key.layer is None else f"{{ layer = {key.layer}, norad = {key.norad_id} }}"
 
 
+def _view_toml(view: dict) -> list[str]:
+    """The keys of a camera view (a keyframe's or a chapter's)."""
+    out = [f"view = {_toml(view['view_frame'])}"]
+    out += [f"{name} = {_toml(round(float(view[name]), 6))}"
+            for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")]
+    out.append(f"follow = {_object_toml(view['follow'])}" if view.get("follow") is not None
+               else f"center_km = {_toml([round(float(v), 3) for v in view['center_km']])}")
+    return out
+
+
 def scenario_to_toml(scenario: Scenario) -> str:
     """The text of a scenario file that reads back as ``scenario`` (file paths made absolute)."""
     out = ["# orbitview scenario (docs/scenarios.md)", "version = 1", "", "[time]",
@@ -637,19 +697,25 @@ def scenario_to_toml(scenario: Scenario) -> str:
     for key in scenario.keyframes:
         view = key.view
         out += ["", "[[camera.keyframes]]", f"time = {_toml(format_utc(key.time_s))}",
-                f"view = {_toml(view['view_frame'])}", f"ease = {_toml(key.ease)}"]
-        out += [f"{name} = {_toml(round(float(view[name]), 6))}"
-                for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg")]
-        out.append(f"follow = {_object_toml(view['follow'])}" if view.get("follow") is not None
-                   else f"center_km = {_toml([round(float(v), 3) for v in view['center_km']])}")
+                f"ease = {_toml(key.ease)}", *_view_toml(view)]
     pinned = ", ".join(map(_object_toml, scenario.pinned))
     out += ["", "[selection]", f"labels = {_toml(scenario.labels)}", f"pinned = [{pinned}]"]
     if scenario.selected is not None:
         out.append(f"selected = {_object_toml(scenario.selected)}")
     out += ["", "[overlay]"]
-    out += [f"{name} = {_toml(getattr(scenario.overlay, name))}"
-            for name in ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution")]
-    return "\n".join(out) + "\n"
+    out += [f"{name} = {_toml(getattr(scenario.overlay, name))}" for name in _OVERLAY]
+    return "\n".join(out + _chapters_toml(scenario.chapters)) + "\n"
+
+
+def _chapters_toml(chapters) -> list[str]:
+    """The ``[[chapters]]`` tables of ``chapters``, each camera written in full."""
+    out = []
+    for chapter in chapters:
+        out += ["", "[[chapters]]", f"time = {_toml(format_utc(chapter.time_s))}",
+                f"title = {_toml(chapter.title)}", f"caption = {_toml(chapter.caption)}"]
+        if chapter.camera is not None:
+            out += [f"ease = {_toml(chapter.ease)}", *_view_toml(chapter.camera)]
+    return out
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> None:

@@ -22,12 +22,14 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 #: Text heights as fractions of the image height.
 SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
-         "attribution": 0.014, "label": 0.017}
+         "attribution": 0.014, "label": 0.017, "chapter": 0.024, "caption": 0.020}
 MARGIN = 0.018
 #: Below this text is unreadable: the floor of every size, however small the image.
 MIN_TEXT_PX = 9
 #: Most lines the title, subtitle and attribution wrap to before they shrink to fit.
 TITLE_LINES, SUBTITLE_LINES, ATTRIBUTION_LINES = 2, 1, 2
+#: Lines of a chapter's title and of its caption before they shrink to fit.
+CHAPTER_LINES, CAPTION_LINES = 1, 2
 WHITE = (255, 255, 255, 255)
 GREY = (200, 200, 210, 255)
 
@@ -159,6 +161,7 @@ class Annotator:
         #: ``attribution``, where drawn.
         self.boxes: dict[str, tuple[int, int, int, int]] = {}
         self.static = self._static(legend)
+        self._captions: dict[tuple[str, str], list[Stamp]] = {}
 
     def _static(self, legend) -> list[Stamp]:
         width, height = self.size
@@ -231,10 +234,42 @@ class Annotator:
             y += round(line * 1.35)
         return stamps
 
-    def stamps(self, t_s: float, labels=(), ring=None) -> list[Stamp]:
+    def caption(self, title: str, text: str) -> list[Stamp]:
+        """A chapter's ``title`` (bold) over its caption ``text``, centred above the bottom row
+        (clock, attribution), wrapped and shrunk to fit between the margins: the lower third
+        of a broadcast, below the globe's centre at every aspect ratio."""
+        if not self.overlay.captions:
+            return []
+        if (title, text) not in self._captions:
+            self._captions[title, text] = self._caption(title, text)
+        return self._captions[title, text]
+
+    def _caption(self, title: str, text: str) -> list[Stamp]:
+        width, height = self.size
+        m = self.margin
+        bottom = height - self.band - m
+        if self.overlay.clock:
+            bottom -= self._clock_cell_height() + m // 2
+        if "attribution" in self.boxes:
+            bottom = min(bottom, self.boxes["attribution"][1] - m // 2)
+        lines = [fitted_stamp(line, style, self.px[size], width - 2 * m, most, fill, align="center")
+                 for line, style, size, most, fill in ((title, "bold", "chapter", CHAPTER_LINES, WHITE),
+                                                       (text, "regular", "caption", CAPTION_LINES, GREY))
+                 if line]
+        stamps = []
+        for line in reversed(lines):
+            bottom -= line.shape[0]
+            stamps.append(Stamp((width - line.shape[1]) // 2, bottom, line))
+            bottom -= m // 3
+        return stamps[::-1]
+
+    def stamps(self, t_s: float, labels=(), ring=None, caption: tuple[str, str] | None = None) -> list[Stamp]:
         """Everything drawn over the frame at ``t_s``. ``labels``: (x_px, y_px, text) of named
-        objects; ``ring``: (x_px, y_px) of the selected object, or None."""
+        objects; ``ring``: (x_px, y_px) of the selected object, or None; ``caption``: the running
+        chapter's (title, caption), or None."""
         stamps = list(self.static)
+        if caption is not None:
+            stamps += self.caption(*caption)
         width, height = self.size
         m = self.margin
         for x, y, text in labels:
@@ -272,9 +307,10 @@ class Annotator:
         ImageDraw.Draw(image).ellipse((1, 1, 2 * radius, 2 * radius), outline=(255, 235, 90, 255), width=thickness)
         return Stamp(round(xy[0]) - radius - 1, round(xy[1]) - radius - 1, np.asarray(image))
 
-    def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None) -> np.ndarray:
+    def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None,
+              caption: tuple[str, str] | None = None) -> np.ndarray:
         """``image`` ((H, W, 3) uint8, the rendered frame) with the overlay, in place."""
-        return composite(image, self.stamps(t_s, labels, ring))
+        return composite(image, self.stamps(t_s, labels, ring, caption))
 
 
 def clock_text(t_s: float) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from orbitview.core.camera import project_to_pixels
+from orbitview.core.chapters import chapter_at
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
@@ -90,7 +91,9 @@ class FrameRenderer:
         image = self._draw()
         labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
-        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None)
+        chapter = chapter_at(self.scene.chapters, t_s)
+        caption = None if chapter is None else (chapter.title, chapter.caption)
+        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None, caption)
 
     def _draw(self) -> np.ndarray:
         canvas = self.canvas

@@ -1,4 +1,5 @@
-"""The window's overlay: UTC clock, legend, title and hint, drawn at the screen's resolution.
+"""The window's overlay: UTC clock, legend, title, chapter caption and hint, drawn at the
+screen's resolution.
 
 It is laid out and drawn by ``annotations.Annotator``, the code that writes the overlay of
 exported images, so the window shows what an export will carry. One stamp visual draws it all
@@ -28,6 +29,7 @@ class Overlay:
         self._clock = None
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
+        self.caption: tuple[str, str] | None = None
         self._message = ""
         self._clock_text = ""
         self._clock_time_s = 0.0
@@ -51,6 +53,12 @@ class Overlay:
         self._title = text
         self.layout()
 
+    def update_caption(self, caption: tuple[str, str] | None) -> None:
+        """The running chapter's (title, caption); None: no chapter runs."""
+        if caption != self.caption:
+            self.caption = caption
+            self.layout()
+
     def update_message(self, text: str) -> None:
         self._message = text
         self.layout()
@@ -67,6 +75,8 @@ class Overlay:
     def layout(self, event=None) -> None:
         self.annotator = self._annotator()
         self._static = list(self.annotator.static)
+        if self.caption is not None:
+            self._static += self.annotator.caption(*self.caption)
         if self._message:
             self._static.append(self.annotator.centred(self._message))
         if self._clock is not None:

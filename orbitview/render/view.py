@@ -14,6 +14,7 @@ import numpy as np
 from vispy import scene as vscene
 from vispy.visuals.transforms import MatrixTransform
 
+from orbitview.core.chapters import chapter_at
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
@@ -108,6 +109,7 @@ class OrbitView:
         scene.clock.events.time_s.connect(self._on_time)
         scene.events.layers.connect(self._on_layers)
         scene.events.title.connect(self.overlay.update_title)
+        scene.events.chapters.connect(self._on_chapters)
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
@@ -161,6 +163,16 @@ class OrbitView:
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
         self.overlay.update_clock(t_s)
+        self._caption_chapter()
+        self.canvas.update()
+
+    def _caption_chapter(self) -> None:
+        """Caption the overlay with the chapter running at the displayed time."""
+        chapter = chapter_at(self.scene.chapters, self.scene.clock.time_s)
+        self.overlay.update_caption(None if chapter is None else (chapter.title, chapter.caption))
+
+    def _on_chapters(self, _value=None) -> None:
+        self._caption_chapter()
         self.canvas.update()
 
     def _on_camera_frame(self, _value=None) -> None:
@@ -189,6 +201,7 @@ class OrbitView:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
         self.scene.events.title.disconnect(self.overlay.update_title)
+        self.scene.events.chapters.disconnect(self._on_chapters)
         for name in OVERLAY_SWITCHES:
             getattr(self.scene.events, name).disconnect(self._on_globe_lines)
         self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)

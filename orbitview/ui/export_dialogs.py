@@ -116,6 +116,7 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     scene.camera.restore(built.camera.snapshot())
     scene.selected = built.selected
     scene.pinned = built.pinned
+    scene.chapters = built.chapters
     _opened[window] = scenario
     if window in _playback:
         _playback.pop(window).close()

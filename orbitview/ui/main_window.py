@@ -22,6 +22,7 @@ from orbitview.io.satcat import Satcat
 from orbitview.io.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
+from orbitview.ui.chapters_panel import install_chapters
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
 from orbitview.ui.file_loading import Loader, LoadProgress
 from orbitview.ui.info_panel import InfoPanel
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.breakup_runner = install_events_menu(self)
         self.gabbard_dock = install_gabbard_panel(self)
+        self.chapters_panel = install_chapters(self)
 
         self.frames_drawn = 0
         self.camera_move: CameraMove | None = None
@@ -403,7 +405,7 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock):
+                     self.gabbard_dock, self.chapters_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
