@@ -54,6 +54,8 @@ class Source:
     color_by: str = "class"
     seed: int = 1
     min_size_m: float = 0.1
+    #: The pane of a split view (``core.panes``) that draws the source's layers.
+    pane: str = "left"
 
     @property
     def kind(self) -> str:
@@ -153,6 +155,8 @@ class Scenario:
     labels: bool = True
     overlay: OverlayText = OverlayText()
     chapters: tuple[Chapter, ...] = ()
+    #: Two views side by side (``core.panes``): their (left, right) titles; None: one view.
+    split: tuple[str, str] | None = None
     path: str | None = None
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -14,6 +14,7 @@ from orbitview.core.events import EventedModel, Field
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
 from orbitview.core.object_ref import ObjectRef, optional_ref
+from orbitview.core.panes import pane_name
 
 
 NO_DATA_MESSAGE = (
@@ -44,6 +45,8 @@ class Layer(EventedModel):
     color = Field((1.0, 1.0, 1.0, 1.0), lambda rgba: tuple(float(v) for v in rgba))
     #: (N,) bool: objects that pass the layer's filters (all, until filters are set).
     shown = Field(None, lambda mask: np.asarray(mask, bool))
+    #: Which of two views side by side draws the layer (``core.panes``) when the scene is split.
+    pane = Field("left", pane_name)
 
     def __init__(self, name: str, catalog: Catalog, keyframes=None, **values) -> None:
         super().__init__(**values)
@@ -96,6 +99,10 @@ class Scene(EventedModel):
     show_tracks = Field(True, bool)
     #: The briefing's named moments (``core.chapters.Chapter``), in time order.
     chapters = Field((), in_time_order)
+    #: Two views side by side (``core.panes``), same clock and camera, each layer in its pane;
+    #: ``pane_titles``: (left, right) titles over them ("": the names of their layers).
+    split = Field(False, bool)
+    pane_titles = Field(("", ""), lambda titles: tuple(str(t) for t in titles))
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
         super().__init__(**values)

@@ -18,6 +18,7 @@ from orbitview.core.breakup import FragmentCountError
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.camera import VIEW_FRAMES
 from orbitview.core.chapters import Chapter
+from orbitview.core.panes import PANES
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.scenario import (
@@ -243,15 +244,16 @@ _CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number":
 
 # --- the schema, table by table -----------------------------------------------------------------
 
-_TOP = ("version", "time", "output", "sources", "camera", "selection", "overlay", "chapters")
+_TOP = ("version", "time", "output", "sources", "camera", "selection", "overlay", "chapters", "split")
 _TIME = ("start", "end", "speed")
 _OUTPUT = ("fps", "size")
-_SOURCE = ("file", "celestrak", "event", "name", "visible", "point_size", "color_by", "seed", "min_size_m")
+_SOURCE = ("file", "celestrak", "event", "name", "visible", "point_size", "color_by", "seed", "min_size_m", "pane")
 _CAMERA = ("keyframes",)
 _CAMERA_VIEW = ("view", "azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km", "follow", "ease")
 _KEYFRAME = ("time", *_CAMERA_VIEW)
 _CHAPTER = ("time", "title", "caption", *_CAMERA_VIEW)
 _SELECTION = ("selected", "pinned", "labels")
+_SPLIT = ("left_title", "right_title")
 _OVERLAY = ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution", "captions")
 
 
@@ -301,6 +303,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     sources = _sources(check, data.get("sources"), Path(path).parent)
     keys = _keyframes(check, data.get("camera", {}), start, end)
     chapters = _chapters(check, data.get("chapters", []), start, end)
+    split = _split(check, data.get("split"))
 
     selection = check.table(data.get("selection", {}), "selection", _SELECTION)
     selected = check.get(selection, "selection", "selected", "object")
@@ -317,8 +320,8 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         raise ScenarioError("\n".join(check.problems))
     return Scenario(
         sources=sources, start_s=start, end_s=end, speed=speed, fps=fps, size=size, keyframes=keys,
-        selected=selected, pinned=pinned, labels=labels, overlay=overlay, chapters=chapters, path=path,
-        lines=check.lines,
+        selected=selected, pinned=pinned, labels=labels, overlay=overlay, chapters=chapters, split=split,
+        path=path, lines=check.lines,
     )
 
 
@@ -365,6 +368,7 @@ def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
             color_by=check.get(item, key, "color_by", "str", "class", choices=COLOR_BY),
             seed=check.get(item, key, "seed", "int", 1, minimum=0, maximum=2**63 - 1),
             min_size_m=check.get(item, key, "min_size_m", "number", 0.1, minimum=0.001, maximum=1.0),
+            pane=check.get(item, key, "pane", "str", "left", choices=PANES),
         ))
     return tuple(sources)
 
@@ -377,6 +381,14 @@ def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[Camer
         view = _camera_view(check, item, key, view)
         keys.append(CameraKey(t, view, check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
     return tuple(keys)
+
+
+def _split(check: _Checker, data) -> tuple[str, str] | None:
+    """``[split]``: two views side by side, with their titles; absent: one view."""
+    if data is None:
+        return None
+    data = check.table(data, "split", _SPLIT)
+    return tuple(check.get(data, "split", name, "text", "") for name in _SPLIT)
 
 
 def _tables(check: _Checker, items, name: str, allowed: tuple[str, ...]) -> list[tuple[str, dict]]:
@@ -461,6 +473,8 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     scene.selected = found.get(scenario.selected)
     scene.pinned = [found[key] for key in scenario.pinned]
     scene.chapters = _chapters_following(scenario.chapters, lambda key: found.get(key))
+    scene.split = scenario.split is not None
+    scene.pane_titles = scenario.split or ("", "")
     view = timeline(scenario, scene).view_at(scenario.start_s)
     if view is None:
         from orbitview.core.frames import sun_direction_gcrs, sun_known
@@ -495,7 +509,8 @@ def _load_source(scenario: Scenario, index: int, source: Source, satcat) -> tupl
     from orbitview.io.oem import looks_like_oem
     from orbitview.io.sources import classify_layer, open_oem_source
 
-    style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by}
+    style = {"visible": source.visible, "point_size": source.point_size, "color_by": source.color_by,
+             "pane": source.pane}
     key = f"sources[{index}].{source.kind}"
     try:
         if source.kind == "file" and looks_like_oem(source.file):
@@ -587,8 +602,9 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
         if source is None or source in seen:
             continue
         seen.add(source)
-        sources.append(replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by)
-                       if source.kind != "event" else source)
+        sources.append(replace(source, visible=layer.visible, point_size=layer.point_size, color_by=layer.color_by,
+                               pane=layer.pane)
+                       if source.kind != "event" else replace(source, pane=layer.pane))
     index = saved_layer_indices(scene)
 
     def key(ref: ObjectRef | None) -> ObjectKey | None:
@@ -602,6 +618,7 @@ def scenario_from_scene(scene: Scene, base: Scenario | None = None, *, fps: int 
                    selected=key(scene.selected), pinned=tuple(k for k in map(key, scene.pinned) if k),
                    speed=abs(clock.speed) or base.speed, fps=fps or base.fps, size=size or base.size,
                    chapters=_chapters_following(scene.chapters, key),
+                   split=scene.pane_titles if scene.split else None,
                    keyframes=(CameraKey(clock.time_s, camera, "cut"),), path=None, lines={})
 
 
@@ -690,7 +707,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
     defaults = Source()
     for source in scenario.sources:
         out += ["", "[[sources]]", f"{source.kind} = {_toml(source.value)}"]
-        for name in ("name", "visible", "point_size", "color_by", "seed", "min_size_m"):
+        for name in ("name", "visible", "point_size", "color_by", "seed", "min_size_m", "pane"):
             value = getattr(source, name)
             if value is not None and value != getattr(defaults, name):
                 out.append(f"{name} = {_toml(value)}")
@@ -704,6 +721,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
         out.append(f"selected = {_object_toml(scenario.selected)}")
     out += ["", "[overlay]"]
     out += [f"{name} = {_toml(getattr(scenario.overlay, name))}" for name in _OVERLAY]
+    if scenario.split is not None:
+        out += ["", "[split]", *(f"{name} = {_toml(title)}" for name, title in zip(_SPLIT, scenario.split))]
     return "\n".join(out + _chapters_toml(scenario.chapters)) + "\n"
 
 

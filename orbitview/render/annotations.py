@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from orbitview.core.frames import sun_known
+from orbitview.core.panes import PANES, pane_box
 from orbitview.core.scenario import OverlayText
 from orbitview.core.times import LAST_TIME_S, format_utc
 
@@ -22,7 +23,7 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 #: Text heights as fractions of the image height.
 SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
-         "attribution": 0.014, "label": 0.017, "chapter": 0.024, "caption": 0.020}
+         "attribution": 0.014, "label": 0.017, "chapter": 0.024, "caption": 0.020, "pane": 0.022}
 MARGIN = 0.018
 #: Below this text is unreadable: the floor of every size, however small the image.
 MIN_TEXT_PX = 9
@@ -143,12 +144,14 @@ def _hex_rgba(color: str) -> tuple[int, int, int, int]:
 
 class Annotator:
     """The overlay of one export: ``overlay`` text and the ``legend`` rows (label, RGBA 0..1,
-    count or -1), laid out for ``size`` = (width, height) pixels."""
+    count or -1), laid out for ``size`` = (width, height) pixels; ``pane_titles``: (left, right)
+    titles of a split view (``core.panes``), each centred over its half, or None."""
 
     def __init__(self, size: tuple[int, int], overlay: OverlayText,
-                 legend: list[tuple[str, tuple, int]]) -> None:
+                 legend: list[tuple[str, tuple, int]], pane_titles: tuple[str, str] | None = None) -> None:
         self.size = size
         self.overlay = overlay
+        self.pane_titles = pane_titles
         width, height = size
         self.px = {name: max(MIN_TEXT_PX, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
@@ -186,9 +189,14 @@ class Annotator:
         if lines:
             self.boxes["heading"] = _bounds(lines)
             stamps += lines
+        panes = self._pane_titles(heading)
+        if panes:
+            self.boxes["panes"] = _bounds(panes)
+            stamps += panes
+            heading = self.boxes["panes"][3] + m // 2
         if o.legend and legend:
             rows = self._legend(legend, m, top)
-            if "heading" in self.boxes and _bounds(rows)[2] > self.boxes["heading"][0]:
+            if any(_bounds(rows)[2] > self.boxes[name][0] for name in ("heading", "panes") if name in self.boxes):
                 # Beside a heading as wide as the legend's corner, the legend goes under it.
                 rows = self._legend(legend, m, heading)
             self.boxes["legend"] = _bounds(rows)
@@ -196,6 +204,18 @@ class Annotator:
         if o.attribution:
             stamps.append(self._attribution(o.attribution))
             self.boxes["attribution"] = _bounds(stamps[-1:])
+        return stamps
+
+    def _pane_titles(self, y: int) -> list[Stamp]:
+        """The split view's titles from ``y`` down, each centred over its half."""
+        if self.pane_titles is None:
+            return []
+        stamps = []
+        for name, title in zip(PANES, self.pane_titles):
+            x0, _, width, _ = pane_box(name, self.size, True)
+            if title:
+                line = fitted_stamp(title, "bold", self.px["pane"], width - 2 * self.margin, 1, align="center")
+                stamps.append(Stamp(x0 + (width - line.shape[1]) // 2, y, line))
         return stamps
 
     def _attribution(self, text: str) -> Stamp:

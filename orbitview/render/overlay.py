@@ -30,6 +30,7 @@ class Overlay:
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
         self.caption: tuple[str, str] | None = None
+        self.panes: tuple[str, str] | None = None
         self._message = ""
         self._clock_text = ""
         self._clock_time_s = 0.0
@@ -59,6 +60,12 @@ class Overlay:
             self.caption = caption
             self.layout()
 
+    def update_panes(self, titles: tuple[str, str] | None) -> None:
+        """The (left, right) titles of a split view; None: one view."""
+        if titles != self.panes:
+            self.panes = titles
+            self.layout()
+
     def update_message(self, text: str) -> None:
         self._message = text
         self.layout()
@@ -70,7 +77,7 @@ class Overlay:
 
     def _annotator(self) -> Annotator:
         overlay = headed_overlay(self._title, legend=bool(self._legend), clock=True)
-        return Annotator(tuple(self.canvas.physical_size), overlay, self._legend)
+        return Annotator(tuple(self.canvas.physical_size), overlay, self._legend, self.panes)
 
     def layout(self, event=None) -> None:
         self.annotator = self._annotator()
