@@ -127,7 +127,7 @@ def test_a_chapter_camera_is_a_keyframe_that_follows_its_object(tmp_path):
     assert np.linalg.norm(np.asarray(view["center_km"]) - where) < 0.01
     assert camera.view_at(second.time_s)["azimuth_deg"] == pytest.approx(40.0)
     # Saved from the scene, the chapters name the followed object by layer and number.
-    saved = parse_scenario(scenario_to_toml(scenario_from_scene(scene, scenario)), "again.toml")
+    saved = parse_scenario(scenario_to_toml(scenario_from_scene(scene)), "again.toml")
     assert [c.title for c in saved.chapters] == ["Before the test", "After the test"]
     follow = saved.chapters[0].camera["follow"]
     assert (follow.layer, follow.norad_id) == (0, 25730)

@@ -68,7 +68,7 @@ def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_pa
     other.scene = build_scene(read_scenario(EXAMPLE))[0]
     other.scene.layers = ()
     scenario = export_dialogs.open_scenario_dialog(other, str(path))
-    assert scenario is not None and scenario.sources[0].event == "fengyun-1c-2007"
+    assert scenario is not None and scenario.sources[0].origin.event == "fengyun-1c-2007"
     assert [layer.name for layer in other.scene.layers] == [layer.name for layer in window.scene.layers]
     assert other.scene.clock.span_start_s == window.scene.clock.span_start_s
     assert other.scene.camera.distance_km == pytest.approx(33333.0)

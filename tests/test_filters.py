@@ -36,12 +36,12 @@ def test_filters_combine(full):
     mask = debris_leo.mask(full)
     assert 0 < mask.sum() < (full.object_class == ObjectClass.DEBRIS).sum()
     assert np.all(full.object_class[mask] == ObjectClass.DEBRIS)
-    polar = LayerFilter(inclination_min_deg=97.0, inclination_max_deg=99.0)
+    polar = LayerFilter(inclination_deg=(97.0, 99.0))
     inc = full.inclination_deg[polar.mask(full)]
     assert inc.min() >= 97.0 and inc.max() <= 99.0
     # The catalogue's README counts the FY-1C cloud as 2,326: the pieces of launch 1999-025.
     assert LayerFilter(text="1999-025").mask(full).sum() == 2326
-    named_fy1c = LayerFilter(launch_year_min=1999, launch_year_max=1999, text="FENGYUN 1C").mask(full)
+    named_fy1c = LayerFilter(launch_year=(1999, 1999), text="FENGYUN 1C").mask(full)
     assert 2200 < named_fy1c.sum() < 2326
     assert LayerFilter().mask(full).all()
 

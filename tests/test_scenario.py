@@ -52,7 +52,7 @@ def test_the_example_reads_and_spans_whole_frames():
     scenario = read_scenario(EXAMPLE)
     times = scenario.frame_times_s()
     assert scenario.overlay.banner == "UNCLASSIFIED — MODEL FOR ILLUSTRATION"
-    assert scenario.sources[0].event == "fengyun-1c-2007"
+    assert scenario.sources[0].origin.event == "fengyun-1c-2007"
     assert len(scenario.keyframes) == 2
     assert times[0] == scenario.start_s and times[-1] == scenario.end_s
     assert len(times) == round((scenario.end_s - scenario.start_s) / scenario.speed * scenario.fps) + 1

@@ -231,12 +231,14 @@ def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
     scene.selected = ObjectRef(fragments, 7)
     scene.pinned = (ObjectRef(parent, 0),)
     scenario = scenario_from_scene(scene)
-    assert [source.kind for source in scenario.sources] == ["event"]
+    # One source per layer: the event's two parts, each naming its part.
+    assert [(source.kind, source.origin.part) for source in scenario.sources] == [("event", "parent"),
+                                                                                 ("event", "fragments")]
     again, _ = build_scene(parse_scenario(scenario_to_toml(scenario), str(tmp_path / "b.toml")))
     assert again.selected.layer is again.layers[1] and again.selected.row == 7
     assert again.selected.norad_id == int(fragments.catalog.norad_id[7])
     assert again.pinned == (ObjectRef(again.layers[0], 0),)
-    # Layers an event source made (tagged with it) are saved with the same layer indices.
+    # Layers an event source made are saved with the same layer indices.
     text = scenario_to_toml(scenario_from_scene(again))
     assert f"selected = {{ layer = 1, norad = {again.selected.norad_id} }}" in text
     assert f"pinned = [{{ layer = 0, norad = {again.pinned[0].norad_id} }}]" in text

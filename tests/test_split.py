@@ -29,6 +29,11 @@ SCENARIO = """version = 1
 start = "2007-01-11T22:10:00Z"
 end = "2007-01-11T22:40:00Z"
 
+[view]
+split = true
+left_title = "Model"
+right_title = "Record, February 2025"
+
 [[sources]]
 event = "fengyun-1c-2007"
 
@@ -36,10 +41,6 @@ event = "fengyun-1c-2007"
 file = "{catalog}"
 name = "FY-1C 2025 (tracked)"
 pane = "right"
-
-[split]
-left_title = "Model"
-right_title = "Record, February 2025"
 """
 
 
@@ -104,20 +105,22 @@ def test_each_half_shows_its_own_layers_object_where_its_projection_says(full, a
 def test_a_scenario_splits_the_view_and_names_each_sources_pane(tmp_path, catalogs):
     text = SCENARIO.format(catalog=catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt")
     scenario = parse_scenario(text, str(tmp_path / "s.toml"))
-    assert scenario.split == ("Model", "Record, February 2025")
-    assert [s.pane for s in scenario.sources] == ["left", "right"]
+    assert [scenario.value("scene", name) for name in ("split", "left_title", "right_title")] == [
+        True, "Model", "Record, February 2025"]
+    assert [s.values.get("pane") for s in scenario.sources] == [None, "right"]
     scene, _ = build_scene(scenario)
-    assert scene.split and scene.pane_titles == ("Model", "Record, February 2025")
+    assert scene.split and (scene.left_title, scene.right_title) == ("Model", "Record, February 2025")
     # The event's parent and fragments on the left, the tracked cloud on the right.
     assert [layer.pane for layer in scene.layers] == ["left", "left", "right"]
-    again = parse_scenario(scenario_to_toml(scenario_from_scene(scene, scenario)), str(tmp_path / "again.toml"))
-    assert again.split == scenario.split and [s.pane for s in again.sources] == ["left", "right"]
-    one_view = parse_scenario(text.split("[split]")[0], str(tmp_path / "one.toml"))
-    assert one_view.split is None and not build_scene(one_view)[0].split
-    with pytest.raises(ScenarioError, match=r"s.toml:12: key 'sources\[1\].pane': expected one of 'left', 'right'"):
+    again = parse_scenario(scenario_to_toml(scenario_from_scene(scene)), str(tmp_path / "again.toml"))
+    assert again.value("scene", "split") and again.value("scene", "right_title") == "Record, February 2025"
+    assert [s.values["pane"] for s in again.sources] == ["left", "left", "right"]
+    one_view = parse_scenario(text.replace("split = true\n", ""), str(tmp_path / "one.toml"))
+    assert not build_scene(one_view)[0].split
+    with pytest.raises(ScenarioError, match=r"s.toml:17: key 'sources\[1\].pane': pane must be one of"):
         parse_scenario(text.replace('pane = "right"', 'pane = "top"'), "s.toml")
-    with pytest.raises(ScenarioError, match=r"s.toml:17: key 'split.middle_title': unknown key"):
-        parse_scenario(text + 'middle_title = "x"\n', "s.toml")
+    with pytest.raises(ScenarioError, match=r"s.toml:7: key 'view.middle_title': unknown key"):
+        parse_scenario(text.replace("[view]\n", '[view]\nmiddle_title = "x"\n'), "s.toml")
 
 
 @pytest.mark.pixels

@@ -8,9 +8,8 @@ from qt_windows import grab
 
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
-from orbitview.core.scene import Layer
+from orbitview.core.origin import CustomEventOrigin, EventOrigin
 from orbitview.core.times import parse_utc
-from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
 
@@ -63,7 +62,7 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
     event_s = FY1C.time_s
     assert scene.clock.span_start_s == event_s - LEAD_S and scene.clock.span_end_s == end > event_s + SPAN_S
     assert scene.clock.time_s == event_s - CLOCK_BEFORE_S
-    assert fragments.scenario_source.event == "fengyun-1c-2007"
+    assert fragments.origin == EventOrigin("fengyun-1c-2007", 1, 0.1, "fragments")
 
     # Debris-coloured pixels the fragments add, against the same frame without them (the
     # globe's own colours have a few such pixels).
@@ -102,9 +101,8 @@ def test_cancel_drops_the_result(make_window, qtbot):
 
 @pytest.fixture
 def loaded(make_window, catalogs):
-    catalog = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
     window = make_window()
-    window.scene.add_layer(Layer("fengyun-1c-debris.txt", catalog))
+    window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
     return window
 
 
@@ -176,7 +174,10 @@ def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbo
     assert list(parent.catalog.norad_id) == [catalog.norad_id[5]]
     assert len(fragments) > 10
     assert "loaded element set" in loaded.scene.title and "seed 7" in loaded.scene.title
-    assert not hasattr(fragments, "scenario_source")  # not a preset: a scenario cannot remake it
+    # A scenario remakes it from the loaded file's object with the dialog's parameters.
+    assert fragments.origin == CustomEventOrigin(
+        request.kind.value, loaded.scene.layers[0].origin, request.norad_id, request.time_s, request.mass_kg,
+        request.projectile_mass_kg, request.speed_km_s, request.body_kind.value, 7, 0.05, "fragments")
 
 
 def test_the_object_list_is_searchable(loaded, qtbot, made_dialogs):

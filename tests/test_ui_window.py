@@ -452,7 +452,7 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     path = catalogs / "debris_2025-02-15_tle" / "cosmos-2251-debris.txt"
     first.open_file(str(path))
     layer = first.scene.layers[0]
-    first.layers_panel.set_filter(layer, LayerFilter(perigee_min_km=700.0))
+    first.layers_panel.set_filter(layer, LayerFilter(perigee_km=(700.0, None)))
     layer.color_by = "altitude"
     first.scene.clock.time_s = T_DEBRIS + 3600.0
     first.scene.clock.speed = 100.0
@@ -476,8 +476,8 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     assert [layer.name for layer in scene.layers] == ["cosmos-2251-debris.txt"]
     restored = scene.layers[0]
     assert int(restored.shown.sum()) == shown and restored.color_by == "altitude"
-    assert second.layers_panel.filter_of(restored) == LayerFilter(perigee_min_km=700.0)
-    assert second.layers_panel.range_fields["perigee_min_km"].text() == "700"
+    assert second.layers_panel.filter_of(restored) == LayerFilter(perigee_km=(700.0, None))
+    assert second.layers_panel.range_fields[("perigee_km", 0)].text() == "700"
     assert scene.clock.time_s == T_DEBRIS + 3600.0 and scene.clock.speed == 100.0
     assert scene.camera.azimuth_deg == pytest.approx(40.0) and scene.camera.distance_km == pytest.approx(30000.0)
     assert scene.selected == ObjectRef(restored, selected.row) and scene.pinned == (scene.selected,) and scene.show_grid
@@ -516,11 +516,11 @@ def test_help_lists_the_shortcuts_and_about_names_the_data(make_window):
     window = make_window()
     dialog = ShortcutsDialog(window)
     keys = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
-    assert {"Space", "R", "F", "E", "+ / -"} <= keys
+    assert {"Space", "R", "F", "E", "+ / -", "Page Down / Page Up"} <= keys
     dialog.deleteLater()
     assert "Natural Earth" in about_text() and "CelesTrak" in about_text() and "Blue Marble" in about_text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:4] == ["&File", "&View", "&Events", "&Help"]
+    assert menus[:5] == ["&File", "&View", "&Events", "&Chapters", "&Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     for wanted in ("Open Re&cent", "&Fetch from CelesTrak...", "Sa&ve Scenario...", "Export &Video..."):
         assert wanted.replace("&", "") in [t.replace("&", "") for t in file_actions]

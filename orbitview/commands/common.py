@@ -13,7 +13,7 @@ from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import sun_direction_gcrs, sun_known
 from orbitview.core.scenario import image_size_problem
-from orbitview.core.scene import Scene, shared_numbers_warning
+from orbitview.core.scene import Scene, data_span_s, shared_numbers_warning
 from orbitview.core.times import format_utc, now_utc, parse_utc
 from orbitview.io.atomic import no_room
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
@@ -48,23 +48,18 @@ def scene_from_files(paths: list[str], time_text: str | None, satcat=CACHED) -> 
     sources = [open_source(path, satcat) for path in paths]
     for source in sources:
         report_problems(source.problems)
-    spans = [s.span_s for s in sources if s.span_s is not None]
+    span = data_span_s([source.layer for source in sources])
     if time_text is not None:
         t_s = parse_time_option("--time", time_text)
+        if span is not None and not span[0] <= t_s <= span[1]:
+            raise OrbitviewError(f"--time {time_text} is outside the trajectory files' span "
+                                 f"{format_utc(span[0])} .. {format_utc(span[1])}")
     else:
-        t_s = spans[0][0] if spans else now_utc()
-    clock = Clock(time_s=t_s)
-    if spans:
-        # The time bar spans the trajectory files' times.
-        clock.set_span(min(s[0] for s in spans), max(s[1] for s in spans))
-        if not clock.span_start_s <= t_s <= clock.span_end_s:
-            raise OrbitviewError(
-                f"--time {time_text} is outside the trajectory files' span "
-                f"{format_utc(clock.span_start_s)} .. {format_utc(clock.span_end_s)}"
-            )
-    scene = Scene(clock=clock)
+        t_s = span[0] if span is not None else now_utc()
+    scene = Scene(clock=Clock(time_s=t_s))
     for source in sources:
         scene.add_layer(source.layer)
+    scene.fit_span_to_data()
     if sun_known(t_s):
         scene.camera.face_sun(sun_direction_gcrs(t_s))
     return scene
@@ -83,7 +78,8 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     after it, told in chapters from before the test to years later, the clock a few minutes
     before the event (or at ``time_text``)."""
     from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, event_layers, face_event
-    from orbitview.io.default_briefing import BRIEFING_SPAN_S, briefing_chapters, load_default_briefing
+    from orbitview.io.default_briefing import (
+        BRIEFING_SPAN_S, briefing_chapters, briefing_origins, load_default_briefing)
 
     briefing = load_default_briefing()
     event_s = briefing.event_time_s
@@ -94,6 +90,7 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     scene = Scene(clock=clock, title=briefing.heading, chapters=briefing_chapters(briefing))
     parent, fragments = event_layers(briefing.parent, briefing.fragments, event_s,
                                      ("Fengyun-1C", "Fragments (model)"))
+    parent.origin, fragments.origin = briefing_origins()
     scene.add_layer(parent)
     scene.add_layer(fragments)
     # The satellite is selected and labelled before the intercept; its remnant (the same

@@ -2,7 +2,7 @@
 
 - ``orbitview render FILES... [--time ISO8601] [--size WxH] --out X.png``: one image of the files.
 - ``orbitview render SCENARIO.toml [--time ISO8601] [--size WxH] --out X.png``: the scenario at
-  ``--time`` (default: its start).
+  ``--time`` (default: its displayed time, `time.current`, else its start).
 - ``orbitview render SCENARIO.toml [--fps N] [--size WxH] --out X.mp4|X.gif``: the scenario as a
   video, frame i at start + i x speed / fps.
 
@@ -20,7 +20,7 @@ from orbitview.commands.common import (
     add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import OverlayText, frame_count, headed_overlay
+from orbitview.core.scenario import OverlayText, frame_count, headed_overlay, overlay_text
 from orbitview.core.times import format_utc
 from orbitview.io.atomic import check_output_path
 
@@ -33,7 +33,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="a scenario (.toml), TLE/3LE/OMM element-set files, trajectory files (.h5) "
                              "or OEM ephemerides (none: the default briefing)")
-    parser.add_argument("--time", metavar="ISO8601", help="image: displayed time, UTC (default: the scenario's start, or now)")
+    parser.add_argument("--time", metavar="ISO8601", help="image: displayed time, UTC (default: the scenario's time.current or start, or now)")
     parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
     parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
@@ -87,7 +87,7 @@ def _scenario(args, video: bool) -> int:
         raise OrbitviewError(f"--fps {fps}: expected 1 .. 120")
     if video and args.time is not None:
         raise OrbitviewError("--time is for images; a video runs from the scenario's time.start to time.end")
-    t_s = parse_time_option("--time", args.time) if args.time is not None else scenario.start_s
+    t_s = parse_time_option("--time", args.time) if args.time is not None else scenario.time_s
     if not scenario.start_s <= t_s <= scenario.end_s:
         raise OrbitviewError(f"--time {format_utc(t_s)} is outside the scenario's span "
                              f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}")
@@ -109,7 +109,7 @@ def _scenario(args, video: bool) -> int:
     report_shared_numbers(scene)
     extra = {"orbitview:scenario": str(Path(args.files[0]).resolve())}
     if not video:
-        _write_image(scene, size, scenario.overlay, scenario, t_s, args.out, extra)
+        _write_image(scene, size, overlay_text(scene), scenario, t_s, args.out, extra)
         return 0
     _write_video(scene, scenario, size, fps, args.out, args.progress, args.preset)
     return 0
@@ -122,7 +122,7 @@ def _renderer(scene, size, overlay, scenario):
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
     return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scene.pinned,
-                         selected=scene.selected, labels=scenario.labels)
+                         selected=scene.selected, labels=scene.show_labels)
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
@@ -160,14 +160,15 @@ def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str, 
     from orbitview.render.video import DEFAULT_PRESET, VideoWriter
 
     times = scenario.frame_times_s(fps)
-    data = metadata(scene, scenario.overlay, scenario.start_s)
+    overlay = overlay_text(scene)
+    data = metadata(scene, overlay, scenario.start_s)
     info = {"title": data["Title"],
             "comment": f"orbitview: {len(times)} frames at {fps} fps, {format_utc(times[0])} .. "
                        f"{format_utc(times[-1])}, {scenario.speed:g} simulated s per s; sources: {data['Source']}"}
     if times[-1] != scenario.end_s:
         print(f"orbitview: note: at {fps} fps the last frame shows {format_utc(times[-1])}, "
               f"not time.end {format_utc(scenario.end_s)}", file=sys.stderr)
-    renderer = _renderer(scene, size, scenario.overlay, scenario)
+    renderer = _renderer(scene, size, overlay, scenario)
     progress = Progress(len(times), "frames", progress_mode)
     try:
         with VideoWriter(out, size, fps, info, preset or DEFAULT_PRESET) as writer:

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from orbitview.core.events import EventedModel, Field
+from orbitview.core.events import EventedModel, Field, model_fields
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.object_ref import optional_ref
 
@@ -86,8 +86,8 @@ class CameraState(EventedModel):
         self.distance_km = -b + math.sqrt(max(b * b - c, 0.0))
 
     def snapshot(self) -> dict:
-        """The fields a view is made of (what scenario keyframes and sessions store)."""
-        return {name: getattr(self, name) for name in (*HOME, "view_frame", "follow")}
+        """The fields a view is made of (what scenario keyframes store)."""
+        return {name: getattr(self, name) for name, field in model_fields(type(self)).items() if field.saved}
 
     def restore(self, values: dict) -> None:
         for name, value in values.items():

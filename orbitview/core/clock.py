@@ -13,13 +13,17 @@ class Clock(EventedModel):
     """``time_s``: the displayed time, POSIX seconds UTC. ``speed``: simulated seconds per second.
 
     ``span_start_s``/``span_end_s`` bound what the time bar can scrub; playing stops at either end.
+    ``span_locked``: the span is the data's (``scene.data_span_s``: trajectory files, ephemerides),
+    so jumps stay inside it instead of moving it.
     """
 
     time_s = Field(0.0, float)
     speed = Field(1.0, float)
-    playing = Field(False, bool)
+    playing = Field(False, bool, saved=False)
     span_start_s = Field(0.0, float)
     span_end_s = Field(0.0, float)
+    #: Derived from the layers where they are loaded (``data_span_s``).
+    span_locked = Field(False, bool, saved=False)
 
     def __init__(self, time_s: float | None = None, span_s: float = 86400.0, **values) -> None:
         start = now_utc() if time_s is None else time_s

@@ -45,11 +45,14 @@ class Field:
     """A model attribute that emits ``events.<name>`` with the new value when it changes.
 
     ``coerce`` normalises what is assigned (and may raise ValueError for a bad value).
+    ``saved``: whether the scenario file holds the field (False for what is derived from other
+    fields, such as a layer's ``shown`` mask from its filter, or lasts only while the app runs).
     """
 
-    def __init__(self, default: Any, coerce: Callable[[Any], Any] | None = None) -> None:
+    def __init__(self, default: Any, coerce: Callable[[Any], Any] | None = None, *, saved: bool = True) -> None:
         self.default = default
         self.coerce = coerce
+        self.saved = saved
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -77,16 +80,17 @@ def _same(a: Any, b: Any) -> bool:
         return a is b
 
 
+def model_fields(cls: type) -> dict[str, Field]:
+    """The :class:`Field` s of a model class by name, base classes' first, in declaration order."""
+    return {name: attr for klass in reversed(cls.__mro__) for name, attr in vars(klass).items()
+            if isinstance(attr, Field)}
+
+
 class EventedModel:
     """Base class: every :class:`Field` of the subclass gets a signal in ``self.events``."""
 
     def __init__(self, **values: Any) -> None:
-        names = tuple(
-            name
-            for klass in reversed(type(self).__mro__)
-            for name, attr in vars(klass).items()
-            if isinstance(attr, Field)
-        )
+        names = tuple(model_fields(type(self)))
         self.events = Events(names)
         for name, value in values.items():
             if name not in names:

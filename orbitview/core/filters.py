@@ -41,23 +41,36 @@ def launch_years(catalog: Catalog) -> np.ndarray:
     )
 
 
+#: (min, max) of a range criterion; None at either end: no bound there.
+Range = tuple["float | None", "float | None"]
+ANY: Range = (None, None)
+
+
 @dataclass(frozen=True)
 class LayerFilter:
-    """What a layer shows. Empty sets and None bounds mean "no restriction".
+    """What a layer shows (a value: a new filter replaces the old one in ``Layer.filter``).
 
+    Empty sets and ``(None, None)`` ranges mean "no restriction"; a range holds its ends.
     ``text`` matches names (case-insensitive substring), catalogue numbers (exact) and
-    international designators (prefix).
+    international designators (prefix). Ranges are of mean elements: ``perigee_km`` and
+    ``apogee_km`` altitudes above the equatorial radius, ``inclination_deg``, and ``launch_year``
+    the year of the international designator.
     """
 
     classes: frozenset[ObjectClass] = field(default_factory=frozenset)
     regimes: frozenset[Regime] = field(default_factory=frozenset)
-    perigee_min_km: float | None = None
-    apogee_max_km: float | None = None
-    inclination_min_deg: float | None = None
-    inclination_max_deg: float | None = None
-    launch_year_min: int | None = None
-    launch_year_max: int | None = None
+    perigee_km: Range = ANY
+    apogee_km: Range = ANY
+    inclination_deg: Range = ANY
+    launch_year: Range = ANY
     text: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "classes", frozenset(ObjectClass(c) for c in self.classes))
+        object.__setattr__(self, "regimes", frozenset(Regime(r) for r in self.regimes))
+        for name in RANGE_FIELDS:
+            object.__setattr__(self, name, _range(getattr(self, name), name))
+        object.__setattr__(self, "text", str(self.text))
 
     def mask(self, catalog: Catalog) -> np.ndarray:
         """(N,) bool: the objects that pass every criterion."""
@@ -66,22 +79,37 @@ class LayerFilter:
             keep &= np.isin(catalog.object_class, [int(c) for c in self.classes])
         if self.regimes:
             keep &= np.isin(regimes(catalog), [int(r) for r in self.regimes])
-        if self.perigee_min_km is not None or self.apogee_max_km is not None:
+        if self.perigee_km != ANY or self.apogee_km != ANY:
             orbit = from_catalog(catalog)
-            if self.perigee_min_km is not None:
-                keep &= orbit.perigee_km >= self.perigee_min_km
-            if self.apogee_max_km is not None:
-                keep &= orbit.apogee_km <= self.apogee_max_km
-        if self.inclination_min_deg is not None:
-            keep &= catalog.inclination_deg >= self.inclination_min_deg
-        if self.inclination_max_deg is not None:
-            keep &= catalog.inclination_deg <= self.inclination_max_deg
-        if self.launch_year_min is not None or self.launch_year_max is not None:
-            years = launch_years(catalog)
-            keep &= (years >= (self.launch_year_min or 0)) & (years <= (self.launch_year_max or 9999))
+            keep &= _within(orbit.perigee_km, self.perigee_km) & _within(orbit.apogee_km, self.apogee_km)
+        keep &= _within(catalog.inclination_deg, self.inclination_deg)
+        if self.launch_year != ANY:
+            keep &= _within(launch_years(catalog), self.launch_year)
         if self.text.strip():
             keep &= text_matches(catalog, self.text)
         return keep
+
+
+RANGE_FIELDS = ("perigee_km", "apogee_km", "inclination_deg", "launch_year")
+
+
+def _range(value, name: str) -> Range:
+    """``value`` as (min, max) floats or None; ValueError for anything else or min > max."""
+    low, high = value
+    low, high = (None if v is None else float(v) for v in (low, high))
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{name}: the minimum {low:g} is above the maximum {high:g}")
+    return (low, high)
+
+
+def _within(values: np.ndarray, bounds: Range) -> np.ndarray:
+    low, high = bounds
+    keep = np.ones(len(values), bool)
+    if low is not None:
+        keep &= values >= low
+    if high is not None:
+        keep &= values <= high
+    return keep
 
 
 def text_matches(catalog: Catalog, text: str) -> np.ndarray:

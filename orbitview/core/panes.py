@@ -39,8 +39,9 @@ def drawn_in(scene, layer) -> str:
 
 
 def pane_title(scene, pane: str) -> str:
-    """The title over ``pane``: ``scene.pane_titles``' own, else the names of its visible layers."""
-    given = scene.pane_titles[PANES.index(pane)]
+    """The title over ``pane``: the scene's own (``left_title``, ``right_title``), else the
+    names of the pane's visible layers."""
+    given = getattr(scene, f"{pane}_title")
     if given:
         return given
     return " + ".join(layer.name for layer in scene.layers if layer.visible and drawn_in(scene, layer) == pane)

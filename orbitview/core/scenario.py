@@ -14,10 +14,11 @@ from typing import Callable
 
 import numpy as np
 
-from orbitview.core.camera import HOME, blend_views, ease_in_out
-from orbitview.core.chapters import Chapter
+from orbitview.core.camera import CameraState, blend_views, ease_in_out
+from orbitview.core.events import model_fields
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
+from orbitview.core.origin import origin_kind
 from orbitview.core.scene import COLOR_MODES
 
 #: How the camera gets from the previous keyframe to this one.
@@ -42,28 +43,16 @@ def image_size_problem(width: int, height: int) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """One thing to load: exactly one of ``file`` (a path), ``celestrak`` (a group or query) or
-    ``event`` (a breakup preset key), with how to draw it."""
+    """One thing to load: ``origin`` (``core.origin``: a file, a CelesTrak query, an event...),
+    and ``values``, the ``Layer`` fields the scenario gives its layer(s) by field name
+    (``name``, ``visible``, ``color``, ``filter``...); the rest keep the loader's defaults."""
 
-    file: str | None = None
-    celestrak: str | None = None
-    event: str | None = None
-    name: str | None = None
-    visible: bool = True
-    point_size: float = 3.0
-    color_by: str = "class"
-    seed: int = 1
-    min_size_m: float = 0.1
-    #: The pane of a split view (``core.panes``) that draws the source's layers.
-    pane: str = "left"
+    origin: object
+    values: dict = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
-        return "file" if self.file is not None else "celestrak" if self.celestrak is not None else "event"
-
-    @property
-    def value(self) -> str:
-        return self.file or self.celestrak or self.event or ""
+        return origin_kind(self.origin)
 
 
 @dataclass(frozen=True)
@@ -116,9 +105,10 @@ class CameraKey:
 
 @dataclass(frozen=True)
 class OverlayText:
-    """What is written over the image. ``banner``: the classification/handling line drawn in a
-    band across the top and bottom (empty: no band); ``banner_color``: "#RRGGBB"; ``captions``:
-    the running chapter's title and caption."""
+    """What an export writes over the image (``overlay_text`` of a scene): ``title`` and the
+    smaller ``subtitle`` under it, the ``banner`` band of ``banner_color`` ("#RRGGBB"; empty: no
+    band), the ``legend``, the ``clock``, the ``attribution`` line, the running chapter's
+    ``captions``."""
 
     title: str = ""
     subtitle: str = ""
@@ -137,40 +127,98 @@ def headed_overlay(title: str, **values) -> OverlayText:
     return OverlayText(title=head, subtitle=rest, **values)
 
 
+def overlay_text(scene) -> OverlayText:
+    """The overlay an export of ``scene`` draws: its title and its ``Overlay`` model's fields."""
+    overlay = scene.overlay
+    return headed_overlay(scene.title, banner=overlay.banner, banner_color=overlay.banner_color,
+                          legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution,
+                          captions=overlay.captions)
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """A whole briefing. Times are POSIX seconds UTC; ``speed`` is simulated seconds per video
-    second; ``size`` is (width, height) pixels. ``path`` is where it was read from (relative
-    source files are found next to it), ``lines`` maps dotted keys to line numbers there."""
+    """A whole briefing: the layers' ``sources`` (in order, each making one layer, an event
+    given without its part two), ``values``, the fields the file gives the scene's models by
+    model and field name (``{"clock": {"span_start_s": ...}, "scene": {"show_grid": True},
+    "overlay": {...}}``, objects as ``ObjectKey``s), the camera ``keyframes``, and the video's
+    ``fps`` and ``size`` (width, height) pixels. Times are POSIX seconds UTC. ``path`` is where
+    it was read from (relative source files are found next to it), ``lines`` maps dotted keys to
+    line numbers there."""
 
     sources: tuple[Source, ...]
-    start_s: float
-    end_s: float
-    speed: float = 60.0
+    values: dict = field(default_factory=dict)
     fps: int = 24
     size: tuple[int, int] = (1920, 1080)
     keyframes: tuple[CameraKey, ...] = ()
-    selected: ObjectKey | None = None
-    pinned: tuple[ObjectKey, ...] = ()
-    labels: bool = True
-    overlay: OverlayText = OverlayText()
-    chapters: tuple[Chapter, ...] = ()
-    #: Two views side by side (``core.panes``): their (left, right) titles; None: one view.
-    split: tuple[str, str] | None = None
     path: str | None = None
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def value(self, model: str, name: str, default=None):
+        return self.values.get(model, {}).get(name, default)
+
+    @property
+    def start_s(self) -> float:
+        return self.value("clock", "span_start_s", 0.0)
+
+    @property
+    def end_s(self) -> float:
+        return self.value("clock", "span_end_s", self.start_s)
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per second of video (of play in the window)."""
+        return self.value("clock", "speed", 60.0)
+
+    @property
+    def time_s(self) -> float:
+        """The displayed time: what an image shows by default; the span's start if not given."""
+        return self.value("clock", "time_s", self.start_s)
+
+    @property
+    def selected(self) -> "ObjectKey | None":
+        return self.value("scene", "selected")
+
+    @property
+    def pinned(self) -> "tuple[ObjectKey, ...]":
+        return self.value("scene", "pinned", ())
+
+    @property
+    def labels(self) -> bool:
+        return self.value("scene", "show_labels", True)
+
+    @property
+    def chapters(self) -> tuple:
+        """The ``core.chapters.Chapter``s, their cameras following ``ObjectKey``s."""
+        return self.value("scene", "chapters", ())
+
+    @property
+    def overlay(self) -> OverlayText:
+        """The overlay the file gives (its title as written; a scene built from it may take an
+        event's title where it gives none)."""
+        values = {k: v for k, v in self.values.get("overlay", {}).items() if k in OverlayText.__dataclass_fields__}
+        return headed_overlay(self.value("scene", "title", ""), **values)
+
     def where(self, key: str) -> str:
         """``FILE:LINE`` of ``key`` (or of its nearest enclosing table) for messages."""
-        parts = key.split(".")
-        while parts:
-            line = self.lines.get(".".join(parts))
-            if line:
-                return f"{self.path}:{line}"
-            parts.pop()
-        return str(self.path or "<scenario>")
+        return where(self.path, self.lines, key)
 
     def frame_times_s(self, fps: float | None = None) -> np.ndarray:
+        return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
+
+
+def where(path: str | None, lines: dict, key: str) -> str:
+    """``FILE:LINE`` of ``key`` in a file whose keys are on ``lines`` (or of its nearest
+    enclosing table)."""
+    parts = key.split(".")
+    while parts:
+        line = lines.get(".".join(parts))
+        if line:
+            return f"{path}:{line}"
+        parts.pop()
+    return str(path or "<scenario>")
+
+
+def frame_times_s(self, fps: float | None = None) -> np.ndarray:
         return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
 
 
@@ -258,5 +306,6 @@ def object_locator() -> Locator:
 
 
 def default_view() -> dict:
-    """The fields a keyframe does not give: the home view, inertial, following nothing."""
-    return {**HOME, "view_frame": "inertial", "follow": None}
+    """The fields a keyframe does not give: the camera's defaults (the home view, inertial,
+    following nothing)."""
+    return {name: field.default for name, field in model_fields(CameraState).items() if field.saved}

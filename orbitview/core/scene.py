@@ -10,7 +10,8 @@ from orbitview.core.camera import CameraState
 from orbitview.core.catalog import Catalog
 from orbitview.core.chapters import in_time_order
 from orbitview.core.clock import Clock
-from orbitview.core.events import EventedModel, Field
+from orbitview.core.events import EventedModel, Field, model_fields
+from orbitview.core.filters import LayerFilter
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
 from orbitview.core.object_ref import ObjectRef, optional_ref
@@ -25,9 +26,34 @@ NO_DATA_MESSAGE = (
 COLOR_MODES = ("class", "source", "altitude", "age", "sunlit")
 
 
+#: Point diameters a layer may have, pixels at 1080 rows.
+POINT_SIZE_RANGE = (0.5, 50.0)
+
+
 def _color_mode(value) -> str:
     if value not in COLOR_MODES:
         raise ValueError(f"colour-by must be one of {COLOR_MODES}, not {value!r}")
+    return value
+
+
+def _point_size(value) -> float:
+    low, high = POINT_SIZE_RANGE
+    if not low <= float(value) <= high:
+        raise ValueError(f"point size {float(value):g} is outside {low:g} .. {high:g}")
+    return float(value)
+
+
+def _rgba(value) -> tuple[float, float, float, float]:
+    """RGBA 0..1 in steps of 1/255, what a colour file, Qt and the GPU hold exactly."""
+    rgba = tuple(float(v) for v in value)
+    if len(rgba) != 4 or not all(0.0 <= v <= 1.0 for v in rgba):
+        raise ValueError(f"expected four numbers 0..1 (RGBA), got {value!r}")
+    return tuple(round(v * 255) / 255 for v in rgba)
+
+
+def _filter(value) -> LayerFilter:
+    if not isinstance(value, LayerFilter):
+        raise ValueError(f"expected a LayerFilter, got {type(value).__name__}")
     return value
 
 
@@ -35,29 +61,37 @@ class Layer(EventedModel):
     """One loaded source (a file, a fetched group, a modelled event) drawn as one population.
 
     ``keyframes`` is anything with ``at(t_s) -> Keyframes`` and ``len()``: SGP4 on demand for a
-    catalogue, or a precomputed trajectory file.
+    catalogue, or a precomputed trajectory file. ``origin`` (``core.origin``) says how to make the
+    layer again (None: it cannot be). ``shown`` follows ``filter``: set the filter, never the mask.
     """
 
+    name = Field("", str)
+    origin = Field(None)
     visible = Field(True, bool)
-    point_size = Field(3.0, float)
+    point_size = Field(3.0, _point_size)
     color_by = Field("class", _color_mode)
     #: RGBA 0..1, the layer's own colour (colour-by "source").
-    color = Field((1.0, 1.0, 1.0, 1.0), lambda rgba: tuple(float(v) for v in rgba))
-    #: (N,) bool: objects that pass the layer's filters (all, until filters are set).
-    shown = Field(None, lambda mask: np.asarray(mask, bool))
+    color = Field((1.0, 1.0, 1.0, 1.0), _rgba)
+    filter = Field(LayerFilter(), _filter)
+    #: (N,) bool: objects that pass ``filter``.
+    shown = Field(None, lambda mask: np.asarray(mask, bool), saved=False)
     #: Which of two views side by side draws the layer (``core.panes``) when the scene is split.
     pane = Field("left", pane_name)
 
     def __init__(self, name: str, catalog: Catalog, keyframes=None, **values) -> None:
+        self.catalog = catalog
         super().__init__(**values)
         self.name = name
-        self.catalog = catalog
         self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog)
         #: Where the object classes come from: a SATCAT's label, "" for the name rules of
         #: ``core.classify``, None where no SATCAT applies (modelled objects).
         self.classes_from: str | None = None
-        if "shown" not in values:
-            self.shown = np.ones(len(catalog), bool)
+        self.apply_filter()
+        self.events.filter.connect(self.apply_filter)
+
+    def apply_filter(self, _value=None) -> None:
+        """``shown`` from ``filter`` (also after the catalogue's classes change)."""
+        self.shown = self.filter.mask(self.catalog)
 
     def __len__(self) -> int:
         return len(self.catalog)
@@ -73,6 +107,38 @@ class Layer(EventedModel):
         return a0 < b1 and b0 < a1
 
 
+def _hex_color(value) -> str:
+    if not isinstance(value, str) or len(value) != 7 or value[0] != "#" or not all(
+            c in "0123456789abcdefABCDEF" for c in value[1:]):
+        raise ValueError(f"expected a colour such as \"#007a33\", got {value!r}")
+    return value
+
+
+class Overlay(EventedModel):
+    """What exports write over the image besides the scene's title: ``banner``, the
+    classification/handling line in a band across the top and bottom (empty: no band) of
+    ``banner_color`` "#RRGGBB"; the class ``legend``; the UTC ``clock``; a small ``attribution``;
+    the running chapter's title and caption (``captions``)."""
+
+    banner = Field("", str)
+    banner_color = Field("#007a33", _hex_color)
+    legend = Field(True, bool)
+    clock = Field(True, bool)
+    attribution = Field("", str)
+    captions = Field(True, bool)
+
+
+def data_span_s(layers) -> tuple[float, float] | None:
+    """The one span rule: the union of the times the layers' data cover (trajectory files and
+    ephemerides, whose keyframes end on both sides), POSIX s; None when every layer propagates
+    to any time (element sets; a breakup's parent or fragments, open on one side)."""
+    spans = [layer.shown_span_s() for layer in layers]
+    bounded = [(a, b) for a, b in spans if math.isfinite(a) and math.isfinite(b)]
+    if not bounded:
+        return None
+    return min(a for a, _ in bounded), max(b for _, b in bounded)
+
+
 def _refs(values) -> tuple[ObjectRef, ...]:
     return tuple(dict.fromkeys(optional_ref(v) for v in values if v is not None))
 
@@ -84,8 +150,10 @@ class Scene(EventedModel):
     ``message`` (derived) is the hint shown across the globe while no layer is loaded;
     ``title`` is the line across the top. ``show_*`` switch the globe's line overlays. ``selected`` is
     the selected object (an ``ObjectRef``: layer and row; None: none), ``pinned`` those labelled,
-    ``show_tracks`` whether the selection's orbit and ground track are drawn. Removing a layer
-    drops its objects from the selection, the pins and the camera's ``follow``.
+    ``show_tracks`` whether the selection's orbit and ground track are drawn, ``show_labels``
+    whether exports label the pinned and selected objects. Removing a layer drops its objects
+    from the selection, the pins and the camera's ``follow``. ``clock``, ``camera`` and
+    ``overlay`` are the scene's other models.
     """
 
     layers = Field((), tuple)
@@ -97,17 +165,21 @@ class Scene(EventedModel):
     pinned = Field((), _refs)
     #: Draw the selected object's orbit and ground track.
     show_tracks = Field(True, bool)
+    show_labels = Field(True, bool)
     #: The briefing's named moments (``core.chapters.Chapter``), in time order.
     chapters = Field((), in_time_order)
     #: Two views side by side (``core.panes``), same clock and camera, each layer in its pane;
-    #: ``pane_titles``: (left, right) titles over them ("": the names of their layers).
+    #: ``left_title``, ``right_title`` over them ("": the names of their layers).
     split = Field(False, bool)
-    pane_titles = Field(("", ""), lambda titles: tuple(str(t) for t in titles))
+    left_title = Field("", str)
+    right_title = Field("", str)
 
-    def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
+    def __init__(self, clock: Clock | None = None, camera: CameraState | None = None,
+                 overlay: Overlay | None = None, **values):
         super().__init__(**values)
         self.clock = clock if clock is not None else Clock()
         self.camera = camera if camera is not None else CameraState()
+        self.overlay = overlay if overlay is not None else Overlay()
         # Connected before any view, so the centre has moved when the view draws the new time.
         self.clock.events.time_s.connect(self._follow)
         self.camera.events.follow.connect(self._follow)
@@ -128,6 +200,34 @@ class Scene(EventedModel):
         position = self.position_gcrs_km(self.camera.follow)
         if position is not None:
             self.camera.center_km = self.view_from_gcrs() @ position
+
+    def fit_span_to_data(self) -> bool:
+        """Bind the clock to ``data_span_s`` of the layers (locked), the time moved inside it;
+        False, and the clock left alone, when no layer's data end on both sides."""
+        span = data_span_s(self.layers)
+        if span is None:
+            return False
+        self.clock.set_span(*span)
+        self.clock.span_locked = True
+        return True
+
+    def models(self) -> dict[str, EventedModel]:
+        """The scene and its parts by name: what a scenario writes and ``adopt`` copies."""
+        return {"scene": self, "clock": self.clock, "camera": self.camera, "overlay": self.overlay}
+
+    def adopt(self, other: Scene) -> None:
+        """Take every saved field of ``other`` (a scene built from a scenario) into this scene
+        and its parts, which keep their listeners (the window's adapters and widgets): its
+        layers first, so that the selection and the camera's ``follow`` name them."""
+        self.clock.playing = False
+        self.selected = None
+        self.camera.follow = None
+        mine = self.models()
+        for name, model in other.models().items():
+            for field_name, field in model_fields(type(model)).items():
+                if field.saved:
+                    setattr(mine[name], field_name, getattr(model, field_name))
+        self.clock.span_locked = other.clock.span_locked
 
     @property
     def message(self) -> str:

@@ -20,6 +20,7 @@ from orbitview.core.breakup_presets import preset
 from orbitview.core.camera import CameraState
 from orbitview.core.catalog import Catalog
 from orbitview.core.chapters import Chapter
+from orbitview.core.origin import EVENT_PARTS, EventOrigin
 from orbitview.core.propagate import propagate
 from orbitview.io.catalog_files import load_catalog
 
@@ -64,6 +65,15 @@ def datasets_dir() -> Path:
 def title_text(event_key: str, seed: int, min_size_m: float, fragment_count: int) -> str:
     """The overlay of preset ``event_key``'s model (``breakup_presets.title_text``)."""
     return breakup_presets.title_text(preset(event_key), seed, min_size_m, fragment_count)
+
+
+def briefing_origins(directory: Path | None = None) -> tuple[EventOrigin, EventOrigin]:
+    """The origins of the briefing's two layers (parent, fragments): its event preset with the
+    seed and smallest size the dataset was made with, so a scenario remakes it from the dataset."""
+    folder = directory or datasets_dir() / DEFAULT_DATASET
+    meta = json.loads((folder / "briefing.json").read_text(encoding="utf-8"))
+    return tuple(EventOrigin(meta["event"], int(meta["seed"]), float(meta["min_size_m"]), part)
+                 for part in EVENT_PARTS)
 
 
 def load_default_briefing(directory: Path | None = None) -> Briefing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orbitview.core.origin import FileOrigin
 from orbitview.core.scene import Layer
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.oem import looks_like_oem, open_oem
@@ -30,16 +31,17 @@ def open_source(path: str | Path, satcat: "str | Path | Satcat | None" = CACHED)
     ``CatalogError`` or ``TrajectoryFileError``) when nothing can be read from it."""
     path = Path(path)
     satcat = choose_satcat(satcat)
+    origin = FileOrigin(str(path.resolve()))
     if path.suffix.lower() in TRAJECTORY_SUFFIXES:
         from orbitview.io.trajectories import Trajectories
 
         trajectories = Trajectories.open(path)
-        layer = classify_layer(Layer(path.name, trajectories.catalog(), trajectories), satcat)
+        layer = classify_layer(Layer(path.name, trajectories.catalog(), trajectories, origin=origin), satcat)
         return Source(layer, [], (trajectories.start_s, trajectories.end_s))
     if looks_like_oem(path):
-        return open_oem_source(path, path.name, satcat)
+        return open_oem_source(path, path.name, satcat, origin=origin)
     result = load_catalog(path)
-    return Source(classify_layer(Layer(path.name, result.catalog), satcat), result.problems)
+    return Source(classify_layer(Layer(path.name, result.catalog, origin=origin), satcat), result.problems)
 
 
 def open_oem_source(path: str | Path, name: str, satcat: Satcat | None, **style) -> Source:
@@ -56,5 +58,6 @@ def classify_layer(layer: Layer, satcat: Satcat | None) -> Layer:
     if satcat is not None:
         layer.catalog = apply_satcat(layer.catalog, satcat.classes)
     layer.classes_from = satcat.label if satcat is not None else ""
+    layer.apply_filter()  # a filter by class follows the new classes
     layer.events.color_by.emit(layer.color_by)  # colours and legend follow the classes
     return layer

@@ -100,7 +100,7 @@ class OrbitView:
         scene.events.layers.connect(self._on_layers)
         scene.events.title.connect(self.overlay.update_title)
         scene.events.chapters.connect(self._on_chapters)
-        for name in ("split", "pane_titles"):
+        for name in ("split", "left_title", "right_title"):
             getattr(scene.events, name).connect(self._on_panes)
         canvas.events.resize.connect(self._on_panes)
         scene.events.selected.connect(self._place_selection)
@@ -224,7 +224,7 @@ class OrbitView:
         self.scene.events.layers.disconnect(self._on_layers)
         self.scene.events.title.disconnect(self.overlay.update_title)
         self.scene.events.chapters.disconnect(self._on_chapters)
-        for name in ("split", "pane_titles"):
+        for name in ("split", "left_title", "right_title"):
             getattr(self.scene.events, name).disconnect(self._on_panes)
         self.canvas.events.resize.disconnect(self._on_panes)
         self.scene.events.selected.disconnect(self._place_selection)

@@ -7,7 +7,7 @@ Cancel drops the run's result by request id (the model itself cannot be interrup
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PyQt6.QtCore import QDateTime, QObject, Qt, QThreadPool, QTimeZone, pyqtSignal
 from PyQt6.QtGui import QAction
@@ -31,7 +31,7 @@ from orbitview.core.breakup_presets import PRESETS, custom_event, run_event
 from orbitview.core.breakup_scene import show_breakup
 from orbitview.core.classify import ObjectClass
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import Source
+from orbitview.core.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
 from orbitview.core.times import format_utc
 
 #: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
@@ -81,14 +81,15 @@ class BreakupRunner(QObject):
         self.window = window
         self.request = 0
         self.progress: QProgressDialog | None = None
-        #: The scenario source of the running request (a preset), None for a custom event.
-        self.source: Source | None = None
+        #: The origin of the running request's layers (``part`` left None), None when they
+        #: cannot be made again (a custom event of an object of a layer that has no origin).
+        self.origin = None
         self.finished.connect(self._on_finished)
 
     def run_preset(self, key: str) -> None:
         event = PRESETS[key]
-        source = Source(event=key, seed=PRESET_SEED, min_size_m=PRESET_MIN_SIZE_M)
-        self.start(event.title, lambda: run_event(event, PRESET_MIN_SIZE_M, PRESET_SEED), source)
+        origin = EventOrigin(key, PRESET_SEED, PRESET_MIN_SIZE_M)
+        self.start(event.title, lambda: run_event(event, PRESET_MIN_SIZE_M, PRESET_SEED), origin)
 
     def custom_dialog(self) -> None:
         dialog = CustomEventDialog(self.window)
@@ -110,13 +111,17 @@ class BreakupRunner(QObject):
                 closing_speed_km_s=request.speed_km_s, body_kind=request.body_kind)
             return run_event(event, request.min_size_m, request.seed, parents=parent)
 
-        self.start(f"{request.kind.value} of {request.label}", job, None)
+        origin = None if request.parent_origin is None else CustomEventOrigin(
+            request.kind.value, request.parent_origin, request.norad_id, float(request.time_s), request.mass_kg,
+            request.projectile_mass_kg, request.speed_km_s, request.body_kind.value, request.seed, request.min_size_m)
+        self.start(f"{request.kind.value} of {request.label}", job, origin)
 
-    def start(self, label: str, job, source: Source | None) -> int:
-        """Run ``job`` (returns a ``BreakupResult``) in a worker; returns its request id."""
+    def start(self, label: str, job, origin) -> int:
+        """Run ``job`` (returns a ``BreakupResult``) in a worker; returns its request id.
+        ``origin``: what the layers it makes are made from (``part`` None), or None."""
         self.request += 1
         request = self.request
-        self.source = source
+        self.origin = origin
         self._close_progress()
         progress = QProgressDialog(f"Modelling {label}...", "Cancel", 0, 0, self.window)
         progress.setWindowTitle("Breakup model")
@@ -155,10 +160,9 @@ class BreakupRunner(QObject):
             QMessageBox.warning(self.window, "Breakup model", error)
             return
         layers = show_breakup(self.window.scene, result)
-        if self.source is not None:
-            # Save Scenario can then write the preset back as an event source.
-            for layer in layers:
-                layer.scenario_source = self.source
+        if self.origin is not None:
+            for part, layer in zip(EVENT_PARTS, layers):
+                layer.origin = replace(self.origin, part=part)
         self.window.statusBar().showMessage(
             f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
 
@@ -172,9 +176,11 @@ class BreakupRunner(QObject):
 
 @dataclass(frozen=True)
 class CustomRequest:
-    """What the custom-event dialog asks for; ``catalog`` is the loaded layer's catalogue."""
+    """What the custom-event dialog asks for; ``catalog`` is the loaded layer's catalogue,
+    ``parent_origin`` that layer's origin."""
 
     catalog: object
+    parent_origin: object
     norad_id: int
     label: str
     time_s: float
@@ -302,7 +308,7 @@ class CustomEventDialog(QDialog):
             return None
         label, layer, row = self.objects[index]
         return CustomRequest(
-            catalog=layer.catalog, norad_id=int(layer.catalog.norad_id[row]), label=label,
+            catalog=layer.catalog, parent_origin=layer.origin, norad_id=int(layer.catalog.norad_id[row]), label=label,
             time_s=self.time_edit.dateTime().toSecsSinceEpoch(), kind=kind, mass_kg=mass,
             projectile_mass_kg=projectile, speed_km_s=speed,
             body_kind=BodyKind.ROCKET_BODY if self.rocket_box.isChecked() else BodyKind.SPACECRAFT,

@@ -1,10 +1,12 @@
 """File menu actions for briefings: Export Image, Export Video, Save Scenario, Open Scenario.
 
-Each takes the ``MainWindow`` (its ``scene``). Exports write the current view as a temporary
-scenario and render it with ``orbitview render`` in a child process (QProcess): the same code
-as the command line, so the window and the CLI give identical frames at any size up to 8K
-whatever the window's size, GL stays on that process's main thread, and the window stays
-responsive. The child reports ``progress DONE TOTAL ETA_S`` lines, shown in a progress
+Each takes the ``MainWindow`` (its ``scene``). Exports write the whole scene as a temporary
+scenario (``io.scenario.scenario_from_scene``: every saved field of its models and layers, the
+text a session stores) and render it with ``orbitview render`` in a child process (QProcess):
+the model the window draws, through the same renderer, so the window, the CLI and the export
+show the same picture at any size up to 8K whatever the window's size; GL stays on that
+process's main thread, and the window stays responsive. Layers that cannot be written (no
+origin) are named before a save or an export starts. The child reports ``progress DONE TOTAL ETA_S`` lines, shown in a progress
 dialog; Cancel sends it SIGTERM, on which it deletes its temporary file: nothing appears at
 the chosen path unless the export completes.
 """
@@ -15,6 +17,7 @@ import os
 import sys
 import tempfile
 import weakref
+from dataclasses import replace
 from pathlib import Path
 
 from PyQt6.QtCore import QDateTime, QProcess, QProcessEnvironment, Qt, QTimeZone
@@ -48,7 +51,7 @@ from orbitview.io.scenario import (
 
 SIZES = ("1280x720", "1920x1080", "2560x1440", "3840x2160", "7680x4320")
 SCENARIO_FILTER = "orbitview scenarios (*.toml);;All files (*)"
-#: The scenario each window was opened from (its overlay and selection are kept on save).
+#: The scenario each window was opened from: its camera keyframes, video fps and size.
 _opened: "weakref.WeakKeyDictionary[QWidget, Scenario]" = weakref.WeakKeyDictionary()
 #: Camera playback of each window's opened scenario.
 _playback: "weakref.WeakKeyDictionary[QWidget, CameraPlayback]" = weakref.WeakKeyDictionary()
@@ -75,27 +78,43 @@ class CameraPlayback:
 # --- scenarios ----------------------------------------------------------------------------------
 
 
-def save_scenario_dialog(window) -> Path | None:
-    """Ask where, and save the current view (sources, clock span and speed, camera) there."""
-    path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "briefing.toml", SCENARIO_FILTER)
-    if not path:
-        return None
+def left_out_agreed(window, what: str) -> bool:
+    """Whether to go on with a save or export that leaves out layers with no origin: True when
+    there are none, else the user's answer to a dialog naming them."""
     left_out = unsaved_layers(window.scene)
+    if not left_out:
+        return True
+    answer = QMessageBox.warning(
+        window, what, f"These layers cannot be written, as nothing records how to make them again "
+        f"(merged or modelled in memory): {', '.join(left_out)}.\n\n{what} without them?",
+        QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Ok
+
+
+def window_scenario(window, **output) -> Scenario:
+    """The window's whole scene as a scenario, with the opened scenario's fps and size unless
+    ``output`` gives them."""
+    base = _opened.get(window)
+    defaults = {"fps": base.fps, "size": base.size} if base else {}
+    return scenario_from_scene(window.scene, **{**defaults, **output})
+
+
+def save_scenario_dialog(window) -> Path | None:
+    """Ask where, and save the whole scene there (the current view as its camera)."""
+    path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "briefing.toml", SCENARIO_FILTER)
+    if not path or not left_out_agreed(window, "Save scenario"):
+        return None
     try:
-        write_scenario(scenario_from_scene(window.scene, _opened.get(window)), path)
+        write_scenario(window_scenario(window), path)
     except OrbitviewError as exc:
         QMessageBox.warning(window, "Save scenario", str(exc))
         return None
-    if left_out:
-        QMessageBox.information(window, "Save scenario", "Saved without these layers, which were not "
-                                f"loaded from a single element-set file: {', '.join(left_out)}")
     return Path(path)
 
 
 def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     """Ask for a scenario (or open ``path``), check it, load its sources and show it: the
-    window's scene takes its layers, clock span, speed, start time, title, camera, selection
-    and pinned objects."""
+    window's scene takes every field the scenario gives (``Scene.adopt``)."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(window, "Open scenario", "", SCENARIO_FILTER)
         if not path:
@@ -107,16 +126,7 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
         QMessageBox.warning(window, "Open scenario", str(exc))
         return None
     scene = window.scene
-    scene.clock.playing = False
-    scene.layers = built.layers
-    scene.title = built.title
-    scene.clock.set_span(built.clock.span_start_s, built.clock.span_end_s)
-    scene.clock.speed = built.clock.speed
-    scene.clock.time_s = built.clock.time_s
-    scene.camera.restore(built.camera.snapshot())
-    scene.selected = built.selected
-    scene.pinned = built.pinned
-    scene.chapters = built.chapters
+    scene.adopt(built)
     _opened[window] = scenario
     if window in _playback:
         _playback.pop(window).close()
@@ -184,32 +194,32 @@ def _utc_edit(t_s: float) -> QDateTimeEdit:
 
 
 def export_image_dialog(window) -> "RenderJob | None":
-    """Ask for a size and a path, then render the current view at the displayed time."""
+    """Ask for a size and a path, then render the whole scene at the displayed time."""
     dialog = ExportDialog(window, video=False)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or not left_out_agreed(window, "Export image"):
         return None
-    from orbitview.core.times import format_utc
-
-    scenario = scenario_from_scene(window.scene, _opened.get(window))
-    time_arg = ["--time", format_utc(window.scene.clock.time_s)]
-    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(), time_arg, "image")
+    return _start(window, window_scenario(window), dialog.size_box.currentText(), dialog.path.text(), [], "image")
 
 
 def export_video_dialog(window) -> "RenderJob | None":
     """Ask for size, fps, span, speed and path, then render the video in a child process."""
     dialog = ExportDialog(window, video=True)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or not left_out_agreed(window, "Export video"):
         return None
-    from dataclasses import replace
-
     start_s = dialog.start.dateTime().toMSecsSinceEpoch() / 1000
     end_s = dialog.end.dateTime().toMSecsSinceEpoch() / 1000
-    opened = _opened.get(window)
-    base = scenario_from_scene(window.scene, opened, fps=dialog.fps.value())
-    scenario = replace(base, start_s=start_s, end_s=end_s, speed=dialog.speed.value(),
-                       keyframes=video_keyframes(opened, window.scene, start_s, end_s))
+    keys = video_keyframes(_opened.get(window), window.scene, start_s, end_s)
+    scenario = video_scenario(window_scenario(window, fps=dialog.fps.value(), keyframes=keys), start_s, end_s,
+                              dialog.speed.value())
     return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(),
                   ["--fps", str(dialog.fps.value())], "video")
+
+
+def video_scenario(scenario: Scenario, start_s: float, end_s: float, speed: float) -> Scenario:
+    """``scenario`` played from ``start_s`` to ``end_s`` (POSIX s) at ``speed``."""
+    clock = {**scenario.values["clock"], "span_start_s": start_s, "span_end_s": end_s, "speed": speed,
+             "time_s": start_s}
+    return replace(scenario, values={**scenario.values, "clock": clock})
 
 
 def video_keyframes(opened: Scenario | None, scene, start_s: float, end_s: float) -> tuple[CameraKey, ...]:
@@ -285,7 +295,7 @@ class RenderJob:
 
 def _start(window, scenario: Scenario, size_text: str, out: str, args: list[str], what: str) -> RenderJob | None:
     if not scenario.sources:
-        QMessageBox.warning(window, f"Export {what}", "Nothing to export: no layer was loaded from a file or an event.")
+        QMessageBox.warning(window, f"Export {what}", "Nothing to export: no layer can be written to a scenario.")
         return None
     fd, name = tempfile.mkstemp(prefix="orbitview-export-", suffix=".toml")
     os.close(fd)

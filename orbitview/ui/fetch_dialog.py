@@ -10,6 +10,7 @@ import time
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.origin import CelestrakOrigin
 from orbitview.io.fetch import FRESH_S, SATCAT_QUERY, cached_path, fetch, fetched_at_s, format_age, is_satcat
 from orbitview.io.satcat import cached_satcat
 from orbitview.io.sources import open_source
@@ -57,10 +58,8 @@ now cached."""
             return satcat, result
         source = open_source(result.path)
         source.layer.name = f"CelesTrak {query}"
-        # What io.scenario saves this layer as: the query, not the cache file.
-        from orbitview.core.scenario import Source as ScenarioSource
-
-        source.layer.scenario_source = ScenarioSource(celestrak=query, name=source.layer.name)
+        # A scenario of this layer fetches the query again, not the cache file.
+        source.layer.origin = CelestrakOrigin(query)
         return source, result
 
     return Step(f"CelesTrak {query}", work)

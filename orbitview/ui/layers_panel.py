@@ -1,13 +1,12 @@
 """The layer list (napari-style): one row per loaded source with its visibility and counts,
 the current layer's style (colour, point size, colour-by), and its filters.
 
-Filters are kept here per layer (a ``core.filters.LayerFilter``) and applied by setting
-``layer.shown``; the view and the counts follow that field's events.
+Each widget shows and sets a field of the current layer: its ``filter`` (a
+``core.filters.LayerFilter``, from which the layer derives ``shown``), colour, point size,
+colour-by; the view and the counts follow those fields' events.
 """
 
 from __future__ import annotations
-
-import weakref
 
 from PyQt6.QtCore import QSignalBlocker, Qt
 from PyQt6.QtGui import QColor, QDoubleValidator, QIntValidator
@@ -34,10 +33,12 @@ from orbitview.core.scene import COLOR_MODES, Layer, Scene
 
 COLOR_MODE_LABELS = {"class": "class", "source": "layer colour", "altitude": "altitude band (LEO/MEO/GEO/HEO)",
                      "age": "age of elements", "sunlit": "sunlit / eclipsed"}
-#: (LayerFilter field, label, validator kind) of the range boxes; empty means "any".
-RANGES = (("perigee_min_km", "Perigee ≥ (km)", "float"), ("apogee_max_km", "Apogee ≤ (km)", "float"),
-          ("inclination_min_deg", "Inclination ≥ (°)", "float"), ("inclination_max_deg", "Inclination ≤ (°)", "float"),
-          ("launch_year_min", "Launched from (year)", "int"), ("launch_year_max", "Launched until (year)", "int"))
+#: ((LayerFilter range field, end: 0 min, 1 max), label, validator kind) of the range boxes;
+#: empty means "any".
+RANGES = ((("perigee_km", 0), "Perigee ≥ (km)", "float"), (("perigee_km", 1), "Perigee ≤ (km)", "float"),
+          (("apogee_km", 0), "Apogee ≥ (km)", "float"), (("apogee_km", 1), "Apogee ≤ (km)", "float"),
+          (("inclination_deg", 0), "Inclination ≥ (°)", "float"), (("inclination_deg", 1), "Inclination ≤ (°)", "float"),
+          (("launch_year", 0), "Launched from (year)", "int"), (("launch_year", 1), "Launched until (year)", "int"))
 
 
 def shown_count(layer: Layer) -> int:
@@ -50,8 +51,8 @@ class LayersPanel(QWidget):
     def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
-        self.filters: "weakref.WeakKeyDictionary[Layer, LayerFilter]" = weakref.WeakKeyDictionary()
         self._layers: tuple[Layer, ...] = ()
+        self._writing_filter = False
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Layer", "Shown / objects"])
@@ -76,7 +77,7 @@ class LayersPanel(QWidget):
 
         self.class_boxes = {c: QCheckBox(CLASS_LABELS[c]) for c in ObjectClass}
         self.regime_boxes = {r: QCheckBox(r.name) for r in Regime}
-        self.range_fields: dict[str, QLineEdit] = {}
+        self.range_fields: dict[tuple[str, int], QLineEdit] = {}
         self.text_filter = QLineEdit()
         self.text_filter.setPlaceholderText("name, catalogue number or designator")
         self.text_filter.setClearButtonEnabled(True)
@@ -141,7 +142,8 @@ class LayersPanel(QWidget):
                 self._show_layer(layer)
                 layer.events.visible.connect(self._on_layer_event)
                 layer.events.shown.connect(self._on_layer_event)
-                for signal in (layer.events.color_by, layer.events.color, layer.events.point_size):
+                for signal in (layer.events.color_by, layer.events.color, layer.events.point_size,
+                               layer.events.filter):
                     signal.connect(self._on_style_event)
         keep = current if current in self._layers else (self._layers[-1] if self._layers else None)
         if keep is not None:
@@ -151,12 +153,14 @@ class LayersPanel(QWidget):
     def _disconnect_layer(self, layer: Layer) -> None:
         layer.events.visible.disconnect(self._on_layer_event)
         layer.events.shown.disconnect(self._on_layer_event)
-        for signal in (layer.events.color_by, layer.events.color, layer.events.point_size):
+        for signal in (layer.events.color_by, layer.events.color, layer.events.point_size,
+                       layer.events.filter):
             signal.disconnect(self._on_style_event)
 
     def _on_style_event(self, _value=None) -> None:
         # Any layer's style may change from elsewhere (a session, a script): show the current one's.
-        self.refresh_current()
+        if not self._writing_filter:
+            self.refresh_current()
 
     def disconnect_model(self) -> None:
         self.scene.events.layers.disconnect(self._on_layers)
@@ -194,7 +198,7 @@ class LayersPanel(QWidget):
             self.color_by.setCurrentIndex(COLOR_MODES.index(layer.color_by))
         r, g, b, _ = (round(v * 255) for v in layer.color)
         self.color_button.setStyleSheet(f"background-color: rgb({r}, {g}, {b}); min-height: 18px")
-        self._show_filter(self.filter_of(layer))
+        self._show_filter(layer.filter)
 
     def _show_filter(self, layer_filter: LayerFilter) -> None:
         widgets = [*self.class_boxes.values(), *self.regime_boxes.values(), *self.range_fields.values(), self.text_filter]
@@ -203,8 +207,8 @@ class LayersPanel(QWidget):
             box.setChecked(not layer_filter.classes or c in layer_filter.classes)
         for r, box in self.regime_boxes.items():
             box.setChecked(not layer_filter.regimes or r in layer_filter.regimes)
-        for name, field in self.range_fields.items():
-            value = getattr(layer_filter, name)
+        for (name, end), field in self.range_fields.items():
+            value = getattr(layer_filter, name)[end]
             field.setText("" if value is None else f"{value:g}")
         self.text_filter.setText(layer_filter.text)
         del blockers
@@ -212,40 +216,44 @@ class LayersPanel(QWidget):
     # --- widgets -> model -----------------------------------------------------------------------
 
     def filter_of(self, layer: Layer) -> LayerFilter:
-        return self.filters.get(layer, LayerFilter())
+        return layer.filter
 
     def set_filter(self, layer: Layer | None, layer_filter: LayerFilter) -> None:
-        """Apply ``layer_filter`` to ``layer``: its ``shown`` mask, and these widgets if current."""
-        if layer is None:
-            return
-        self.filters[layer] = layer_filter
-        layer.shown = layer_filter.mask(layer.catalog)
-        if layer is self.current():
-            self._show_filter(layer_filter)
+        """Give ``layer`` the filter (its ``shown`` follows; these widgets, if it is current)."""
+        if layer is not None:
+            layer.filter = layer_filter
 
     def _filter_from_widgets(self) -> LayerFilter:
         classes = frozenset(c for c, box in self.class_boxes.items() if box.isChecked())
         regimes = frozenset(r for r, box in self.regime_boxes.items() if box.isChecked())
-        values = {}
-        for name, field in self.range_fields.items():
+        ranges = {name: [None, None] for (name, _), _label, _kind in RANGES}
+        for (name, end), field in self.range_fields.items():
             text = field.text().strip()
             try:
-                values[name] = (int(text) if name.startswith("launch") else float(text)) if text else None
+                ranges[name][end] = float(text) if text else None
             except ValueError:  # an intermediate entry such as "-" while typing
-                values[name] = None
+                pass
+        for name, (low, high) in ranges.items():
+            if low is not None and high is not None and low > high:
+                ranges[name] = [low, None]  # while typing the maximum
         return LayerFilter(
             # All ticked is no restriction, so objects of a class added later still show.
             classes=frozenset() if len(classes) == len(ObjectClass) else classes,
             regimes=frozenset() if len(regimes) == len(Regime) else regimes,
             text=self.text_filter.text(),
-            **values,
+            **{name: tuple(bounds) for name, bounds in ranges.items()},
         )
 
     def _apply_filter_widgets(self, _value=None) -> None:
         layer = self.current()
         if layer is not None:
-            self.filters[layer] = self._filter_from_widgets()
-            layer.shown = self.filters[layer].mask(layer.catalog)
+            # The boxes hold what is being typed ("-", a maximum below the minimum so far):
+            # showing the filter back would overwrite it.
+            self._writing_filter = True
+            try:
+                layer.filter = self._filter_from_widgets()
+            finally:
+                self._writing_filter = False
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         index = self.tree.indexOfTopLevelItem(item)

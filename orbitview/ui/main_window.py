@@ -325,12 +325,11 @@ class MainWindow(QMainWindow):
         return self.add_source(str(path), source)
 
     def add_source(self, path: str, source: Source) -> Layer:
-        """Show a loaded source: a new layer, the clock bound to a trajectory file's span, the
-        skipped records reported, the file remembered among the recent ones."""
+        """Show a loaded source: a new layer, the clock bound to the span the layers' data
+        cover (``Scene.fit_span_to_data``), the skipped records reported, the file remembered
+        among the recent ones."""
         layer = self.scene.add_layer(source.layer)
-        if source.span_s is not None:
-            self.scene.clock.set_span(*source.span_s)
-            self.time_bar.span_locked = True
+        self.scene.fit_span_to_data()
         if source.problems:
             self.problem_report.add(path, len(layer), source.problems)
         if Path(path).is_file():
@@ -389,18 +388,17 @@ class MainWindow(QMainWindow):
 
     def restore_session(self) -> bool:
         """Load the last session's sources and view in the worker; False when there is none."""
-        saved = session.saved_session()
-        if saved is None:
+        text = session.saved_session()
+        if text is None:
             return False
-        toml, view = saved
-        self.loader.submit([session.session_step(toml, view)], self._on_session, self._on_session_failed)
+        self.loader.submit([session.session_step(text)], self._on_session, self._on_session_failed)
         return True
 
     def _on_session(self, label: str, result) -> None:
-        layers, problems, view = result
-        session.apply_view(self, layers, view)
+        built, problems = result
+        self.scene.adopt(built)
         if problems:
-            self.problem_report.add("the last session", sum(len(layer) for layer in layers), problems)
+            self.problem_report.add("the last session", sum(len(layer) for layer in built.layers), problems)
 
     def _on_session_failed(self, label: str, message: str) -> None:
         self.statusBar().showMessage(f"The last session could not be restored: {message}", 15000)

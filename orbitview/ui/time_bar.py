@@ -56,8 +56,6 @@ class TimeBar(QWidget):
             self.window_box.addItem(label, half)
         self.window_box.setToolTip("Scrub window around the displayed time (element sets only: a "
                                    "trajectory file's span is fixed)")
-        #: True while a trajectory file bounds the span: jumps stay inside it.
-        self.span_locked = False
         self.time_field = QLineEdit()
         self.time_field.setToolTip("Displayed time, UTC (ISO 8601); Enter to jump")
         self.time_field.setMinimumWidth(170)
@@ -152,9 +150,10 @@ class TimeBar(QWidget):
         self.jump_to(self.clock.time_s + self.step_s())
 
     def jump_to(self, t_s: float) -> None:
-        """Show ``t_s``: inside a locked span it is clamped; otherwise the span moves with it."""
+        """Show ``t_s``: inside a locked span (``clock.span_locked``) it is clamped; otherwise
+        the span moves with it."""
         clock = self.clock
-        if self.span_locked:
+        if clock.span_locked:
             t_s = min(max(t_s, clock.span_start_s), clock.span_end_s)
         elif not clock.span_start_s <= t_s <= clock.span_end_s:
             t_s = min(max(t_s, FIRST_TIME_S), LAST_TIME_S)
@@ -162,7 +161,7 @@ class TimeBar(QWidget):
         clock.time_s = t_s
 
     def _on_window(self, index: int) -> None:
-        if self.span_locked or self.window_box.itemData(index) is None:
+        if self.clock.span_locked or self.window_box.itemData(index) is None:
             return
         _set_span_around(self.clock, self.clock.time_s, self.window_box.itemData(index))
 
