@@ -80,3 +80,28 @@ def test_export_dialog_offers_the_clock_span(window):
     assert dialog.start.dateTime().toMSecsSinceEpoch() / 1000 == window.scene.clock.span_start_s
     assert dialog.fps.value() == 24
     dialog.close()
+
+
+def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window, qtbot):
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication, QMessageBox
+
+    from orbitview.core.scene import Layer
+
+    assert export_dialogs.left_out_agreed(window, "Export image")  # every layer has an origin: no dialog
+    window.scene.add_layer(Layer("made in memory", window.scene.layers[1].catalog))
+    said = []
+
+    def answer(button):
+        box = QApplication.activeModalWidget()
+        said.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(300, lambda: answer(QMessageBox.StandardButton.Cancel))
+    assert not export_dialogs.left_out_agreed(window, "Export image")
+    QTimer.singleShot(300, lambda: answer(QMessageBox.StandardButton.Ok))
+    assert export_dialogs.left_out_agreed(window, "Save scenario")
+    assert len(said) == 2 and all("made in memory" in text for text in said)
+    # What goes ahead leaves it out, and only it.
+    scenario = export_dialogs.window_scenario(window)
+    assert [source.origin.part for source in scenario.sources] == ["parent", "fragments"]

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pictures import assert_same_model, saved_fields
+
 from orbitview.core.classify import ObjectClass
-from orbitview.core.events import model_fields
 from orbitview.core.filters import LayerFilter, Regime
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.origin import EventOrigin, FileOrigin
@@ -17,8 +18,6 @@ from orbitview.core.scene import Layer, Scene
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.scenario import (
-    MODELS,
-    STRUCTURE,
     build_scene,
     parse_scenario,
     scenario_from_scene,
@@ -92,38 +91,6 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("scene", "left_title"): "Model",
         ("scene", "right_title"): "Record",
     }
-
-
-def saved_fields() -> set[tuple[str, str]]:
-    return {(model, name) for model, (cls, _) in MODELS.items() for name, field in model_fields(cls).items()
-            if field.saved and (model, name) not in STRUCTURE}
-
-
-def models_of(scene: Scene, model: str) -> list:
-    return list(scene.layers) if model == "layer" else [scene.models()[model]]
-
-
-def as_saved(scene: Scene, value):
-    """A value with objects as (layer index, row), comparable across scenes."""
-    if isinstance(value, ObjectRef):
-        return (scene.layers.index(value.layer), value.row)
-    if isinstance(value, tuple) and value and isinstance(value[0], ObjectRef):
-        return tuple(as_saved(scene, v) for v in value)
-    return value
-
-
-def assert_same_model(a: Scene, b: Scene) -> None:
-    assert [type(layer.origin) for layer in a.layers] == [type(layer.origin) for layer in b.layers]
-    for model, name in sorted(saved_fields()):
-        for one, other in zip(models_of(a, model), models_of(b, model), strict=True):
-            mine, theirs = as_saved(a, getattr(one, name)), as_saved(b, getattr(other, name))
-            if model == "clock" or name == "center_km":
-                # Times are written to the microsecond; a followed centre is recomputed from them.
-                np.testing.assert_allclose(theirs, mine, rtol=0, atol=1e-6, err_msg=f"{model}.{name}")
-            else:
-                assert theirs == mine, f"{model}.{name}"
-    for one, other in zip(a.layers, b.layers):
-        np.testing.assert_array_equal(one.shown, other.shown)
 
 
 @pytest.fixture
@@ -216,7 +183,7 @@ def test_bad_new_keys_name_their_line(catalogs, text, key, words):
     assert str(info.value).startswith("s.toml:")
 
 
-def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_files):
+def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_files, catalogs):
     """The union of the files' spans, in the CLI's scene, the window's (layers added one by
     one) and a saved scenario's."""
     from orbitview.commands.common import scene_from_files
@@ -234,6 +201,11 @@ def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_fi
     assert [layer.origin for layer in again.layers] == [FileOrigin(str(first)), FileOrigin(str(second))]
     assert (again.clock.span_start_s, again.clock.span_end_s) == union and again.clock.span_locked
     assert_same_model(window, again)
+    # The lock is the layers': element sets alone propagate to any time.
+    window.layers = (window.layers[0],)
+    assert window.clock.span_locked
+    window.layers = (open_source(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt").layer,)
+    assert not window.clock.span_locked
 
 
 def test_one_file_twice_in_two_colours_stays_two_layers(catalogs):
@@ -267,3 +239,37 @@ def test_the_briefing_saves_its_event_and_remakes_it_from_the_dataset():
     again, _ = build_scene(parse_scenario(scenario_to_toml(scenario_from_scene(briefing))))
     assert_same_model(briefing, again)
     np.testing.assert_array_equal(again.layers[1].catalog.norad_id, briefing.layers[1].catalog.norad_id)
+
+
+def test_a_custom_event_source_remakes_the_breakup_of_a_files_object(catalogs):
+    from orbitview.core.origin import CustomEventOrigin
+
+    path = catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"
+    scene, _ = build_scene(parse_scenario(f"""
+version = 1
+[time]
+start = "2025-02-15T00:00:00Z"
+end = "2025-02-16T00:00:00Z"
+[[sources]]
+file = "{path}"
+[[sources]]
+custom_event = "explosion"
+parent = {{ file = "{path}" }}
+norad = 29737
+time_s = "2025-02-15T06:00:00Z"
+mass_kg = 50.0
+seed = 7
+min_size_m = 0.05
+"""))
+    _, parent, fragments = scene.layers
+    assert list(parent.catalog.norad_id) == [29737] and len(fragments) > 10
+    assert fragments.origin == CustomEventOrigin("explosion", FileOrigin(str(path)), 29737,
+                                                 parse_utc("2025-02-15T06:00:00Z"), 50.0, seed=7, min_size_m=0.05,
+                                                 part="fragments")
+    # The parent is shown until the event, its fragments from it.
+    assert parent.shown_span_s()[1] == fragments.shown_span_s()[0] == parse_utc("2025-02-15T06:00:00Z")
+    text = scenario_to_toml(scenario_from_scene(scene))
+    again, _ = build_scene(parse_scenario(text))
+    assert_same_model(scene, again)
+    np.testing.assert_array_equal(again.layers[2].catalog.norad_id, fragments.catalog.norad_id)
+    assert scenario_to_toml(scenario_from_scene(again)) == text

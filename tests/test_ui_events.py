@@ -10,6 +10,7 @@ from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
 from orbitview.core.origin import CustomEventOrigin, EventOrigin
 from orbitview.core.times import parse_utc
+from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
 pytestmark = pytest.mark.qt
 
@@ -178,6 +179,12 @@ def test_custom_dialog_accepts_good_input_and_the_event_is_modelled(loaded, qtbo
     assert fragments.origin == CustomEventOrigin(
         request.kind.value, loaded.scene.layers[0].origin, request.norad_id, request.time_s, request.mass_kg,
         request.projectile_mass_kg, request.speed_km_s, request.body_kind.value, 7, 0.05, "fragments")
+    again, _ = build_scene(parse_scenario(scenario_to_toml(scenario_from_scene(loaded.scene))))
+    remade = again.layers[2]
+    assert remade.origin == fragments.origin and remade.name == fragments.name
+    np.testing.assert_array_equal(remade.catalog.norad_id, fragments.catalog.norad_id)
+    np.testing.assert_allclose(remade.catalog.mean_motion_rev_per_day, fragments.catalog.mean_motion_rev_per_day,
+                               rtol=1e-12)
 
 
 def test_the_object_list_is_searchable(loaded, qtbot, made_dialogs):

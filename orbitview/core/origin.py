@@ -77,8 +77,3 @@ ORIGINS: dict[str, type] = {fields(cls)[0].name: cls
 def origin_kind(origin) -> str:
     """The key of ``origin``'s kind: ``file``, ``celestrak``, ``event``..."""
     return fields(origin)[0].name
-
-
-def layer_count(origin) -> int:
-    """How many layers ``origin`` makes: both parts of an event given without ``part``, else one."""
-    return 2 if getattr(origin, "part", "") is None else 1

@@ -19,12 +19,9 @@ from orbitview.core.events import model_fields
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.origin import origin_kind
-from orbitview.core.scene import COLOR_MODES
 
 #: How the camera gets from the previous keyframe to this one.
 EASINGS = ("in-out", "linear", "cut")
-#: What objects can be coloured by: the layer's colour-by modes.
-COLOR_BY = COLOR_MODES
 #: Image sides, pixels: the overlay's clock, legend and banner need at least 16; 8K UHD is what
 #: GPU framebuffers and the video encoders reliably take.
 MIN_IMAGE_SIDE, MAX_IMAGE_SIZE = 16, (7680, 4320)
