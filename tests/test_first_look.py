@@ -180,6 +180,10 @@ def test_window_opens_on_the_satellite_with_the_briefing_span_and_the_overlay_in
         "Three years later"]
     assert window.chapters_panel.currentRow() == 0
     assert window.view.overlay.caption == (window.scene.chapters[0].title, window.scene.chapters[0].caption)
+    for stamp in window.view.overlay.annotator.caption(*window.view.overlay.caption):
+        x0, y0, x1, y1 = _box(stamp)
+        size = window.view.overlay.annotator.size
+        assert 0 < x0 and x1 < size[0] and 0.6 * size[1] < y0 and y1 < size[1]
     assert window.info_panel.values["altitude"].text().endswith(" km")
     assert window.time_bar.window_box.currentText() == span_label(window.scene.clock.span_end_s
                                                                   - window.scene.clock.span_start_s)
@@ -234,3 +238,10 @@ def test_jumping_to_a_chapter_sets_the_clock_the_camera_and_the_caption(make_win
     scene.clock.time_s = (chapters[1].time_s + chapters[2].time_s) / 2
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageUp)
     assert_at(chapters[0])
+    # Playing, the camera moves through the chapters' views as an export does: it has the
+    # next chapter's view when the clock reaches it.
+    scene.clock.playing = True
+    scene.clock.time_s = chapters[2].time_s
+    scene.clock.playing = False
+    assert scene.camera.azimuth_deg == pytest.approx(chapters[2].camera["azimuth_deg"], abs=1e-9)
+    assert scene.camera.distance_km == pytest.approx(chapters[2].camera["distance_km"], rel=1e-12)
