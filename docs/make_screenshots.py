@@ -30,8 +30,8 @@ OUT = Path(__file__).parent / "images"
 SIZE = (1600, 900)
 
 
-def save(scene: Scene, name: str) -> None:
-    Image.fromarray(render_image(scene, SIZE)).save(OUT / f"{name}.png", optimize=True)
+def save(scene: Scene, name: str, overlay=None) -> None:
+    Image.fromarray(render_image(scene, SIZE, overlay)).save(OUT / f"{name}.png", optimize=True)
     print(f"wrote {OUT / name}.png")
 
 
@@ -63,6 +63,30 @@ def main(catalogs: Path) -> None:
     scene.selected = scene.camera.follow = ObjectRef(layer, iss)
     scene.camera.look_from(scene.position_gcrs_km(scene.selected) + [0, 0, 3000])
     save(scene, "following_the_iss")
+    model_beside_record(catalogs)
+
+
+def model_beside_record(catalogs: Path) -> None:
+    """The modelled Fengyun-1C fragments, propagated by SGP4 from the intercept, beside the
+    tracked cloud of 2025: one clock, one camera, two views."""
+    from orbitview.core.breakup_scene import event_layers
+    from orbitview.core.scenario import headed_overlay
+    from orbitview.io.default_briefing import load_default_briefing
+
+    t = parse_utc("2025-02-15T06:00:00Z")
+    briefing = load_default_briefing()
+    _, model = event_layers(briefing.parent, briefing.fragments, briefing.event_time_s, ("", "Fragments (model)"))
+    tracked = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
+    scene = Scene(clock=Clock(time_s=t), camera=CameraState(distance_km=30000, fov_deg=30), split=True,
+                  left_title="Model: NASA standard breakup model, 2007 fragments 18 years on",
+                  right_title="Record: the tracked Fengyun-1C cloud, 15 February 2025")
+    scene.add_layer(model)
+    scene.add_layer(Layer("Fengyun-1C debris (tracked)", tracked, point_size=4.0, pane="right"))
+    scene.camera.face_sun(sun_direction_gcrs(t))
+    scene.camera.elevation_deg = 30.0
+    save(scene, "model_beside_record", headed_overlay(
+        "The Fengyun-1C cloud: model beside the record",
+        attribution="orbitview · Earth: NASA Blue Marble · Stars: ESA Hipparcos"))
 
     # The SC-19 two minutes before it meets Fengyun-1C, side-on as the shipped scenario sees it.
     scenario = read_scenario(Path(__file__).resolve().parents[1] / "datasets" / "scenarios" / "interceptor.toml")

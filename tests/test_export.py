@@ -213,7 +213,7 @@ def test_images_taller_than_1080_show_the_same_picture_scaled(example):
     scenario, scene = example
     masks = []
     for size in ((200, 1080), (400, 2160)):
-        renderer = FrameRenderer(scene, size, type(scenario.overlay)(legend=False, clock=False),
+        renderer = FrameRenderer(scene, size, type(scenario.overlay)(legend=False, clock=False, captions=False),
                                  timeline(scenario, scene))
         try:
             image = renderer.render(scenario.start_s).astype(float)
@@ -240,7 +240,7 @@ def test_an_exported_label_sits_on_the_pinned_layers_object(catalogs, artefacts)
     scene.camera.look_from(where)  # from above it, the eye outside the Earth
     images = {}
     for name, pinned in (("none", ()), ("2026", (newer,)), ("2025", (namesake,))):
-        renderer = FrameRenderer(scene, SIZE, OverlayText(legend=False, clock=False), pinned=pinned)
+        renderer = FrameRenderer(scene, SIZE, OverlayText(legend=False, clock=False, captions=False), pinned=pinned)
         try:
             images[name] = renderer.render(T_2026)
         finally:

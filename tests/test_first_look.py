@@ -1,7 +1,8 @@
 """The first look of ``orbitview`` with no files: the Fengyun-1C briefing opens on the satellite
-and the intercept, with a short title, a time bar over the whole briefing and a speed that
-plays the first orbits in seconds; its overlay text stays inside the frame and off the globe's
-centre at every size, landscape and portrait, rendered with real GL (vispy EGL)."""
+and the intercept, with a short title, a time bar over the whole briefing, a speed that plays
+the first orbits in seconds and the story's chapters listed; its overlay text (the chapter's
+caption included) stays inside the frame and off the globe's centre at every size, landscape
+and portrait, rendered with real GL (vispy EGL)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,8 @@ ATTRIBUTION_LINE = " · ".join(["fragments.3le", "parent.3le", ATTRIBUTION])
 #: Landscape from the smallest size to 8K, a phone's portrait, a square slide.
 LAYOUT_SIZES = [(640, 360), (960, 540), (1280, 720), (1920, 1080), (1080, 1920), (720, 1280),
                 (1080, 1080), (3840, 2160), (7680, 4320)]
-#: The sizes drawn with GL (8K's frame costs the CPU renderer more than the test is worth:
-#: its layout is checked above, with the others).
-PIXEL_SIZES = [(640, 360), (960, 540), (1920, 1080), (1080, 1920), (3840, 2160)]
+#: The sizes drawn with GL: the smallest, the issue's 960x540, landscape, portrait and 8K.
+PIXEL_SIZES = [(640, 360), (960, 540), (1920, 1080), (1080, 1920), (7680, 4320)]
 #: A clock time beyond JPL DE421, when the clock line carries its longest note.
 UNSHADED_S = parse_utc("2080-01-01T00:00:00Z")
 
@@ -88,6 +88,10 @@ def _layout(size, scene, t_s):
     return annotator, _box(annotator.clock(t_s))
 
 
+def _caption_boxes(annotator, chapter) -> list[tuple[int, int, int, int]]:
+    return [_box(stamp) for stamp in annotator.caption(chapter.title, chapter.caption)]
+
+
 def _box(stamp) -> tuple[int, int, int, int]:
     return stamp.x, stamp.y, stamp.x + stamp.rgba.shape[1], stamp.y + stamp.rgba.shape[0]
 
@@ -111,6 +115,14 @@ def test_overlay_layout_stays_inside_the_margins_and_apart(scene, size, t_s):
     assert boxes["heading"][3] < 0.35 * height
     assert not _overlap(boxes["legend"], boxes["heading"])
     assert not _overlap(boxes["clock"], boxes["attribution"])
+    # Each chapter's title and caption: inside the margins, under the globe's centre, clear of
+    # everything else.
+    for chapter in scene.chapters:
+        for box in _caption_boxes(annotator, chapter):
+            x0, y0, x1, y1 = box
+            assert m <= x0 and x1 <= width - m and y1 <= height - m, (chapter.title, box)
+            assert y0 > 0.6 * height, (chapter.title, box)
+            assert not any(_overlap(box, other) for other in boxes.values()), (chapter.title, box)
     # Labels of objects at the frame's corners are pulled inside the margins.
     for x, y in [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]:
         x0, y0, x1, y1 = _box(annotator.stamps(t_s, [(x, y, "FENGYUN 1C (25730)")])[-2])
@@ -126,7 +138,7 @@ def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scen
     t_s = scene.clock.time_s
     images, annotator = [], None
     for overlay in (headed_overlay(scene.title, attribution=ATTRIBUTION_LINE),
-                    OverlayText(legend=False, clock=False)):
+                    OverlayText(legend=False, clock=False, captions=False)):
         renderer = FrameRenderer(scene, size, overlay, labels=False)
         try:
             images.append(renderer.render(t_s))
@@ -139,7 +151,9 @@ def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scen
     ink = np.abs(with_text.astype(int) - bare.astype(int)).max(axis=2) > 24
     m = annotator.margin
     assert not (ink[:m].any() or ink[-m:].any() or ink[:, :m].any() or ink[:, -m:].any())
-    boxes = [*annotator.boxes.values(), _box(annotator.clock(t_s))]
+    # The first look is in the first chapter: its caption is drawn too.
+    assert scene.chapters[0].time_s <= t_s < scene.chapters[1].time_s
+    boxes = [*annotator.boxes.values(), _box(annotator.clock(t_s)), *_caption_boxes(annotator, scene.chapters[0])]
     inside = np.zeros_like(ink)
     for x0, y0, x1, y1 in boxes:
         assert ink[y0:y1, x0:x1].sum() > 20  # each of them is drawn
@@ -153,10 +167,27 @@ def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scen
 
 @pytest.mark.qt
 def test_window_opens_on_the_satellite_with_the_briefing_span_and_the_overlay_inside(make_window):
+    from orbitview.ui.time_bar import span_label
+
     window = make_window(default_briefing_scene(None))
     assert window.info_panel.values["norad_id"].text() == "25730"
+    # The parent is selected and, until the intercept, labelled by the selection's label.
+    assert window.scene.selected.layer is window.scene.layers[0]
+    assert any("FENGYUN 1C (25730)" in text for text in window.view.selection.labels.text)
+    # The chapter list holds the story, the first chapter (the satellite before the test) marked.
+    rows = [window.chapters_panel.item(i).text() for i in range(window.chapters_panel.count())]
+    assert [row.split("  ", 1)[1] for row in rows] == [
+        "Before the test", "The intercept", "The first orbit", "One day later", "One month later",
+        "Three years later"]
+    assert window.chapters_panel.currentRow() == 0
+    assert window.view.overlay.caption == (window.scene.chapters[0].title, window.scene.chapters[0].caption)
+    for stamp in window.view.overlay.annotator.caption(*window.view.overlay.caption):
+        x0, y0, x1, y1 = _box(stamp)
+        size = window.view.overlay.annotator.size
+        assert 0 < x0 and x1 < size[0] and 0.6 * size[1] < y0 and y1 < size[1]
     assert window.info_panel.values["altitude"].text().endswith(" km")
-    assert window.time_bar.window_box.currentText() == "60 days"
+    assert window.time_bar.window_box.currentText() == span_label(window.scene.clock.span_end_s
+                                                                  - window.scene.clock.span_start_s)
     assert window.time_bar.speed.currentText() == "x1,000"
     # The window's overlay, laid out for the canvas, stays inside its margins and apart.
     annotator = window.view.overlay.annotator
@@ -168,3 +199,50 @@ def test_window_opens_on_the_satellite_with_the_briefing_span_and_the_overlay_in
         assert m <= x0 and x1 <= width - m and m <= y0 and y1 <= height - m, (name, boxes[name])
     assert boxes["heading"][3] < 0.35 * height
     assert not _overlap(boxes["legend"], boxes["heading"])
+
+
+@pytest.mark.qt
+def test_jumping_to_a_chapter_sets_the_clock_the_camera_and_the_caption(make_window, qtbot):
+    from PyQt6.QtCore import Qt
+
+    window = make_window(default_briefing_scene(None))
+    scene, panel = window.scene, window.chapters_panel
+    chapters = scene.chapters
+
+    def assert_at(chapter):
+        assert scene.clock.time_s == chapter.time_s
+        camera = scene.camera.snapshot()
+        for name in ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg"):
+            assert camera[name] == pytest.approx(chapter.camera[name], abs=1e-9), name
+        assert panel.currentRow() == chapters.index(chapter)
+        assert window.view.overlay.caption == (chapter.title, chapter.caption)
+
+    # A click on the list's fourth row: one day after the intercept.
+    row = panel.visualItemRect(panel.item(3))
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=row.center())
+    assert_at(chapters[3])
+    # Page Down and Page Up, whatever has the keyboard in the window.
+    window.canvas.native.setFocus()
+    qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
+    assert_at(chapters[4])
+    qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
+    assert_at(chapters[5])  # the last stays the last
+    qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageUp)
+    assert_at(chapters[4])
+    # The Chapters menu does the same.
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Chapters")
+    previous = next(a for a in menu.actions() if a.text() == "&Previous chapter")
+    previous.trigger()
+    assert_at(chapters[3])
+    # Halfway through a chapter, Page Up goes to the chapter before it, not to its start.
+    scene.clock.time_s = (chapters[1].time_s + chapters[2].time_s) / 2
+    qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageUp)
+    assert_at(chapters[0])
+    # Playing, the camera moves through the chapters' views as an export does: it has the
+    # next chapter's view when the clock reaches it.
+    scene.clock.playing = True
+    scene.clock.time_s = chapters[2].time_s
+    scene.clock.playing = False
+    assert scene.camera.azimuth_deg == pytest.approx(chapters[2].camera["azimuth_deg"], abs=1e-9)
+    assert scene.camera.distance_km == pytest.approx(chapters[2].camera["distance_km"], rel=1e-12)

@@ -85,6 +85,11 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("overlay", "legend"): False,
         ("overlay", "clock"): False,
         ("overlay", "attribution"): "a test",
+        ("overlay", "captions"): False,
+        ("layer", "pane"): "right",
+        ("scene", "split"): True,
+        ("scene", "left_title"): "Model",
+        ("scene", "right_title"): "Record",
     }
 
 

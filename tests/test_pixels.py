@@ -243,9 +243,9 @@ def test_the_terminator_follows_the_ellipsoids_normal(artefacts, monkeypatch):
     is lighting alone."""
     from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
     from orbitview.core.tracks import ellipsoid_point_km
-    from orbitview.render import view
+    from orbitview.render import panes
 
-    monkeypatch.setattr(view, "earth_day_image", lambda: np.full((512, 1024, 3), 255, np.uint8))
+    monkeypatch.setattr(panes, "earth_day_image", lambda: np.full((512, 1024, 3), 255, np.uint8))
     t_s = parse_utc("2023-12-22T03:27:00Z")
     rotation = gcrs_from_itrs(t_s)
     sun_itrs = rotation.T @ sun_direction_gcrs(t_s)

@@ -516,11 +516,11 @@ def test_help_lists_the_shortcuts_and_about_names_the_data(make_window):
     window = make_window()
     dialog = ShortcutsDialog(window)
     keys = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
-    assert {"Space", "R", "F", "E", "+ / -"} <= keys
+    assert {"Space", "R", "F", "E", "+ / -", "Page Down / Page Up"} <= keys
     dialog.deleteLater()
     assert "Natural Earth" in about_text() and "CelesTrak" in about_text() and "Blue Marble" in about_text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:4] == ["&File", "&View", "&Events", "&Help"]
+    assert menus[:5] == ["&File", "&View", "&Events", "&Chapters", "&Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     for wanted in ("Open Re&cent", "&Fetch from CelesTrak...", "Sa&ve Scenario...", "Export &Video..."):
         assert wanted.replace("&", "") in [t.replace("&", "") for t in file_actions]

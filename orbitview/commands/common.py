@@ -75,18 +75,20 @@ BRIEFING_DISTANCE_KM = 26000.0
 
 def default_briefing_scene(time_text: str | None) -> Scene:
     """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
-    after it, the clock a few minutes before the event (or at ``time_text``)."""
-    from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, event_layers, face_event
+    after it, told in chapters from before the test to years later, the clock a few minutes
+    before the event (or at ``time_text``)."""
+    from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, event_layers, face_event
     from orbitview.core.interceptor_scene import preset_interceptor_layer
-    from orbitview.io.default_briefing import DEFAULT_DATASET, briefing_origins, load_default_briefing
+    from orbitview.io.default_briefing import (
+        BRIEFING_SPAN_S, DEFAULT_DATASET, briefing_chapters, briefing_origins, load_default_briefing)
 
     briefing = load_default_briefing()
     event_s = briefing.event_time_s
-    start_s, end_s = event_s - LEAD_S, event_s + SPAN_S
+    start_s, end_s = event_s - LEAD_S, event_s + BRIEFING_SPAN_S
     t_s = parse_time_option("--time", time_text) if time_text is not None else event_s - CLOCK_BEFORE_S
     clock = Clock(time_s=t_s, span_start_s=min(start_s, t_s), span_end_s=max(end_s, t_s),
                   speed=BRIEFING_SPEED)
-    scene = Scene(clock=clock, title=briefing.heading)
+    scene = Scene(clock=clock, title=briefing.heading, chapters=briefing_chapters(briefing))
     parent, fragments = event_layers(briefing.parent, briefing.fragments, event_s,
                                      ("Fengyun-1C", "Fragments (model)"))
     parent.origin, fragments.origin = briefing_origins()

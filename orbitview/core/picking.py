@@ -28,14 +28,16 @@ def pick(
     size: tuple[int, int],
     view_from_gcrs: np.ndarray | None = None,
     radius_px: float = PICK_RADIUS_PX,
+    layers=None,
 ) -> ObjectRef | None:
     """The visible object (layer and row) drawn nearest to ``xy_px`` within ``radius_px``
-    (logical pixels of a view of ``size``), or None. Vectorised: 100k objects in milliseconds."""
+    (logical pixels of a view of ``size``), or None; of ``layers`` only, when given (the
+    layers of one pane of a split view). Vectorised: 100k objects in milliseconds."""
     t = scene.clock.time_s
     eye_view = scene.camera.eye_km()
     eye_gcrs = eye_view if view_from_gcrs is None else np.asarray(view_from_gcrs).T @ eye_view
     best: tuple[float, ObjectRef] | None = None
-    for layer in scene.layers:
+    for layer in scene.layers if layers is None else layers:
         if not layer.visible or len(layer) == 0:
             continue
         keyframes = layer.keyframes.at(t)

@@ -104,7 +104,8 @@ class CameraKey:
 class OverlayText:
     """What an export writes over the image (``overlay_text`` of a scene): ``title`` and the
     smaller ``subtitle`` under it, the ``banner`` band of ``banner_color`` ("#RRGGBB"; empty: no
-    band), the ``legend``, the ``clock``, the ``attribution`` line."""
+    band), the ``legend``, the ``clock``, the ``attribution`` line, the running chapter's
+    ``captions``."""
 
     title: str = ""
     subtitle: str = ""
@@ -113,6 +114,7 @@ class OverlayText:
     legend: bool = True
     clock: bool = True
     attribution: str = ""
+    captions: bool = True
 
 
 def headed_overlay(title: str, **values) -> OverlayText:
@@ -126,7 +128,8 @@ def overlay_text(scene) -> OverlayText:
     """The overlay an export of ``scene`` draws: its title and its ``Overlay`` model's fields."""
     overlay = scene.overlay
     return headed_overlay(scene.title, banner=overlay.banner, banner_color=overlay.banner_color,
-                          legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution)
+                          legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution,
+                          captions=overlay.captions)
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,11 @@ class Scenario:
         return self.value("scene", "show_labels", True)
 
     @property
+    def chapters(self) -> tuple:
+        """The ``core.chapters.Chapter``s, their cameras following ``ObjectKey``s."""
+        return self.value("scene", "chapters", ())
+
+    @property
     def overlay(self) -> OverlayText:
         """The overlay the file gives (its title as written; a scene built from it may take an
         event's title where it gives none)."""
@@ -209,6 +217,11 @@ def where(path: str | None, lines: dict, key: str) -> str:
 
 def frame_times_s(self, fps: float | None = None) -> np.ndarray:
         return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
+
+
+def chapter_keys(chapters) -> tuple[CameraKey, ...]:
+    """The camera keyframes of ``chapters`` that carry a camera view, at their start times."""
+    return tuple(CameraKey(c.time_s, c.camera, c.ease) for c in chapters if c.camera is not None)
 
 
 def frame_times_s(start_s: float, end_s: float, speed: float, fps: float) -> np.ndarray:

@@ -8,12 +8,14 @@ import numpy as np
 
 from orbitview.core.camera import CameraState
 from orbitview.core.catalog import Catalog
+from orbitview.core.chapters import in_time_order
 from orbitview.core.clock import Clock
 from orbitview.core.events import EventedModel, Field, model_fields
 from orbitview.core.filters import LayerFilter
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
 from orbitview.core.object_ref import ObjectRef, optional_ref
+from orbitview.core.panes import pane_name
 
 
 NO_DATA_MESSAGE = (
@@ -73,6 +75,8 @@ class Layer(EventedModel):
     filter = Field(LayerFilter(), _filter)
     #: (N,) bool: objects that pass ``filter``.
     shown = Field(None, lambda mask: np.asarray(mask, bool), saved=False)
+    #: Which of two views side by side draws the layer (``core.panes``) when the scene is split.
+    pane = Field("left", pane_name)
 
     def __init__(self, name: str, catalog: Catalog, keyframes=None, **values) -> None:
         self.catalog = catalog
@@ -113,13 +117,15 @@ def _hex_color(value) -> str:
 class Overlay(EventedModel):
     """What exports write over the image besides the scene's title: ``banner``, the
     classification/handling line in a band across the top and bottom (empty: no band) of
-    ``banner_color`` "#RRGGBB"; the class ``legend``; the UTC ``clock``; a small ``attribution``."""
+    ``banner_color`` "#RRGGBB"; the class ``legend``; the UTC ``clock``; a small ``attribution``;
+    the running chapter's title and caption (``captions``)."""
 
     banner = Field("", str)
     banner_color = Field("#007a33", _hex_color)
     legend = Field(True, bool)
     clock = Field(True, bool)
     attribution = Field("", str)
+    captions = Field(True, bool)
 
 
 def data_span_s(layers) -> tuple[float, float] | None:
@@ -160,6 +166,13 @@ class Scene(EventedModel):
     #: Draw the selected object's orbit and ground track.
     show_tracks = Field(True, bool)
     show_labels = Field(True, bool)
+    #: The briefing's named moments (``core.chapters.Chapter``), in time order.
+    chapters = Field((), in_time_order)
+    #: Two views side by side (``core.panes``), same clock and camera, each layer in its pane;
+    #: ``left_title``, ``right_title`` over them ("": the names of their layers).
+    split = Field(False, bool)
+    left_title = Field("", str)
+    right_title = Field("", str)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None,
                  overlay: Overlay | None = None, **values):

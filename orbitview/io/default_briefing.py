@@ -12,11 +12,16 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 import orbitview
 from orbitview.core import breakup_presets
 from orbitview.core.breakup_presets import preset
+from orbitview.core.camera import CameraState
 from orbitview.core.catalog import Catalog
+from orbitview.core.chapters import Chapter
 from orbitview.core.origin import EVENT_PARTS, EventOrigin
+from orbitview.core.propagate import propagate
 from orbitview.io.catalog_files import load_catalog
 
 DEFAULT_DATASET = "fengyun-1c-2007"
@@ -25,6 +30,11 @@ DEFAULT_DATASET = "fengyun-1c-2007"
 #: What the window's first look says: a short heading, then (after ". ", drawn smaller under
 #: it) one line saying it is a model and of what. The full statement is ``Briefing.title``.
 HEADING = "Fengyun-1C anti-satellite test, 11 January 2007"
+#: Three years after the intercept (2008 was a leap year), when the last chapter starts: by
+#: then differential nodal precession has made the first month's band a shell.
+THREE_YEARS_S = 1096 * 86400.0
+#: How long after the intercept the briefing runs: a day into the last chapter.
+BRIEFING_SPAN_S = THREE_YEARS_S + 86400.0
 
 
 class Briefing(NamedTuple):
@@ -75,3 +85,49 @@ def load_default_briefing(directory: Path | None = None) -> Briefing:
     event = preset(meta["event"])
     title = title_text(meta["event"], int(meta["seed"]), float(meta["min_size_m"]), len(fragments))
     return Briefing(parent, fragments, event.time_s, title)
+
+
+#: The story in chapters: (seconds from the intercept, title, caption, camera distance km,
+#: where the eye is: "arc" over the satellite's last minutes and the intercept point, "down"
+#: over the intercept point, "beside" the orbit (the plane seen at a slant), "normal" on the
+#: orbit's axis, "pole" over the north pole). ``None`` seconds: one orbit of the satellite.
+#: The figures are the preset's (docs/breakup.md, "Presets").
+STORY = (
+    (-300.0, "Before the test",
+     "Fengyun-1C, a Chinese weather satellite of about 880 kg, heading south some 850 km up "
+     "in a sun-synchronous orbit.", 26000.0, "arc"),
+    (0.0, "The intercept",
+     "22:26 UTC: a kill vehicle launched from Xichang strikes the satellite head-on at about 865 km.",
+     20000.0, "down"),
+    (None, "The first orbit",
+     "Within one orbit of 102 minutes the fragments string out along the path: those slowed "
+     "drop lower and run ahead, those sped up climb and fall behind.", 30000.0, "beside"),
+    (86400.0, "One day later", "A day on, the fragments ring the whole orbit.", 42000.0, "normal"),
+    (30 * 86400.0, "One month later",
+     "After a month the ring is a band: orbits of different size and shape turn about the "
+     "Earth's axis at different rates.", 45000.0, "beside"),
+    (THREE_YEARS_S, "Three years later",
+     "The band has become a shell around the Earth, the way the tracked cloud still circles it "
+     "today.", 48000.0, "pole"),
+)
+
+
+def briefing_chapters(briefing: Briefing) -> tuple[Chapter, ...]:
+    """The default briefing's chapters (``STORY``), each with its camera view (inertial,
+    centred on the Earth) worked out from the satellite's orbit at the intercept."""
+    event_s = briefing.event_time_s
+    period_s = 86400.0 / float(briefing.parent.mean_motion_rev_per_day[0])
+    states = propagate(briefing.parent.take(np.array([0])), np.array([event_s - 300.0, event_s]), "GCRS")
+    before_km, at_km = states.position_km[:, 0].astype(np.float64)
+    axis = np.cross(at_km, states.velocity_km_s[1, 0])
+    unit = {name: vector / np.linalg.norm(vector) for name, vector in (
+        ("arc", before_km / np.linalg.norm(before_km) + at_km / np.linalg.norm(at_km)), ("down", at_km),
+        ("normal", axis / np.linalg.norm(axis)), ("pole", np.array([0.2, -0.3, 1.0])))}
+    unit["beside"] = unit["normal"] + 0.8 * unit["down"]
+    chapters = []
+    for offset_s, title, caption, distance_km, eye in STORY:
+        camera = CameraState(distance_km=distance_km)
+        camera.look_from(unit[eye])
+        chapters.append(Chapter(time_s=event_s + (period_s if offset_s is None else offset_s), title=title,
+                                caption=caption, camera=camera.snapshot()))
+    return tuple(chapters)

@@ -26,6 +26,7 @@ from pathlib import Path
 from orbitview.core.breakup import FragmentCountError
 from orbitview.core.breakup_presets import PRESETS
 from orbitview.core.camera import CameraState
+from orbitview.core.chapters import Chapter
 from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
@@ -40,6 +41,7 @@ from orbitview.core.scenario import (
     ObjectKey,
     Scenario,
     Source,
+    chapter_keys,
     default_view,
     image_size_problem,
     object_locator,
@@ -314,8 +316,8 @@ PLACES: dict[tuple[str, str], tuple[str, str]] = {
     ("camera", "view_frame"): ("camera.keyframes", "view"),
 }
 #: Fields the file holds in its own way: the layers as [[sources]], a layer's origin as the
-#: kind key and parameters of its source.
-STRUCTURE = {("scene", "layers"), ("layer", "origin")}
+#: kind key and parameters of its source, the chapters as [[chapters]] (``_chapters``).
+STRUCTURE = {("scene", "layers"), ("layer", "origin"), ("scene", "chapters")}
 #: Value kinds (``_CONVERT`` / ``_ENCODE``) where the field's default does not say it.
 KINDS: dict[tuple[str, str], str] = {
     ("clock", "time_s"): "time", ("clock", "span_start_s"): "time", ("clock", "span_end_s"): "time",
@@ -338,6 +340,8 @@ TABLE_ORDER = ("time", "output", "view", "sources", "camera.keyframes", "selecti
 _LEGACY = {"overlay": ("subtitle",)}
 _OUTPUT = ("fps", "size")
 _KEYFRAME = ("time", "ease")
+#: A chapter's keys besides its camera's (``Chapter``'s fields; ``time`` is its ``time_s``).
+_CHAPTER = ("time", "title", "caption", "ease")
 
 
 @dataclass(frozen=True)
@@ -421,7 +425,8 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         raise ScenarioError(f"{where_}: not valid TOML: {reason}") from None
     check = _Checker(path, key_lines(text))
     tables = _tables()
-    check.table(data, "", ("version", *{t.split(".")[0] for t in (*tables, "output", "sources", "camera.keyframes")}))
+    check.table(data, "", ("version", *{t.split(".")[0] for t in (*tables, "output", "sources", "camera.keyframes",
+                                                                  "chapters")}))
     version = check.get(data, "", "version", "int", 1)
     if version != 1:
         check.bad("version", f"this orbitview reads version 1 scenarios, not {version}")
@@ -445,6 +450,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     sources = _sources(check, data.get("sources"), Path(path).parent)
     start, end = values["clock"].get("span_start_s", 0.0), values["clock"].get("span_end_s", 0.0)
     keys = _keyframes(check, data.get("camera", {}), start, end)
+    values["scene"]["chapters"] = _chapters(check, data.get("chapters", []), start, end)
     if check.problems:
         raise ScenarioError("\n".join(check.problems))
     return Scenario(sources=sources, values=values, fps=fps, size=size, keyframes=keys, path=path,
@@ -620,35 +626,67 @@ def _check_interceptor(check: _Checker, origin, key: str, folder: Path):
 
 def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[CameraKey, ...]:
     camera = check.table(camera, "camera", ("keyframes",))
-    items = camera.get("keyframes", [])
-    if not isinstance(items, list):
-        check.bad("camera.keyframes", "expected [[camera.keyframes]] tables")
-        return ()
-    placed = placed_fields("camera")
     keys, view, previous = [], default_view(), None
-    for i, item in enumerate(items):
-        key = f"camera.keyframes[{i}]"
-        item = check.table(item, key, (*_KEYFRAME, *(p.key for p in placed)))
-        if "time" not in item:
-            check.bad(key, "missing key 'time'")
-        t = check.get(item, key, "time", "time", start)
-        if not start <= t <= end:
-            check.bad(f"{key}.time", f"{format_utc(t)} is outside time.start .. time.end "
-                      f"({format_utc(start)} .. {format_utc(end)})")
-        if previous is not None and t <= previous:
-            check.bad(f"{key}.time", "keyframe times must increase")
-        previous = t
-        if "follow" in item and "center_km" in item:
-            check.bad(f"{key}.follow", "give follow or center_km, not both")
-        view = dict(view)
-        if "center_km" in item:
-            view["follow"] = None
-        given: dict = {}
-        for field in placed:
-            _read_field(check, item, key, field, given)
-        view.update(given)
+    camera_keys = tuple(p.key for p in placed_fields("camera"))
+    for key, item in _array(check, camera.get("keyframes", []), "camera.keyframes", (*_KEYFRAME, *camera_keys)):
+        t = previous = _moment(check, item, key, (start, end), previous, "keyframe")
+        view = _camera_view(check, item, key, view)
         keys.append(CameraKey(t, view, check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
     return tuple(keys)
+
+
+def _chapters(check: _Checker, items, start: float, end: float) -> tuple[Chapter, ...]:
+    """``[[chapters]]``: a time in the span (increasing), a title, an optional caption and an
+    optional camera view (keyframe keys; those left out keep the previous chapter camera's)."""
+    chapters, view, previous = [], default_view(), None
+    camera_keys = tuple(p.key for p in placed_fields("camera"))
+    for key, item in _array(check, items, "chapters", (*_CHAPTER, *camera_keys)):
+        if "title" not in item:
+            check.bad(key, "missing key 'title'")
+        t = previous = _moment(check, item, key, (start, end), previous, "chapter")
+        camera = None
+        if any(name in item for name in camera_keys):
+            camera = view = _camera_view(check, item, key, view)
+        chapters.append(Chapter(time_s=t, title=check.get(item, key, "title", "text", ""),
+                                caption=check.get(item, key, "caption", "text", ""), camera=camera,
+                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
+    return tuple(chapters)
+
+
+def _array(check: _Checker, items, name: str, allowed: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """``(key, table)`` of each ``[[name]]`` table, its keys checked against ``allowed``."""
+    if not isinstance(items, list):
+        check.bad(name, f"expected [[{name}]] tables")
+        return []
+    return [(f"{name}[{i}]", check.table(item, f"{name}[{i}]", allowed)) for i, item in enumerate(items)]
+
+
+def _moment(check: _Checker, item: dict, key: str, span: tuple[float, float], previous: float | None,
+            what: str) -> float:
+    """The ``time`` of ``item`` (a keyframe or a chapter): given, within ``span`` (start, end)
+    and after the ``previous`` one's."""
+    start, end = span
+    if "time" not in item:
+        check.bad(key, "missing key 'time'")
+    t = check.get(item, key, "time", "time", start)
+    if not start <= t <= end:
+        check.bad(f"{key}.time", f"{format_utc(t)} is outside time.start .. time.end "
+                  f"({format_utc(start)} .. {format_utc(end)})")
+    if previous is not None and t <= previous:
+        check.bad(f"{key}.time", f"{what} times must increase")
+    return t
+
+
+def _camera_view(check: _Checker, item: dict, key: str, view: dict) -> dict:
+    """``view`` with the camera fields ``item`` (a keyframe or a chapter) gives."""
+    if "follow" in item and "center_km" in item:
+        check.bad(f"{key}.follow", "give follow or center_km, not both")
+    view = dict(view)
+    if "center_km" in item:
+        view["follow"] = None
+    for field in placed_fields("camera"):
+        _read_field(check, item, key, field, view)
+    return view
 
 
 # --- loading the sources ------------------------------------------------------------------------
@@ -711,7 +749,19 @@ def _resolved(model: str, name: str, value, found: dict):
         return found.get(value)
     if kind == "objects":
         return tuple(found[key] for key in value)
+    if (model, name) == ("scene", "chapters"):
+        return _chapters_following(value, found.get)
     return value
+
+
+def _chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
+    """Copies of ``chapters`` whose camera follows ``name_object(follow)`` instead: the file's
+    keys (``ObjectKey``) made the scene's objects (``ObjectRef``), or back."""
+    copies = []
+    for c in chapters:
+        camera = None if c.camera is None else {**c.camera, "follow": name_object(c.camera.get("follow"))}
+        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease))
+    return tuple(copies)
 
 
 def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
@@ -719,7 +769,7 @@ def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
     ``build_scene`` made, in their order)."""
     found = _resolve_objects(scenario, scene.layers)
     keys = tuple(replace(k, view={**k.view, "follow": found.get(k.view["follow"])}) for k in scenario.keyframes)
-    return CameraTimeline(keys, object_locator())
+    return CameraTimeline(keys + chapter_keys(scene.chapters), object_locator())
 
 
 def _load_source(scenario: Scenario, index: int, source: Source, loading: _Loading) -> tuple[list[Layer], list, str]:
@@ -846,6 +896,8 @@ def _resolve_objects(scenario: Scenario, layers) -> dict[ObjectKey, ObjectRef]:
     """The object each of the scenario's keys (follow, selected, pinned) names among ``layers``;
     raises ``ScenarioError`` listing every key that names none, or several."""
     wanted = [(f"camera.keyframes[{i}].follow", k.view["follow"]) for i, k in enumerate(scenario.keyframes)]
+    wanted += [(f"chapters[{i}].follow", c.camera["follow"])
+               for i, c in enumerate(scenario.chapters) if c.camera is not None]
     wanted += [("selection.selected", scenario.selected)]
     wanted += [("selection.pinned", key) for key in scenario.pinned]
     found, problems = {}, []
@@ -877,6 +929,7 @@ def scenario_from_scene(scene: Scene, *, fps: int = 24, size: tuple[int, int] = 
     values = {model: _values_of(model, models[model], index) for model in _scene_models()}
     # The file's speed is the video's, forward; the window may play backwards.
     values["clock"]["speed"] = abs(values["clock"]["speed"]) or 60.0
+    values["scene"]["chapters"] = _chapters_following(scene.chapters, lambda ref: _key_of(ref, index))
     if keyframes is None:
         keyframes = (CameraKey(scene.clock.time_s, _values_of("camera", scene.camera, index), "cut"),)
     else:
@@ -1001,17 +1054,26 @@ def scenario_to_toml(scenario: Scenario) -> str:
         elif table == "camera.keyframes":
             for key in scenario.keyframes:
                 out += ["", "[[camera.keyframes]]", f"time = {_time_toml(key.time_s)}", f"ease = {_toml(key.ease)}"]
-                follows = key.view.get("follow") is not None
-                out += [_line(p.key, p.kind, key.view[p.name]) for p in placed_fields("camera")
-                        if p.name in key.view and not (p.name == "follow" and not follows)
-                        and not (p.name == "center_km" and follows)]
+                out += _view_lines(key.view)
         else:
             # None (no object selected) is what a key left out says: TOML has no null.
             lines = [_line(p.key, p.kind, scenario.values[p.model][p.name]) for p in tables[table]
                      if scenario.values.get(p.model, {}).get(p.name) is not None]
             if lines:
                 out += ["", f"[{table}]", *lines]
+    for chapter in scenario.chapters:
+        out += ["", "[[chapters]]", f"time = {_time_toml(chapter.time_s)}", _line("title", "text", chapter.title),
+                _line("caption", "text", chapter.caption)]
+        if chapter.camera is not None:
+            out += [f"ease = {_toml(chapter.ease)}", *_view_lines(chapter.camera)]
     return "\n".join(out) + "\n"
+
+
+def _view_lines(view: dict) -> list[str]:
+    """The camera keys of a view (a keyframe's or a chapter's): a followed object or a centre."""
+    follows = view.get("follow") is not None
+    return [_line(p.key, p.kind, view[p.name]) for p in placed_fields("camera")
+            if p.name in view and not (p.name == "follow" and not follows) and not (p.name == "center_km" and follows)]
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> None:

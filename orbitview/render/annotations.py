@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from orbitview.core.frames import sun_known
+from orbitview.core.panes import PANES, pane_box
 from orbitview.core.scenario import OverlayText
 from orbitview.core.times import LAST_TIME_S, format_utc
 
@@ -22,12 +23,14 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "mono": "DejaVuSansMono.ttf"}
 #: Text heights as fractions of the image height.
 SIZES = {"banner": 0.021, "title": 0.030, "subtitle": 0.021, "legend": 0.018, "clock": 0.024,
-         "attribution": 0.014, "label": 0.017}
+         "attribution": 0.014, "label": 0.017, "chapter": 0.024, "caption": 0.020, "pane": 0.022}
 MARGIN = 0.018
 #: Below this text is unreadable: the floor of every size, however small the image.
 MIN_TEXT_PX = 9
 #: Most lines the title, subtitle and attribution wrap to before they shrink to fit.
 TITLE_LINES, SUBTITLE_LINES, ATTRIBUTION_LINES = 2, 1, 2
+#: Lines of a chapter's title and of its caption before they shrink to fit.
+CHAPTER_LINES, CAPTION_LINES = 1, 2
 WHITE = (255, 255, 255, 255)
 GREY = (200, 200, 210, 255)
 
@@ -141,12 +144,14 @@ def _hex_rgba(color: str) -> tuple[int, int, int, int]:
 
 class Annotator:
     """The overlay of one export: ``overlay`` text and the ``legend`` rows (label, RGBA 0..1,
-    count or -1), laid out for ``size`` = (width, height) pixels."""
+    count or -1), laid out for ``size`` = (width, height) pixels; ``pane_titles``: (left, right)
+    titles of a split view (``core.panes``), each centred over its half, or None."""
 
     def __init__(self, size: tuple[int, int], overlay: OverlayText,
-                 legend: list[tuple[str, tuple, int]]) -> None:
+                 legend: list[tuple[str, tuple, int]], pane_titles: tuple[str, str] | None = None) -> None:
         self.size = size
         self.overlay = overlay
+        self.pane_titles = pane_titles
         width, height = size
         self.px = {name: max(MIN_TEXT_PX, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)
@@ -159,6 +164,7 @@ class Annotator:
         #: ``attribution``, where drawn.
         self.boxes: dict[str, tuple[int, int, int, int]] = {}
         self.static = self._static(legend)
+        self._captions: dict[tuple[str, str], list[Stamp]] = {}
 
     def _static(self, legend) -> list[Stamp]:
         width, height = self.size
@@ -183,9 +189,14 @@ class Annotator:
         if lines:
             self.boxes["heading"] = _bounds(lines)
             stamps += lines
+        panes = self._pane_titles(heading)
+        if panes:
+            self.boxes["panes"] = _bounds(panes)
+            stamps += panes
+            heading = self.boxes["panes"][3] + m // 2
         if o.legend and legend:
             rows = self._legend(legend, m, top)
-            if "heading" in self.boxes and _bounds(rows)[2] > self.boxes["heading"][0]:
+            if any(_bounds(rows)[2] > self.boxes[name][0] for name in ("heading", "panes") if name in self.boxes):
                 # Beside a heading as wide as the legend's corner, the legend goes under it.
                 rows = self._legend(legend, m, heading)
             self.boxes["legend"] = _bounds(rows)
@@ -193,6 +204,18 @@ class Annotator:
         if o.attribution:
             stamps.append(self._attribution(o.attribution))
             self.boxes["attribution"] = _bounds(stamps[-1:])
+        return stamps
+
+    def _pane_titles(self, y: int) -> list[Stamp]:
+        """The split view's titles from ``y`` down, each centred over its half."""
+        if self.pane_titles is None:
+            return []
+        stamps = []
+        for name, title in zip(PANES, self.pane_titles):
+            x0, _, width, _ = pane_box(name, self.size, True)
+            if title:
+                line = fitted_stamp(title, "bold", self.px["pane"], width - 2 * self.margin, 1, align="center")
+                stamps.append(Stamp(x0 + (width - line.shape[1]) // 2, y, line))
         return stamps
 
     def _attribution(self, text: str) -> Stamp:
@@ -231,10 +254,42 @@ class Annotator:
             y += round(line * 1.35)
         return stamps
 
-    def stamps(self, t_s: float, labels=(), ring=None) -> list[Stamp]:
+    def caption(self, title: str, text: str) -> list[Stamp]:
+        """A chapter's ``title`` (bold) over its caption ``text``, centred above the bottom row
+        (clock, attribution), wrapped and shrunk to fit between the margins: the lower third
+        of a broadcast, below the globe's centre at every aspect ratio."""
+        if not self.overlay.captions:
+            return []
+        if (title, text) not in self._captions:
+            self._captions[title, text] = self._caption(title, text)
+        return self._captions[title, text]
+
+    def _caption(self, title: str, text: str) -> list[Stamp]:
+        width, height = self.size
+        m = self.margin
+        bottom = height - self.band - m
+        if self.overlay.clock:
+            bottom -= self._clock_cell_height() + m // 2
+        if "attribution" in self.boxes:
+            bottom = min(bottom, self.boxes["attribution"][1] - m // 2)
+        lines = [fitted_stamp(line, style, self.px[size], width - 2 * m, most, fill, align="center")
+                 for line, style, size, most, fill in ((title, "bold", "chapter", CHAPTER_LINES, WHITE),
+                                                       (text, "regular", "caption", CAPTION_LINES, GREY))
+                 if line]
+        stamps = []
+        for line in reversed(lines):
+            bottom -= line.shape[0]
+            stamps.append(Stamp((width - line.shape[1]) // 2, bottom, line))
+            bottom -= m // 3
+        return stamps[::-1]
+
+    def stamps(self, t_s: float, labels=(), ring=None, caption: tuple[str, str] | None = None) -> list[Stamp]:
         """Everything drawn over the frame at ``t_s``. ``labels``: (x_px, y_px, text) of named
-        objects; ``ring``: (x_px, y_px) of the selected object, or None."""
+        objects; ``ring``: (x_px, y_px) of the selected object, or None; ``caption``: the running
+        chapter's (title, caption), or None."""
         stamps = list(self.static)
+        if caption is not None:
+            stamps += self.caption(*caption)
         width, height = self.size
         m = self.margin
         for x, y, text in labels:
@@ -272,9 +327,10 @@ class Annotator:
         ImageDraw.Draw(image).ellipse((1, 1, 2 * radius, 2 * radius), outline=(255, 235, 90, 255), width=thickness)
         return Stamp(round(xy[0]) - radius - 1, round(xy[1]) - radius - 1, np.asarray(image))
 
-    def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None) -> np.ndarray:
+    def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None,
+              caption: tuple[str, str] | None = None) -> np.ndarray:
         """``image`` ((H, W, 3) uint8, the rendered frame) with the overlay, in place."""
-        return composite(image, self.stamps(t_s, labels, ring))
+        return composite(image, self.stamps(t_s, labels, ring, caption))
 
 
 def clock_text(t_s: float) -> str:

@@ -18,14 +18,19 @@ class CameraAdapter:
 
     def __init__(self, state: CameraState, view: vscene.ViewBox) -> None:
         self.state = state
-        # Near and far planes at distance / 100 and distance x 100 (vispy's default is 1000):
-        # depth precision decides whether a satellite just behind the limb is hidden.
-        self.camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
-        self.camera.depth_value = DEPTH_RANGE**2
+        self.camera = _turntable()
         view.camera = self.camera
         self._writing = False
         for name in SYNCED:
             getattr(state.events, name).connect(self._to_vispy)
+        self._to_vispy()
+
+    def link_view(self, view: vscene.ViewBox) -> None:
+        """Give ``view`` a camera that moves with this one, both ways (the mouse may turn
+        either): two panes seen through the one ``CameraState``."""
+        camera = _turntable()
+        view.camera = camera
+        self.camera.link(camera)
         self._to_vispy()
 
     def _to_vispy(self, _value=None) -> None:
@@ -57,3 +62,11 @@ class CameraAdapter:
     def close(self) -> None:
         for name in SYNCED:
             getattr(self.state.events, name).disconnect(self._to_vispy)
+
+
+def _turntable() -> vscene.cameras.TurntableCamera:
+    camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
+    # Near and far planes at distance / 100 and distance x 100 (vispy's default is 1000):
+    # depth precision decides whether a satellite just behind the limb is hidden.
+    camera.depth_value = DEPTH_RANGE**2
+    return camera

@@ -13,9 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from orbitview.core.camera import project_to_pixels
+from orbitview.core.chapters import chapter_at
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
+from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.picking import hidden_by_earth
 from orbitview.core.scenario import CameraTimeline, OverlayText, image_size_problem
 from orbitview.core.scene import Scene
@@ -73,7 +75,8 @@ class FrameRenderer:
         # The window's overlay is sized for the screen; exports draw their own (annotations).
         self.view.overlay.hide()
         # The "nothing loaded" hint is for the window; an export of an empty scene shows space.
-        self.annotator = Annotator(size, overlay, legend_rows(scene))
+        titles = tuple(pane_title(scene, name) for name in PANES) if scene.split else None
+        self.annotator = Annotator(size, overlay, legend_rows(scene), titles)
         shown = set(pinned) | ({selected} if labels and selected is not None else set())
         self.labelled = _find(scene, shown if labels else set())
         self.ringed = _find(scene, {selected} if selected is not None else set())
@@ -90,7 +93,9 @@ class FrameRenderer:
         image = self._draw()
         labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
-        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None)
+        chapter = chapter_at(self.scene.chapters, t_s)
+        caption = None if chapter is None else (chapter.title, chapter.caption)
+        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None, caption)
 
     def _draw(self) -> np.ndarray:
         canvas = self.canvas
@@ -125,7 +130,9 @@ class FrameRenderer:
             keyframes = layer.keyframes.at(t_s)
             ok = keyframes.valid[rows]
             points = keyframes.interpolate(t_s, rows[ok])
-            xy, in_front = project_to_pixels(points, camera, self.size, rotation)
+            x0, y0, width, height = pane_box(drawn_in(self.scene, layer), self.size, self.scene.split)
+            xy, in_front = project_to_pixels(points, camera, (width, height), rotation)
+            xy += (x0, y0)
             seen = in_front & ~hidden_by_earth(eye, points if rotation is None else points @ rotation.T)
             for (x, y), visible, name in zip(xy, seen, catalog.name[ok]):
                 if visible:

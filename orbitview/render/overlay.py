@@ -1,4 +1,5 @@
-"""The window's overlay: UTC clock, legend, title and hint, drawn at the screen's resolution.
+"""The window's overlay: UTC clock, legend, title, chapter caption and hint, drawn at the
+screen's resolution.
 
 It is laid out and drawn by ``annotations.Annotator``, the code that writes the overlay of
 exported images, so the window shows what an export will carry. One stamp visual draws it all
@@ -28,6 +29,8 @@ class Overlay:
         self._clock = None
         self._legend: list[tuple[str, tuple, int]] = []
         self._title = ""
+        self.caption: tuple[str, str] | None = None
+        self.panes: tuple[str, str] | None = None
         self._message = ""
         self._clock_text = ""
         self._clock_time_s = 0.0
@@ -51,6 +54,18 @@ class Overlay:
         self._title = text
         self.layout()
 
+    def update_caption(self, caption: tuple[str, str] | None) -> None:
+        """The running chapter's (title, caption); None: no chapter runs."""
+        if caption != self.caption:
+            self.caption = caption
+            self.layout()
+
+    def update_panes(self, titles: tuple[str, str] | None) -> None:
+        """The (left, right) titles of a split view; None: one view."""
+        if titles != self.panes:
+            self.panes = titles
+            self.layout()
+
     def update_message(self, text: str) -> None:
         self._message = text
         self.layout()
@@ -62,11 +77,13 @@ class Overlay:
 
     def _annotator(self) -> Annotator:
         overlay = headed_overlay(self._title, legend=bool(self._legend), clock=True)
-        return Annotator(tuple(self.canvas.physical_size), overlay, self._legend)
+        return Annotator(tuple(self.canvas.physical_size), overlay, self._legend, self.panes)
 
     def layout(self, event=None) -> None:
         self.annotator = self._annotator()
         self._static = list(self.annotator.static)
+        if self.caption is not None:
+            self._static += self.annotator.caption(*self.caption)
         if self._message:
             self._static.append(self.annotator.centred(self._message))
         if self._clock is not None:

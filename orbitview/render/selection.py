@@ -115,6 +115,11 @@ class SelectionAdapter:
         self.labels.pos = points
         self.labels.visible = True
 
+    def move_to(self, parent) -> None:
+        """Draw under ``parent`` instead (the world of the pane showing the selection)."""
+        for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
+            node.parent = parent
+
     def close(self) -> None:
         self.scene.events.selected.disconnect(self._on_selection)
         self.scene.events.pinned.disconnect(self._on_pins)

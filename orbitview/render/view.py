@@ -5,28 +5,27 @@ events in ``__init__`` and disconnect in ``close()``; they translate, never comp
 
 Everything inertial (stars, Earth, objects, tracks) hangs under one ``world`` node in GCRS km.
 In the Earth-fixed view that node is turned by the GCRS-to-ITRS rotation, so the camera, whose
-coordinates are always those of its view frame, sees the ground stand still.
+coordinates are always those of its view frame, sees the ground stand still. A split scene
+(``core.panes``) has a second pane with its own world beside the first, its camera linked.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from vispy import scene as vscene
-from vispy.visuals.transforms import MatrixTransform
 
+from orbitview.core.chapters import chapter_at
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
 from orbitview.core.interceptor_scene import InterceptorLayer
+from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.scene import Layer, Scene
-from orbitview.render.assets import bright_stars, earth_day_image
 from orbitview.render.camera_adapter import CameraAdapter
 from orbitview.render.colors import layer_colors, legend_entries
-from orbitview.render.earth import Earth
-from orbitview.render.globe_lines import GlobeLines
 from orbitview.render.interceptor import InterceptorAdapter
 from orbitview.render.objects import Objects
 from orbitview.render.overlay import Overlay
+from orbitview.render.panes import Pane
 from orbitview.render.selection import SelectionAdapter
-from orbitview.render.stars import Stars
 
 BACKGROUND = (0.0, 0.0, 0.012, 1.0)
 OVERLAY_SWITCHES = ("show_coastlines", "show_borders", "show_grid")
@@ -91,18 +90,10 @@ class OrbitView:
         self.scene = scene
         self.canvas = canvas
         canvas.bgcolor = BACKGROUND
-        self.view = canvas.central_widget.add_view()
-        self.camera = CameraAdapter(scene.camera, self.view)
-        self.world = vscene.Node(parent=self.view.scene)
-        self.world.transform = MatrixTransform()
-        stars = bright_stars()
-        self.stars = Stars(stars["ra_deg"], stars["dec_deg"], stars["vmag"], stars["b_minus_v"], parent=self.world)
-        self.stars.order = 0
-        self.earth = Earth(earth_day_image(), parent=self.world)
-        self.earth.order = 1
-        self.globe_lines = GlobeLines(parent=self.world)
-        self.globe_lines.order = 1.5
-        self.selection = SelectionAdapter(scene, self.world)
+        #: The panes by name; the right one is made when the scene is first split.
+        self.panes = {"left": Pane(canvas)}
+        self.camera = CameraAdapter(scene.camera, self.panes["left"].view)
+        self.selection = SelectionAdapter(scene, self.panes["left"].world)
         self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
         #: The site, trail and label of each interceptor layer, by the layer's id.
@@ -112,6 +103,11 @@ class OrbitView:
         scene.clock.events.time_s.connect(self._on_time)
         scene.events.layers.connect(self._on_layers)
         scene.events.title.connect(self.overlay.update_title)
+        scene.events.chapters.connect(self._on_chapters)
+        for name in ("split", "left_title", "right_title"):
+            getattr(scene.events, name).connect(self._on_panes)
+        canvas.events.resize.connect(self._on_panes)
+        scene.events.selected.connect(self._place_selection)
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
@@ -120,11 +116,36 @@ class OrbitView:
         self.overlay.update_title(scene.title)
         self._on_globe_lines()
         self._on_layers(scene.layers)
+        self._on_panes()
 
     def _on_globe_lines(self, _value=None) -> None:
         s = self.scene
-        self.globe_lines.set_visible_sets(s.show_coastlines, s.show_borders, s.show_grid)
+        for pane in self.panes.values():
+            pane.globe_lines.set_visible_sets(s.show_coastlines, s.show_borders, s.show_grid)
         self.canvas.update()
+
+    def _on_panes(self, _value=None) -> None:
+        """Lay the panes out (one, or two side by side), put each layer in its own, title them."""
+        split = self.scene.split
+        if split and "right" not in self.panes:
+            self.panes["right"] = Pane(self.canvas)
+            self.camera.link_view(self.panes["right"].view)
+            self._on_globe_lines()
+            self._on_time(self.scene.clock.time_s)
+        size = tuple(self.canvas.size)
+        for name, pane in self.panes.items():
+            pane.set_box(pane_box(name, size, split), visible=split or name == "left")
+        for adapter in self.layers.values():
+            adapter.node.parent = self.panes[drawn_in(self.scene, adapter.layer)].world
+        self._place_selection()
+        self.overlay.update_panes(tuple(pane_title(self.scene, name) for name in PANES) if split else None)
+        self.canvas.update()
+
+    def _place_selection(self, _value=None) -> None:
+        """The selection's ring, tracks and labels go in the pane of the selected object."""
+        selected = self.scene.selected
+        pane = "left" if selected is None else drawn_in(self.scene, selected.layer)
+        self.selection.move_to(self.panes.get(pane, self.panes["left"]).world)
 
     def view_from_gcrs(self) -> np.ndarray:
         """(3, 3) rotation from GCRS into the camera's view frame at the displayed time."""
@@ -134,17 +155,24 @@ class OrbitView:
 
     def _on_layers(self, layers: tuple[Layer, ...]) -> None:
         current = {id(layer) for layer in layers}
-        for adapters in (self.layers, self.interceptors):
-            for key in [k for k in adapters if k not in current]:
-                adapters.pop(key).close()
+        for key in [k for k in self.interceptors if k not in current]:
+            self.interceptors.pop(key).close()
+        for key in [k for k in self.layers if k not in current]:
+            adapter = self.layers.pop(key)
+            adapter.layer.events.pane.disconnect(self._on_panes)
+            adapter.close()
         for layer in layers:
+            world = self.panes.get(drawn_in(self.scene, layer), self.panes["left"]).world
             if id(layer) not in self.layers:
-                self.layers[id(layer)] = LayerAdapter(layer, self.world, self._update_legend)
+                self.layers[id(layer)] = LayerAdapter(layer, world, self._update_legend)
+                layer.events.pane.connect(self._on_panes)
             if isinstance(layer, InterceptorLayer) and id(layer) not in self.interceptors:
-                self.interceptors[id(layer)] = InterceptorAdapter(layer, self.world)
+                self.interceptors[id(layer)] = InterceptorAdapter(layer, world)
         self._update_legend()
         self.overlay.update_message(self.scene.message)
         self._on_time(self.scene.clock.time_s)
+        if self.scene.split:
+            self._on_panes()  # titles name the layers
 
     def _update_legend(self, _value=None) -> None:
         """One row per colour of the visible layers; rows with the same label are summed."""
@@ -160,9 +188,8 @@ class OrbitView:
     def _on_time(self, t_s: float) -> None:
         sun = sun_direction_gcrs(t_s) if sun_known(t_s) else None
         self._earth_rotation = gcrs_from_itrs(t_s)
-        self.earth.set_orientation(self._earth_rotation)
-        self.globe_lines.set_orientation(self._earth_rotation)
-        self.earth.set_sun_direction(sun)
+        for pane in self.panes.values():
+            pane.set_time(self._earth_rotation, sun)
         for adapter in self.layers.values():
             adapter.set_time(t_s, sun)
         for interceptor in self.interceptors.values():
@@ -170,6 +197,16 @@ class OrbitView:
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
         self.overlay.update_clock(t_s)
+        self._caption_chapter()
+        self.canvas.update()
+
+    def _caption_chapter(self) -> None:
+        """Caption the overlay with the chapter running at the displayed time."""
+        chapter = chapter_at(self.scene.chapters, self.scene.clock.time_s)
+        self.overlay.update_caption(None if chapter is None else (chapter.title, chapter.caption))
+
+    def _on_chapters(self, _value=None) -> None:
+        self._caption_chapter()
         self.canvas.update()
 
     def _on_camera_frame(self, _value=None) -> None:
@@ -177,11 +214,9 @@ class OrbitView:
         self.canvas.update()
 
     def _place_world(self) -> None:
-        """Turn the world into the camera's view frame."""
-        rotation = np.eye(4)
-        # vispy multiplies row vectors (p @ M): the 3x3 block is the transpose of ours.
-        rotation[:3, :3] = self.view_from_gcrs().T
-        self.world.transform.matrix = rotation
+        """Turn the worlds into the camera's view frame."""
+        for pane in self.panes.values():
+            pane.place(self.view_from_gcrs())
 
     def sync_camera(self, event=None) -> None:
         """Before each frame: take in mouse moves, and place the sky and the Earth's rim for
@@ -191,24 +226,34 @@ class OrbitView:
         # them off.
         self.canvas.context.set_depth_mask(True)
         eye_gcrs = self.view_from_gcrs().T @ self.scene.camera.eye_km()
-        self.earth.set_eye(eye_gcrs)
+        for pane in self.panes.values():
+            pane.set_eye(eye_gcrs, self.scene.camera.distance_km)
         for interceptor in self.interceptors.values():
             interceptor.set_eye(eye_gcrs)
-        self.stars.set_eye(eye_gcrs, self.scene.camera.distance_km)
 
     def close(self) -> None:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
         self.scene.events.title.disconnect(self.overlay.update_title)
+        self.scene.events.chapters.disconnect(self._on_chapters)
+        for name in ("split", "left_title", "right_title"):
+            getattr(self.scene.events, name).disconnect(self._on_panes)
+        self.canvas.events.resize.disconnect(self._on_panes)
+        self.scene.events.selected.disconnect(self._place_selection)
         for name in OVERLAY_SWITCHES:
             getattr(self.scene.events, name).disconnect(self._on_globe_lines)
         self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
         self.scene.camera.events.follow.disconnect(self._on_camera_frame)
         self.canvas.events.draw.disconnect(self.sync_camera)
-        for adapter in (*self.layers.values(), *self.interceptors.values()):
+        for adapter in self.layers.values():
+            adapter.layer.events.pane.disconnect(self._on_panes)
+            adapter.close()
+        for adapter in self.interceptors.values():
             adapter.close()
         self.layers.clear()
         self.interceptors.clear()
         self.selection.close()
         self.camera.close()
         self.overlay.close()
+        for pane in self.panes.values():
+            pane.close()

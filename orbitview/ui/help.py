@@ -20,6 +20,7 @@ SHORTCUTS = (
     ("R", "Reset the view"),
     ("F", "Follow the selected object (again: stop)"),
     ("E", "Switch between the Earth-fixed and the inertial view"),
+    ("Page Down / Page Up", "Next chapter / the chapter before the running one"),
     ("Ctrl+O", "Open element-set or trajectory files"),
     ("Ctrl+S", "Save the view as a scenario file"),
     ("Ctrl+Q", "Quit (the session is kept for next time)"),

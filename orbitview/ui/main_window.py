@@ -16,12 +16,15 @@ from orbitview import __version__
 from orbitview.core.camera import CameraMove, CameraState
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
+from orbitview.core.panes import drawn_in, pane_at, pane_box
 from orbitview.core.picking import pick
 from orbitview.core.scene import Layer, Scene
 from orbitview.io.satcat import Satcat
 from orbitview.io.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
+from orbitview.ui.chapters_panel import install_chapters
+from orbitview.ui.split_menu import install_split_menu
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
 from orbitview.ui.file_loading import Loader, LoadProgress
 from orbitview.ui.info_panel import InfoPanel
@@ -95,6 +98,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.breakup_runner = install_events_menu(self)
         self.gabbard_dock = install_gabbard_panel(self)
+        self.chapters_panel = install_chapters(self)
+        install_split_menu(self)
 
         self.frames_drawn = 0
         self.camera_move: CameraMove | None = None
@@ -285,8 +290,14 @@ class MainWindow(QMainWindow):
             self.pick_at(tuple(event.pos[:2]))
 
     def pick_at(self, xy_px: tuple[float, float]) -> ObjectRef | None:
-        """Select what is drawn at ``xy_px`` (logical pixels); empty space clears the selection."""
-        ref = pick(self.scene, xy_px, tuple(self.canvas.size), self.view.view_from_gcrs())
+        """Select what is drawn at ``xy_px`` (logical pixels); empty space clears the selection.
+        In a split view, only the objects of the pane under it."""
+        size, split = tuple(self.canvas.size), self.scene.split
+        pane = pane_at(xy_px[0], size, split)
+        x0, y0, width, height = pane_box(pane, size, split)
+        layers = [layer for layer in self.scene.layers if drawn_in(self.scene, layer) == pane]
+        ref = pick(self.scene, (xy_px[0] - x0, xy_px[1] - y0), (width, height), self.view.view_from_gcrs(),
+                   layers=layers)
         self.scene.selected = ref
         return ref
 
@@ -416,7 +427,7 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock):
+                     self.gabbard_dock, self.chapters_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
