@@ -123,6 +123,8 @@ class OverlayText:
     legend: bool = True
     clock: bool = True
     attribution: str = ""
+    #: A counter of the objects in orbit at the frame's time, over the clock.
+    in_orbit: bool = False
 
 
 def headed_overlay(title: str, **values) -> OverlayText:

@@ -12,6 +12,7 @@ from orbitview.core.clock import Clock
 from orbitview.core.events import EventedModel, Field
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.launch_dates import appear_times_s
 from orbitview.core.object_ref import ObjectRef, optional_ref
 
 
@@ -48,7 +49,8 @@ class Layer(EventedModel):
         super().__init__(**values)
         self.name = name
         self.catalog = catalog
-        self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog)
+        # Element sets propagate to any time: each object is drawn from its launch on.
+        self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog, appear_s=appear_times_s(catalog))
         #: Where the object classes come from: a SATCAT's label, "" for the name rules of
         #: ``core.classify``, None where no SATCAT applies (modelled objects).
         self.classes_from: str | None = None
@@ -93,6 +95,8 @@ class Scene(EventedModel):
     pinned = Field((), _refs)
     #: Draw the selected object's orbit and ground track.
     show_tracks = Field(True, bool)
+    #: Count the objects in orbit at the clock's time in the overlay (``launch_dates.objects_in_orbit``).
+    show_in_orbit = Field(False, bool)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None, **values):
         super().__init__(**values)

@@ -249,7 +249,7 @@ _CAMERA = ("keyframes",)
 _KEYFRAME = ("time", "view", "azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km",
              "follow", "ease")
 _SELECTION = ("selected", "pinned", "labels")
-_OVERLAY = ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution")
+_OVERLAY = ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution", "in_orbit")
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -307,7 +307,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         name: check.get(overlay_data, "overlay", name, kind, getattr(OverlayText(), name))
         for name, kind in (("title", "text"), ("subtitle", "text"), ("banner", "text"),
                            ("banner_color", "color"), ("legend", "bool"), ("clock", "bool"),
-                           ("attribution", "text"))
+                           ("attribution", "text"), ("in_orbit", "bool"))
     })
     if check.problems:
         raise ScenarioError("\n".join(check.problems))
@@ -417,7 +417,7 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
         layers.extend(made)
         problems.extend(found)
         title = title or event_title
-    scene = Scene(clock=clock, title=scenario.overlay.title or title)
+    scene = Scene(clock=clock, title=scenario.overlay.title or title, show_in_orbit=scenario.overlay.in_orbit)
     for layer in layers:
         scene.add_layer(layer)
     found = _resolve_objects(scenario, layers)
@@ -648,7 +648,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
         out.append(f"selected = {_object_toml(scenario.selected)}")
     out += ["", "[overlay]"]
     out += [f"{name} = {_toml(getattr(scenario.overlay, name))}"
-            for name in ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution")]
+            for name in ("title", "subtitle", "banner", "banner_color", "legend", "clock", "attribution", "in_orbit")]
     return "\n".join(out) + "\n"
 
 

@@ -18,6 +18,7 @@ from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import hidden_by_earth
 from orbitview.core.scenario import CameraTimeline, OverlayText, image_size_problem
+from orbitview.core.launch_dates import objects_in_orbit
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
 
@@ -90,7 +91,8 @@ class FrameRenderer:
         image = self._draw()
         labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
-        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None)
+        in_orbit = objects_in_orbit(self.scene.layers, t_s) if self.annotator.overlay.in_orbit else None
+        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None, in_orbit)
 
     def _draw(self) -> np.ndarray:
         canvas = self.canvas

@@ -15,6 +15,7 @@ from vispy import scene as vscene
 from vispy.visuals.transforms import MatrixTransform
 
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
+from orbitview.core.launch_dates import objects_in_orbit
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.assets import bright_stars, earth_day_image
 from orbitview.render.camera_adapter import CameraAdapter
@@ -108,6 +109,7 @@ class OrbitView:
         scene.clock.events.time_s.connect(self._on_time)
         scene.events.layers.connect(self._on_layers)
         scene.events.title.connect(self.overlay.update_title)
+        scene.events.show_in_orbit.connect(self._on_counter)
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
@@ -116,6 +118,9 @@ class OrbitView:
         self.overlay.update_title(scene.title)
         self._on_globe_lines()
         self._on_layers(scene.layers)
+
+    def _on_counter(self, _on: bool) -> None:
+        self._on_time(self.scene.clock.time_s)
 
     def _on_globe_lines(self, _value=None) -> None:
         s = self.scene
@@ -160,7 +165,7 @@ class OrbitView:
             adapter.set_time(t_s, sun)
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
-        self.overlay.update_clock(t_s)
+        self.overlay.update_clock(t_s, objects_in_orbit(self.scene.layers, t_s) if self.scene.show_in_orbit else None)
         self.canvas.update()
 
     def _on_camera_frame(self, _value=None) -> None:
@@ -188,6 +193,7 @@ class OrbitView:
     def close(self) -> None:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
+        self.scene.events.show_in_orbit.disconnect(self._on_counter)
         self.scene.events.title.disconnect(self.overlay.update_title)
         for name in OVERLAY_SWITCHES:
             getattr(self.scene.events, name).disconnect(self._on_globe_lines)

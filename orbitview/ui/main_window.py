@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Earth-fixed / inertial", self.toggle_view_frame, "E")
         self._action(view_menu, "Clear selection", self.clear_selection, "Escape")
         view_menu.addSeparator()
-        for attr, text in (("show_coastlines", "Coastlines"), ("show_borders", "Borders"), ("show_grid", "Grid")):
+        for attr, text in (("show_coastlines", "Coastlines"), ("show_borders", "Borders"), ("show_grid", "Grid"),
+                           ("show_in_orbit", "Objects in orbit counter")):
             action = self._action(view_menu, text, lambda on, a=attr: setattr(self.scene, a, on), checkable=True)
             action.setChecked(getattr(self.scene, attr))
         view_menu.addSeparator()
