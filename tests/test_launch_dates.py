@@ -122,3 +122,21 @@ def test_counter_sits_over_the_clock_inside_the_frame(size):
     assert counter.y + counter.rgba.shape[0] <= clock.y
     top = annotator.boxes["attribution"][1]
     assert counter.y + counter.rgba.shape[0] <= max(top, clock.y) or counter.x + counter.rgba.shape[1] < annotator.boxes["attribution"][0]
+
+
+@pytest.mark.qt
+def test_the_window_counter_follows_the_clock(make_window, qtbot, catalogs, satcat):
+    window = make_window()
+    layer = open_source(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt", satcat).layer
+    window.scene.add_layer(layer)
+    toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
+    toggle = next(a for a in toggle if a.text() == "Objects in orbit counter")
+    assert window.view.overlay.in_orbit is None and not toggle.isChecked()
+    toggle.trigger()
+    assert window.scene.show_in_orbit
+    for text in ("2007-01-11T22:00:00Z", "2007-06-01T00:00:30Z"):
+        window.scene.clock.time_s = parse_utc(text)
+        assert window.view.overlay.in_orbit == objects_in_orbit([layer], parse_utc(text))
+    assert window.view.overlay.in_orbit > 900
+    toggle.trigger()
+    assert window.view.overlay.in_orbit is None

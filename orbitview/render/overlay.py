@@ -51,6 +51,11 @@ class Overlay:
             self._in_orbit_stamp = None if in_orbit is None else self.annotator.in_orbit(in_orbit)
             self._show()
 
+    @property
+    def in_orbit(self) -> int | None:
+        """The objects-in-orbit count drawn now (None: no counter)."""
+        return self._in_orbit
+
     def update_title(self, text: str) -> None:
         self._title = text
         self.layout()
