@@ -140,3 +140,16 @@ def test_the_window_counter_follows_the_clock(make_window, qtbot, catalogs, satc
     assert window.view.overlay.in_orbit > 900
     toggle.trigger()
     assert window.view.overlay.in_orbit is None
+
+
+@pytest.mark.qt
+def test_a_scenario_opened_in_the_window_brings_its_counter(make_window, qtbot):
+    from conftest import REPO
+
+    from orbitview.ui.export_dialogs import open_scenario_dialog
+
+    window = make_window()
+    open_scenario_dialog(window, str(REPO / "datasets" / "scenarios" / "fengyun-1c-shell.toml"))
+    assert window.scene.show_in_orbit
+    window.scene.clock.time_s = parse_utc("2016-01-01T00:00:00Z")
+    assert window.view.overlay.in_orbit == objects_in_orbit(window.scene.layers, window.scene.clock.time_s) > 1500

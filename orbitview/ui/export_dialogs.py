@@ -110,6 +110,7 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     scene.clock.playing = False
     scene.layers = built.layers
     scene.title = built.title
+    scene.show_in_orbit = built.show_in_orbit
     scene.clock.set_span(built.clock.span_start_s, built.clock.span_end_s)
     scene.clock.speed = built.clock.speed
     scene.clock.time_s = built.clock.time_s
