@@ -4,7 +4,6 @@ video made by ``orbitview render`` and decoded by ffmpeg."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path

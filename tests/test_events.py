@@ -69,7 +69,7 @@ def test_a_closed_window_leaves_no_listener_on_the_model(qtbot, settings_dir, ca
     assert _listeners_from("orbitview.ui", models) and _listeners_from("orbitview.render", models)
     window.close()
     window.deleteLater()
-    del window
+    window = None
     assert_no_windows_left(qtbot)
     assert _listeners_from("orbitview.ui", models) == []
     assert _listeners_from("orbitview.render", models) == []

@@ -26,7 +26,7 @@ import numpy as np
 from orbitview.core.catalog import Catalog
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_info import geodetic_height_km
-from orbitview.core.lambert import MU_EARTH_KM3_S2, LambertArc, kepler_states
+from orbitview.core.lambert import LambertArc, kepler_states
 from orbitview.core.propagate import EARTH_ROTATION_RAD_S, propagate
 from orbitview.core.times import format_utc
 from orbitview.core.tracks import ellipsoid_point_km, geodetic_lat_lon_rad

@@ -71,17 +71,29 @@ def hermite(p0, v0, p1, v1, h: float, s: float) -> np.ndarray:
 
 
 class LiveKeyframes:
-    """Keyframes for a catalogue from SGP4 on demand, on a grid of ``step_s`` seconds."""
+    """Keyframes for a catalogue from SGP4 on demand, on a grid of ``step_s`` seconds.
 
-    def __init__(self, catalog: Catalog, step_s: float = 60.0) -> None:
+    ``appear_s``: (N,) POSIX s from which each object exists (``core.launch_dates``; None: always).
+    An object is valid in the pairs that start at or after it, so it appears within ``step_s``.
+    """
+
+    def __init__(self, catalog: Catalog, step_s: float = 60.0, appear_s: np.ndarray | None = None) -> None:
         self.catalog = catalog
         self.step_s = float(step_s)
         self._last: Keyframes | None = None
+        self.set_appear_s(appear_s)
         #: SGP4's GCRS (position, velocity, error) of the last pair's padded grid, by time.
         self._sgp4: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.catalog)
+
+    def set_appear_s(self, appear_s: np.ndarray | None) -> None:
+        """Change when objects appear (a SATCAT's launch dates arrived); pairs are made again."""
+        self.appear_s = None if appear_s is None else np.asarray(appear_s, np.float64)
+        self._last = None
+        #: (rows, catalog.take(rows)) of the objects that existed at the last times propagated.
+        self._launched: tuple[np.ndarray, Catalog] | None = None
 
     def at(self, t_s: float) -> Keyframes:
         t0 = math.floor(t_s / self.step_s) * self.step_s
@@ -109,9 +121,29 @@ class LiveKeyframes:
         # without an error code: such objects are not drawn.
         radius = np.linalg.norm(np.nan_to_num(position_km), axis=-1)
         valid = (error == 0).all(axis=0) & (radius < MAX_RADIUS_KM).all(axis=0)
+        if self.appear_s is not None:
+            valid &= self.appear_s <= t0_s
         position = np.where(valid[None, :, None], np.nan_to_num(position_km), 0.0).astype(np.float32)
         velocity = np.where(valid[None, :, None], np.nan_to_num(velocity_km_s), 0.0).astype(np.float32)
         return Keyframes(t0_s, t1_s, position[0], velocity[0], position[1], velocity[1], valid)
+
+    def _launched_states(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """SGP4's GCRS states at ``times_s`` of the objects that exist by the last of them; the
+        others are left out (error code 1): SGP4 decades before an element set's epoch is slow
+        (deep-space resonance is integrated from the epoch) as well as meaningless."""
+        rows = None if self.appear_s is None else np.flatnonzero(self.appear_s <= times_s.max())
+        if rows is None or len(rows) == len(self):
+            states = propagate(self.catalog, times_s, "GCRS")
+            return states.position_km, states.velocity_km_s, states.error
+        position = np.zeros((len(times_s), len(self), 3))
+        velocity = np.zeros((len(times_s), len(self), 3))
+        error = np.ones((len(times_s), len(self)), np.uint8)
+        if len(rows):
+            if self._launched is None or not np.array_equal(self._launched[0], rows):
+                self._launched = (rows, self.catalog.take(rows))
+            states = propagate(self._launched[1], times_s, "GCRS")
+            position[:, rows], velocity[:, rows], error[:, rows] = states.position_km, states.velocity_km_s, states.error
+        return position, velocity, error
 
     def _grid_states(self, times_s: np.ndarray, kept: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """GCRS positions, their derivative and SGP4's error codes at ``times_s`` (step_s apart).
@@ -122,9 +154,8 @@ class LiveKeyframes:
         padded = padded_grid(times_s, self.step_s)[0].tolist()
         missing = [t for t in padded if t not in kept]
         if missing:
-            states = propagate(self.catalog, np.array(missing), "GCRS")
-            kept = {**kept, **{t: (states.position_km[k], states.velocity_km_s[k], states.error[k])
-                               for k, t in enumerate(missing)}}
+            position, velocity, error = self._launched_states(np.array(missing))
+            kept = {**kept, **{t: (position[k], velocity[k], error[k]) for k, t in enumerate(missing)}}
         self._sgp4.update((t, kept[t]) for t in padded)
         position, sgp4_velocity, error = (np.stack([kept[t][j] for t in padded]) for j in range(3))
         inner = slice(HALO, len(padded) - HALO)

@@ -115,6 +115,8 @@ class OverlayText:
     clock: bool = True
     attribution: str = ""
     captions: bool = True
+    #: A counter of the objects in orbit at the frame's time, over the clock.
+    in_orbit: bool = False
 
 
 def headed_overlay(title: str, **values) -> OverlayText:
@@ -129,7 +131,7 @@ def overlay_text(scene) -> OverlayText:
     overlay = scene.overlay
     return headed_overlay(scene.title, banner=overlay.banner, banner_color=overlay.banner_color,
                           legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution,
-                          captions=overlay.captions)
+                          captions=overlay.captions, in_orbit=overlay.in_orbit)
 
 
 @dataclass(frozen=True)
@@ -213,10 +215,6 @@ def where(path: str | None, lines: dict, key: str) -> str:
             return f"{path}:{line}"
         parts.pop()
     return str(path or "<scenario>")
-
-
-def frame_times_s(self, fps: float | None = None) -> np.ndarray:
-        return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
 
 
 def chapter_keys(chapters) -> tuple[CameraKey, ...]:

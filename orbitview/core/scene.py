@@ -14,6 +14,7 @@ from orbitview.core.events import EventedModel, Field, model_fields
 from orbitview.core.filters import LayerFilter
 from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.launch_dates import appear_times_s
 from orbitview.core.object_ref import ObjectRef, optional_ref
 from orbitview.core.panes import pane_name
 
@@ -82,7 +83,8 @@ class Layer(EventedModel):
         self.catalog = catalog
         super().__init__(**values)
         self.name = name
-        self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog)
+        # Element sets propagate to any time: each object is drawn from its launch on.
+        self.keyframes = keyframes if keyframes is not None else LiveKeyframes(catalog, appear_s=appear_times_s(catalog))
         #: Where the object classes come from: a SATCAT's label, "" for the name rules of
         #: ``core.classify``, None where no SATCAT applies (modelled objects).
         self.classes_from: str | None = None
@@ -118,7 +120,7 @@ class Overlay(EventedModel):
     """What exports write over the image besides the scene's title: ``banner``, the
     classification/handling line in a band across the top and bottom (empty: no band) of
     ``banner_color`` "#RRGGBB"; the class ``legend``; the UTC ``clock``; a small ``attribution``;
-    the running chapter's title and caption (``captions``)."""
+    the running chapter's title and caption (``captions``); the ``in_orbit`` counter."""
 
     banner = Field("", str)
     banner_color = Field("#007a33", _hex_color)
@@ -126,6 +128,8 @@ class Overlay(EventedModel):
     clock = Field(True, bool)
     attribution = Field("", str)
     captions = Field(True, bool)
+    #: A counter of the objects in orbit at the clock's time, over the clock (``launch_dates``).
+    in_orbit = Field(False, bool)
 
 
 def data_span_s(layers) -> tuple[float, float] | None:

@@ -13,8 +13,9 @@ element sets (and the window) applies that cached copy unless told otherwise (``
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,10 +47,12 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Satcat:
-    """Classes by catalogue number, and ``label``: where they came from, as legends say it."""
+    """Classes by catalogue number, and ``label``: where they came from, as legends say it;
+    ``launch_s``: launch times (POSIX s, the day's start UTC) by catalogue number."""
 
     classes: dict[int, ObjectClass]
     label: str
+    launch_s: dict[int, float] = field(default_factory=dict)
 
 
 def is_satcat_header(first_line: str) -> bool:
@@ -60,21 +63,42 @@ def is_satcat_header(first_line: str) -> bool:
 
 def read_satcat_text(text: str, source: str = "SATCAT") -> dict[int, ObjectClass]:
     """Catalogue number -> class from SATCAT CSV text; rows it cannot read are ignored."""
+    return _read_rows(text, source)[0]
+
+
+def _read_rows(text: str, source: str) -> tuple[dict[int, ObjectClass], dict[int, float]]:
+    """Classes and launch times (``LAUNCH`` in Space-Track's layout, ``LAUNCH_DATE`` in
+    CelesTrak's; POSIX s of the day's start) by catalogue number."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     fields = {k.strip().upper(): k for k in (reader.fieldnames or [])}
     if "NORAD_CAT_ID" not in fields or "OBJECT_TYPE" not in fields:
         raise CatalogError(f"{source}: not a SATCAT CSV (needs NORAD_CAT_ID and OBJECT_TYPE columns)")
     number_key, type_key = fields["NORAD_CAT_ID"], fields["OBJECT_TYPE"]
+    launch_key = fields.get("LAUNCH_DATE", fields.get("LAUNCH"))
     classes: dict[int, ObjectClass] = {}
+    launches: dict[int, float] = {}
     try:
         for row in reader:
             kind = _TYPES.get((row.get(type_key) or "").strip().upper())
             number = (row.get(number_key) or "").strip()
-            if kind is not None and number.isdigit():
+            if not number.isdigit():
+                continue
+            if kind is not None:
                 classes[int(number)] = kind
+            launch = _day_s((row.get(launch_key) or "") if launch_key else "")
+            if launch is not None:
+                launches[int(number)] = launch
     except csv.Error as exc:
         raise CatalogError(f"{source}:{reader.line_num}: format: {exc}") from None
-    return classes
+    return classes, launches
+
+
+def _day_s(text: str) -> float | None:
+    """POSIX s of a ``YYYY-MM-DD`` day's start, UTC; None for anything else."""
+    try:
+        return dt.datetime.strptime(text.strip()[:10], "%Y-%m-%d").replace(tzinfo=dt.timezone.utc).timestamp()
+    except ValueError:
+        return None
 
 
 def read_satcat(path: str | Path) -> dict[int, ObjectClass]:
@@ -83,9 +107,14 @@ def read_satcat(path: str | Path) -> dict[int, ObjectClass]:
     return read_satcat_text(read_text(path), str(path))
 
 
+def _satcat_file(path: Path, label: str) -> Satcat:
+    classes, launches = _read_rows(read_text(path), str(path))
+    return Satcat(classes, label, launches)
+
+
 def open_satcat(path: str | Path) -> Satcat:
     """A SATCAT CSV file the user names; ``CatalogError`` when it cannot be read as one."""
-    return Satcat(read_satcat(path), f"SATCAT {Path(path).name}")
+    return _satcat_file(Path(path), f"SATCAT {Path(path).name}")
 
 
 _memo: dict[tuple, Satcat] = {}
@@ -102,12 +131,11 @@ def cached_satcat() -> Satcat | None:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _memo:
         try:
-            classes = read_satcat(path)
+            satcat = _satcat_file(path, f"CelesTrak SATCAT fetched {format_utc(fetched_at_s(path))[:10]}")
         except (CatalogError, OSError):
             return None
-        day = format_utc(fetched_at_s(path))[:10]
         _memo.clear()  # one cached file: only its newest version is worth keeping
-        _memo[key] = Satcat(classes, f"CelesTrak SATCAT fetched {day}")
+        _memo[key] = satcat
     return _memo[key]
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orbitview.core.origin import FileOrigin
+from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.launch_dates import appear_times_s
 from orbitview.core.scene import Layer
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.oem import looks_like_oem, open_oem
@@ -54,9 +56,12 @@ def open_oem_source(path: str | Path, name: str, satcat: Satcat | None, **style)
 
 def classify_layer(layer: Layer, satcat: Satcat | None) -> Layer:
     """``layer`` with its classes from ``satcat`` where it has the number (names elsewhere),
-    saying so in ``classes_from``; recoloured when already drawn."""
+    saying so in ``classes_from``, and its objects drawn from the SATCAT's launch dates;
+    recoloured when already drawn."""
     if satcat is not None:
         layer.catalog = apply_satcat(layer.catalog, satcat.classes)
+        if satcat.launch_s and isinstance(layer.keyframes, LiveKeyframes):
+            layer.keyframes.set_appear_s(appear_times_s(layer.catalog, satcat.launch_s))
     layer.classes_from = satcat.label if satcat is not None else ""
     layer.apply_filter()  # a filter by class follows the new classes
     layer.events.color_by.emit(layer.color_by)  # colours and legend follow the classes

@@ -283,10 +283,12 @@ class Annotator:
             bottom -= m // 3
         return stamps[::-1]
 
-    def stamps(self, t_s: float, labels=(), ring=None, caption: tuple[str, str] | None = None) -> list[Stamp]:
+    def stamps(self, t_s: float, labels=(), ring=None, caption: tuple[str, str] | None = None,
+               in_orbit: int | None = None) -> list[Stamp]:
         """Everything drawn over the frame at ``t_s``. ``labels``: (x_px, y_px, text) of named
         objects; ``ring``: (x_px, y_px) of the selected object, or None; ``caption``: the running
-        chapter's (title, caption), or None."""
+        chapter's (title, caption), or None; ``in_orbit``: the count of objects in orbit, or None
+        for no counter."""
         stamps = list(self.static)
         if caption is not None:
             stamps += self.caption(*caption)
@@ -304,6 +306,8 @@ class Annotator:
             stamps.append(self._ring(ring))
         if self.overlay.clock:
             stamps.append(self.clock(t_s))
+        if in_orbit is not None:
+            stamps.append(self.in_orbit(in_orbit))
         return stamps
 
     def clock(self, t_s: float) -> Stamp:
@@ -314,6 +318,15 @@ class Annotator:
         """
         clock = np.hstack([mono_cell(ch, self.clock_px) for ch in clock_text(t_s)])
         return Stamp(self.margin, self.size[1] - self.band - self.margin - clock.shape[0], clock)
+
+    def in_orbit(self, count: int) -> Stamp:
+        """"12,345 objects in orbit", bottom left over the clock (and over an attribution that
+        sits above the clock), in the clock's monospaced cells: the digits do not jitter."""
+        line = np.hstack([mono_cell(ch, self.clock_px) for ch in f"{count:,} objects in orbit"])
+        bottom = self.size[1] - self.band - self.margin - self._clock_cell_height() - self.margin // 2
+        if "attribution" in self.boxes:
+            bottom = min(bottom, self.boxes["attribution"][1] - self.margin // 2)
+        return Stamp(self.margin, bottom - line.shape[0], line)
 
     def centred(self, text: str) -> Stamp:
         """``text`` in the middle of the image (the window's hints)."""
@@ -328,9 +341,9 @@ class Annotator:
         return Stamp(round(xy[0]) - radius - 1, round(xy[1]) - radius - 1, np.asarray(image))
 
     def apply(self, image: np.ndarray, t_s: float, labels=(), ring=None,
-              caption: tuple[str, str] | None = None) -> np.ndarray:
+              caption: tuple[str, str] | None = None, in_orbit: int | None = None) -> np.ndarray:
         """``image`` ((H, W, 3) uint8, the rendered frame) with the overlay, in place."""
-        return composite(image, self.stamps(t_s, labels, ring, caption))
+        return composite(image, self.stamps(t_s, labels, ring, caption, in_orbit))
 
 
 def clock_text(t_s: float) -> str:

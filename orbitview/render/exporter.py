@@ -20,6 +20,7 @@ from orbitview.core.object_ref import ObjectRef
 from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.picking import hidden_by_earth
 from orbitview.core.scenario import CameraTimeline, OverlayText, image_size_problem
+from orbitview.core.launch_dates import objects_in_orbit
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
 
@@ -95,7 +96,8 @@ class FrameRenderer:
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
         chapter = chapter_at(self.scene.chapters, t_s)
         caption = None if chapter is None else (chapter.title, chapter.caption)
-        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None, caption)
+        in_orbit = objects_in_orbit(self.scene.layers, t_s) if self.annotator.overlay.in_orbit else None
+        return self.annotator.apply(image, t_s, labels, rings[0] if rings else None, caption, in_orbit)
 
     def _draw(self) -> np.ndarray:
         canvas = self.canvas

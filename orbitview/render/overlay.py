@@ -34,6 +34,8 @@ class Overlay:
         self._message = ""
         self._clock_text = ""
         self._clock_time_s = 0.0
+        self._in_orbit: int | None = None
+        self._in_orbit_stamp = None
         self._hidden = False
         canvas.events.resize.connect(self.layout)
         self.layout()
@@ -43,12 +45,19 @@ class Overlay:
         self._hidden = True
         self.stamps.visible = False
 
-    def update_clock(self, t_s: float) -> None:
+    def update_clock(self, t_s: float, in_orbit: int | None = None) -> None:
+        """The clock at ``t_s``; ``in_orbit``: the objects-in-orbit count to show over it (None: none)."""
         text = clock_text(t_s)
-        if text != self._clock_text:
-            self._clock_text, self._clock_time_s = text, t_s
+        if text != self._clock_text or in_orbit != self._in_orbit:
+            self._clock_text, self._clock_time_s, self._in_orbit = text, t_s, in_orbit
             self._clock = self.annotator.clock(t_s)
+            self._in_orbit_stamp = None if in_orbit is None else self.annotator.in_orbit(in_orbit)
             self._show()
+
+    @property
+    def in_orbit(self) -> int | None:
+        """The objects-in-orbit count drawn now (None: no counter)."""
+        return self._in_orbit
 
     def update_title(self, text: str) -> None:
         self._title = text
@@ -89,10 +98,12 @@ class Overlay:
         if self._clock is not None:
             # Sizes follow the canvas height: the clock is drawn again at the new one.
             self._clock = self.annotator.clock(self._clock_time_s)
+        if self._in_orbit is not None:
+            self._in_orbit_stamp = self.annotator.in_orbit(self._in_orbit)
         self._show()
 
     def _show(self) -> None:
-        stamps = self._static + ([self._clock] if self._clock is not None else [])
+        stamps = self._static + [s for s in (self._clock, self._in_orbit_stamp) if s is not None]
         self.stamps.set_stamps(stamps, self.canvas.pixel_scale)
         self.stamps.visible = bool(stamps) and not self._hidden
 

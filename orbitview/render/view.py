@@ -18,6 +18,7 @@ from orbitview.core.chapters import chapter_at
 from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known
 from orbitview.core.interceptor_scene import InterceptorLayer
 from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
+from orbitview.core.launch_dates import objects_in_orbit
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.camera_adapter import CameraAdapter
 from orbitview.render.colors import layer_colors, legend_entries
@@ -108,6 +109,7 @@ class OrbitView:
             getattr(scene.events, name).connect(self._on_panes)
         canvas.events.resize.connect(self._on_panes)
         scene.events.selected.connect(self._place_selection)
+        scene.overlay.events.in_orbit.connect(self._on_counter)
         for name in OVERLAY_SWITCHES:
             getattr(scene.events, name).connect(self._on_globe_lines)
         scene.camera.events.view_frame.connect(self._on_camera_frame)
@@ -117,6 +119,9 @@ class OrbitView:
         self._on_globe_lines()
         self._on_layers(scene.layers)
         self._on_panes()
+
+    def _on_counter(self, _on: bool) -> None:
+        self._on_time(self.scene.clock.time_s)
 
     def _on_globe_lines(self, _value=None) -> None:
         s = self.scene
@@ -196,7 +201,7 @@ class OrbitView:
             interceptor.set_time(t_s, self._earth_rotation)
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
-        self.overlay.update_clock(t_s)
+        self.overlay.update_clock(t_s, objects_in_orbit(self.scene.layers, t_s) if self.scene.overlay.in_orbit else None)
         self._caption_chapter()
         self.canvas.update()
 
@@ -234,6 +239,7 @@ class OrbitView:
     def close(self) -> None:
         self.scene.clock.events.time_s.disconnect(self._on_time)
         self.scene.events.layers.disconnect(self._on_layers)
+        self.scene.overlay.events.in_orbit.disconnect(self._on_counter)
         self.scene.events.title.disconnect(self.overlay.update_title)
         self.scene.events.chapters.disconnect(self._on_chapters)
         for name in ("split", "left_title", "right_title"):

@@ -100,11 +100,7 @@ def install_chapters(window) -> ChaptersPanel:
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     bar = window.menuBar()
     menu = QMenu("&Chapters", bar)
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    if help_menu is not None:
-        bar.insertMenu(help_menu, menu)
-    else:
-        bar.addMenu(menu)
+    bar.insertMenu(window.help_menu.menuAction(), menu)
     for text, slot, key in (("&Next chapter", panel.next, "PgDown"), ("&Previous chapter", panel.previous, "PgUp")):
         action = QAction(text, window)
         action.setShortcut(QKeySequence(key))

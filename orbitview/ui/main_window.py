@@ -33,7 +33,8 @@ from orbitview.ui.problem_report import ProblemReport
 from orbitview.ui.search import SearchBox
 from orbitview.ui.status import StatusFields
 from orbitview.ui.events_menu import install_events_menu
-from orbitview.ui.gabbard_panel import install_gabbard_panel
+from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
+from orbitview.ui.range_panel import install_range_panel
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.gabbard_dock = install_gabbard_panel(self)
         self.chapters_panel = install_chapters(self)
         install_split_menu(self)
+        self.altitude_dock = install_altitude_panel(self)
+        self.range_dock = install_range_panel(self)
 
         self.frames_drawn = 0
         self.camera_move: CameraMove | None = None
@@ -176,6 +179,12 @@ class MainWindow(QMainWindow):
             action.setChecked(getattr(self.scene, attr))
             self.overlay_actions[attr] = action
             getattr(self.scene.events, attr).connect(self._show_switch)
+        # The overlay's counter of objects in orbit is a field of the scene's overlay model.
+        overlay = self.scene.overlay
+        self.in_orbit_action = self._action(view_menu, "Objects in orbit counter",
+                                            lambda on: setattr(overlay, "in_orbit", on), checkable=True)
+        self.in_orbit_action.setChecked(overlay.in_orbit)
+        overlay.events.in_orbit.connect(self._show_switch)
         view_menu.addSeparator()
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.info_dock.toggleViewAction())
@@ -207,6 +216,8 @@ class MainWindow(QMainWindow):
         for attr, action in self.overlay_actions.items():
             with QSignalBlocker(action):
                 action.setChecked(getattr(self.scene, attr))
+        with QSignalBlocker(self.in_orbit_action):
+            self.in_orbit_action.setChecked(self.scene.overlay.in_orbit)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -427,7 +438,7 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock, self.chapters_panel):
+                     self.gabbard_dock, self.altitude_dock, self.range_dock, self.chapters_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()

@@ -10,7 +10,7 @@ from PyQt6.QtGui import QAction
 
 def install_split_menu(window) -> None:
     """Add "Side by side" and its "Right view" layer list to ``window``'s View menu."""
-    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
+    view_menu = window.view_menu
     scene = window.scene
     view_menu.addSeparator()
     toggle = QAction("Side &by side", window)
