@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.core.propagate import HALO, failures_reached, padded_grid, position_derivative, propagate
+from orbitview.core.propagate import (HALO, failures_reached, padded_grid, position_derivative,
+                                      rotations_from_teme, states_block)
 
 MAX_RADIUS_KM = 1.0e6
+#: Objects per SGP4 call. sgp4's SatrecArray holds the GIL for a whole call; at about 0.7 us
+#: per object and time, a tile of 512 objects at a pair's six times holds it ~2 ms, so a
+#: prefetch in a worker thread never stalls the GUI thread for longer.
+SGP4_TILE = 512
+#: Pairs a ``LiveKeyframes`` keeps: the one drawn, the one prefetched after it, and a spare.
+KEPT_PAIRS = 3
 
 
 @dataclass(frozen=True)
@@ -71,14 +80,21 @@ def hermite(p0, v0, p1, v1, h: float, s: float) -> np.ndarray:
 
 
 class LiveKeyframes:
-    """Keyframes for a catalogue from SGP4 on demand, on a grid of ``step_s`` seconds."""
+    """Keyframes for a catalogue from SGP4 on demand, on a grid of ``step_s`` seconds.
+
+    Safe to call from several threads (the window's prefetch worker and the GUI thread):
+    one pair is computed at a time, and the last ``KEPT_PAIRS`` are kept, so the GUI thread
+    asking for the pair drawn (picking, following) gets the one the worker made before it.
+    """
 
     def __init__(self, catalog: Catalog, step_s: float = 60.0) -> None:
         self.catalog = catalog
         self.step_s = float(step_s)
-        self._last: Keyframes | None = None
+        #: The last pairs computed, by (t0_s, t1_s), oldest first.
+        self._pairs: dict[tuple[float, float], Keyframes] = {}
         #: SGP4's GCRS (position, velocity, error) of the last pair's padded grid, by time.
         self._sgp4: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.catalog)
@@ -90,13 +106,18 @@ class LiveKeyframes:
     def between(self, t0_s: float, t1_s: float) -> Keyframes:
         """Keyframes at exactly ``t0_s`` and ``t1_s`` (used to break the grid at an event).
 
-        The last pair is kept: the renderer, picking and the info panel ask for the same one.
+        The last pairs are kept: the renderer, picking and the info panel ask for the same ones.
         """
-        last = self._last
-        if last is not None and (last.t0_s, last.t1_s) == (t0_s, t1_s):
-            return last
-        self._last = self._propagate(t0_s, t1_s)
-        return self._last
+        with self._lock:
+            kept = self._pairs.get((t0_s, t1_s))
+            if kept is None:
+                kept = self._propagate(t0_s, t1_s)
+                if len(self._pairs) >= KEPT_PAIRS:
+                    del self._pairs[next(iter(self._pairs))]
+            else:
+                del self._pairs[(t0_s, t1_s)]  # re-inserted last: the most recently asked
+            self._pairs[(t0_s, t1_s)] = kept
+            return kept
 
     def _propagate(self, t0_s: float, t1_s: float) -> Keyframes:
         # Velocities are differenced step_s apart whatever the pair's length: a pair cut short
@@ -122,9 +143,8 @@ class LiveKeyframes:
         padded = padded_grid(times_s, self.step_s)[0].tolist()
         missing = [t for t in padded if t not in kept]
         if missing:
-            states = propagate(self.catalog, np.array(missing), "GCRS")
-            kept = {**kept, **{t: (states.position_km[k], states.velocity_km_s[k], states.error[k])
-                               for k, t in enumerate(missing)}}
+            position, velocity, error = self._sgp4_gcrs(np.array(missing))
+            kept = {**kept, **{t: (position[k], velocity[k], error[k]) for k, t in enumerate(missing)}}
         self._sgp4.update((t, kept[t]) for t in padded)
         position, sgp4_velocity, error = (np.stack([kept[t][j] for t in padded]) for j in range(3))
         inner = slice(HALO, len(padded) - HALO)
@@ -133,6 +153,24 @@ class LiveKeyframes:
         reached = failures_reached(error)
         velocity[reached] = sgp4_velocity[inner][reached]
         return position[inner], velocity, error[inner]
+
+    @cached_property
+    def _satrec_tiles(self) -> list:
+        from sgp4.api import SatrecArray
+
+        satrecs = list(self.catalog.satrecs)
+        return [SatrecArray(satrecs[lo:lo + SGP4_TILE]) for lo in range(0, len(satrecs), SGP4_TILE)]
+
+    def _sgp4_gcrs(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """SGP4 at (T,) ``times_s``, GCRS: position (T, N, 3) km, velocity km/s float64 (NaN
+        where it failed), error (T, N) uint8; ``SGP4_TILE`` objects per call."""
+        t, n = len(times_s), len(self.catalog)
+        out = (np.empty((t, n, 3)), np.empty((t, n, 3)), np.empty((t, n), np.uint8))
+        rotation = rotations_from_teme("GCRS", times_s)
+        for k, tile in enumerate(self._satrec_tiles):
+            rows = slice(k * SGP4_TILE, min(n, (k + 1) * SGP4_TILE))
+            states_block(tile, times_s, rotation, "GCRS", out=tuple(a[:, rows] for a in out))
+        return out
 
 
 class WindowedKeyframes:

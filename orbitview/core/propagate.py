@@ -210,14 +210,17 @@ def padded_grid(times_s: np.ndarray, spacing_s: float | None = None) -> tuple[np
     return np.concatenate([before, times_s, after]), float(spacing_s)
 
 
-_scratch_arrays: dict[int, np.ndarray] = {}
+#: Per thread: the window's prefetch worker and the GUI thread may propagate at once.
+_scratch_arrays = threading.local()
 
 
 def _scratch(key: int, shape: tuple[int, int, int]) -> np.ndarray:
-    """A float64 array of ``shape`` kept for reuse under ``key`` (fresh arrays cost page faults)."""
-    kept = _scratch_arrays.get(key)
+    """A float64 array of ``shape`` kept for reuse under ``key`` by this thread (fresh arrays
+    cost page faults)."""
+    arrays = _scratch_arrays.__dict__
+    kept = arrays.get(key)
     if kept is None or kept.shape != shape:
-        kept = _scratch_arrays[key] = np.empty(shape)
+        kept = arrays[key] = np.empty(shape)
     return kept
 
 
