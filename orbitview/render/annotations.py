@@ -147,6 +147,7 @@ class Annotator:
                  legend: list[tuple[str, tuple, int]]) -> None:
         self.size = size
         self.overlay = overlay
+        self.legend = legend
         width, height = size
         self.px = {name: max(MIN_TEXT_PX, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)

@@ -17,6 +17,7 @@ from orbitview.core.camera import CameraMove, CameraState
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.picking import pick
+from orbitview.core.prefetch import Prefetcher
 from orbitview.core.scene import Layer, Scene
 from orbitview.io.satcat import Satcat
 from orbitview.io.sources import Source, classify_layer, open_source
@@ -31,6 +32,7 @@ from orbitview.ui.search import SearchBox
 from orbitview.ui.status import StatusFields
 from orbitview.ui.events_menu import install_events_menu
 from orbitview.ui.gabbard_panel import install_gabbard_panel
+from orbitview.ui.handback import GuiHandback
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
@@ -59,6 +61,9 @@ class MainWindow(QMainWindow):
         from orbitview.render.view import OrbitView
 
         self.scene = scene
+        # Keyframe pairs and tracks are computed in this worker, never on the draw path.
+        self.handback = GuiHandback(self)
+        self.prefetcher = Prefetcher(self.handback.post)
         self.remember = remember
         self.setWindowTitle(f"orbitview {__version__}")
         # Wide enough that the view between the docks stays landscape (vispy turns the field of
@@ -66,7 +71,7 @@ class MainWindow(QMainWindow):
         self.resize(1640, 920)
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
-        self.view = OrbitView(scene, self.canvas)
+        self.view = OrbitView(scene, self.canvas, self.prefetcher)
         self.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.canvas.native)
 
@@ -407,5 +412,6 @@ class MainWindow(QMainWindow):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
+        self.prefetcher.close()
         self.canvas.close()
         super().closeEvent(event)
