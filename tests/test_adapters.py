@@ -80,12 +80,24 @@ class Deliveries:
             call()
         return len(calls)
 
+    def run_until(self, done) -> None:
+        """Hand results back until ``done()`` (each may ask for more), as the event loop does."""
+        for _ in range(10):
+            if done():
+                return
+            self.run()
+        assert done()
+
 
 @pytest.fixture
 def deliveries():
     made = Deliveries()
     yield made
     made.prefetcher.close()
+
+
+def main_thread_calls(source) -> int:
+    return sum(thread is threading.main_thread() for thread in source.threads)
 
 
 def adapter_for(layer, prefetcher=None, arrived=None, legend_changed=None):
@@ -200,6 +212,13 @@ def test_with_a_prefetcher_the_next_pair_is_computed_in_the_worker_before_the_cl
     assert adapter.settled()
     deliveries.run()
     assert main not in source.threads[1:]
+    # Played backwards, the pair before is asked for.
+    adapter.set_time(T0 + 70.0, SUN, speed=-10.0)
+    deliveries.run()
+    uploads = Uploads(adapter.node)
+    adapter.set_time(T0 + 59.0, SUN, speed=-10.0)
+    assert uploads == Counter(motion_buffer=1) and adapter.node.keyframes.t0_s == T0
+    assert main not in source.threads[1:]
 
 
 def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(debris, deliveries):
@@ -215,8 +234,8 @@ def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(de
     assert source.calls == 1 and not adapter.settled()
     assert adapter.node.drawn_time_s == held.t1_s
     assert np.allclose(adapter.position_km(row), held.position1_km[row], atol=1e-3)
-    deliveries.run()
-    assert arrived == [1] and adapter.settled()
+    deliveries.run_until(adapter.settled)
+    assert arrived and source.calls > 1 and main_thread_calls(source) == 1
     assert adapter.node.keyframes.t0_s == T0 + 7200.0 and adapter.node.drawn_time_s == T0 + 7230.0
     from orbitview.core.propagate import propagate
 
@@ -227,6 +246,8 @@ def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(de
 def test_a_pair_overtaken_by_a_later_request_is_dropped(debris, deliveries):
     adapter = adapter_for(Layer("iridium", debris, CountingKeyframes(debris)), deliveries.prefetcher)
     adapter.set_time(T0 + 30.0, SUN)
+    assert deliveries.prefetcher.wait_idle()
+    deliveries.calls.clear()  # the pair after the first, asked for ahead
     adapter.set_time(T0 + 5000.0, SUN)
     assert deliveries.prefetcher.wait_idle()
     adapter.set_time(T0 + 9000.0, SUN)
@@ -377,8 +398,32 @@ def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, d
         dots = view.layers[id(layer)].node.keyframes
         assert dots.t1_s == T0 + 60.0
         assert np.allclose(view.selection.labels.pos[0], dots.position1_km[ref.row], atol=0.01)
-        deliveries.run()
-        assert view.settled()
+        deliveries.run_until(view.settled)
         assert np.allclose(view.selection.labels.pos[0], scene.position_gcrs_km(ref), atol=0.01)
     finally:
         view.close()
+
+
+def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_here(debris):
+    """On the prefetch thread SGP4 runs in a child process (it would hold this process's GIL);
+    its pairs are those SGP4 gives here, to the metre."""
+    from orbitview.core.prefetch import sgp4_process_for
+
+    delivered = []
+    prefetcher = Prefetcher(delivered.append)
+    try:
+        assert sgp4_process_for(debris) is None  # not on the worker: SGP4 runs here
+        source = LiveKeyframes(debris)
+        prefetcher.submit("pair", lambda: (sgp4_process_for(debris) is not None, source.at(T0 + 30.0)),
+                          lambda request_id, result: delivered.append(result))
+        assert prefetcher.wait_idle()
+        delivered.pop()()
+        in_child, remote = delivered.pop()
+    finally:
+        prefetcher.close()
+    here = LiveKeyframes(debris).at(T0 + 30.0)
+    assert in_child and np.array_equal(remote.valid, here.valid)
+    for name in ("position0_km", "position1_km"):
+        assert np.abs(getattr(remote, name) - getattr(here, name)).max() < 1e-3  # km
+    for name in ("velocity0_km_s", "velocity1_km_s"):
+        assert np.abs(getattr(remote, name) - getattr(here, name)).max() < 1e-6  # km/s

@@ -32,7 +32,9 @@ def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(mak
     clock.set_span(clock.time_s, clock.time_s + 30 * 86400.0)
     start = clock.time_s
     clock.speed, clock.playing = 10000.0, True
-    qtbot.waitUntil(lambda: clock.time_s > start + 3 * 3600.0, timeout=30000)  # 180 pairs played
+    # Playing until the worker has made several pairs (its SGP4 process starts first) and
+    # three simulated hours (180 pairs) have gone by.
+    qtbot.waitUntil(lambda: len(source.threads) > 3 and clock.time_s > start + 3 * 3600.0, timeout=60000)
     clock.playing = False
     qtbot.waitUntil(window.view.settled, timeout=20000)
     main = threading.main_thread()

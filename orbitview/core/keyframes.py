@@ -5,19 +5,14 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from orbitview.core.catalog import Catalog
-from orbitview.core.propagate import (HALO, failures_reached, padded_grid, position_derivative,
-                                      rotations_from_teme, states_block)
+from orbitview.core.prefetch import sgp4_process_for
+from orbitview.core.propagate import HALO, failures_reached, padded_grid, position_derivative, propagate
 
 MAX_RADIUS_KM = 1.0e6
-#: Objects per SGP4 call. sgp4's SatrecArray holds the GIL for a whole call; at about 0.7 us
-#: per object and time, a tile of 512 objects at a pair's six times holds it ~2 ms, so a
-#: prefetch in a worker thread never stalls the GUI thread for longer.
-SGP4_TILE = 512
 #: Pairs a ``LiveKeyframes`` keeps: the one drawn, the one prefetched after it, and a spare.
 KEPT_PAIRS = 3
 
@@ -154,23 +149,15 @@ class LiveKeyframes:
         velocity[reached] = sgp4_velocity[inner][reached]
         return position[inner], velocity, error[inner]
 
-    @cached_property
-    def _satrec_tiles(self) -> list:
-        from sgp4.api import SatrecArray
-
-        satrecs = list(self.catalog.satrecs)
-        return [SatrecArray(satrecs[lo:lo + SGP4_TILE]) for lo in range(0, len(satrecs), SGP4_TILE)]
-
     def _sgp4_gcrs(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """SGP4 at (T,) ``times_s``, GCRS: position (T, N, 3) km, velocity km/s float64 (NaN
-        where it failed), error (T, N) uint8; ``SGP4_TILE`` objects per call."""
-        t, n = len(times_s), len(self.catalog)
-        out = (np.empty((t, n, 3)), np.empty((t, n, 3)), np.empty((t, n), np.uint8))
-        rotation = rotations_from_teme("GCRS", times_s)
-        for k, tile in enumerate(self._satrec_tiles):
-            rows = slice(k * SGP4_TILE, min(n, (k + 1) * SGP4_TILE))
-            states_block(tile, times_s, rotation, "GCRS", out=tuple(a[:, rows] for a in out))
-        return out
+        where it failed), error (T, N) uint8; in the prefetch worker's child process when
+        called from that worker (``core.prefetch``), here otherwise."""
+        remote = sgp4_process_for(self.catalog)
+        if remote is not None:
+            return remote.states_gcrs(times_s)
+        states = propagate(self.catalog, times_s, "GCRS")
+        return states.position_km, states.velocity_km_s, states.error
 
 
 class WindowedKeyframes:

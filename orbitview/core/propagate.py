@@ -270,7 +270,7 @@ def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_sha
     global _worker_satrecs, _worker_slots
     # Forkserver workers block Ctrl-C from birth (``worker_context``); spawned ones from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
         pids[started.value] = os.getpid()
         started.value += 1
@@ -278,7 +278,7 @@ def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_sha
     _worker_satrecs = SatrecArray(satrecs_from_elements(elements))
 
 
-def _exit_with_parent(lifeline) -> None:
+def exit_with_parent(lifeline) -> None:
     """Block until the parent's end of ``lifeline`` closes, then end this worker at once.
 
     Only the parent holds the writing end, and the kernel closes it however the parent ends
@@ -433,7 +433,7 @@ class _WorkerBlocks:
         self.started = context.Value("i", 0)
         #: Each started worker's pid, so that a stop need not wait for the blocks in hand.
         self.pids = context.RawArray("i", processes)
-        # The workers' lifeline (``_exit_with_parent``): this process keeps the writing end.
+        # The workers' lifeline (``exit_with_parent``): this process keeps the writing end.
         worker_end, self.lifeline = context.Pipe(duplex=False)
         self.executor = ProcessPoolExecutor(
             max_workers=processes,

@@ -11,6 +11,7 @@ coordinates are always those of its view frame, sees the ground stand still.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from vispy import scene as vscene
@@ -45,6 +46,8 @@ ADJACENT_S = 1e-3
 FRAME_S = 1.0 / 60.0
 #: Age colours are evaluated again when the clock has moved this far (they change over days).
 AGE_COLORS_S = 3600.0
+#: While the clock plays, the legend's counts are brought up to date at most this often.
+LEGEND_WHILE_PLAYING_S = 1.0
 
 
 def _distance_s(keyframes: Keyframes | None, t_s: float) -> float:
@@ -141,18 +144,20 @@ class LayerAdapter:
             self._ask(t + self._speed * (self._prefetcher.latency_s + FRAME_S))
 
     def _ask_ahead(self, held: Keyframes) -> None:
-        """While playing, ask for the pair the clock will be in once the worker has made it."""
-        if self._prefetcher is None or self._speed == 0.0:
+        """Ask for the pair the clock will be in once the worker has made it (paused: the
+        next one, ready for play)."""
+        if self._prefetcher is None:
             return
         ahead = self._t_s + self._speed * (self._prefetcher.latency_s + FRAME_S)
         if held.contains(ahead):
-            ahead = held.t1_s + ADJACENT_S if self._speed > 0 else held.t0_s - ADJACENT_S
+            ahead = held.t0_s - ADJACENT_S if self._speed < 0 else held.t1_s + ADJACENT_S
         if not any(keyframes.contains(ahead) for _, keyframes in self._ready):
             self._ask(ahead)
 
     def _ask(self, t_s: float) -> None:
-        # One job per layer at a time: a clock outrunning the worker asks again when it is free.
-        if not self._prefetcher.busy(self._key):
+        # One job per layer running at a time; a newer ask replaces one still waiting, so a
+        # clock outrunning the worker has it make the freshest pair next.
+        if not self._prefetcher.running(self._key):
             source = self.layer.keyframes
             self._prefetcher.submit(self._key, lambda: source.at(t_s), self._on_pair)
 
@@ -232,6 +237,8 @@ class OrbitView:
         self._earth_rotation = np.eye(3)
         self._view_from_gcrs = np.eye(3)
         self._legend: list | None = None
+        self._legend_at = -math.inf
+        self._legend_stale = False
 
         scene.clock.events.time_s.connect(self._on_time)
         # Paused, the pair of the clock's own time is wanted, no longer one ahead of it.
@@ -276,9 +283,16 @@ class OrbitView:
         return legend_rows(sorted(drawn, key=lambda item: order[id(item[0])]))
 
     def _update_legend(self, _value=None) -> None:
+        # Laying the overlay out again costs tens of milliseconds of text: while playing (a
+        # count changes whenever an object decays), at most once a second.
+        if self.scene.clock.playing and time.perf_counter() - self._legend_at < LEGEND_WHILE_PLAYING_S:
+            self._legend_stale = True  # brought up to date by a later tick
+            return
+        self._legend_stale = False
         rows = self.legend()
         if rows != self._legend:
             self._legend = rows
+            self._legend_at = time.perf_counter()
             self.overlay.update_legend(rows)
 
     def drawn_position_km(self, ref: ObjectRef) -> np.ndarray | None:
@@ -305,6 +319,8 @@ class OrbitView:
         self.selection.update(t_s, self._earth_rotation)
         self._place_world()
         self.overlay.update_clock(t_s)
+        if self._legend_stale:
+            self._update_legend()
         self.canvas.update()
 
     def _on_playing(self, _playing: bool) -> None:
