@@ -1,9 +1,18 @@
-"""Render adapters without a window: what the visuals are handed, and how often."""
+"""Render adapters without a window: what the visuals are handed, and how often.
+
+Uploads are counted on the visuals' real vispy buffers (their ``set_data`` wrapped), keyframe
+computations on the real sources, redraw requests on a real EGL canvas.
+"""
+
+import math
+import threading
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.prefetch import Prefetcher
 from orbitview.core.scene import Layer
 from orbitview.core.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
@@ -13,6 +22,7 @@ pytestmark = pytest.mark.adapter
 
 T0 = parse_utc("2023-10-09T12:00:00Z")
 SUN = np.array([1.0, 0.0, 0.0])
+BUFFERS = ("motion_buffer", "style_buffer", "index_buffer")
 
 
 @pytest.fixture(scope="module")
@@ -21,34 +31,121 @@ def debris(catalogs):
 
 
 class CountingKeyframes(LiveKeyframes):
+    """SGP4 keyframes that remember on which threads they were computed."""
+
     def __init__(self, catalog):
         super().__init__(catalog, step_s=60.0)
-        self.calls = 0
+        self.threads = []
+
+    @property
+    def calls(self) -> int:
+        return len(self.threads)
 
     def at(self, t_s):
-        self.calls += 1
+        self.threads.append(threading.current_thread())
         return super().at(t_s)
+
+
+class Uploads(Counter):
+    """Counts of ``set_data`` calls on a visual's three GPU buffers by buffer name, from now;
+    ``last[name]``: the data the buffer was handed last."""
+
+    def __init__(self, node):
+        super().__init__()
+        self.last = {}
+        for name in BUFFERS:
+            buffer = getattr(node, name)
+            original = buffer.set_data
+
+            def counted(data, *args, _name=name, _original=original, **kwargs):
+                self[_name] += 1
+                self.last[_name] = np.copy(data)
+                return _original(data, *args, **kwargs)
+
+            buffer.set_data = counted
+
+
+class Deliveries:
+    """A ``Prefetcher``'s ``deliver`` for tests: results wait until ``run`` takes them on the
+    test's thread, as the window's event loop would."""
+
+    def __init__(self):
+        self.calls = []
+        self.prefetcher = Prefetcher(self.calls.append)
+
+    def run(self) -> int:
+        assert self.prefetcher.wait_idle(60.0)
+        calls, self.calls[:] = list(self.calls), []
+        for call in calls:
+            call()
+        return len(calls)
+
+    def run_until(self, done) -> None:
+        """Hand results back until ``done()`` (each may ask for more), as the event loop does."""
+        for _ in range(10):
+            if done():
+                return
+            self.run()
+        assert done()
+
+
+@pytest.fixture
+def deliveries():
+    made = Deliveries()
+    yield made
+    made.prefetcher.close()
+
+
+def main_thread_calls(source) -> int:
+    return sum(thread is threading.main_thread() for thread in source.threads)
+
+
+def adapter_for(layer, prefetcher=None, arrived=None, legend_changed=None):
+    return LayerAdapter(layer, parent=None, legend_changed=legend_changed or (lambda *_: None),
+                        prefetcher=prefetcher, arrived=arrived)
 
 
 def test_ticks_inside_a_keyframe_interval_upload_nothing(debris):
     source = CountingKeyframes(debris)
-    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None, legend_changed=lambda *_: None)
+    adapter = adapter_for(Layer("iridium", debris, source))
     adapter.set_time(T0 + 1.0, SUN)
-    assert adapter.node.upload_count == 1 and source.calls == 1
+    uploads = Uploads(adapter.node)
     for dt in (2.0, 10.0, 30.5, 59.0):
         adapter.set_time(T0 + dt, SUN)
-    assert adapter.node.upload_count == 1 and source.calls == 1
+    assert uploads == Counter() and source.calls == 1
     assert adapter.node.shared_program["u_dt"] == pytest.approx(59.0)
 
 
-def test_crossing_a_keyframe_uploads_once(debris):
+def test_crossing_a_keyframe_uploads_the_motion_buffer_once_and_nothing_else(debris):
+    """Colours and the index stay on the GPU across a crossing where no object comes or goes."""
     source = CountingKeyframes(debris)
-    adapter = LayerAdapter(Layer("iridium", debris, source), parent=None, legend_changed=lambda *_: None)
+    adapter = adapter_for(Layer("iridium", debris, source))
     adapter.set_time(T0 + 30.0, SUN)
+    uploads = Uploads(adapter.node)
     adapter.set_time(T0 + 61.0, SUN)
     adapter.set_time(T0 + 75.0, SUN)
-    assert adapter.node.upload_count == 2 and source.calls == 2
+    assert uploads == Counter(motion_buffer=1) and source.calls == 2
     assert adapter.node.keyframes.t0_s == T0 + 60.0
+
+
+def test_a_colour_change_uploads_colours_only_and_a_filter_the_index_only(debris):
+    layer = Layer("iridium", debris, CountingKeyframes(debris), color_by="source")
+    adapter = adapter_for(layer)
+    adapter.set_time(T0 + 5.0, SUN)
+    uploads = Uploads(adapter.node)
+    layer.color = (1.0, 0.0, 0.0, 1.0)
+    assert uploads == Counter(style_buffer=1)
+    assert (uploads.last["style_buffer"]["a_color"] == (1.0, 0.0, 0.0, 1.0)).all()
+    layer.color_by = "class"
+    assert uploads == Counter(style_buffer=2)
+    shown = np.zeros(len(debris), bool)
+    shown[::3] = True
+    layer.shown = shown
+    assert uploads == Counter(style_buffer=2, index_buffer=1)
+    valid = adapter.node.keyframes.valid
+    assert np.array_equal(adapter.node.drawn, shown & valid)
+    layer.shown = shown.copy()  # the same objects: nothing to upload
+    assert uploads == Counter(style_buffer=2, index_buffer=1)
 
 
 def test_layer_visibility_and_size_reach_the_visual(debris):
@@ -99,3 +196,234 @@ def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs
     orbit = adapter.orbit.pos
     assert np.allclose(orbit[len(orbit) // 2], scene.position_gcrs_km(namesake), atol=0.01)
     adapter.close()
+
+
+def test_with_a_prefetcher_the_next_pair_is_computed_in_the_worker_before_the_clock_reaches_it(debris, deliveries):
+    source = CountingKeyframes(debris)
+    adapter = adapter_for(Layer("iridium", debris, source), deliveries.prefetcher)
+    main = threading.current_thread()
+    adapter.set_time(T0 + 30.0, SUN, speed=10.0)  # a new layer's first pair is computed at once
+    assert source.threads == [main]
+    assert deliveries.run() == 1  # the pair after it, asked for ahead of the clock
+    assert source.calls == 2 and source.threads[1] is not main
+    uploads = Uploads(adapter.node)
+    adapter.set_time(T0 + 61.0, SUN, speed=10.0)
+    assert uploads == Counter(motion_buffer=1) and adapter.node.keyframes.t0_s == T0 + 60.0
+    assert adapter.settled()
+    deliveries.run()
+    assert main not in source.threads[1:]
+    # Played backwards, the pair before is asked for.
+    adapter.set_time(T0 + 70.0, SUN, speed=-10.0)
+    deliveries.run()
+    uploads = Uploads(adapter.node)
+    adapter.set_time(T0 + 59.0, SUN, speed=-10.0)
+    assert uploads == Counter(motion_buffer=1) and adapter.node.keyframes.t0_s == T0
+    assert main not in source.threads[1:]
+
+
+def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(debris, deliveries):
+    """The clock jumps two hours: nothing is computed on this thread, the dots stay where the
+    pair held ends (no cubic extrapolated), and the pair of the new time arrives exact."""
+    source = CountingKeyframes(debris)
+    arrived = []
+    adapter = adapter_for(Layer("iridium", debris, source), deliveries.prefetcher, arrived=lambda: arrived.append(1))
+    adapter.set_time(T0 + 30.0, SUN)
+    held = adapter.node.keyframes
+    row = int(np.flatnonzero(held.valid)[0])
+    adapter.set_time(T0 + 7230.0, SUN)
+    assert source.calls == 1 and not adapter.settled()
+    assert adapter.node.drawn_time_s == held.t1_s
+    assert np.allclose(adapter.position_km(row), held.position1_km[row], atol=1e-3)
+    deliveries.run_until(adapter.settled)
+    assert arrived and source.calls > 1 and main_thread_calls(source) == 1
+    assert adapter.node.keyframes.t0_s == T0 + 7200.0 and adapter.node.drawn_time_s == T0 + 7230.0
+    from orbitview.core.propagate import propagate
+
+    sgp4 = propagate(debris.take([row]), np.array([T0 + 7230.0]), "GCRS").position_km[0, 0]
+    assert np.linalg.norm(adapter.position_km(row) - sgp4) * 1000 < 25.0
+
+
+def test_a_pair_overtaken_by_a_later_request_is_dropped(debris, deliveries):
+    adapter = adapter_for(Layer("iridium", debris, CountingKeyframes(debris)), deliveries.prefetcher)
+    adapter.set_time(T0 + 30.0, SUN)
+    assert deliveries.prefetcher.wait_idle()
+    deliveries.calls.clear()  # the pair after the first, asked for ahead
+    adapter.set_time(T0 + 5000.0, SUN)
+    assert deliveries.prefetcher.wait_idle()
+    adapter.set_time(T0 + 9000.0, SUN)
+    assert deliveries.prefetcher.wait_idle()
+    first, second = deliveries.calls
+    deliveries.calls.clear()
+    uploads = Uploads(adapter.node)
+    second()
+    first()  # asked for earlier: it must not replace the pair of the later request
+    assert uploads == Counter(motion_buffer=1)
+    assert adapter.node.keyframes.contains(T0 + 9000.0)
+
+
+@pytest.fixture
+def canvas():
+    from orbitview.render.backend import use_headless
+
+    use_headless()
+    from vispy import scene as vscene
+
+    made = vscene.SceneCanvas(size=(320, 240), show=False, dpi=96)
+    yield made
+    made.close()
+
+
+def test_one_clock_tick_asks_for_one_redraw_and_uploads_at_most_once(debris, canvas):
+    from orbitview.core.clock import Clock
+    from orbitview.core.scene import Scene
+    from orbitview.render.view import OrbitView
+
+    scene = Scene(clock=Clock(time_s=T0 + 1.0))
+    scene.add_layer(Layer("iridium", debris))
+    view = OrbitView(scene, canvas)
+    node = next(iter(view.layers.values())).node
+    redraws = []
+    backend = canvas._backend
+    request = backend._vispy_update
+    backend._vispy_update = lambda: (redraws.append(1), request())
+    try:
+        canvas.events.draw(region=None)
+        for dt, motion in ((2.0, 0), (30.0, 0), (61.0, 1), (62.0, 0), (200.0, 1)):
+            redraws.clear()
+            uploads = Uploads(node)
+            scene.clock.time_s = T0 + dt
+            assert len(redraws) == 1, dt
+            assert uploads == Counter(motion_buffer=motion), dt
+            canvas.events.draw(region=None)  # the frame it asked for
+    finally:
+        del backend._vispy_update
+        view.close()
+
+
+def test_camera_model_and_vispy_camera_follow_each_other_both_ways(canvas):
+    from orbitview.core.camera import CameraState
+    from orbitview.render.camera_adapter import CameraAdapter
+
+    state = CameraState()
+    adapter = CameraAdapter(state, canvas.central_widget.add_view())
+    camera = adapter.camera
+    state.azimuth_deg, state.elevation_deg, state.distance_km = 40.0, 10.0, 30000.0
+    half_fov = math.radians(state.fov_deg) / 2
+    assert (camera.azimuth, camera.elevation) == (40.0, 10.0)
+    assert camera.scale_factor == pytest.approx(2 * 30000.0 * math.tan(half_fov))
+    # A mouse drag turns and zooms vispy's camera; the next frame copies it into the model,
+    # which does not write back what it was handed.
+    camera.azimuth, camera.elevation, camera.scale_factor = 75.0, 20.0, 2 * 50000.0 * math.tan(half_fov)
+    written = []
+    state.events.azimuth_deg.connect(written.append)
+    camera.azimuth = 75.0
+    adapter.from_vispy()
+    assert (state.azimuth_deg, state.elevation_deg) == (75.0, 20.0)
+    assert state.distance_km == pytest.approx(50000.0)
+    assert written == [75.0] and camera.azimuth == 75.0
+    # Zoomed into the ground: the model keeps the eye outside the Earth, and vispy follows.
+    camera.scale_factor = 2 * 100.0 * math.tan(half_fov)
+    adapter.from_vispy()
+    assert state.distance_km > 6378.0
+    assert camera.scale_factor == pytest.approx(2 * state.distance_km * math.tan(half_fov))
+    adapter.close()
+    state.azimuth_deg = 10.0
+    assert camera.azimuth == 75.0  # closed: no longer listening
+
+
+def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canvas):
+    """The Fengyun-1C briefing: before the intercept one payload (the satellite), after it the
+    fragments and the remnant, never the satellite as well (the window said "payload 2")."""
+    from orbitview.commands.common import default_briefing_scene
+    from orbitview.core.classify import ObjectClass
+    from orbitview.core.legend import CLASS_COLORS
+    from orbitview.core.scenario import OverlayText
+    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.view import OrbitView
+
+    scene = default_briefing_scene(None)
+    event_s = scene.layers[1].keyframes.start_s
+    fragments = scene.layers[1].catalog.object_class
+    view = OrbitView(scene, canvas)
+    try:
+        scene.clock.time_s = event_s - 60.0
+        assert view.overlay.annotator.legend == [("payload", CLASS_COLORS[ObjectClass.PAYLOAD], 1)]
+        scene.clock.time_s = event_s + 60.0
+        expected = [(label, CLASS_COLORS[code], int((fragments == code).sum()))
+                    for label, code in (("payload", ObjectClass.PAYLOAD), ("debris", ObjectClass.DEBRIS))]
+        assert view.overlay.annotator.legend == expected
+        assert expected[0][2] == 1 and expected[1][2] > 1000
+    finally:
+        view.close()
+    renderer = FrameRenderer(scene, (320, 180), OverlayText())
+    try:
+        renderer.render(event_s - 60.0)
+        assert renderer.annotator.legend == [("payload", CLASS_COLORS[ObjectClass.PAYLOAD], 1)]
+        renderer.render(event_s + 60.0)
+        assert renderer.annotator.legend == expected
+    finally:
+        renderer.close()
+
+
+def test_tracks_are_computed_in_the_worker_and_an_overtaken_selection_is_dropped(catalogs, deliveries):
+    from namesakes import load_snapshots, namesake_scene
+
+    from orbitview.render.selection import SelectionAdapter
+
+    scene, pinned, namesake = namesake_scene(*load_snapshots(catalogs))
+    adapter = SelectionAdapter(scene, parent=None, prefetcher=deliveries.prefetcher)
+    scene.selected = namesake
+    assert not adapter.orbit.visible  # nothing drawn until the worker has it
+    scene.selected = pinned  # before the first one's tracks came back
+    deliveries.run()
+    orbit = adapter.orbit.pos
+    assert adapter.orbit.visible
+    assert np.allclose(orbit[len(orbit) // 2], scene.position_gcrs_km(pinned), atol=0.01)
+    adapter.close()
+
+
+def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, deliveries):
+    from orbitview.core.clock import Clock
+    from orbitview.core.object_ref import ObjectRef
+    from orbitview.core.scene import Scene
+    from orbitview.render.view import OrbitView
+
+    scene = Scene(clock=Clock(time_s=T0 + 1.0))
+    layer = scene.add_layer(Layer("iridium", debris))
+    view = OrbitView(scene, canvas, deliveries.prefetcher)
+    try:
+        ref = ObjectRef(layer, int(np.flatnonzero(layer.keyframes.at(T0).valid)[0]))
+        scene.toggle_pin(ref)
+        scene.clock.time_s = T0 + 3601.0
+        dots = view.layers[id(layer)].node.keyframes
+        assert dots.t1_s == T0 + 60.0
+        assert np.allclose(view.selection.labels.pos[0], dots.position1_km[ref.row], atol=0.01)
+        deliveries.run_until(view.settled)
+        assert np.allclose(view.selection.labels.pos[0], scene.position_gcrs_km(ref), atol=0.01)
+    finally:
+        view.close()
+
+
+def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_here(debris):
+    """On the prefetch thread SGP4 runs in a child process (it would hold this process's GIL);
+    its pairs are those SGP4 gives here, to the metre."""
+    from orbitview.core.prefetch import sgp4_process_for
+
+    delivered = []
+    prefetcher = Prefetcher(delivered.append)
+    try:
+        assert sgp4_process_for(debris) is None  # not on the worker: SGP4 runs here
+        source = LiveKeyframes(debris)
+        prefetcher.submit("pair", lambda: (sgp4_process_for(debris) is not None, source.at(T0 + 30.0)),
+                          lambda request_id, result: delivered.append(result))
+        assert prefetcher.wait_idle()
+        delivered.pop()()
+        in_child, remote = delivered.pop()
+    finally:
+        prefetcher.close()
+    here = LiveKeyframes(debris).at(T0 + 30.0)
+    assert in_child and np.array_equal(remote.valid, here.valid)
+    for name in ("position0_km", "position1_km"):
+        assert np.abs(getattr(remote, name) - getattr(here, name)).max() < 1e-3  # km
+    for name in ("velocity0_km_s", "velocity1_km_s"):
+        assert np.abs(getattr(remote, name) - getattr(here, name)).max() < 1e-6  # km/s

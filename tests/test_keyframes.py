@@ -72,15 +72,14 @@ def test_playing_on_gives_the_pairs_a_fresh_start_gives(iridium):
 
 
 def test_playing_on_runs_sgp4_at_one_new_time_per_pair(iridium, monkeypatch):
-    from orbitview.core import keyframes as keyframes_module
-
     times_asked = []
+    sgp4 = LiveKeyframes._sgp4_gcrs
 
-    def counting(catalog, times_s, frame):
+    def counting(self, times_s):
         times_asked.append(len(times_s))
-        return propagate(catalog, times_s, frame)
+        return sgp4(self, times_s)
 
-    monkeypatch.setattr(keyframes_module, "propagate", counting)
+    monkeypatch.setattr(LiveKeyframes, "_sgp4_gcrs", counting)
     playing = LiveKeyframes(iridium, 60.0)
     for t_s in T + np.array([0.0, 60.0, 120.0, 3600.0]):
         playing.at(t_s)

@@ -24,7 +24,7 @@ from orbitview.io.fetch import FRESH_S, fetch
 from orbitview.io.satcat import cached_satcat, read_satcat
 from orbitview.io.sources import open_source
 from orbitview.io.trajectories import Trajectories
-from orbitview.render.colors import NOTE_COLOR, legend_entries
+from orbitview.core.legend import NOTE_COLOR, legend_entries
 
 pytestmark = pytest.mark.core
 
@@ -174,7 +174,7 @@ def test_a_cached_satcat_classes_every_file_that_loads(satcat_server, full_catal
     assert (layer.catalog.object_class == ObjectClass.UNKNOWN).sum() < unknown_by_name / 8
     label = f"CelesTrak SATCAT fetched {format_utc(time.time())[:10]}"
     assert layer.classes_from == label
-    assert (f"classes: {label}", NOTE_COLOR, -1) in legend_entries(layer)
+    assert (f"classes: {label}", NOTE_COLOR, -1) in legend_entries(layer, layer.shown)
     # The command line applies it too, and says so; --satcat none goes back to the names.
     assert main(["inspect", "--json", str(full_catalog_path)]) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -72,6 +72,7 @@ def test_fengyun_preset_adds_the_layers_and_they_render_after_the_event_only(mak
     # Debris-coloured pixels the fragments add, against the same frame without them (the
     # globe's own colours have a few such pixels).
     def added_by_fragments():
+        qtbot.waitUntil(window.view.settled, timeout=20000)
         qtbot.wait(100)
         shown = grab(window)
         fragments.visible = False

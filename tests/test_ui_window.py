@@ -37,7 +37,9 @@ def window_time_s() -> float:
 
 
 def redraw(window, qtbot) -> np.ndarray:
-    """The image after the next frame is drawn."""
+    """The image after the next frame is drawn, once every layer is drawn at the clock's time
+    (the window prefetches keyframe pairs in a worker)."""
+    qtbot.waitUntil(window.view.settled, timeout=20000)
     drawn = window.frames_drawn
     window.canvas.update()
     qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=5000)

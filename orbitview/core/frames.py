@@ -45,6 +45,17 @@ def gcrs_from_itrs(t_s: np.ndarray | float) -> np.ndarray:
     return _transpose(_stack(itrs.rotation_at(skyfield_time(t_s))))
 
 
+def view_from_gcrs(view_frame: str, t_s: float, earth_rotation: np.ndarray | None = None) -> np.ndarray:
+    """(3, 3) rotation from GCRS into a camera's view frame at ``t_s`` (POSIX s): ITRS for
+    ``"earth-fixed"`` (the ground stands still), the identity for ``"inertial"``. The one
+    Earth-fixed rotation of the window, exports, picking and camera playback.
+    ``earth_rotation``: ``gcrs_from_itrs(t_s)``, where the caller has it already.
+    """
+    if view_frame != "earth-fixed":
+        return np.eye(3)
+    return (gcrs_from_itrs(t_s) if earth_rotation is None else earth_rotation).T
+
+
 @lru_cache(maxsize=1)
 def ephemeris():
     """JPL DE421 from the skyfield-data package: the Sun and Earth with no download."""

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from orbitview.core.catalog import Catalog
+from orbitview.core.prefetch import sgp4_process_for
 from orbitview.core.propagate import HALO, failures_reached, padded_grid, position_derivative, propagate
 
 MAX_RADIUS_KM = 1.0e6
+#: Pairs a ``LiveKeyframes`` keeps: the one drawn, the one prefetched after it, and a spare.
+KEPT_PAIRS = 3
 
 
 @dataclass(frozen=True)
@@ -75,23 +79,31 @@ class LiveKeyframes:
 
     ``appear_s``: (N,) POSIX s from which each object exists (``core.launch_dates``; None: always).
     An object is valid in the pairs that start at or after it, so it appears within ``step_s``.
+
+    Safe to call from several threads (the window's prefetch worker and the GUI thread):
+    one pair is computed at a time, and the last ``KEPT_PAIRS`` are kept, so the GUI thread
+    asking for the pair drawn (picking, following) gets the one the worker made before it.
     """
 
     def __init__(self, catalog: Catalog, step_s: float = 60.0, appear_s: np.ndarray | None = None) -> None:
         self.catalog = catalog
         self.step_s = float(step_s)
-        self._last: Keyframes | None = None
-        self.set_appear_s(appear_s)
+        #: The last pairs computed, by (t0_s, t1_s), oldest first.
+        self._pairs: dict[tuple[float, float], Keyframes] = {}
         #: SGP4's GCRS (position, velocity, error) of the last pair's padded grid, by time.
         self._sgp4: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._lock = threading.Lock()
+        self.set_appear_s(appear_s)
 
     def __len__(self) -> int:
         return len(self.catalog)
 
     def set_appear_s(self, appear_s: np.ndarray | None) -> None:
         """Change when objects appear (a SATCAT's launch dates arrived); pairs are made again."""
-        self.appear_s = None if appear_s is None else np.asarray(appear_s, np.float64)
-        self._last = None
+        with self._lock:
+            self.appear_s = None if appear_s is None else np.asarray(appear_s, np.float64)
+            self._pairs.clear()
+            self._sgp4 = {}
         #: (rows, catalog.take(rows)) of the objects that existed at the last times propagated.
         self._launched: tuple[np.ndarray, Catalog] | None = None
 
@@ -102,13 +114,18 @@ class LiveKeyframes:
     def between(self, t0_s: float, t1_s: float) -> Keyframes:
         """Keyframes at exactly ``t0_s`` and ``t1_s`` (used to break the grid at an event).
 
-        The last pair is kept: the renderer, picking and the info panel ask for the same one.
+        The last pairs are kept: the renderer, picking and the info panel ask for the same ones.
         """
-        last = self._last
-        if last is not None and (last.t0_s, last.t1_s) == (t0_s, t1_s):
-            return last
-        self._last = self._propagate(t0_s, t1_s)
-        return self._last
+        with self._lock:
+            kept = self._pairs.get((t0_s, t1_s))
+            if kept is None:
+                kept = self._propagate(t0_s, t1_s)
+                if len(self._pairs) >= KEPT_PAIRS:
+                    del self._pairs[next(iter(self._pairs))]
+            else:
+                del self._pairs[(t0_s, t1_s)]  # re-inserted last: the most recently asked
+            self._pairs[(t0_s, t1_s)] = kept
+            return kept
 
     def _propagate(self, t0_s: float, t1_s: float) -> Keyframes:
         # Velocities are differenced step_s apart whatever the pair's length: a pair cut short
@@ -133,8 +150,7 @@ class LiveKeyframes:
         (deep-space resonance is integrated from the epoch) as well as meaningless."""
         rows = None if self.appear_s is None else np.flatnonzero(self.appear_s <= times_s.max())
         if rows is None or len(rows) == len(self):
-            states = propagate(self.catalog, times_s, "GCRS")
-            return states.position_km, states.velocity_km_s, states.error
+            return self._sgp4_gcrs(times_s)
         position = np.zeros((len(times_s), len(self), 3))
         velocity = np.zeros((len(times_s), len(self), 3))
         error = np.ones((len(times_s), len(self)), np.uint8)
@@ -164,6 +180,16 @@ class LiveKeyframes:
         reached = failures_reached(error)
         velocity[reached] = sgp4_velocity[inner][reached]
         return position[inner], velocity, error[inner]
+
+    def _sgp4_gcrs(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """SGP4 at (T,) ``times_s``, GCRS: position (T, N, 3) km, velocity km/s float64 (NaN
+        where it failed), error (T, N) uint8; in the prefetch worker's child process when
+        called from that worker (``core.prefetch``), here otherwise."""
+        remote = sgp4_process_for(self.catalog)
+        if remote is not None:
+            return remote.states_gcrs(times_s)
+        states = propagate(self.catalog, times_s, "GCRS")
+        return states.position_km, states.velocity_km_s, states.error
 
 
 class WindowedKeyframes:

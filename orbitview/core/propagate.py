@@ -210,7 +210,8 @@ def padded_grid(times_s: np.ndarray, spacing_s: float | None = None) -> tuple[np
     return np.concatenate([before, times_s, after]), float(spacing_s)
 
 
-#: Scratch arrays of each thread: a Dask worker may run blocks in several threads at once.
+#: Scratch arrays of each thread: a Dask worker may run blocks in several threads at once,
+#: and the window's prefetch worker and the GUI thread may propagate at once.
 _scratch_arrays = threading.local()
 
 
@@ -306,7 +307,7 @@ def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_sha
     global _worker_elements, _worker_slots
     # Forkserver workers block Ctrl-C from birth (``worker_context``); spawned ones from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
         pids[started.value] = os.getpid()
         started.value += 1
@@ -315,7 +316,7 @@ def _worker_init(elements: dict[str, np.ndarray], started, pids, slots, slot_sha
     satrec_array_of(elements)  # built before the first block arrives
 
 
-def _exit_with_parent(lifeline) -> None:
+def exit_with_parent(lifeline) -> None:
     """Block until the parent's end of ``lifeline`` closes, then end this worker at once.
 
     Only the parent holds the writing end, and the kernel closes it however the parent ends
@@ -464,7 +465,7 @@ class _WorkerBlocks:
         self.started = context.Value("i", 0)
         #: Each started worker's pid, so that a stop need not wait for the blocks in hand.
         self.pids = context.RawArray("i", processes)
-        # The workers' lifeline (``_exit_with_parent``): this process keeps the writing end.
+        # The workers' lifeline (``exit_with_parent``): this process keeps the writing end.
         worker_end, self.lifeline = context.Pipe(duplex=False)
         self.executor = ProcessPoolExecutor(
             max_workers=processes,

@@ -287,7 +287,7 @@ class CameraTimeline:
 def object_locator() -> Locator:
     """A ``Locator`` of ``ObjectRef``s: SGP4 of the object's elements at the asked time, GCRS,
     or ITRS for an Earth-fixed view. Failed propagations give None."""
-    from orbitview.core.frames import gcrs_from_itrs
+    from orbitview.core.frames import view_from_gcrs
     from orbitview.core.propagate import propagate
 
     def locate(ref: ObjectRef, t_s: float, view_frame: str):
@@ -295,7 +295,7 @@ def object_locator() -> Locator:
         if states.error[0, 0]:
             return None
         position = states.position_km[0, 0]
-        return gcrs_from_itrs(t_s).T @ position if view_frame == "earth-fixed" else position
+        return view_from_gcrs(view_frame, t_s) @ position
 
     return locate
 

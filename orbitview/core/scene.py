@@ -12,7 +12,7 @@ from orbitview.core.chapters import in_time_order
 from orbitview.core.clock import Clock
 from orbitview.core.events import EventedModel, Field, model_fields
 from orbitview.core.filters import LayerFilter
-from orbitview.core.frames import gcrs_from_itrs
+from orbitview.core.frames import view_from_gcrs
 from orbitview.core.keyframes import LiveKeyframes
 from orbitview.core.launch_dates import appear_times_s
 from orbitview.core.object_ref import ObjectRef, optional_ref
@@ -192,10 +192,9 @@ class Scene(EventedModel):
         self.events.layers.connect(self._forget_removed)
 
     def view_from_gcrs(self, t_s: float | None = None) -> np.ndarray:
-        """(3, 3) rotation from GCRS into the camera's view frame (ITRS when Earth-fixed)."""
-        if self.camera.view_frame == "earth-fixed":
-            return gcrs_from_itrs(self.clock.time_s if t_s is None else t_s).T
-        return np.eye(3)
+        """(3, 3) rotation from GCRS into the camera's view frame (ITRS when Earth-fixed) at
+        ``t_s`` (default: the clock's time)."""
+        return view_from_gcrs(self.camera.view_frame, self.clock.time_s if t_s is None else t_s)
 
     def _follow(self, _value=None) -> None:
         """Keep the camera centred on the followed object (view-frame km)."""

@@ -152,6 +152,7 @@ class Annotator:
         self.size = size
         self.overlay = overlay
         self.pane_titles = pane_titles
+        self.legend = legend
         width, height = size
         self.px = {name: max(MIN_TEXT_PX, round(fraction * height)) for name, fraction in SIZES.items()}
         self.margin = round(MARGIN * height)

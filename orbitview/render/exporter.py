@@ -15,7 +15,6 @@ import numpy as np
 from orbitview.core.camera import project_to_pixels
 from orbitview.core.chapters import chapter_at
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.frames import gcrs_from_itrs
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.picking import hidden_by_earth
@@ -24,24 +23,9 @@ from orbitview.core.launch_dates import objects_in_orbit
 from orbitview.core.scene import Scene
 from orbitview.render.annotations import Annotator
 
-GL_DEPTH_COMPONENT24 = 0x81A6
 REFERENCE_HEIGHT_PX = 1080
 #: 24-bit depth: 16 bits cannot hide objects just behind the Earth's limb.
 GL_DEPTH_COMPONENT24 = 0x81A6
-
-
-def legend_rows(scene: Scene) -> list[tuple[str, tuple, int]]:
-    """``(label, rgba, count)`` explaining the colours of the visible layers; rows with the same
-    label and colour are merged (count -1: not a count)."""
-    from orbitview.render.colors import legend_entries
-
-    rows: dict[tuple[str, tuple], int] = {}
-    for layer in scene.layers:
-        if layer.visible:
-            for label, rgba, count in legend_entries(layer):
-                key = (label, tuple(rgba))
-                rows[key] = -1 if count < 0 else max(rows.get(key, 0), 0) + count
-    return [(label, rgba, count) for (label, rgba), count in rows.items()]
 
 
 class FrameRenderer:
@@ -76,8 +60,9 @@ class FrameRenderer:
         # The window's overlay is sized for the screen; exports draw their own (annotations).
         self.view.overlay.hide()
         # The "nothing loaded" hint is for the window; an export of an empty scene shows space.
-        titles = tuple(pane_title(scene, name) for name in PANES) if scene.split else None
-        self.annotator = Annotator(size, overlay, legend_rows(scene), titles)
+        self.overlay = overlay
+        self.pane_titles = tuple(pane_title(scene, name) for name in PANES) if scene.split else None
+        self.annotator = Annotator(size, overlay, self.view.legend(), self.pane_titles)
         shown = set(pinned) | ({selected} if labels and selected is not None else set())
         self.labelled = _find(scene, shown if labels else set())
         self.ringed = _find(scene, {selected} if selected is not None else set())
@@ -91,6 +76,11 @@ class FrameRenderer:
                 self.scene.camera.restore(view)
                 self.scene.camera.keep_outside_earth()
         self.view.sync_camera()
+        legend = self.view.legend()
+        if legend != self.annotator.legend:
+            # Objects came or went (a breakup's parent at the intercept): the window's legend
+            # changes then too.
+            self.annotator = Annotator(self.size, self.overlay, legend, self.pane_titles)
         image = self._draw()
         labels = [(x, y, name) for x, y, name in self._project(self.labelled, t_s)]
         rings = [(x, y) for x, y, _ in self._project(self.ringed, t_s)]
@@ -122,20 +112,20 @@ class FrameRenderer:
         """Pixel positions of ``found`` objects that exist, are in front and not behind the Earth."""
         out = []
         camera = self.scene.camera
-        rotation = gcrs_from_itrs(t_s).T if camera.view_frame == "earth-fixed" else None
+        rotation = self.scene.view_from_gcrs(t_s)
         eye = camera.eye_km()
         for layer, rows, catalog in found:
             if not layer.visible:
                 continue
-            # Where the object is drawn: from the layer's keyframes (an OEM layer's ephemeris,
-            # a trajectory file's states), which also say whether it exists then.
-            keyframes = layer.keyframes.at(t_s)
+            # Where the object is drawn: the keyframes the dots were drawn from (an OEM
+            # layer's ephemeris, a trajectory file's states), which also say whether it exists.
+            keyframes = self.view.layers[id(layer)].node.keyframes
             ok = keyframes.valid[rows]
             points = keyframes.interpolate(t_s, rows[ok])
             x0, y0, width, height = pane_box(drawn_in(self.scene, layer), self.size, self.scene.split)
             xy, in_front = project_to_pixels(points, camera, (width, height), rotation)
             xy += (x0, y0)
-            seen = in_front & ~hidden_by_earth(eye, points if rotation is None else points @ rotation.T)
+            seen = in_front & ~hidden_by_earth(eye, points @ rotation.T)
             for (x, y), visible, name in zip(xy, seen, catalog.name[ok]):
                 if visible:
                     out.append((float(x), float(y), str(name)))

@@ -1,8 +1,10 @@
 """One population of objects as one vispy visual, interpolated on the GPU.
 
-Each vertex holds the object's two keyframes (position and velocity at ``t0`` and ``t1``, GCRS
-km and km/s) and its colour. The vertex shader evaluates the cubic Hermite polynomial for the
-current time, a uniform, so between keyframes a clock tick costs one uniform and no upload.
+Each object's two keyframes (position and velocity at ``t0`` and ``t1``, GCRS km and km/s) sit
+in one vertex buffer, its colour in another: a keyframe crossing uploads only the first, a new
+colour only the second. The vertex shader evaluates the cubic Hermite polynomial for the current
+time, a uniform, so between keyframes a clock tick costs one uniform and no upload. The index
+buffer (the objects drawn) is uploaded only when which objects are drawn changes.
 Objects in the Earth's cylindrical shadow are dimmed in the shader from the Sun's direction.
 """
 
@@ -14,7 +16,7 @@ from vispy.scene.visuals import create_visual_node
 
 from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
 from orbitview.core.keyframes import Keyframes
-from orbitview.render.colors import ECLIPSED_COLOR, SUNLIT_COLOR
+from orbitview.core.legend import ECLIPSED_COLOR, SUNLIT_COLOR
 from orbitview.render.transforms import MatrixVisual
 
 VERTEX_SHADER = """
@@ -89,35 +91,36 @@ GL_STATES = {
 }
 
 
-VERTEX_DTYPE = np.dtype(
-    [
-        ("a_p0", np.float32, 3),
-        ("a_v0", np.float32, 3),
-        ("a_p1", np.float32, 3),
-        ("a_v1", np.float32, 3),
-        ("a_color", np.float32, 4),
-    ]
-)
+#: What changes at every keyframe crossing.
+MOTION_DTYPE = np.dtype([("a_p0", np.float32, 3), ("a_v0", np.float32, 3),
+                         ("a_p1", np.float32, 3), ("a_v1", np.float32, 3)])
+#: What changes only when the layer's style does.
+STYLE_DTYPE = np.dtype([("a_color", np.float32, 4)])
 
 
 class ObjectsVisual(MatrixVisual):
-    """Points for N objects. ``set_keyframes`` uploads; ``set_time`` only sets a uniform.
+    """Points for N objects. ``set_keyframes`` and ``set_colors`` upload; ``set_time`` only
+    sets a uniform.
 
     Objects that are not valid (decayed) or hidden by ``set_shown`` are left out of the index
-    buffer, so they cost nothing to draw.
+    buffer, so they cost nothing to draw. ``motion_buffer``, ``style_buffer`` and
+    ``index_buffer`` are the three GPU buffers (tests count their uploads).
     """
 
     def __init__(self, point_size: float = 3.0, shadow_dim: float = 0.35) -> None:
         super().__init__(vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADERS["round"])
         self._style = "round"
-        self._vertices = gloo.VertexBuffer(np.zeros(0, VERTEX_DTYPE))
-        self._index = gloo.IndexBuffer(np.zeros(0, np.uint32))
+        self.motion_buffer = gloo.VertexBuffer(np.zeros(0, MOTION_DTYPE))
+        self.style_buffer = gloo.VertexBuffer(np.zeros(0, STYLE_DTYPE))
+        self.index_buffer = gloo.IndexBuffer(np.zeros(0, np.uint32))
         self._count = 0
         self._t0_s = 0.0
+        self._h_s = 1.0
+        self._dt_s = 0.0
         self._keyframes: Keyframes | None = None
-        self._colors = np.zeros((0, 4), np.float32)
-        self._shown = np.zeros(0, bool)
-        self.upload_count = 0
+        self._shown: np.ndarray | None = None
+        #: (N,) bool of the objects in the index buffer, None before the first keyframes.
+        self._drawn: np.ndarray | None = None
         self.shared_program["u_dt"] = 0.0
         self.shared_program["u_h"] = 1.0
         self.shared_program["u_size"] = point_size
@@ -128,7 +131,7 @@ class ObjectsVisual(MatrixVisual):
         self.shared_program["u_sunlit_color"] = SUNLIT_COLOR
         self.shared_program["u_eclipsed_color"] = ECLIPSED_COLOR
         self._draw_mode = "points"
-        self._index_buffer = self._index
+        self._index_buffer = self.index_buffer
         self.set_gl_state(**GL_STATES["round"])
         self.freeze()
 
@@ -136,27 +139,35 @@ class ObjectsVisual(MatrixVisual):
     def keyframes(self) -> Keyframes | None:
         return self._keyframes
 
-    def set_keyframes(self, keyframes: Keyframes, colors_rgba: np.ndarray | None = None) -> None:
-        """Upload both keyframes of every object (and new colours, (N, 4) float32 0..1)."""
-        n = len(keyframes.valid)
-        if colors_rgba is not None:
-            self._colors = np.asarray(colors_rgba, np.float32).reshape(n, 4)
-        if len(self._shown) != n:
-            self._shown = np.ones(n, bool)
-        data = np.zeros(n, VERTEX_DTYPE)
+    @property
+    def drawn(self) -> np.ndarray | None:
+        """(N,) bool: the objects drawn (shown and valid in the keyframes); None before any.
+        A new array whenever it changes, the same one while it does not."""
+        return self._drawn
+
+    def set_keyframes(self, keyframes: Keyframes) -> None:
+        """Upload both keyframes of every object (the motion buffer only)."""
+        data = np.empty(len(keyframes.valid), MOTION_DTYPE)
         data["a_p0"] = keyframes.position0_km
         data["a_v0"] = keyframes.velocity0_km_s
         data["a_p1"] = keyframes.position1_km
         data["a_v1"] = keyframes.velocity1_km_s
-        data["a_color"] = self._colors
-        self._vertices.set_data(data)
+        self.motion_buffer.set_data(data)
         # Rebinding after set_data keeps vispy's per-attribute views in step with the buffer.
-        self.shared_program.bind(self._vertices)
+        self.shared_program.bind(self.motion_buffer)
         self._keyframes = keyframes
         self._t0_s = keyframes.t0_s
-        self.shared_program["u_h"] = float(keyframes.t1_s - keyframes.t0_s)
+        self._h_s = float(keyframes.t1_s - keyframes.t0_s)
+        self.shared_program["u_h"] = self._h_s
         self._update_index()
-        self.upload_count += 1
+        self.update()
+
+    def set_colors(self, colors_rgba: np.ndarray) -> None:
+        """Upload each object's colour, (N, 4) float32 RGBA 0..1 (the style buffer only)."""
+        data = np.empty(len(colors_rgba), STYLE_DTYPE)
+        data["a_color"] = colors_rgba
+        self.style_buffer.set_data(data)
+        self.shared_program.bind(self.style_buffer)
         self.update()
 
     def set_shown(self, shown: np.ndarray) -> None:
@@ -166,17 +177,32 @@ class ObjectsVisual(MatrixVisual):
         self.update()
 
     def _update_index(self) -> None:
+        """Upload the indices of the objects drawn, when they are not those uploaded last."""
         if self._keyframes is None:
             return
-        drawn = np.flatnonzero(self._shown & self._keyframes.valid).astype(np.uint32)
-        self._count = len(drawn)
+        drawn = self._keyframes.valid if self._shown is None else self._shown & self._keyframes.valid
+        if self._drawn is not None and np.array_equal(drawn, self._drawn):
+            return
+        self._drawn = drawn
+        rows = np.flatnonzero(drawn).astype(np.uint32)
+        self._count = len(rows)
         if self._count:
-            self._index.set_data(drawn)
+            self.index_buffer.set_data(rows)
 
     def set_time(self, t_s: float) -> None:
-        """The displayed time, POSIX seconds: a uniform relative to the first keyframe."""
-        self.shared_program["u_dt"] = float(t_s - self._t0_s)
+        """The displayed time, POSIX seconds: a uniform relative to the first keyframe.
+
+        A time outside the keyframes' interval (the next pair is still being computed) draws
+        the objects where they are at its nearer end: a cubic is not extrapolated.
+        """
+        self._dt_s = min(max(t_s - self._t0_s, 0.0), self._h_s)
+        self.shared_program["u_dt"] = float(self._dt_s)
         self.update()
+
+    @property
+    def drawn_time_s(self) -> float:
+        """The time the objects are drawn at, POSIX seconds (``set_time``'s, within the keyframes)."""
+        return self._t0_s + self._dt_s
 
     def set_sun_direction(self, sun_gcrs: np.ndarray | None) -> None:
         """The Sun's unit vector, GCRS; None (no ephemeris then): no object is in shadow."""

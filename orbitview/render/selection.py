@@ -1,5 +1,10 @@
 """The selected object (ring, label, orbit track, ground track with direction marks) and
-the pinned labels."""
+the pinned labels.
+
+Labels and the ring sit where the dots are drawn (the view's ``position_of``: the same
+keyframes and time). Tracks are SGP4 over two revolutions: with a ``prefetcher`` they are
+computed in its worker and drawn when they come back, unless the selection has moved on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import numpy as np
 from vispy import scene as vscene
 
 from orbitview.core.frames import gcrs_from_itrs as earth_rotation
+from orbitview.core.object_ref import ObjectRef
+from orbitview.core.prefetch import Prefetcher
 from orbitview.core.scene import Scene
 from orbitview.core.tracks import direction_marks, ground_track_itrs_km, orbit_track_gcrs_km
 
@@ -17,13 +24,33 @@ LABEL_COLOR = (1.0, 1.0, 1.0, 1.0)
 TRACK_REFRESH_S = 600.0
 #: The ground track is lifted this far above the ellipsoid so the globe never hides it.
 GROUND_LIFT = 1.002
+NO_TRACK = np.zeros((0, 3))
+
+
+def tracks_of(ref: ObjectRef, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(orbit (K, 3) GCRS km, ground track (M, 3) ITRS km lifted by ``GROUND_LIFT``) of ``ref``
+    one revolution either side of ``t_s``."""
+    catalog, row = ref.layer.catalog, ref.row
+    return orbit_track_gcrs_km(catalog, row, t_s), ground_track_itrs_km(catalog, row, t_s) * GROUND_LIFT
 
 
 class SelectionAdapter:
-    """Draws the selection and pins of ``scene`` under ``parent`` (the inertial world node)."""
+    """Draws the selection and pins of ``scene`` under ``parent`` (the inertial world node).
 
-    def __init__(self, scene: Scene, parent) -> None:
+    ``position_of(ref)``: (3,) GCRS km where an object is drawn, or None (default: the scene's
+    ``position_gcrs_km`` at the clock's time). ``arrived()`` is called when tracks computed by
+    ``prefetcher`` are drawn.
+    """
+
+    def __init__(self, scene: Scene, parent, position_of=None, prefetcher: Prefetcher | None = None,
+                 arrived=None) -> None:
         self.scene = scene
+        self._position_of = position_of or scene.position_gcrs_km
+        self._prefetcher = prefetcher
+        self._arrived = arrived or (lambda: None)
+        self._key = ("tracks", id(self))
+        self._tracks_id = 0
+        self._closed = False
         self.ring = vscene.visuals.Markers(parent=parent)
         self.ring.set_gl_state("translucent", depth_test=False)
         self.ring.order = 5
@@ -39,8 +66,10 @@ class SelectionAdapter:
                                           anchor_y="bottom", parent=parent, face="DejaVu Sans")
         self.labels.set_gl_state("translucent", depth_test=False)
         self.labels.order = 6
-        self._ground_itrs = np.zeros((0, 3))
+        self._ground_itrs = NO_TRACK
         self._tracks_made_at: float | None = None
+        #: Whose tracks are drawn.
+        self._tracks_of: ObjectRef | None = None
         scene.events.selected.connect(self._on_selection)
         scene.events.pinned.connect(self._on_pins)
         scene.events.show_tracks.connect(self._on_selection)
@@ -55,19 +84,34 @@ class SelectionAdapter:
 
     def _make_tracks(self, t_s: float) -> None:
         selected = self.scene.selected
+        self._tracks_made_at = t_s
+        self._tracks_id = 0
         if selected is None:
-            self.orbit.visible = self.ground.visible = self.marks.visible = False
-            self._ground_itrs = np.zeros((0, 3))
-            return
-        orbit = orbit_track_gcrs_km(selected.layer.catalog, selected.row, t_s)
-        self._ground_itrs = ground_track_itrs_km(selected.layer.catalog, selected.row, t_s) * GROUND_LIFT
+            self._set_tracks(None, NO_TRACK, NO_TRACK)
+        elif self._prefetcher is None:
+            self._set_tracks(selected, *tracks_of(selected, t_s))
+        else:
+            if self._tracks_of != selected:
+                # Another object's tracks must not stay up while this one's are computed.
+                self._set_tracks(None, NO_TRACK, NO_TRACK)
+            self._tracks_id = self._prefetcher.submit(self._key, lambda: tracks_of(selected, t_s), self._on_tracks)
+
+    def _on_tracks(self, request_id: int, tracks: tuple[np.ndarray, np.ndarray]) -> None:
+        if self._closed or request_id != self._tracks_id:
+            return  # the selection or the time moved on since it was asked
+        self._set_tracks(self.scene.selected, *tracks)
+        self.update(self.scene.clock.time_s, None)
+        self._arrived()
+
+    def _set_tracks(self, of: ObjectRef | None, orbit: np.ndarray, ground_itrs: np.ndarray) -> None:
+        self._tracks_of = of
+        self._ground_itrs = ground_itrs
         if len(orbit) > 1:
             # The revolution behind is drawn fainter than the one ahead.
             colors = np.tile(np.array(TRACK_COLOR, np.float32), (len(orbit), 1))
             colors[: len(orbit) // 2, 3] *= 0.35
             self.orbit.set_data(orbit.astype(np.float32), color=colors)
         self.orbit.visible = len(orbit) > 1
-        self._tracks_made_at = t_s
 
     def update(self, t_s: float, gcrs_from_itrs: np.ndarray | None) -> None:
         """Follow the clock: move the ring and labels; turn the ground track with the Earth."""
@@ -95,7 +139,7 @@ class SelectionAdapter:
         shown = [ref for ref in (scene.selected, *scene.pinned) if ref is not None]
         positions, texts, drawn = [], [], []
         for ref in dict.fromkeys(shown):
-            position = scene.position_gcrs_km(ref, t_s)
+            position = self._position_of(ref)
             if position is None:
                 continue
             positions.append(position)
@@ -121,6 +165,9 @@ class SelectionAdapter:
             node.parent = parent
 
     def close(self) -> None:
+        self._closed = True
+        if self._prefetcher is not None:
+            self._prefetcher.forget(self._key)
         self.scene.events.selected.disconnect(self._on_selection)
         self.scene.events.pinned.disconnect(self._on_pins)
         self.scene.events.show_tracks.disconnect(self._on_selection)

@@ -18,6 +18,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.panes import drawn_in, pane_at, pane_box
 from orbitview.core.picking import pick
+from orbitview.core.prefetch import Prefetcher
 from orbitview.core.scene import Layer, Scene
 from orbitview.io.satcat import Satcat
 from orbitview.io.sources import Source, classify_layer, open_source
@@ -34,6 +35,7 @@ from orbitview.ui.search import SearchBox
 from orbitview.ui.status import StatusFields
 from orbitview.ui.events_menu import install_events_menu
 from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
+from orbitview.ui.handback import GuiHandback
 from orbitview.ui.range_panel import install_range_panel
 from orbitview.ui.time_bar import TimeBar
 
@@ -63,6 +65,9 @@ class MainWindow(QMainWindow):
         from orbitview.render.view import OrbitView
 
         self.scene = scene
+        # Keyframe pairs and tracks are computed in this worker, never on the draw path.
+        self.handback = GuiHandback(self)
+        self.prefetcher = Prefetcher(self.handback.post)
         self.remember = remember
         self.setWindowTitle(f"orbitview {__version__}")
         # Wide enough that the view between the docks stays landscape (vispy turns the field of
@@ -70,7 +75,7 @@ class MainWindow(QMainWindow):
         self.resize(1640, 920)
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
-        self.view = OrbitView(scene, self.canvas)
+        self.view = OrbitView(scene, self.canvas, self.prefetcher)
         self.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.canvas.native)
 
@@ -442,5 +447,6 @@ class MainWindow(QMainWindow):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
+        self.prefetcher.close()
         self.canvas.close()
         super().closeEvent(event)

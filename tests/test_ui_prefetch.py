@@ -1,0 +1,46 @@
+"""The real window plays fast without SGP4 on the GUI thread: its keyframe pairs come from the
+prefetch worker, and once paused the dots are the exact pair at the clock's time (tier 3)."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from orbitview.core.keyframes import LiveKeyframes
+from orbitview.core.scene import Layer
+from orbitview.io.catalog_files import load_catalog
+
+pytestmark = pytest.mark.qt
+
+
+class ThreadRecordingKeyframes(LiveKeyframes):
+    def __init__(self, catalog):
+        super().__init__(catalog)
+        self.threads = []
+
+    def at(self, t_s):
+        self.threads.append(threading.current_thread())
+        return super().at(t_s)
+
+
+def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(make_window, qtbot, catalogs):
+    catalog = load_catalog(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt").catalog
+    window = make_window()
+    source = ThreadRecordingKeyframes(catalog)
+    layer = window.scene.add_layer(Layer("iridium", catalog, source))
+    clock = window.scene.clock
+    clock.set_span(clock.time_s, clock.time_s + 30 * 86400.0)
+    start = clock.time_s
+    clock.speed, clock.playing = 10000.0, True
+    # Playing until the worker has made several pairs (its SGP4 process starts first) and
+    # three simulated hours (180 pairs) have gone by.
+    qtbot.waitUntil(lambda: len(source.threads) > 3 and clock.time_s > start + 3 * 3600.0, timeout=60000)
+    clock.playing = False
+    qtbot.waitUntil(window.view.settled, timeout=20000)
+    main = threading.main_thread()
+    assert source.threads[0] is main  # the new layer's first pair
+    assert len(source.threads) > 3 and main not in source.threads[1:]
+    drawn = window.view.layers[id(layer)].node
+    assert drawn.keyframes.contains(clock.time_s) and drawn.drawn_time_s == clock.time_s
+    exact = LiveKeyframes(catalog).at(clock.time_s)
+    assert np.allclose(drawn.keyframes.position0_km, exact.position0_km, atol=1e-3)  # km: a metre
