@@ -21,7 +21,7 @@ from orbitview.core.interceptor_scene import INTERCEPTOR_COLOR, TRAIL_AFTER_S, I
 from orbitview.core.times import format_utc, skyfield_time, timescale
 from orbitview.io.scenario import (ScenarioError, build_scene, parse_scenario, read_scenario, scenario_from_scene,
                                    scenario_to_toml, timeline)
-from orbitview.render.colors import CLASS_COLORS
+from orbitview.core.legend import CLASS_COLORS
 from orbitview.render.interceptor import SITE_COLOR
 from orbitview.render.selection import GROUND_LIFT
 
