@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from orbitview.core.interrupts import raise_if_stopped, stops_deferred
-from orbitview.core.propagate import _exit_with_parent, _wait_for_workers, usable_cores, worker_context
+from orbitview.core.propagate import exit_with_parent, _wait_for_workers, usable_cores, worker_context
 
 #: Tasks in flight per worker: one running, one queued, so no worker waits for this process.
 TASKS_PER_WORKER = 2
@@ -31,7 +31,7 @@ _shared = None
 def _init(shared, started, pids, lifeline) -> None:
     global _shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     with started.get_lock():
         pids[started.value] = os.getpid()
         started.value += 1
