@@ -332,8 +332,9 @@ def test_camera_model_and_vispy_camera_follow_each_other_both_ways(canvas):
 
 
 def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canvas):
-    """The Fengyun-1C briefing: before the intercept one payload (the satellite), after it the
-    fragments and the remnant, never the satellite as well (the window said "payload 2")."""
+    """The Fengyun-1C briefing: before the intercept one payload (the satellite) and the
+    missile flying to it, after it the fragments and the remnant, never the satellite as well
+    (the window said "payload 2"), nor the missile."""
     from orbitview.commands.common import default_briefing_scene
     from orbitview.core.classify import ObjectClass
     from orbitview.core.legend import CLASS_COLORS
@@ -344,10 +345,12 @@ def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canv
     scene = default_briefing_scene(None)
     event_s = scene.layers[1].keyframes.start_s
     fragments = scene.layers[1].catalog.object_class
+    missile = scene.layers[2]
+    before = [("payload", CLASS_COLORS[ObjectClass.PAYLOAD], 1), (missile.name, missile.color, 1)]
     view = OrbitView(scene, canvas)
     try:
         scene.clock.time_s = event_s - 60.0
-        assert view.overlay.annotator.legend == [("payload", CLASS_COLORS[ObjectClass.PAYLOAD], 1)]
+        assert view.overlay.annotator.legend == before
         scene.clock.time_s = event_s + 60.0
         expected = [(label, CLASS_COLORS[code], int((fragments == code).sum()))
                     for label, code in (("payload", ObjectClass.PAYLOAD), ("debris", ObjectClass.DEBRIS))]
@@ -358,7 +361,7 @@ def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canv
     renderer = FrameRenderer(scene, (320, 180), OverlayText())
     try:
         renderer.render(event_s - 60.0)
-        assert renderer.annotator.legend == [("payload", CLASS_COLORS[ObjectClass.PAYLOAD], 1)]
+        assert renderer.annotator.legend == before
         renderer.render(event_s + 60.0)
         assert renderer.annotator.legend == expected
     finally:

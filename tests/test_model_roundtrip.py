@@ -86,6 +86,7 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("overlay", "clock"): False,
         ("overlay", "attribution"): "a test",
         ("overlay", "captions"): False,
+        ("overlay", "in_orbit"): True,
         ("layer", "pane"): "right",
         ("scene", "split"): True,
         ("scene", "left_title"): "Model",

@@ -60,7 +60,9 @@ def legend_entries(layer: Layer, drawn: np.ndarray) -> list[LegendRow]:
         return [("elements fresh", tuple(AGE_FRESH), -1), (f"{AGE_SPAN_DAYS:.0f}+ days old", tuple(AGE_STALE), -1)]
     if mode == "sunlit":
         return [("sunlit", SUNLIT_COLOR, -1), ("in Earth's shadow", ECLIPSED_COLOR, -1)]
-    return [(layer.name, tuple(layer.color), int(np.count_nonzero(drawn)))]
+    count = int(np.count_nonzero(drawn))
+    # A layer of one colour with nothing drawn now (a missile after its intercept) has no row.
+    return [(layer.name, tuple(layer.color), count)] if count else []
 
 
 def legend_rows(drawn: Iterable[tuple[Layer, np.ndarray]]) -> list[LegendRow]:

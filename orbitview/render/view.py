@@ -224,12 +224,12 @@ class OrbitView:
         #: The panes by name; the right one is made when the scene is first split.
         self.panes = {"left": Pane(canvas)}
         self.camera = CameraAdapter(scene.camera, self.panes["left"].view)
-        self.selection = SelectionAdapter(scene, self.panes["left"].world, self.drawn_position_km, prefetcher,
-                                          arrived=self.canvas.update)
-        self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
         #: The site, trail and label of each interceptor layer, by the layer's id.
         self.interceptors: dict[int, InterceptorAdapter] = {}
+        self.selection = SelectionAdapter(scene, self.panes["left"].world, self.drawn_position_km, prefetcher,
+                                          arrived=self.canvas.update)
+        self.overlay = Overlay(canvas)
         self._earth_rotation = np.eye(3)
         self._view_from_gcrs = np.eye(3)
         self._legend: list | None = None

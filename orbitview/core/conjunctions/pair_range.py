@@ -1,7 +1,7 @@
 """The range between two objects over a span of time: what the conjunction range plot draws.
 
 Sampled with SGP4 in float64 (``refine.pair_states``), with every local minimum solved exactly
-(``refine.minima_in_window``) and inserted among the samples, so the curve reaches the true
+(``refine.segment_minima``, the screening's own search) and inserted among the samples, so the curve reaches the true
 miss distance at each closest approach instead of the nearest sample's.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitview.core.conjunctions.refine import minima_in_window, pair_states
+from orbitview.core.conjunctions.refine import pair_states, segment_minima
 
 #: Samples across the span: a curve smooth at a slide's width (about 2,000 pixels at most).
 SAMPLES = 2001
@@ -33,7 +33,8 @@ def pair_range(sat_a, sat_b, start_s: float, end_s: float, *, names=("A", "B"),
                samples: int = SAMPLES) -> PairRange:
     """The range of ``sat_b`` from ``sat_a`` (``sgp4.api.Satrec``) from ``start_s`` to ``end_s``."""
     grid = np.linspace(start_s, end_s, samples)
-    tcas = np.array(minima_in_window(sat_a, sat_b, grid))
+    pairs = np.zeros(samples - 1, np.int64)
+    _, tcas = segment_minima([sat_a, sat_b], pairs, pairs + 1, grid[:-1], grid[1:])
     times = np.union1d(grid, tcas)
     r_a, _, r_b, _, ok = pair_states(sat_a, sat_b, times)
     range_km = np.where(ok, np.linalg.norm(r_b - r_a, axis=1), np.nan)
