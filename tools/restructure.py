@@ -24,7 +24,8 @@ What it does:
    never touches ``core.scenario``. Imports of the few names that moved between modules in this
    wave (``NAME_MOVES``: the CelesTrak cache's layout, the WGS72 constants) follow them.
 3. Lists the packages in pyproject.toml again, and adds the import-linter contracts of the new
-   layout (services in the layer order, services kept free of Qt and vispy, the parts of core).
+   layout (services in the layer order, services kept free of Qt and vispy, the parts of core);
+   adds services to tests/test_layering.py; describes the new folders in the README's Layout.
 
 One old module name is also a new package: ``orbitview.core.breakup`` (the NASA model, now
 ``core/breakup/standard_model.py``). ``orbitview.core.breakup.NAME`` and ``from
@@ -446,6 +447,33 @@ def update_layer_test(root: Path, dry_run: bool, report: dict) -> None:
                         encoding="utf-8")
 
 
+README_LAYOUT = """`orbitview/api.py` (the public Python API, docs/api.md), `orbitview/core` (the model and the
+science: `model/` the evented scene, layers, clock, camera and scenario; `orbits/` catalogue
+arrays, SGP4, frames, times, keyframes, tracks; `breakup/` the breakup model and its presets;
+`conjunctions/` screening), `orbitview/io` (files and the network), `orbitview/services` (what
+the window and the command line both do: build a scene from a scenario, run long jobs),
+`orbitview/render` (vispy: `adapters/` model to visuals, `visuals/` GLSL, `export/` offscreen,
+PNG, video), `orbitview/ui` (PyQt6 window), `orbitview/cli.py` and `orbitview/commands/` (the
+command line), `assets/` (derived Earth image and stars, see `assets/README.md`), `datasets/`,
+`tests/`, `benchmarks/`, `docs/`.
+"""
+
+
+def update_readme_layout(root: Path, dry_run: bool, report: dict) -> None:
+    """The README's Layout section describes the new folders (its old text named the old ones)."""
+    path = root / "README.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    match = re.search(r"(?ms)^## Layout\n\n(.*?)\n(?=## )", text)
+    if match is None:
+        report["to do by hand"].append("README.md: describe the new layout (no '## Layout' section found)")
+        return
+    if match.group(1) == README_LAYOUT:
+        return
+    report["files rewritten"].append("README.md (Layout)")
+    if not dry_run:
+        path.write_text(text[:match.start(1)] + README_LAYOUT + text[match.end(1):], encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
@@ -458,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     rewrite_references(root, moves, moving_now, args.dry_run, report)
     update_pyproject(root, args.dry_run, report)
     update_layer_test(root, args.dry_run, report)
+    update_readme_layout(root, args.dry_run, report)
     report["modules it does not know, left where they are"] = unknown_modules(root)
     for key, items in report.items():
         print(f"{key}: {len(items)}")
