@@ -71,6 +71,7 @@ MOVES = {
     "orbitview.core.times": "orbitview.core.orbits.times",
     "orbitview.core.keyframes": "orbitview.core.orbits.keyframes",
     "orbitview.core.prefetch": "orbitview.core.orbits.prefetch",
+    "orbitview.core.sgp4_process": "orbitview.core.orbits.sgp4_process",
     "orbitview.core.tracks": "orbitview.core.orbits.tracks",
     "orbitview.core.mean_elements": "orbitview.core.orbits.mean_elements",
     "orbitview.core.ephemeris": "orbitview.core.orbits.ephemeris",

@@ -78,13 +78,13 @@ def _files_image(args) -> int:
 
 
 def _scenario(args, video: bool) -> int:
-    from orbitview.io.scenario import build_scene, read_scenario
+    from orbitview.io.scenario import MAX_FPS, build_scene, read_scenario
 
     scenario = read_scenario(args.files[0])
     size = parse_size(args.size) if args.size else scenario.size
     fps = scenario.fps if args.fps is None else args.fps
-    if fps < 1 or fps > 120:
-        raise OrbitviewError(f"--fps {fps}: expected 1 .. 120")
+    if fps < 1 or fps > MAX_FPS:
+        raise OrbitviewError(f"--fps {fps}: expected 1 .. {MAX_FPS}")
     if video and args.time is not None:
         raise OrbitviewError("--time is for images; a video runs from the scenario's time.start to time.end")
     t_s = parse_time_option("--time", args.time) if args.time is not None else scenario.time_s

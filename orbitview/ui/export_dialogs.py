@@ -42,6 +42,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.events import disconnect_events
 from orbitview.core.scenario import CameraKey, CameraTimeline, Scenario
 from orbitview.io.scenario import (
+    MAX_FPS,
     build_scene,
     read_scenario,
     scenario_from_scene,
@@ -156,7 +157,7 @@ class ExportDialog(QDialog):
         form.addRow("Size (pixels)", self.size_box)
         if video:
             self.fps = QSpinBox()
-            self.fps.setRange(1, 120)
+            self.fps.setRange(1, MAX_FPS)
             self.fps.setValue(base.fps if base else 24)
             self.start = _utc_edit(clock.span_start_s)
             self.end = _utc_edit(clock.span_end_s)
