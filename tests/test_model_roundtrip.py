@@ -178,7 +178,7 @@ def test_bad_new_keys_name_their_line(catalogs, text, key, words):
     assert str(info.value).startswith("s.toml:")
 
 
-def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_files):
+def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_files, catalogs):
     """The union of the files' spans, in the CLI's scene, the window's (layers added one by
     one) and a saved scenario's."""
     from orbitview.commands.common import scene_from_files
@@ -196,6 +196,11 @@ def test_trajectory_files_are_file_sources_and_one_span_rule_holds(trajectory_fi
     assert [layer.origin for layer in again.layers] == [FileOrigin(str(first)), FileOrigin(str(second))]
     assert (again.clock.span_start_s, again.clock.span_end_s) == union and again.clock.span_locked
     assert_same_model(window, again)
+    # The lock is the layers': element sets alone propagate to any time.
+    window.layers = (window.layers[0],)
+    assert window.clock.span_locked
+    window.layers = (open_source(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt").layer,)
+    assert not window.clock.span_locked
 
 
 def test_one_file_twice_in_two_colours_stays_two_layers(catalogs):

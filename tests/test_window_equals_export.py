@@ -92,6 +92,11 @@ def test_export_image_shows_the_windows_3d_view(make_window, catalogs, qtbot, tm
     window = opened(make_window, path)
     scene = window.scene
     assert scene.show_coastlines and scene.show_grid and scene.layers[0].color == (1.0, 0.0, 0.0, 1.0)
+    # The widgets show the opened model: View's switches, the layer's filter.
+    switches = window.overlay_actions
+    assert switches["show_coastlines"].isChecked() and switches["show_grid"].isChecked()
+    assert not switches["show_borders"].isChecked()
+    assert window.layers_panel.text_filter.text() == "IRIDIUM 33"
     seen = view_of(window, qtbot)
     size = (seen.shape[1], seen.shape[0])
     assert tuple(window.canvas.size) == size

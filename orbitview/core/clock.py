@@ -22,7 +22,7 @@ class Clock(EventedModel):
     playing = Field(False, bool, saved=False)
     span_start_s = Field(0.0, float)
     span_end_s = Field(0.0, float)
-    #: Derived from the layers where they are loaded (``data_span_s``).
+    #: Derived from a scene's layers (``Scene``: whether ``data_span_s`` has a span).
     span_locked = Field(False, bool, saved=False)
 
     def __init__(self, time_s: float | None = None, span_s: float = 86400.0, **values) -> None:

@@ -189,13 +189,13 @@ class Scene(EventedModel):
             self.camera.center_km = self.view_from_gcrs() @ position
 
     def fit_span_to_data(self) -> bool:
-        """Bind the clock to ``data_span_s`` of the layers (locked), the time moved inside it;
-        False, and the clock left alone, when no layer's data end on both sides."""
+        """Bind the clock to ``data_span_s`` of the layers (``clock.span_locked`` follows the
+        layers), the time moved inside it; False, and the clock left alone, when no layer's
+        data end on both sides."""
         span = data_span_s(self.layers)
         if span is None:
             return False
         self.clock.set_span(*span)
-        self.clock.span_locked = True
         return True
 
     def models(self) -> dict[str, EventedModel]:
@@ -214,7 +214,6 @@ class Scene(EventedModel):
             for field_name, field in model_fields(type(model)).items():
                 if field.saved:
                     setattr(mine[name], field_name, getattr(model, field_name))
-        self.clock.span_locked = other.clock.span_locked
 
     @property
     def message(self) -> str:
@@ -260,6 +259,7 @@ class Scene(EventedModel):
         self.pinned = tuple(p for p in pinned if p != ref) if ref in pinned else (*pinned, ref)
 
     def _forget_removed(self, layers: tuple[Layer, ...]) -> None:
+        self.clock.span_locked = data_span_s(layers) is not None
         kept = {id(layer) for layer in layers}
         if self.camera.follow is not None and id(self.camera.follow.layer) not in kept:
             self.camera.follow = None

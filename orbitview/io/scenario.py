@@ -45,7 +45,7 @@ from orbitview.core.scenario import (
     object_locator,
     where,
 )
-from orbitview.core.scene import Layer, Overlay, Scene, data_span_s
+from orbitview.core.scene import Layer, Overlay, Scene
 from orbitview.core.times import format_utc, parse_utc
 from orbitview.io.atomic import write_atomically
 from orbitview.io.satcat import CACHED, choose_satcat
@@ -434,7 +434,8 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
             _read_field(check, found, table, item, values[item.model])
     _check_time(check, data.get("time", {}), values["clock"])
     title = values["scene"].get("title")
-    subtitle = check.get(data.get("overlay", {}), "overlay", "subtitle", "text", "")
+    overlay = data.get("overlay", {})
+    subtitle = check.get(overlay, "overlay", "subtitle", "text", "") if isinstance(overlay, dict) else ""
     if subtitle:
         values["scene"]["title"] = f"{title or ''}. {subtitle}"
 
@@ -450,8 +451,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
                     lines=check.lines)
 
 
-def _read_field(check: _Checker, data: dict, table: str, placed: Placed, values: dict,
-                limits_of: str | None = None) -> None:
+def _read_field(check: _Checker, data: dict, table: str, placed: Placed, values: dict) -> None:
     """``values[placed.name]`` from ``data[placed.key]`` when given: of its kind, within its
     limits and accepted by the field itself (its ``coerce``)."""
     if placed.key not in data:
@@ -460,7 +460,7 @@ def _read_field(check: _Checker, data: dict, table: str, placed: Placed, values:
     if placed.kind in _TABLE_READERS:
         value = _TABLE_READERS[placed.kind](check, data[placed.key], full)
     else:
-        low, high = LIMITS.get((limits_of or placed.model, placed.name), (None, None))
+        low, high = LIMITS.get((placed.model, placed.name), (None, None))
         value = check.get(data, table, placed.key, placed.kind, _MISSING, minimum=low, maximum=high)
     if value is _MISSING:
         return
@@ -688,7 +688,6 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
         _apply(models[model], {name: _resolved(model, name, value, found) for name, value in values.items()})
     if "title" not in scenario.values.get("scene", {}):
         scene.title = title
-    scene.clock.span_locked = data_span_s(layers) is not None
     view = timeline(scenario, scene).view_at(scenario.time_s)
     if view is None:
         from orbitview.core.frames import sun_direction_gcrs, sun_known

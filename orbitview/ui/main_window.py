@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QSignalBlocker, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
 
@@ -161,9 +161,14 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Earth-fixed / inertial", self.toggle_view_frame, "E")
         self._action(view_menu, "Clear selection", self.clear_selection, "Escape")
         view_menu.addSeparator()
+        #: The globe's overlay switches by scene field; they show the field as a scenario or
+        #: session sets it (``_show_switch``).
+        self.overlay_actions = {}
         for attr, text in (("show_coastlines", "Coastlines"), ("show_borders", "Borders"), ("show_grid", "Grid")):
             action = self._action(view_menu, text, lambda on, a=attr: setattr(self.scene, a, on), checkable=True)
             action.setChecked(getattr(self.scene, attr))
+            self.overlay_actions[attr] = action
+            getattr(self.scene.events, attr).connect(self._show_switch)
         view_menu.addSeparator()
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.info_dock.toggleViewAction())
@@ -189,6 +194,11 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(canvas_only)
             action.triggered.connect(slot)
             self.canvas.native.addAction(action)
+
+    def _show_switch(self, _value=None) -> None:
+        for attr, action in self.overlay_actions.items():
+            with QSignalBlocker(action):
+                action.setChecked(getattr(self.scene, attr))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -397,6 +407,8 @@ class MainWindow(QMainWindow):
             session.save_session(self)
         self.timer.stop()
         self.loader.shutdown()
+        for attr in self.overlay_actions:
+            getattr(self.scene.events, attr).disconnect(self._show_switch)
         self.canvas.events.draw.disconnect(self._on_draw)
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
