@@ -465,6 +465,11 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     qtbot.wait(50)
     saved_image = redraw(first, qtbot)
     session.save_session(first)
+    # The session is a scenario's text, the filter in it.
+    from orbitview.io.scenario import parse_scenario
+
+    (saved,) = parse_scenario(session.saved_session()).sources
+    assert saved.values["filter"] == LayerFilter(perigee_km=(700.0, None)) and saved.values["color_by"] == "altitude"
     shown = int(layer.shown.sum())
     first.close()
     assert (settings_dir / "orbitview.ini").is_file()
