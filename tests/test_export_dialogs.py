@@ -104,4 +104,5 @@ def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window,
     assert len(said) == 2 and all("made in memory" in text for text in said)
     # What goes ahead leaves it out, and only it.
     scenario = export_dialogs.window_scenario(window)
-    assert [source.origin.part for source in scenario.sources] == ["parent", "fragments"]
+    assert [getattr(source.origin, "part", source.kind) for source in scenario.sources] == [
+        "parent", "fragments", "interceptor"]

@@ -104,7 +104,7 @@ def test_preset_arc_meets_the_target_and_leaves_the_turning_site(key):
     assert abs(arc.closing_speed_km_s - np.linalg.norm(closing)) < 1e-9
     assert 0.0 < arc.launch_elevation_deg <= 90.0 and 0.0 < arc.closing_angle_deg < 180.0
     # A direct ascent: above the target's altitude at most briefly, never below the ground.
-    assert arc.apex_height_km >= arc._heights_km(np.array([arc.intercept_s]))[0] - 1e-3
+    assert arc.apex_height_km >= arc.heights_km(np.array([arc.intercept_s]))[0] - 1e-3
     assert arc.lowest_height_km > 0.0
 
 
@@ -179,7 +179,7 @@ def test_random_geometry_meets_the_target_or_is_refused_for_a_reason(row, latitu
     # Bound (no faster than escape), above the ground all the way.
     assert 0.5 * arc.burnout_speed_km_s**2 < MU_EARTH_KM3_S2 / np.linalg.norm(site_km)
     times = np.linspace(arc.launch_s, arc.intercept_s, 301)[1:]
-    assert np.all(arc._heights_km(times) > 0.0)
+    assert np.all(arc.heights_km(times) > 0.0)
 
 
 def fy1c_target():

@@ -227,13 +227,13 @@ def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
     from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
     scene = default_briefing_scene(None)
-    parent, fragments = scene.layers
+    parent, fragments, _missile = scene.layers
     scene.selected = ObjectRef(fragments, 7)
     scene.pinned = (ObjectRef(parent, 0),)
     scenario = scenario_from_scene(scene)
-    # One source per layer: the event's two parts, each naming its part.
-    assert [(source.kind, source.origin.part) for source in scenario.sources] == [("event", "parent"),
-                                                                                 ("event", "fragments")]
+    # One source per layer: the event's two parts, each naming its part, and its missile.
+    assert [(source.kind, getattr(source.origin, "part", None)) for source in scenario.sources] == [
+        ("event", "parent"), ("event", "fragments"), ("interceptor", None)]
     again, _ = build_scene(parse_scenario(scenario_to_toml(scenario), str(tmp_path / "b.toml")))
     assert again.selected.layer is again.layers[1] and again.selected.row == 7
     assert again.selected.norad_id == int(fragments.catalog.norad_id[7])

@@ -31,8 +31,11 @@ class InterceptorAdapter:
         # and over the site it rises from.
         self.trail.order = self.site.order = 1.8
         self._site_itrs_km = (layer.arc.site.itrs_km * GROUND_LIFT)[None].astype(np.float64)
-        self.site_label = vscene.visuals.Text(f"  {layer.arc.site.name}", color=SITE_COLOR, font_size=9,
-                                              anchor_x="left", anchor_y="top", parent=parent, face="DejaVu Sans")
+        # The site's name to the left of its marker, the missile's to the right of it: the two
+        # stay apart while the missile is still close above its site.
+        self.site_label = vscene.visuals.Text(f"{layer.arc.site.name}  ", color=SITE_COLOR, font_size=9,
+                                              anchor_x="right", anchor_y="center", parent=parent,
+                                              face="DejaVu Sans")
         self.label = vscene.visuals.Text("", color=layer.color, font_size=10, anchor_x="left",
                                          anchor_y="bottom", parent=parent, face="DejaVu Sans")
         # A label's quad lies at its anchor's depth, which the ground in front of a site seen
