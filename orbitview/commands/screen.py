@@ -35,7 +35,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--hard-body-radius", type=float, default=20.0, metavar="M",
                         help="combined hard-body radius for the indicative Pc max, metres (default 20)")
     parser.add_argument("--step", metavar="SECONDS",
-                        help="sampling step of the filter (default 20 s, with --primary 120 s)")
+                        help="sampling step of the filter (default 40 s, with --primary 120 s)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes to use (default: every usable core)")
 
