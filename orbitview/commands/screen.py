@@ -35,7 +35,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cdm", metavar="DIR", help="also write one CCSDS CDM (KVN) per encounter into DIR")
     parser.add_argument("--hard-body-radius", type=float, default=20.0, metavar="M",
                         help="combined hard-body radius for the indicative Pc max, metres (default 20)")
-    parser.add_argument("--step", default="20", metavar="SECONDS", help="sampling step of the filter (default 20 s)")
+    parser.add_argument("--step", metavar="SECONDS",
+                        help="sampling step of the filter (default 40 s, with --primary 120 s)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes to use (default: every usable core)")
     add_scheduler_argument(parser)
@@ -54,8 +55,8 @@ def run(args) -> int:
     if args.cdm is not None and not Path(args.cdm).is_dir():
         raise OrbitviewError(f"--cdm: no folder {args.cdm!r}")
     span_s = parse_duration(args.span)
-    step_s = parse_duration(args.step)
-    if span_s <= 0 or step_s <= 0:
+    step_s = parse_duration(args.step) if args.step is not None else None
+    if span_s <= 0 or (step_s is not None and step_s <= 0):
         raise OrbitviewError("--span and --step must be positive")
     if not args.threshold > 0:
         raise OrbitviewError("--threshold must be a positive number of km")
@@ -108,10 +109,10 @@ def run(args) -> int:
 def _screen(catalog, start_s: float, span_s: float, threshold_km: float, on: str, **settings):
     """``screen`` with progress on stderr, which says where the work runs (``on``)."""
     from orbitview.core.conjunctions import screen
-    from orbitview.core.conjunctions.screen import screening_times
+    from orbitview.core.conjunctions.screen import DEFAULT_STEP_S, screening_times
 
-    progress = Progress(len(screening_times(start_s, span_s, settings["step_s"])) * len(catalog),
-                        f"{len(catalog):,} objects over {span_s / 3600:g} h on {on}")
+    times_s = screening_times(start_s, span_s, settings["step_s"] or DEFAULT_STEP_S)
+    progress = Progress(len(times_s) * len(catalog), f"{len(catalog):,} objects over {span_s / 3600:g} h on {on}")
     done = [0]
 
     def on_block(states: int, total: int) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from orbitview.core.conjunctions.candidates import segment_candidates
 from orbitview.core.conjunctions.refine import segment_minima, states_km
-from orbitview.core.propagate import padded_grid, states_block
+from orbitview.core.propagate import states_block
 from orbitview.core.sgp4_elements import satrecs_from_elements
 
 #: ``(elements, satrecs, SatrecArray)`` of the last elements screened in this process: a worker
@@ -40,13 +40,12 @@ def block_candidates(elements: dict[str, np.ndarray], times_s: np.ndarray, first
     """``(M, 3)`` int64 rows ``(i, j, k)``: objects ``i``, ``j`` may be within ``threshold_km`` in
     segment ``k`` (``first_segment`` + its place in the block).
 
-    ``times_s``: (B + 1,) evenly spaced POSIX seconds bounding the block's B segments (the first
-    is the last of the block before). ``primaries``: sorted rows screened against all, or None
-    for all against all. States are TEME float64; velocities the derivative of the positions.
+    ``times_s``: (B + 1,) POSIX seconds bounding the block's B segments (the first is the last of
+    the block before). ``primaries``: sorted rows screened against all, or None for all against
+    all. States are SGP4's own, TEME, float64.
     """
     _, satrec_array = _satrecs(elements)
-    padded_s, spacing_s = padded_grid(times_s)
-    position, velocity, _ = states_block(satrec_array, padded_s, None, "TEME", np.float64, spacing_s=spacing_s)
+    position, velocity, _ = states_block(satrec_array, times_s, None, "TEME", np.float64)
     found = [np.empty((0, 3), np.int64)]
     for m in range(len(times_s) - 1):
         i, j = segment_candidates(position[m], position[m + 1], velocity[m], velocity[m + 1],
