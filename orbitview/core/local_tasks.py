@@ -1,12 +1,14 @@
 """Tasks on this machine's worker processes, handed back in order.
 
-``LocalTasks(function, shared, tasks)`` runs ``function(shared, *arguments)`` for each
-``(label, arguments)`` of ``tasks`` and yields ``(label, result)`` in the order given: the shape
-of ``services.cluster.OrderedTasks``, so a job written against one runs on the other with the
-same top-level functions (numpy in, numpy out) and the same results. ``shared`` (a catalogue's
-elements) reaches each worker once, when it starts; each task's own arguments and its result
-are pickled, so both should be small. Workers are forked from ``propagate.worker_context``'s
-server: they ignore Ctrl-C (this process stops them), and die with this process however it ends.
+``LocalPool(workers)`` is a task runner: ``pool(function, shared, tasks)`` runs
+``function(shared, *arguments)`` for each ``(label, arguments)`` of ``tasks`` and yields
+``(label, result)`` in the order given: the shape of ``services.cluster.OrderedTasks``, so a job
+written against one runs on the other with the same top-level functions (numpy in, numpy out)
+and the same results. ``shared`` (a catalogue's elements) reaches each worker once, when it
+starts; the processes are kept for the next call with the same ``shared`` (a job's second
+phase), so they start and import once. Each task's own arguments and its result are pickled,
+so both should be small. Workers are forked from ``propagate.worker_context``'s server: they
+ignore Ctrl-C (this process stops them), and die with this process however it ends.
 """
 
 from __future__ import annotations
@@ -42,22 +44,24 @@ def _call(function: Callable, arguments: tuple):
     return function(_shared, *arguments)
 
 
-class LocalTasks:
-    """``function(shared, *arguments)`` for each ``(label, arguments)`` of ``tasks``, yielded as
-    ``(label, result)`` in order, on ``workers`` processes (default: every usable core; 1 runs
-    them here, one by one); ``close()`` (also as a context manager) stops the workers, killing
-    them when tasks are still in hand."""
+class LocalPool:
+    """``workers`` processes (default: every usable core; 1 runs the tasks here, one by one),
+    started at the first call and kept while ``shared`` stays the same object; ``close()``
+    (also as a context manager) stops them."""
 
-    def __init__(self, function: Callable, shared, tasks: Iterable[tuple[object, tuple]], *,
-                 workers: int | None = None) -> None:
-        self.function, self.shared = function, shared
-        self.todo = iter(tasks)
-        self.pending: deque = deque()
-        self.closed = False
-        self.executor = None
+    def __init__(self, workers: int | None = None) -> None:
         self.processes = usable_cores() if workers is None else max(1, int(workers))
-        if self.processes == 1:
-            return
+        self.executor = None
+        self.shared = None
+
+    def __call__(self, function: Callable, shared, tasks: Iterable[tuple[object, tuple]]) -> "LocalTasks":
+        if self.processes > 1 and (self.executor is None or self.shared is not shared):
+            self.close()
+            self._start(shared)
+        self.shared = shared
+        return LocalTasks(self, function, tasks)
+
+    def _start(self, shared) -> None:
         context = worker_context()
         self.started = context.Value("i", 0)
         self.pids = context.RawArray("i", self.processes)
@@ -65,8 +69,50 @@ class LocalTasks:
         self.submitted = 0
         self.executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=context, initializer=_init,
                                             initargs=(shared, self.started, self.pids, worker_end))
+
+    def submit(self, function: Callable, arguments: tuple):
+        # A submission may start a worker process, whose start-up data must arrive whole.
+        with stops_deferred():
+            future = self.executor.submit(_call, function, arguments)
+        self.submitted += 1
+        return future
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers; ``kill``: at once, not waiting for the tasks they have in hand."""
+        if self.executor is None:
+            return
+        executor, self.executor = self.executor, None
+        # A worker still unpickling its start-up data when the pool goes dies loudly.
+        _wait_for_workers(self.started, min(self.processes, self.submitted))
+        if kill:
+            for pid in self.pids[:self.started.value]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        executor.shutdown(wait=True, cancel_futures=True)
+        self.lifeline.close()
+
+    def __enter__(self) -> "LocalPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(kill=exc[0] is not None)
+
+
+class LocalTasks:
+    """One call's results, ``(label, result)`` in order; closing it with tasks still in hand
+    (an error, Ctrl-C) kills its pool's workers."""
+
+    def __init__(self, pool: LocalPool, function: Callable, tasks: Iterable[tuple[object, tuple]]) -> None:
+        self.pool, self.function = pool, function
+        self.todo = iter(tasks)
+        self.pending: deque = deque()
+        self.closed = False
+        if pool.executor is None:
+            return
         try:
-            for _ in range(TASKS_PER_WORKER * self.processes):
+            for _ in range(TASKS_PER_WORKER * pool.processes):
                 self._submit_next()
         except BaseException:
             self.close()
@@ -74,13 +120,9 @@ class LocalTasks:
 
     def _submit_next(self) -> None:
         task = next(self.todo, None)
-        if task is None:
-            return
-        label, arguments = task
-        # A submission may start a worker process, whose start-up data must arrive whole.
-        with stops_deferred():
-            self.pending.append((label, self.executor.submit(_call, self.function, arguments)))
-        self.submitted += 1
+        if task is not None:
+            label, arguments = task
+            self.pending.append((label, self.pool.submit(self.function, arguments)))
 
     def __iter__(self) -> "LocalTasks":
         return self
@@ -88,12 +130,12 @@ class LocalTasks:
     def __next__(self):
         if self.closed:
             raise StopIteration
-        if self.executor is None:
+        if self.pool.executor is None:
             task = next(self.todo, None)
             if task is None:
                 self.close()
                 raise StopIteration
-            return task[0], self.function(self.shared, *task[1])
+            return task[0], self.function(self.pool.shared, *task[1])
         if not self.pending:
             self.close()
             raise StopIteration
@@ -102,7 +144,9 @@ class LocalTasks:
             result = future.result()
             self._submit_next()
         except BrokenProcessPool:
-            self.close(kill=False)  # the workers are gone already; their pids may be reused
+            self.pending.clear()
+            self.close()
+            self.pool.close()  # the workers are gone already; their pids may be reused
             raise_if_stopped()  # they went with the signal that stops this process too
             raise
         except BaseException:
@@ -110,22 +154,12 @@ class LocalTasks:
             raise
         return label, result
 
-    def close(self, kill: bool = True) -> None:
+    def close(self) -> None:
         if self.closed:
             return
         self.closed = True
-        if self.executor is None:
-            return
-        # A worker still unpickling its start-up data when the pool goes dies loudly.
-        _wait_for_workers(self.started, min(self.processes, self.submitted))
-        if kill and self.pending:
-            for pid in self.pids[:self.started.value]:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        self.lifeline.close()
+        if self.pending:
+            self.pool.close(kill=True)
 
     def __enter__(self) -> "LocalTasks":
         return self

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
 from orbitview.core.conjunctions.refine import pair_states, ric_km
 from orbitview.core.conjunctions.tasks import block_candidates, refine_segments
-from orbitview.core.local_tasks import LocalTasks
+from orbitview.core.local_tasks import LocalPool
 from orbitview.core.propagate import DEFAULT_BLOCK_STATES, block_ranges
 
 #: Seconds between samples, all against all. Larger steps mean fewer SGP4 calls and KD-trees
@@ -116,7 +116,7 @@ def screen(
     perigee/apogee band cannot meet a primary's (``bands``) are not propagated. ``step_s``:
     seconds between samples (default ``DEFAULT_STEP_S``, with primaries ``PRIMARY_STEP_S``).
 
-    ``runner(function, shared, tasks)`` runs the tasks (default: ``LocalTasks`` on ``workers``
+    ``runner(function, shared, tasks)`` runs the tasks (default: a ``LocalPool`` of ``workers``
     processes): it yields ``(label, function(shared, *arguments))`` for each ``(label,
     arguments)`` of ``tasks`` in order, and closes as a context manager.
     """
@@ -124,7 +124,6 @@ def screen(
         step_s = DEFAULT_STEP_S if primaries is None else PRIMARY_STEP_S
     if span_s <= 0 or step_s <= 0 or threshold_km <= 0:
         raise ValueError("span, step and threshold must be positive")
-    runner = partial(LocalTasks, workers=workers) if runner is None else runner
     times_s = screening_times(start_s, span_s, step_s)
     screened, prim = catalog, None
     if primaries is not None:
@@ -134,10 +133,11 @@ def screen(
         rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
         screened, prim = catalog.take(rows), np.searchsorted(rows, chosen)
     elements = screened.sgp4_elements
-    segments = _candidate_segments(runner, elements, times_s, threshold_km, prim, block_states, on_block)
-    segments, co_located = _co_located(screened, times_s, segments, threshold_km, prim)
-    encounters = _refine(runner, screened, elements, times_s, segments, threshold_km, hard_body_radius_km,
-                         on_block)
+    with LocalPool(workers) if runner is None else nullcontext(runner) as run:
+        segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
+        segments, co_located = _co_located(screened, times_s, segments, threshold_km, prim)
+        encounters = _refine(run, screened, elements, times_s, segments, threshold_km, hard_body_radius_km,
+                             on_block)
     return Screening(start_s, span_s, threshold_km, float(np.max(np.diff(times_s))), hard_body_radius_km,
                      len(catalog), tuple(int(screened.norad_id[p]) for p in (prim if prim is not None else ())),
                      len(screened), encounters, co_located)

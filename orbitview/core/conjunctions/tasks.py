@@ -2,7 +2,7 @@
 
 Each takes ``elements`` first (``Catalog.sgp4_elements`` of the screened objects: what travels
 to each worker once) and its task's own small arguments after; the results are small. Run by
-``core.local_tasks.LocalTasks`` on this machine, or by a cluster's runner of the same shape:
+``core.local_tasks.LocalPool`` on this machine, or by a cluster's runner of the same shape:
 
 * ``block_candidates``: one block of consecutive sample times: SGP4 for every object there, and
   the candidate rows ``(i, j, k)`` of its segments (``candidates``).
