@@ -44,11 +44,13 @@ def test_the_example_is_ten_lines():
 
 @pytest.mark.pixels
 def test_the_docs_example_runs_and_agrees_with_sgp4(catalogs, monkeypatch, capsys):
-    # The example names the catalogue as a checkout sees it: ../shared/data/catalog.
-    assert (REPO / "../shared/data/catalog" / DEBRIS).resolve() == (catalogs / DEBRIS).resolve()
+    # The example names the catalogue as a checkout sees it, ../shared/data/catalog: run it on
+    # the catalogues the tests were pointed at.
+    example = doc_example()
+    assert '"../shared/data/catalog' in example
     monkeypatch.chdir(REPO)
     namespace: dict = {}
-    exec(compile(doc_example(), "docs/api.md", "exec"), namespace)
+    exec(compile(example.replace('"../shared/data/catalog', f'"{catalogs}'), "docs/api.md", "exec"), namespace)
     catalog, states, image = namespace["catalog"], namespace["states"], namespace["image"]
 
     assert len(catalog) == 1918 and states.position_km.shape == (91, 1918, 3) and states.frame == "TEME"

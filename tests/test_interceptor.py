@@ -139,11 +139,11 @@ def test_energy_and_angular_momentum_are_conserved_along_the_arc(key):
 def leo_catalogue():
     """Objects of the real 2023 catalogue in low orbits (200-2,000 km), the targets of
     direct-ascent tests."""
-    from pathlib import Path
+    from conftest import catalog_dir
 
     from orbitview.io.catalog_files import load_catalog
 
-    catalog = load_catalog(Path(__file__).parents[1] / "../shared/data/catalog/full_2023-10-09.3le").catalog
+    catalog = load_catalog(catalog_dir() / "full_2023-10-09.3le").catalog
     a_km = (MU_EARTH_KM3_S2 / (catalog.mean_motion_rev_per_day * 2 * np.pi / 86400.0) ** 2) ** (1 / 3)
     perigee, apogee = a_km * (1 - catalog.eccentricity) - 6378.0, a_km * (1 + catalog.eccentricity) - 6378.0
     return catalog.take(np.flatnonzero((perigee > 250.0) & (apogee < 2000.0)))
