@@ -439,6 +439,7 @@ class MainWindow(QMainWindow):
         self.loader.shutdown()
         for attr in self.overlay_actions:
             getattr(self.scene.events, attr).disconnect(self._show_switch)
+        self.scene.overlay.events.in_orbit.disconnect(self._show_switch)
         self.canvas.events.draw.disconnect(self._on_draw)
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
