@@ -151,9 +151,9 @@ def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scen
     ink = np.abs(with_text.astype(int) - bare.astype(int)).max(axis=2) > 24
     m = annotator.margin
     assert not (ink[:m].any() or ink[-m:].any() or ink[:, :m].any() or ink[:, -m:].any())
-    # The first look is in the first chapter: its caption is drawn too.
-    assert scene.chapters[0].time_s <= t_s < scene.chapters[1].time_s
-    boxes = [*annotator.boxes.values(), _box(annotator.clock(t_s)), *_caption_boxes(annotator, scene.chapters[0])]
+    # The first look is in the launch's chapter, the missile in flight: its caption is drawn too.
+    assert scene.chapters[1].time_s <= t_s < scene.chapters[2].time_s
+    boxes = [*annotator.boxes.values(), _box(annotator.clock(t_s)), *_caption_boxes(annotator, scene.chapters[1])]
     inside = np.zeros_like(ink)
     for x0, y0, x1, y1 in boxes:
         assert ink[y0:y1, x0:x1].sum() > 20  # each of them is drawn
@@ -174,13 +174,13 @@ def test_window_opens_on_the_satellite_with_the_briefing_span_and_the_overlay_in
     # The parent is selected and, until the intercept, labelled by the selection's label.
     assert window.scene.selected.layer is window.scene.layers[0]
     assert any("FENGYUN 1C (25730)" in text for text in window.view.selection.labels.text)
-    # The chapter list holds the story, the first chapter (the satellite before the test) marked.
+    # The chapter list holds the story, the launch's chapter (the missile in flight) marked.
     rows = [window.chapters_panel.item(i).text() for i in range(window.chapters_panel.count())]
     assert [row.split("  ", 1)[1] for row in rows] == [
-        "Before the test", "The intercept", "The first orbit", "One day later", "One month later",
+        "Before the test", "The launch", "The intercept", "The first orbit", "One day later", "One month later",
         "Three years later"]
-    assert window.chapters_panel.currentRow() == 0
-    assert window.view.overlay.caption == (window.scene.chapters[0].title, window.scene.chapters[0].caption)
+    assert window.chapters_panel.currentRow() == 1
+    assert window.view.overlay.caption == (window.scene.chapters[1].title, window.scene.chapters[1].caption)
     for stamp in window.view.overlay.annotator.caption(*window.view.overlay.caption):
         x0, y0, x1, y1 = _box(stamp)
         size = window.view.overlay.annotator.size
@@ -217,24 +217,24 @@ def test_jumping_to_a_chapter_sets_the_clock_the_camera_and_the_caption(make_win
         assert panel.currentRow() == chapters.index(chapter)
         assert window.view.overlay.caption == (chapter.title, chapter.caption)
 
-    # A click on the list's fourth row: one day after the intercept.
-    row = panel.visualItemRect(panel.item(3))
+    # A click on the list's fifth row: one day after the intercept.
+    row = panel.visualItemRect(panel.item(4))
     qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=row.center())
-    assert_at(chapters[3])
+    assert_at(chapters[4])
     # Page Down and Page Up, whatever has the keyboard in the window.
     window.canvas.native.setFocus()
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
-    assert_at(chapters[4])
+    assert_at(chapters[5])
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageDown)
-    assert_at(chapters[5])  # the last stays the last
+    assert_at(chapters[6])  # the last stays the last
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageUp)
-    assert_at(chapters[4])
+    assert_at(chapters[5])
     # The Chapters menu does the same.
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Chapters")
     previous = next(a for a in menu.actions() if a.text() == "&Previous chapter")
     previous.trigger()
-    assert_at(chapters[3])
+    assert_at(chapters[4])
     # Halfway through a chapter, Page Up goes to the chapter before it, not to its start.
     scene.clock.time_s = (chapters[1].time_s + chapters[2].time_s) / 2
     qtbot.keyClick(window.canvas.native, Qt.Key.Key_PageUp)

@@ -93,11 +93,14 @@ def load_default_briefing(directory: Path | None = None) -> Briefing:
 #: orbit's axis, "pole" over the north pole). ``None`` seconds: one orbit of the satellite.
 #: The figures are the preset's (docs/breakup.md, "Presets").
 STORY = (
-    (-300.0, "Before the test",
+    (-600.0, "Before the test",
      "Fengyun-1C, a Chinese weather satellite of about 880 kg, heading south some 850 km up "
      "in a sun-synchronous orbit.", 26000.0, "arc"),
+    (-470.0, "The launch",
+     "22:18 UTC: an SC-19 missile rises from Xichang towards where the satellite will be "
+     "(its flight time is assumed, docs/breakup.md).", 26000.0, "arc"),
     (0.0, "The intercept",
-     "22:26 UTC: a kill vehicle launched from Xichang strikes the satellite head-on at about 865 km.",
+     "22:26 UTC: the missile's kill vehicle strikes the satellite at about 865 km.",
      20000.0, "down"),
     (None, "The first orbit",
      "Within one orbit of 102 minutes the fragments string out along the path: those slowed "
