@@ -35,9 +35,9 @@ sys.path.insert(0, str(REPO / "tests"))
 from dask_cluster import LocalDaskCluster  # noqa: E402
 
 from orbitview.core.durations import parse_duration  # noqa: E402
-from orbitview.core.propagate import (block_grid, block_ranges, padded_grid, propagate_block,  # noqa: E402
+from orbitview.core.orbits.propagate import (block_grid, block_ranges, padded_grid, propagate_block,  # noqa: E402
                                       usable_cores)
-from orbitview.core.times import parse_utc  # noqa: E402
+from orbitview.core.orbits.times import parse_utc  # noqa: E402
 from orbitview.io.catalog_files import load_catalogs  # noqa: E402
 from orbitview.io.trajectories import chunk_times  # noqa: E402
 

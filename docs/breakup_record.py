@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.core import gabbard
-from orbitview.core.breakup import PLAIN
-from orbitview.core.breakup_presets import PRESETS, run_event
-from orbitview.core.propagate import propagate
+from orbitview.core.breakup.presets import PRESETS, run_event
+from orbitview.core.breakup.standard_model import PLAIN
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.propagate import propagate
 from orbitview.io.catalog_files import load_catalog
 
 EVENT = PRESETS["fengyun-1c-2007"]

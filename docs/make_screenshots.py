@@ -69,9 +69,9 @@ def main(catalogs: Path) -> None:
 def model_beside_record(catalogs: Path) -> None:
     """The modelled Fengyun-1C fragments, propagated by SGP4 from the intercept, beside the
     tracked cloud of 2025: one clock, one camera, two views."""
-    from orbitview.core.breakup_scene import event_layers
-    from orbitview.core.scenario import headed_overlay
-    from orbitview.io.default_briefing import load_default_briefing
+    from orbitview.core.breakup.breakup_scene import event_layers
+    from orbitview.core.model.scenario import headed_overlay
+    from orbitview.services.default_briefing import load_default_briefing
 
     t = parse_utc("2025-02-15T06:00:00Z")
     briefing = load_default_briefing()

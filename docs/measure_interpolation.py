@@ -27,9 +27,9 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from orbit_regimes import SPAN_S, regime_sample  # noqa: E402
 
-from orbitview.core.keyframes import hermite  # noqa: E402
-from orbitview.core.propagate import propagate, propagate_blocks  # noqa: E402
-from orbitview.core.times import parse_utc  # noqa: E402
+from orbitview.core.orbits.keyframes import hermite  # noqa: E402
+from orbitview.core.orbits.propagate import propagate, propagate_blocks  # noqa: E402
+from orbitview.core.orbits.times import parse_utc  # noqa: E402
 from orbitview.io.catalog_files import load_catalogs  # noqa: E402
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter  # noqa: E402
 

@@ -74,7 +74,7 @@ def settings_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def window_time_s() -> float:
     """The clock of a window made without a scene; a test module may override it."""
-    from orbitview.core.times import parse_utc
+    from orbitview.core.orbits.times import parse_utc
 
     return parse_utc("2023-10-09T12:00:00Z")
 
@@ -98,8 +98,8 @@ def make_window(qtbot, settings_dir, window_time_s, canvases_must_die):
     use_qt()
     from qt_windows import assert_no_windows_left
 
-    from orbitview.core.clock import Clock
-    from orbitview.core.scene import Scene
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.scene import Scene
     from orbitview.ui.main_window import MainWindow
 
     made, canvases = [], []
@@ -129,7 +129,7 @@ def make_window(qtbot, settings_dir, window_time_s, canvases_must_die):
 @pytest.fixture(scope="session")
 def fy1c_model():
     """The Fengyun-1C preset modelled as the embedded briefing is (10 cm and larger, seed 1)."""
-    from orbitview.core.breakup_presets import PRESETS, run_event
+    from orbitview.core.breakup.presets import PRESETS, run_event
 
     return run_event(PRESETS["fengyun-1c-2007"], 0.1, seed=1)
 

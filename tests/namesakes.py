@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.clock import Clock
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.times import parse_utc
 
 #: On the keyframe grid (a whole minute), so what is drawn then is SGP4 itself.
 T_2026 = parse_utc("2026-08-11T00:00:00Z")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.filters import Regime, regimes
+from orbitview.core.model.filters import Regime, regimes
 
 
 def leo_circular(catalog, codes):

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.camera import project_to_pixels
-from orbitview.core.events import model_fields
-from orbitview.core.frames import gcrs_from_itrs
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.picking import hidden_by_earth
-from orbitview.core.scene import Scene
-from orbitview.io.scenario import MODELS, STRUCTURE
+from orbitview.core.model.camera import project_to_pixels
+from orbitview.core.model.events import model_fields
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.picking import hidden_by_earth
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.frames import gcrs_from_itrs
+from orbitview.services.scenario import MODELS, STRUCTURE
 
 #: The full 2023 catalogue, filtered to the Iridium 33 debris (209 of 26,140 objects) in red,
 #: over the Indian Ocean with the coastlines and the grid drawn; no overlay text over the dots.
@@ -103,7 +103,7 @@ def line_pixels(scene: Scene, size: tuple[int, int]) -> tuple[np.ndarray, np.nda
     """Pixel positions of near-side coastline vertices and of the equator (every degree), at
     the lines' height, as the camera projects them at the clock's time."""
     from orbitview.render.assets import globe_polylines
-    from orbitview.render.globe_lines import HEIGHT_KM, itrs_from_geodetic
+    from orbitview.render.visuals.globe_lines import HEIGHT_KM, itrs_from_geodetic
 
     t_s = scene.clock.time_s
     eye_gcrs = scene.view_from_gcrs().T @ scene.camera.eye_km()

@@ -11,12 +11,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from orbitview.core.keyframes import LiveKeyframes
-from orbitview.core.prefetch import Prefetcher
-from orbitview.core.scene import Layer
-from orbitview.core.times import parse_utc
+from orbitview.core.model.scene import Layer
+from orbitview.core.orbits.keyframes import LiveKeyframes
+from orbitview.core.orbits.prefetch import Prefetcher
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
-from orbitview.render.view import LayerAdapter
+from orbitview.render.adapters.view import LayerAdapter
 
 pytestmark = pytest.mark.adapter
 
@@ -162,7 +162,7 @@ def test_layer_visibility_and_size_reach_the_visual(debris):
 
 def test_keyframes_interpolate_to_sgp4_within_metres(debris):
     """The CPU twin of the shader formula reproduces SGP4 between keyframes (GCRS, metres)."""
-    from orbitview.core.propagate import propagate
+    from orbitview.core.orbits.propagate import propagate
 
     keyframes = LiveKeyframes(debris, step_s=60.0).at(T0)
     middle = propagate(debris, np.array([T0 + 30.0]), "GCRS").position_km[0]
@@ -177,7 +177,7 @@ def test_pinned_labels_sit_on_the_pinned_layers_object_not_its_namesake(catalogs
     the second is drawn where the second's elements put it."""
     from namesakes import load_snapshots, namesake_scene
 
-    from orbitview.render.selection import SelectionAdapter
+    from orbitview.render.adapters.selection import SelectionAdapter
 
     scene, pinned, namesake = namesake_scene(*load_snapshots(catalogs))
     n, where = pinned.norad_id, scene.position_gcrs_km(pinned)
@@ -237,7 +237,7 @@ def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(de
     deliveries.run_until(adapter.settled)
     assert arrived and source.calls > 1 and main_thread_calls(source) == 1
     assert adapter.node.keyframes.t0_s == T0 + 7200.0 and adapter.node.drawn_time_s == T0 + 7230.0
-    from orbitview.core.propagate import propagate
+    from orbitview.core.orbits.propagate import propagate
 
     sgp4 = propagate(debris.take([row]), np.array([T0 + 7230.0]), "GCRS").position_km[0, 0]
     assert np.linalg.norm(adapter.position_km(row) - sgp4) * 1000 < 25.0
@@ -274,9 +274,9 @@ def canvas():
 
 
 def test_one_clock_tick_asks_for_one_redraw_and_uploads_at_most_once(debris, canvas):
-    from orbitview.core.clock import Clock
-    from orbitview.core.scene import Scene
-    from orbitview.render.view import OrbitView
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.scene import Scene
+    from orbitview.render.adapters.view import OrbitView
 
     scene = Scene(clock=Clock(time_s=T0 + 1.0))
     scene.add_layer(Layer("iridium", debris))
@@ -301,8 +301,8 @@ def test_one_clock_tick_asks_for_one_redraw_and_uploads_at_most_once(debris, can
 
 
 def test_camera_model_and_vispy_camera_follow_each_other_both_ways(canvas):
-    from orbitview.core.camera import CameraState
-    from orbitview.render.camera_adapter import CameraAdapter
+    from orbitview.core.model.camera import CameraState
+    from orbitview.render.adapters.camera_adapter import CameraAdapter
 
     state = CameraState()
     adapter = CameraAdapter(state, canvas.central_widget.add_view())
@@ -336,11 +336,11 @@ def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canv
     missile flying to it, after it the fragments and the remnant, never the satellite as well
     (the window said "payload 2"), nor the missile."""
     from orbitview.commands.common import default_briefing_scene
-    from orbitview.core.classify import ObjectClass
-    from orbitview.core.legend import CLASS_COLORS
-    from orbitview.core.scenario import OverlayText
-    from orbitview.render.exporter import FrameRenderer
-    from orbitview.render.view import OrbitView
+    from orbitview.core.model.legend import CLASS_COLORS
+    from orbitview.core.model.scenario import OverlayText
+    from orbitview.core.orbits.classify import ObjectClass
+    from orbitview.render.adapters.view import OrbitView
+    from orbitview.render.export.exporter import FrameRenderer
 
     scene = default_briefing_scene(None)
     event_s = scene.layers[1].keyframes.start_s
@@ -371,7 +371,7 @@ def test_the_legend_counts_what_is_drawn_and_the_export_shows_the_same_rows(canv
 def test_tracks_are_computed_in_the_worker_and_an_overtaken_selection_is_dropped(catalogs, deliveries):
     from namesakes import load_snapshots, namesake_scene
 
-    from orbitview.render.selection import SelectionAdapter
+    from orbitview.render.adapters.selection import SelectionAdapter
 
     scene, pinned, namesake = namesake_scene(*load_snapshots(catalogs))
     adapter = SelectionAdapter(scene, parent=None, prefetcher=deliveries.prefetcher)
@@ -386,10 +386,10 @@ def test_tracks_are_computed_in_the_worker_and_an_overtaken_selection_is_dropped
 
 
 def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, deliveries):
-    from orbitview.core.clock import Clock
-    from orbitview.core.object_ref import ObjectRef
-    from orbitview.core.scene import Scene
-    from orbitview.render.view import OrbitView
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.object_ref import ObjectRef
+    from orbitview.core.model.scene import Scene
+    from orbitview.render.adapters.view import OrbitView
 
     scene = Scene(clock=Clock(time_s=T0 + 1.0))
     layer = scene.add_layer(Layer("iridium", debris))
@@ -410,7 +410,7 @@ def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, d
 def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_here(debris):
     """On the prefetch thread SGP4 runs in a child process (it would hold this process's GIL);
     its pairs are those SGP4 gives here, to the metre."""
-    from orbitview.core.prefetch import sgp4_process_for
+    from orbitview.core.orbits.prefetch import sgp4_process_for
 
     delivered = []
     prefetcher = Prefetcher(delivered.append)

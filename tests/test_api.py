@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sgp4.api import Satrec
 
-from orbitview.core.times import posix_to_jd
+from orbitview.core.orbits.times import posix_to_jd
 
 REPO = Path(__file__).resolve().parents[1]
 DEBRIS = "debris_2025-02-15_tle/fengyun-1c-debris.txt"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core import breakup as bm
-from orbitview.core.breakup import Body, BodyKind, EventKind
+from orbitview.core.breakup import standard_model as bm
+from orbitview.core.breakup.standard_model import Body, BodyKind, EventKind
 
 pytestmark = pytest.mark.core
 

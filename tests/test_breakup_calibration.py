@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from sgp4.api import WGS72, Satrec
 
-from orbitview.core import gabbard
-from orbitview.core.breakup_presets import PRESETS, run_event
-from orbitview.core.classify import ObjectClass
-from orbitview.core.drag_calibration import standard_density_kg_m3
-from orbitview.core.fragment_sets import DRAG_COEFFICIENT, bstar_from_area_to_mass, sgp4_bstar
-from orbitview.core.propagate import propagate
+from orbitview.core.breakup.drag_calibration import standard_density_kg_m3
+from orbitview.core.breakup.fragment_sets import DRAG_COEFFICIENT, bstar_from_area_to_mass, sgp4_bstar
+from orbitview.core.breakup.presets import PRESETS, run_event
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.propagate import propagate
 
 pytestmark = pytest.mark.core
 

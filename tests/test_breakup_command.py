@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from orbitview.cli import main
-from orbitview.core.breakup_presets import PRESETS, run_event
-from orbitview.core.classify import ObjectClass
-from orbitview.core.fragment_sets import SYNTHETIC_ID_FIRST, SYNTHETIC_ID_LAST
+from orbitview.core.breakup.fragment_sets import SYNTHETIC_ID_FIRST, SYNTHETIC_ID_LAST
+from orbitview.core.breakup.presets import PRESETS, run_event
+from orbitview.core.orbits.classify import ObjectClass
 
 pytestmark = pytest.mark.core
 
@@ -100,8 +100,8 @@ def test_h5_output_spans_the_event(tmp_path):
 
 @pytest.mark.parametrize("key", ["fengyun-1c-2007", "shakti-2019"])
 def test_h5_output_at_its_default_step_is_within_5_m_of_sgp4_in_orbit(tmp_path, key):
-    from orbitview.core.gabbard import from_states
-    from orbitview.core.propagate import propagate
+    from orbitview.core.orbits.gabbard import from_states
+    from orbitview.core.orbits.propagate import propagate
     from orbitview.io.trajectories import Trajectories
 
     out = tmp_path / "cloud.h5"
@@ -172,7 +172,7 @@ def test_synthetic_numbers_are_used_by_no_real_catalogue(catalogs):
 
 def test_calibration_options_override_the_preset(tmp_path):
     """--count-scale 1 --max-delta-v 0 --remnant-mass 0 is the plain model."""
-    from orbitview.core.breakup import PLAIN
+    from orbitview.core.breakup.standard_model import PLAIN
     from orbitview.io.catalog_files import load_catalog
 
     plain = tmp_path / "plain.omm.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.breakup_presets import PRESETS, run_event
-from orbitview.core.propagate import propagate
-from orbitview.io.default_briefing import datasets_dir, load_default_briefing
+from orbitview.core.breakup.presets import PRESETS, run_event
+from orbitview.core.orbits.propagate import propagate
+from orbitview.services.default_briefing import datasets_dir, load_default_briefing
 
 pytestmark = pytest.mark.core
 

@@ -8,8 +8,8 @@ import pytest
 from sgp4.api import SatrecArray
 
 from orbitview.cli import main
-from orbitview.core.breakup_population import GOLDEN_ANGLE_DEG, MAX_AGE_DAYS, POPULATION_ID_FIRST
-from orbitview.core.times import parse_utc, posix_to_jd
+from orbitview.core.breakup.population import GOLDEN_ANGLE_DEG, MAX_AGE_DAYS, POPULATION_ID_FIRST
+from orbitview.core.orbits.times import parse_utc, posix_to_jd
 from orbitview.io.catalog_files import load_catalogs
 
 pytestmark = pytest.mark.core

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core import gabbard
-from orbitview.core.breakup import EventKind
-from orbitview.core.breakup_presets import custom_event, title_text
-from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, show_breakup
-from orbitview.core.clock import Clock
-from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
-from orbitview.core.propagate import propagate
-from orbitview.core.scene import Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.breakup.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S, show_breakup
+from orbitview.core.breakup.presets import custom_event, title_text
+from orbitview.core.breakup.standard_model import EventKind
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
+from orbitview.core.orbits.times import parse_utc
 
 pytestmark = pytest.mark.core
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbitview.core.chapters import Chapter, chapter_at, next_chapter, previous_chapter
-from orbitview.core.propagate import propagate
-from orbitview.core.scene import Scene
-from orbitview.core.times import parse_utc
-from orbitview.io.scenario import (
+from orbitview.core.model.chapters import Chapter, chapter_at, next_chapter, previous_chapter
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.times import parse_utc
+from orbitview.services.scenario import (
     ScenarioError,
     build_scene,
     parse_scenario,
@@ -144,8 +144,8 @@ def _glyph_mask(annotator, chapter) -> np.ndarray:
 
 @pytest.mark.pixels
 def test_a_video_shows_each_caption_for_its_chapter(tmp_path):
-    from orbitview.render.annotations import Annotator
-    from orbitview.render.video import ffmpeg_exe
+    from orbitview.render.export.annotations import Annotator
+    from orbitview.render.export.video import ffmpeg_exe
 
     path = tmp_path / "chapters.toml"
     path.write_text(SCENARIO, encoding="utf-8")

@@ -21,15 +21,15 @@ from sgp4.api import SatrecArray
 
 from brute_force_conjunctions import brute_force_minima
 from orbitview.cli import main
-from orbitview.core.catalog import Catalog
-from orbitview.core.classify import ObjectClass
 from orbitview.core.conjunctions import screen
 from orbitview.core.conjunctions.bands import BAND_PAD_KM, radius_bands_km
 from orbitview.core.conjunctions.bounds import MU_KM3_S2, PERTURBATION_KM_S2, physical_motion
-from orbitview.core.conjunctions.screen import DEFAULT_STEP_S
 from orbitview.core.conjunctions.probability import max_probability
-from orbitview.core.mean_elements import fit_mean_elements
-from orbitview.core.times import posix_to_jd
+from orbitview.core.conjunctions.screen import DEFAULT_STEP_S
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.mean_elements import fit_mean_elements
+from orbitview.core.orbits.times import posix_to_jd
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.conjunction_files import CO_LOCATED_COLUMNS, EVENT_COLUMNS
 

@@ -18,8 +18,8 @@ import pytest
 
 from orbitview.cli import main
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import MAX_VIDEO_FRAMES, frame_count, frame_times_s
-from orbitview.core.times import parse_utc
+from orbitview.core.model.scenario import MAX_VIDEO_FRAMES, frame_count, frame_times_s
+from orbitview.core.orbits.times import parse_utc
 
 pytestmark = pytest.mark.core
 
@@ -292,8 +292,8 @@ def test_a_damaged_cache_metadata_file_costs_a_download_not_a_crash(meta, catalo
 def test_the_ephemeris_span_is_the_files_and_skyfield_agrees_inside_it():
     from skyfield.errors import EphemerisRangeError
 
-    from orbitview.core.frames import ephemeris, ephemeris_span_s, sun_direction_gcrs, sun_known
-    from orbitview.core.times import skyfield_time
+    from orbitview.core.orbits.frames import ephemeris, ephemeris_span_s, sun_direction_gcrs, sun_known
+    from orbitview.core.orbits.times import skyfield_time
 
     first, last = ephemeris_span_s()
     # DE421's segments run from 1899-07-29 to 2053-10-09 TDB: about a minute later in UTC.
@@ -310,9 +310,9 @@ def test_the_ephemeris_span_is_the_files_and_skyfield_agrees_inside_it():
 
 
 def test_object_info_beyond_the_ephemeris_has_a_position_and_no_illumination(full_catalog_path):
-    from orbitview.core.clock import Clock
-    from orbitview.core.object_info import object_state
-    from orbitview.core.scene import Layer, Scene
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.object_info import object_state
+    from orbitview.core.model.scene import Layer, Scene
     from orbitview.io.catalog_files import load_catalog
 
     catalog = load_catalog(full_catalog_path).catalog
@@ -326,7 +326,7 @@ def test_object_info_beyond_the_ephemeris_has_a_position_and_no_illumination(ful
 
 
 def test_clock_says_when_the_sun_is_not_known():
-    from orbitview.render.annotations import clock_text
+    from orbitview.render.export.annotations import clock_text
 
     assert clock_text(parse_utc("2053-10-01T00:00:00Z")) == "2053-10-01 00:00:00 UTC"
     assert clock_text(parse_utc("2055-01-01T00:00:00Z")) == (
@@ -335,7 +335,7 @@ def test_clock_says_when_the_sun_is_not_known():
 
 def test_element_sets_beyond_the_ephemeris_load_into_a_scene_facing_home(tmp_path):
     from orbitview.commands.common import scene_from_files
-    from orbitview.core.camera import HOME
+    from orbitview.core.model.camera import HOME
 
     scene = scene_from_files([str(_vanguard_tle(tmp_path))], "2055-06-01T00:00:00Z")
     assert scene.camera.azimuth_deg == HOME["azimuth_deg"]
@@ -357,10 +357,10 @@ def _vanguard_tle(folder: Path) -> Path:
 def test_beyond_the_ephemeris_the_earth_is_lit_all_round(artefacts):
     from PIL import Image
 
-    from orbitview.core.camera import CameraState
-    from orbitview.core.clock import Clock
-    from orbitview.core.scene import Scene
-    from orbitview.render.offscreen import render_image
+    from orbitview.core.model.camera import CameraState
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.scene import Scene
+    from orbitview.render.export.offscreen import render_image
 
     def centres(iso: str) -> np.ndarray:
         """Mean brightness at the middle of six Earth-fixed views (the same ground each time)."""

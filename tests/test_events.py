@@ -2,10 +2,10 @@
 
 import pytest
 
-from orbitview.core.clock import Clock
-from orbitview.core.events import disconnect_events
-from orbitview.core.scene import Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.times import parse_utc
 
 
 class Listener:

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core.times import format_utc
-from orbitview.io.scenario import build_scene, read_scenario, timeline
-from orbitview.render.exporter import FrameRenderer
-from orbitview.render.video import ExportCancelled, VideoWriter, ffmpeg_exe, signals_cancel
+from orbitview.core.orbits.times import format_utc
+from orbitview.render.export.exporter import FrameRenderer
+from orbitview.render.export.video import ExportCancelled, VideoWriter, ffmpeg_exe, signals_cancel
+from orbitview.services.scenario import build_scene, read_scenario, timeline
 
 pytestmark = pytest.mark.pixels
 
@@ -232,7 +232,7 @@ def test_an_exported_label_sits_on_the_pinned_layers_object(catalogs, artefacts)
     2025 namesake, more than 1,000 km away, leaves the middle as it is with nothing pinned."""
     from namesakes import T_2026, load_snapshots, namesake_scene
 
-    from orbitview.core.scenario import OverlayText
+    from orbitview.core.model.scenario import OverlayText
 
     scene, newer, namesake = namesake_scene(*load_snapshots(catalogs))
     where = scene.position_gcrs_km(newer)

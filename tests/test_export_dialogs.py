@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from PyQt6.QtWidgets import QMainWindow, QPushButton
 
-from orbitview.core.times import format_utc
-from orbitview.io.scenario import build_scene, read_scenario, scenario_from_scene
+from orbitview.core.orbits.times import format_utc
+from orbitview.services.scenario import build_scene, read_scenario, scenario_from_scene
 from orbitview.ui import export_dialogs
 
 pytestmark = pytest.mark.qt
@@ -59,7 +59,7 @@ def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
 
 
 def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_path):
-    from orbitview.io.scenario import write_scenario
+    from orbitview.services.scenario import write_scenario
 
     window.scene.camera.distance_km = 33333.0
     path = tmp_path / "saved.toml"
@@ -86,7 +86,7 @@ def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window,
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication, QMessageBox
 
-    from orbitview.core.scene import Layer
+    from orbitview.core.model.scene import Layer
 
     assert export_dialogs.left_out_agreed(window, "Export image")  # every layer has an origin: no dialog
     window.scene.add_layer(Layer("made in memory", window.scene.layers[1].catalog))

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from orbitview.core.classify import ObjectClass
-from orbitview.core.filters import LayerFilter, Regime, regimes, text_matches
+from orbitview.core.model.filters import LayerFilter, Regime, regimes, text_matches
+from orbitview.core.orbits.classify import ObjectClass
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core

@@ -12,11 +12,11 @@ from PIL import Image
 
 from orbitview.commands.common import default_briefing_scene
 from orbitview.commands.render import ATTRIBUTION
-from orbitview.core.breakup_presets import PRESETS
-from orbitview.core.propagate import propagate
-from orbitview.core.scenario import OverlayText, headed_overlay
-from orbitview.core.times import parse_utc
-from orbitview.render.annotations import Annotator
+from orbitview.core.breakup.presets import PRESETS
+from orbitview.core.model.scenario import OverlayText, headed_overlay
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.times import parse_utc
+from orbitview.render.export.annotations import Annotator
 
 EVENT_S = PRESETS["fengyun-1c-2007"].time_s
 #: What ``orbitview render`` writes under the default briefing (its files and the image credits).
@@ -132,7 +132,7 @@ def test_overlay_layout_stays_inside_the_margins_and_apart(scene, size, t_s):
 @pytest.mark.pixels
 @pytest.mark.parametrize("size", PIXEL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_rendered_overlay_text_is_inside_the_frame_and_off_the_globe_centre(scene, size, artefacts):
-    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.export.exporter import FrameRenderer
 
     width, height = size
     t_s = scene.clock.time_s

@@ -5,13 +5,13 @@ import pytest
 from skyfield.api import wgs84
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.frames import (
+from orbitview.core.orbits.frames import (
     EARTH_EQUATORIAL_RADIUS_KM,
     ephemeris,
     gcrs_from_itrs,
     sun_direction_gcrs,
 )
-from orbitview.core.times import format_utc, parse_utc, posix_to_jd, skyfield_time
+from orbitview.core.orbits.times import format_utc, parse_utc, posix_to_jd, skyfield_time
 
 pytestmark = pytest.mark.core
 

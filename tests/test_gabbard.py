@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core import gabbard
-from orbitview.core.propagate import propagate
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.propagate import propagate
 
 pytestmark = pytest.mark.core
 

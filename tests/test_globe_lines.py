@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core.camera import CameraState, project_to_pixels
-from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
-from orbitview.core.times import parse_utc
+from orbitview.core.model.camera import CameraState, project_to_pixels
+from orbitview.core.orbits.frames import gcrs_from_itrs, sun_direction_gcrs
+from orbitview.core.orbits.times import parse_utc
 from orbitview.render.assets import earth_day_image, globe_polylines
 from orbitview.render.backend import use_headless
-from orbitview.render.globe_lines import HEIGHT_KM, itrs_from_geodetic
+from orbitview.render.visuals.globe_lines import HEIGHT_KM, itrs_from_geodetic
 
 pytestmark = pytest.mark.pixels
 
@@ -38,8 +38,8 @@ def globe():
     use_headless()
     from vispy import scene as vscene
 
-    from orbitview.render.earth import Earth
-    from orbitview.render.globe_lines import GlobeLines
+    from orbitview.render.visuals.earth import Earth
+    from orbitview.render.visuals.globe_lines import GlobeLines
 
     rotation = gcrs_from_itrs(T)
     agulhas = rotation @ itrs_from_geodetic(np.array([CAPE_AGULHAS[0]]), np.array([CAPE_AGULHAS[1]]))[0]

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 from skyfield.api import EarthSatellite, wgs84
 
-from orbitview.core.breakup_presets import PRESETS, interceptor_arc, published_parents
-from orbitview.core.interceptor import MAX_FLIGHT_S, LaunchSite, solve_interceptor
-from orbitview.core.lambert import MU_EARTH_KM3_S2, LambertArc
-from orbitview.core.launch_sites import SITES, XICHANG
-from orbitview.core.propagate import propagate
-from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.core.breakup.interceptor import MAX_FLIGHT_S, LaunchSite, solve_interceptor
+from orbitview.core.breakup.launch_sites import SITES, XICHANG
+from orbitview.core.breakup.presets import PRESETS, interceptor_arc, published_parents
+from orbitview.core.orbits.lambert import MU_EARTH_KM3_S2, LambertArc
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 
 pytestmark = pytest.mark.core
 

@@ -14,16 +14,16 @@ import pytest
 from PIL import Image
 from skyfield.api import EarthSatellite, wgs84
 
-from orbitview.core.breakup_presets import PRESETS
-from orbitview.core.camera import project_to_pixels
-from orbitview.core.classify import ObjectClass
-from orbitview.core.interceptor_scene import INTERCEPTOR_COLOR, TRAIL_AFTER_S, InterceptorLayer
-from orbitview.core.times import format_utc, skyfield_time, timescale
-from orbitview.io.scenario import (ScenarioError, build_scene, parse_scenario, read_scenario, scenario_from_scene,
+from orbitview.core.breakup.interceptor_scene import INTERCEPTOR_COLOR, TRAIL_AFTER_S, InterceptorLayer
+from orbitview.core.breakup.presets import PRESETS
+from orbitview.core.model.camera import project_to_pixels
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.times import format_utc, skyfield_time, timescale
+from orbitview.services.scenario import (ScenarioError, build_scene, parse_scenario, read_scenario, scenario_from_scene,
                                    scenario_to_toml, timeline)
-from orbitview.core.legend import CLASS_COLORS
-from orbitview.render.interceptor import SITE_COLOR
-from orbitview.render.selection import GROUND_LIFT
+from orbitview.core.model.legend import CLASS_COLORS
+from orbitview.render.adapters.interceptor import SITE_COLOR
+from orbitview.render.adapters.selection import GROUND_LIFT
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "datasets" / "scenarios" / "interceptor.toml"
@@ -61,7 +61,7 @@ def test_a_preset_interceptor_source_flies_the_presets_missile_to_its_target():
 
 
 def _ref(layer):
-    from orbitview.core.object_ref import ObjectRef
+    from orbitview.core.model.object_ref import ObjectRef
 
     return ObjectRef(layer, 0)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.keyframes import LiveKeyframes
-from orbitview.core.propagate import propagate, propagate_blocks
-from orbitview.core.times import parse_utc
+from orbitview.core.orbits.keyframes import LiveKeyframes
+from orbitview.core.orbits.propagate import propagate, propagate_blocks
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter
 from orbit_regimes import SPAN_S, regime_sample

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from orbitview.core.classify import ObjectClass
+from orbitview.core.orbits.classify import ObjectClass
 from orbitview.io.catalog_files import load_catalog, load_catalogs
 from orbitview.io.problems import CatalogError
 from orbitview.io.writers import write_catalog

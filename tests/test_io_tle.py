@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sgp4.api import Satrec
 
-from orbitview.core.classify import ObjectClass
-from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.sgp4_elements import ELEMENT_ATTRIBUTES
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.tle import parse_tle, tle_checksum
 
@@ -199,7 +199,7 @@ def test_sgp4_initialisation_errors_are_reported():
 
 
 def test_bulk_classification_follows_the_per_name_rules(full_catalog_path):
-    from orbitview.core.classify import classify, classify_many
+    from orbitview.core.orbits.classify import classify, classify_many
 
     catalog = load_catalog(full_catalog_path).catalog
     one_by_one = [classify(n, d) for n, d in zip(catalog.name, catalog.intl_designator)]

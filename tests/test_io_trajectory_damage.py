@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from orbitview.cli import main
-from orbitview.core.propagate import propagate_blocks
-from orbitview.core.times import parse_utc
+from orbitview.core.orbits.propagate import propagate_blocks
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.trajectories import NOT_FINITE_STATUS, Trajectories, TrajectoryFileError, TrajectoryWriter
 

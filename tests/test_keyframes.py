@@ -1,6 +1,6 @@
 """Keyframe sources at the edges of their spans, as the renderer uses them.
 
-The renderer keeps a keyframe pair while it contains the clock (``render/view.py``), so what is
+The renderer keeps a keyframe pair while it contains the clock (``render/adapters/view.py``), so what is
 drawn at a time must not depend on the pair held before it: the pair a source gives for a
 time outside its span must not contain a time inside it.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
-from orbitview.core.propagate import propagate, propagate_blocks
-from orbitview.core.times import parse_utc
+from orbitview.core.orbits.keyframes import LiveKeyframes, WindowedKeyframes
+from orbitview.core.orbits.propagate import propagate, propagate_blocks
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.launch_dates import appear_times_s, designator_launch_s, objects_in_orbit
-from orbitview.core.scenario import OverlayText
-from orbitview.core.times import parse_utc, posix_to_jd
+from orbitview.core.model.scenario import OverlayText
+from orbitview.core.orbits.launch_dates import appear_times_s, designator_launch_s, objects_in_orbit
+from orbitview.core.orbits.times import parse_utc, posix_to_jd
 from orbitview.io.catalog_files import load_catalog
 from orbitview.io.satcat import open_satcat
-from orbitview.io.sources import open_source
-from orbitview.render.annotations import Annotator
+from orbitview.render.export.annotations import Annotator
+from orbitview.services.sources import open_source
 
 INTERCEPT = parse_utc("2007-01-11T22:26:00Z")
 
@@ -90,7 +90,7 @@ def test_counter_counts_the_launched_objects_sgp4_can_place(catalogs, satcat):
 
 @pytest.mark.adapter
 def test_the_adapter_is_not_handed_objects_before_their_launch(full_catalog_path, satcat):
-    from orbitview.render.view import LayerAdapter
+    from orbitview.render.adapters.view import LayerAdapter
 
     layer = open_source(full_catalog_path, satcat).layer
     t = parse_utc("2023-06-01T12:00:30Z")

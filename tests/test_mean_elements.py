@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.breakup_presets import PRESETS, run_event
-from orbitview.core.mean_elements import fit_mean_elements, osculating_elements
+from orbitview.core.breakup.presets import PRESETS, run_event
+from orbitview.core.orbits.mean_elements import fit_mean_elements, osculating_elements
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core

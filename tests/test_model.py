@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from orbitview.core.camera import CameraState, project_to_pixels
-from orbitview.core.classify import ObjectClass, classify
-from orbitview.core.clock import Clock
+from orbitview.core.model.camera import CameraState, project_to_pixels
+from orbitview.core.model.clock import Clock
+from orbitview.core.orbits.classify import ObjectClass, classify
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core
@@ -39,7 +39,7 @@ def test_clock_plays_at_speed_and_stops_at_the_span_end():
 
 
 def test_camera_never_goes_inside_the_earth():
-    from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM
+    from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM
 
     camera = CameraState(azimuth_deg=40.0, elevation_deg=-30.0)
     camera.distance_km = 10.0
@@ -54,7 +54,7 @@ def test_camera_never_goes_inside_the_earth():
 
 
 def test_smooth_move_eases_and_takes_the_short_way_round():
-    from orbitview.core.camera import CameraMove
+    from orbitview.core.model.camera import CameraMove
 
     camera = CameraState(azimuth_deg=170.0, distance_km=40000.0)
     move = CameraMove(camera, {"azimuth_deg": -170.0, "distance_km": 10000.0}, duration_s=2.0)

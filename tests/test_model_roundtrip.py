@@ -9,23 +9,23 @@ import pytest
 
 from pictures import assert_same_model, saved_fields
 
-from orbitview.core.classify import ObjectClass
-from orbitview.core.filters import LayerFilter, Regime
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.origin import EventOrigin, FileOrigin, InterceptorOrigin
-from orbitview.core.propagate import propagate_blocks
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.model.filters import LayerFilter, Regime
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.origin import EventOrigin, FileOrigin, InterceptorOrigin
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.propagate import propagate_blocks
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
-from orbitview.io.scenario import (
+from orbitview.services.scenario import (
     build_scene,
     parse_scenario,
     scenario_from_scene,
     scenario_to_toml,
     unsaved_layers,
 )
-from orbitview.io.sources import open_source
 from orbitview.io.trajectories import TrajectoryWriter
+from orbitview.services.sources import open_source
 
 pytestmark = pytest.mark.core
 
@@ -173,7 +173,7 @@ launch_year = [1993, 1993]
     ("point_size = 80", "sources[0].point_size", "outside 0.5 .. 50"),
 ])
 def test_bad_new_keys_name_their_line(catalogs, text, key, words):
-    from orbitview.io.scenario import ScenarioError
+    from orbitview.services.scenario import ScenarioError
 
     path = catalogs / "debris_2025-02-15_tle" / "cosmos-2251-debris.txt"
     body = f'version = 1\n[time]\nstart = "2025-02-15T00:00:00Z"\nend = "2025-02-15T06:00:00Z"\n' \
@@ -244,7 +244,7 @@ def test_the_briefing_saves_its_event_and_remakes_it_from_the_dataset():
 
 
 def test_a_custom_event_source_remakes_the_breakup_of_a_files_object(catalogs):
-    from orbitview.core.origin import CustomEventOrigin
+    from orbitview.core.model.origin import CustomEventOrigin
 
     path = catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"
     scene, _ = build_scene(parse_scenario(f"""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.clock import Clock
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
-from orbitview.core.frames import ephemeris
-from orbitview.core.object_info import object_state
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc, skyfield_time
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.object_info import object_state
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
+from orbitview.core.orbits.frames import ephemeris
+from orbitview.core.orbits.times import parse_utc, skyfield_time
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core
@@ -41,7 +41,7 @@ def lines_of(path, norad_ids):
 def test_state_matches_skyfield(scene, full_catalog_path):
     from skyfield.api import EarthSatellite, wgs84
 
-    from orbitview.core.times import timescale
+    from orbitview.core.orbits.times import timescale
 
     catalog = scene.layers[0].catalog
     # A spread of orbits: ISS, low debris, GPS (MEO), a GEO and a Molniya-type if present.
@@ -89,7 +89,7 @@ def test_highest_and_lowest_are_the_geodetic_extremes_skyfield_finds(scene, full
     """Against every height skyfield gives at a fine grid over the revolution (WGS84, ITRS)."""
     from skyfield.api import EarthSatellite, wgs84
 
-    from orbitview.core.times import timescale
+    from orbitview.core.orbits.times import timescale
 
     catalog = scene.layers[0].catalog
     picks = pick_regimes(catalog)
@@ -130,7 +130,7 @@ def test_identity_elements_and_age(scene):
 
 
 def test_unknown_object_and_object_not_there_yet(scene):
-    from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
+    from orbitview.core.orbits.keyframes import LiveKeyframes, WindowedKeyframes
 
     catalog = scene.layers[0].catalog
     later = Scene(clock=Clock(time_s=T))

@@ -17,9 +17,9 @@ from sgp4.api import Satrec
 from skyfield.api import EarthSatellite
 from skyfield.framelib import itrs
 
-from orbitview.core.times import timescale
+from orbitview.core.orbits.times import timescale
 from orbitview.io.oem import FIRST_UNNUMBERED_ID, open_oem, parse_oem
-from orbitview.io.sources import open_source
+from orbitview.services.sources import open_source
 
 pytestmark = pytest.mark.core
 
@@ -187,7 +187,7 @@ def test_damaged_lines_are_reported_and_the_rest_loads(tmp_path, iss):
 def test_hermite_gives_the_velocity_as_its_polynomial_s_derivative():
     """On a circular orbit, whose states are exactly consistent (SGP4's velocities differ from
     its positions' derivatives by about 1 cm/s, so they cannot test this to mm/s)."""
-    from orbitview.core.ephemeris import Segment
+    from orbitview.core.orbits.ephemeris import Segment
 
     radius_km, omega = 6778.0, 2.0 * np.pi / 5554.0
     circle = lambda t: radius_km * np.stack([np.cos(omega * t), np.sin(omega * t), 0.0 * t], -1)  # noqa: E731
@@ -270,8 +270,8 @@ def written(catalogs, tmp_path_factory):
 
 
 def test_an_oem_written_by_orbitview_reads_back_its_positions(written):
-    from orbitview.core.propagate import propagate
-    from orbitview.core.times import parse_utc
+    from orbitview.core.orbits.propagate import propagate
+    from orbitview.core.orbits.times import parse_utc
     from orbitview.io.catalog_files import load_catalog
     from orbitview.io.trajectories import Trajectories
 
@@ -301,7 +301,7 @@ def test_the_oem_header_says_eme2000_is_gcrs(written):
 def test_czml_packets_have_their_structure_and_the_trajectory_positions(written):
     import json
 
-    from orbitview.core.times import parse_utc
+    from orbitview.core.orbits.times import parse_utc
     from orbitview.io.trajectories import Trajectories
 
     from czml3 import Document
@@ -342,7 +342,7 @@ def test_oem_out_refuses_another_frame(catalogs, tmp_path, capsys):
 
 def test_inspect_and_scenarios_read_oem(written, tmp_path, capsys):
     from orbitview.cli import main
-    from orbitview.io.scenario import build_scene, read_scenario
+    from orbitview.services.scenario import build_scene, read_scenario
 
     assert main(["inspect", str(written["oem"]), "--satcat", "none"]) == 0
     assert f"{written['oem']}: oem, 119 objects" in capsys.readouterr().out
@@ -357,14 +357,14 @@ def test_inspect_and_scenarios_read_oem(written, tmp_path, capsys):
 
 
 def parse_time(text):
-    from orbitview.core.times import parse_utc
+    from orbitview.core.orbits.times import parse_utc
 
     return parse_utc(text)
 
 
 def test_precompute_resamples_an_oem_onto_its_grid_and_frame(written, tmp_path):
     from orbitview.cli import main
-    from orbitview.core.propagate import propagate
+    from orbitview.core.orbits.propagate import propagate
     from orbitview.io.catalog_files import load_catalog
     from orbitview.io.trajectories import Trajectories
 
@@ -385,10 +385,10 @@ def test_precompute_resamples_an_oem_onto_its_grid_and_frame(written, tmp_path):
 def test_the_info_of_an_oem_object_is_its_ephemeris_state_and_names_its_file(tmp_path, iss):
     from skyfield.api import wgs84
 
-    from orbitview.core.clock import Clock
-    from orbitview.core.object_info import object_state
-    from orbitview.core.object_ref import ObjectRef
-    from orbitview.core.scene import Scene
+    from orbitview.core.model.clock import Clock
+    from orbitview.core.model.object_info import object_state
+    from orbitview.core.model.object_ref import ObjectRef
+    from orbitview.core.model.scene import Scene
 
     path = _write(tmp_path, HEADER + kvn_segment(iss, frame="TEME", interpolation="LAGRANGE", degree=7))
     source = open_source(path, satcat=None)
@@ -465,7 +465,7 @@ def test_the_standards_example_layout_loads_with_its_object_and_times(tmp_path):
     header, comments, day-of-year metadata times, calendar-date states, a useable span inside
     the states' span), its centre changed to the Earth, which orbitview draws. The states are
     not an orbit around the Earth: only the reading is tested."""
-    from orbitview.core.times import parse_utc
+    from orbitview.core.orbits.times import parse_utc
 
     ephemerides, catalog, problems = open_oem(_write(tmp_path, STANDARD_EXAMPLE))
     assert problems == [] and list(catalog.name) == ["MARS GLOBAL SURVEYOR"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core.times import parse_utc
-from orbitview.render.annotations import composite
+from orbitview.core.orbits.times import parse_utc
 from orbitview.render.backend import use_headless
+from orbitview.render.export.annotations import composite
 
 pytestmark = pytest.mark.pixels
 
@@ -21,7 +21,7 @@ def test_window_overlay_draws_the_export_stamps_where_the_export_puts_them(artef
     use_headless()
     from vispy import scene as vscene
 
-    from orbitview.render.overlay import Overlay
+    from orbitview.render.adapters.overlay import Overlay
 
     canvas = vscene.SceneCanvas(size=SIZE, show=False, dpi=96, bgcolor="black")
     try:

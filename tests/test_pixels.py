@@ -8,15 +8,15 @@ import pytest
 from PIL import Image
 from skyfield.api import EarthSatellite, wgs84
 
-from orbitview.core.camera import CameraState, project_to_pixels
-from orbitview.core.clock import Clock
-from orbitview.core.frames import EARTH_EQUATORIAL_RADIUS_KM, ephemeris
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.core.model.camera import CameraState, project_to_pixels
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM, ephemeris
+from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
-from orbitview.render.offscreen import render_image
-from orbitview.render.stars import star_directions
+from orbitview.render.export.offscreen import render_image
+from orbitview.render.visuals.stars import star_directions
 
 pytestmark = pytest.mark.pixels
 
@@ -132,7 +132,7 @@ T_2025 = parse_utc("2025-02-15T06:00:00Z")
 
 def test_picking_a_drawn_object_at_its_pixel_returns_it(fy1c, artefacts):
     """Find an object drawn alone in the image, click its drawn centre, get its number."""
-    from orbitview.core.picking import pick
+    from orbitview.core.model.picking import pick
 
     scene = Scene(clock=Clock(time_s=T_2025), camera=CameraState(distance_km=25000, fov_deg=40))
     layer = scene.add_layer(Layer("fy1c", fy1c, point_size=4.0))
@@ -140,7 +140,7 @@ def test_picking_a_drawn_object_at_its_pixel_returns_it(fy1c, artefacts):
     keyframes = layer.keyframes.at(T_2025)
     positions = keyframes.interpolate(T_2025)
     xy, front = project_to_pixels(positions, scene.camera, SIZE)
-    from orbitview.core.picking import hidden_by_earth
+    from orbitview.core.model.picking import hidden_by_earth
 
     usable = keyframes.valid & front & ~hidden_by_earth(scene.camera.eye_km(), positions)
     inside = usable & (xy[:, 0] > 20) & (xy[:, 0] < SIZE[0] - 20) & (xy[:, 1] > 20) & (xy[:, 1] < SIZE[1] - 20)
@@ -193,7 +193,7 @@ def test_earth_fixed_view_keeps_the_ground_still(artefacts):
 
 
 def gcrs_from_itrs_at(t_s):
-    from orbitview.core.frames import gcrs_from_itrs
+    from orbitview.core.orbits.frames import gcrs_from_itrs
 
     return gcrs_from_itrs(t_s)
 
@@ -201,9 +201,9 @@ def gcrs_from_itrs_at(t_s):
 def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
     """The orbit track passes through the pixels where SGP4 puts the object one quarter
     revolution ahead; the ground track through the projection of its sub-satellite point."""
-    from orbitview.core.tracks import ground_track_itrs_km, orbit_track_gcrs_km
-    from orbitview.core.frames import gcrs_from_itrs
-    from orbitview.render.selection import GROUND_COLOR, GROUND_LIFT, TRACK_COLOR
+    from orbitview.core.orbits.frames import gcrs_from_itrs
+    from orbitview.core.orbits.tracks import ground_track_itrs_km, orbit_track_gcrs_km
+    from orbitview.render.adapters.selection import GROUND_COLOR, GROUND_LIFT, TRACK_COLOR
 
     row = int(np.flatnonzero(full.name == "ISS (ZARYA)")[0])
     scene = Scene(clock=Clock(time_s=T), camera=CameraState(distance_km=30000, fov_deg=40))
@@ -215,7 +215,7 @@ def test_selected_object_gets_its_orbit_track_and_ground_track(full, artefacts):
     track = orbit_track_gcrs_km(full, row, T)
     ground = ground_track_itrs_km(full, row, T) * GROUND_LIFT @ gcrs_from_itrs(T).T
     eye = scene.camera.eye_km()
-    from orbitview.core.picking import hidden_by_earth
+    from orbitview.core.model.picking import hidden_by_earth
 
     def matches(points, rgba):
         xy, front = project_to_pixels(points, scene.camera, SIZE)
@@ -241,9 +241,9 @@ def test_the_terminator_follows_the_ellipsoids_normal(artefacts, monkeypatch):
     one at 60 deg is 0.17 deg off, 0.13 deg of it towards the Sun, which changes its
     brightness by 2 of 255 levels. The Earth is drawn with a uniform day image, so brightness
     is lighting alone."""
-    from orbitview.core.frames import gcrs_from_itrs, sun_direction_gcrs
-    from orbitview.core.tracks import ellipsoid_point_km
-    from orbitview.render import panes
+    from orbitview.core.orbits.frames import gcrs_from_itrs, sun_direction_gcrs
+    from orbitview.core.orbits.tracks import ellipsoid_point_km
+    from orbitview.render.adapters import panes
 
     monkeypatch.setattr(panes, "earth_day_image", lambda: np.full((512, 1024, 3), 255, np.uint8))
     t_s = parse_utc("2023-12-22T03:27:00Z")

@@ -13,10 +13,10 @@ from PIL import Image
 from sgp4.api import Satrec
 
 from orbitview.cli import main
-from orbitview.core import gabbard
 from orbitview.core.conjunctions.pair_range import pair_range
-from orbitview.core.times import parse_utc, posix_to_jd
-from orbitview.render.plots import (
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.times import parse_utc, posix_to_jd
+from orbitview.render.export.plots import (
     APOGEE_RGB,
     PERIGEE_RGB,
     PNG_DPI,

@@ -15,8 +15,8 @@ import pytest
 from orbitview.cli import main
 from orbitview.commands.precompute import sample_times
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import propagate
-from orbitview.core.times import parse_utc
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.trajectories import Trajectories
 

@@ -107,7 +107,7 @@ def test_a_stop_raised_in_a_vispy_callback_is_not_logged_as_a_traceback():
 
     from orbitview.core.interrupts import raise_if_stopped
     from orbitview.render.backend import use_headless
-    from orbitview.render.video import ExportCancelled, signals_cancel
+    from orbitview.render.export.video import ExportCancelled, signals_cancel
 
     use_headless()
     records = Records()

@@ -8,11 +8,11 @@ from skyfield.api import EarthSatellite
 from skyfield.framelib import itrs
 
 from orbitview.core.durations import parse_duration
-from orbitview.core import propagate as propagate_module
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import block_ranges, padded_grid, propagate, propagate_blocks
-from orbitview.core.sgp4_elements import satrecs_from_elements
-from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.core.orbits import propagate as propagate_module
+from orbitview.core.orbits.propagate import block_ranges, padded_grid, propagate, propagate_blocks
+from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
+from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalogs
 
 pytestmark = pytest.mark.core

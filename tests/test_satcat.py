@@ -16,15 +16,15 @@ import pytest
 from local_http import LocalHTTPServer
 
 from orbitview.cli import main
-from orbitview.core.classify import ObjectClass
-from orbitview.core.times import format_utc
-from orbitview.io.catalog_files import load_catalog
+from orbitview.core.model.legend import NOTE_COLOR, legend_entries
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.cache import cached_path
+from orbitview.io.catalog_files import load_catalog
 from orbitview.io.fetch import FRESH_S, fetch
 from orbitview.io.satcat import cached_satcat, read_satcat
-from orbitview.io.sources import open_source
 from orbitview.io.trajectories import Trajectories
-from orbitview.core.legend import NOTE_COLOR, legend_entries
+from orbitview.services.sources import open_source
 
 pytestmark = pytest.mark.core
 

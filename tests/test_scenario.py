@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orbitview.core.scenario import CameraKey, CameraTimeline, default_view, frame_times_s
-from orbitview.core.times import parse_utc
-from orbitview.io.scenario import (
+from orbitview.core.model.scenario import CameraKey, CameraTimeline, default_view, frame_times_s
+from orbitview.core.orbits.times import parse_utc
+from orbitview.services.scenario import (
     ScenarioError,
     key_lines,
     parse_scenario,

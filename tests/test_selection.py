@@ -10,13 +10,13 @@ import sys
 import numpy as np
 import pytest
 
-from orbitview.core.camera import CameraState
-from orbitview.core.clock import Clock
-from orbitview.core.object_info import object_state
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.picking import pick
-from orbitview.core.scene import Layer, Scene, shared_numbers_warning
-from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.core.model.camera import CameraState
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.object_info import object_state
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.picking import pick
+from orbitview.core.model.scene import Layer, Scene, shared_numbers_warning
+from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.core
@@ -165,7 +165,7 @@ def scenario_text(paths, follow, selected, pinned="") -> str:
 
 
 def test_a_selection_in_the_second_layer_round_trips_through_a_scenario(paths, snapshots, tmp_path):
-    from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
     n = int(np.intersect1d(snapshots[0].norad_id, snapshots[1].norad_id)[5])
     key = f"{{ layer = 1, norad = {n} }}"
@@ -187,7 +187,7 @@ def test_a_selection_in_the_second_layer_round_trips_through_a_scenario(paths, s
 
 
 def test_a_number_of_one_layer_only_still_names_it(paths, snapshots, tmp_path):
-    from orbitview.io.scenario import build_scene, parse_scenario
+    from orbitview.services.scenario import build_scene, parse_scenario
 
     only_2026 = int(np.setdiff1d(snapshots[1].norad_id, snapshots[0].norad_id)[0])
     only_2025 = int(np.setdiff1d(snapshots[0].norad_id, snapshots[1].norad_id)[0])
@@ -197,7 +197,7 @@ def test_a_number_of_one_layer_only_still_names_it(paths, snapshots, tmp_path):
 
 
 def test_a_shared_number_without_a_layer_is_an_error_naming_both(paths, snapshots, tmp_path):
-    from orbitview.io.scenario import ScenarioError, build_scene, parse_scenario
+    from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario
 
     n = int(np.intersect1d(snapshots[0].norad_id, snapshots[1].norad_id)[5])
     text = scenario_text(paths, f"{{ layer = 1, norad = {n} }}", n, f"{{ layer = 2, norad = {n} }}")
@@ -212,7 +212,7 @@ def test_a_shared_number_without_a_layer_is_an_error_naming_both(paths, snapshot
 
 @pytest.mark.parametrize("value", ['"ISS"', "{ layer = 1 }", "{ layer = 1, norad = 5, row = 3 }", "true"])
 def test_an_object_of_the_wrong_form_is_an_error(paths, value):
-    from orbitview.io.scenario import ScenarioError, parse_scenario
+    from orbitview.services.scenario import ScenarioError, parse_scenario
 
     text = scenario_text(paths, 5, value)
     with pytest.raises(ScenarioError) as error:
@@ -224,7 +224,7 @@ def test_an_object_of_the_wrong_form_is_an_error(paths, value):
 
 def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
     from orbitview.commands.common import default_briefing_scene
-    from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
     scene = default_briefing_scene(None)
     parent, fragments, _missile = scene.layers
@@ -247,8 +247,8 @@ def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
 def test_layers_never_drawn_together_share_numbers_without_ambiguity(snapshots):
     """A catalogue update shown as the old snapshot until T and the new one from T (as a
     breakup's parent and its remnant are): no warning; a bare number names the first layer."""
-    from orbitview.core.keyframes import LiveKeyframes, WindowedKeyframes
-    from orbitview.core.scenario import ObjectKey
+    from orbitview.core.model.scenario import ObjectKey
+    from orbitview.core.orbits.keyframes import LiveKeyframes, WindowedKeyframes
 
     old, new = snapshots
     before = Layer("until T", old, WindowedKeyframes(LiveKeyframes(old), end_s=T))

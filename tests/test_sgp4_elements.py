@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from orbitview.core.sgp4_elements import _clearly_fine, elements_from_columns, init_errors, satrecs_from_elements
+from orbitview.core.orbits.sgp4_elements import _clearly_fine, elements_from_columns, init_errors, satrecs_from_elements
 
 pytestmark = pytest.mark.core
 

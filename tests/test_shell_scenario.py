@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core.camera import project_to_pixels
-from orbitview.io.scenario import build_scene, read_scenario, timeline
-from orbitview.render.video import ffmpeg_exe
+from orbitview.core.model.camera import project_to_pixels
+from orbitview.render.export.video import ffmpeg_exe
+from orbitview.services.scenario import build_scene, read_scenario, timeline
 
 from conftest import REPO
 

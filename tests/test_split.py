@@ -11,13 +11,13 @@ import pytest
 from PIL import Image
 from skyfield.api import EarthSatellite
 
-from orbitview.core.camera import CameraState, project_to_pixels
-from orbitview.core.clock import Clock
-from orbitview.core.panes import pane_box
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc, skyfield_time, timescale
+from orbitview.core.model.camera import CameraState, project_to_pixels
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.panes import pane_box
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
-from orbitview.io.scenario import ScenarioError, build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
 T = parse_utc("2023-10-09T12:00:00Z")
 SIZE = (1280, 480)
@@ -78,7 +78,7 @@ def _bright_centroid(image, xy, window=6, threshold=120):
 
 @pytest.mark.pixels
 def test_each_half_shows_its_own_layers_object_where_its_projection_says(full, artefacts):
-    from orbitview.render.offscreen import render_image
+    from orbitview.render.export.offscreen import render_image
 
     scene, positions = _split_scene(full)
     image = render_image(scene, SIZE).astype(np.float64)
@@ -125,8 +125,8 @@ def test_a_scenario_splits_the_view_and_names_each_sources_pane(tmp_path, catalo
 
 @pytest.mark.pixels
 def test_an_exported_split_frame_titles_each_half(tmp_path, catalogs):
-    from orbitview.io.scenario import timeline
-    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.export.exporter import FrameRenderer
+    from orbitview.services.scenario import timeline
 
     text = SCENARIO.format(catalog=catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt")
     scenario = parse_scenario(text, str(tmp_path / "s.toml"))

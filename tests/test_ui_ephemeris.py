@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from qt_windows import grab
 
-from orbitview.core.clock import Clock
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
@@ -53,7 +53,7 @@ def _night_fraction(image: np.ndarray) -> float:
 
 
 def test_the_time_bar_stops_at_the_last_time_a_clock_can_show(make_window, qtbot):
-    from orbitview.core.times import LAST_TIME_S
+    from orbitview.core.orbits.times import LAST_TIME_S
 
     window = make_window()
     window.time_bar.time_field.setText("9999-12-31T23:58:30Z")

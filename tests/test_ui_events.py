@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from qt_windows import grab
 
-from orbitview.core.breakup_presets import PRESETS
-from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
-from orbitview.core.origin import CustomEventOrigin, EventOrigin, FileOrigin, InterceptorOrigin
-from orbitview.core.times import parse_utc
-from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.core.breakup.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
+from orbitview.core.breakup.presets import PRESETS
+from orbitview.core.model.origin import CustomEventOrigin, EventOrigin, FileOrigin, InterceptorOrigin
+from orbitview.core.orbits.times import parse_utc
+from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
 pytestmark = pytest.mark.qt
 
@@ -214,7 +214,7 @@ def _save(image: np.ndarray, path) -> None:
 
 def overhead_target(layer, site, t_s):
     """The row of ``layer``'s object nearest the zenith of ``site`` at ``t_s``."""
-    from orbitview.core.propagate import propagate
+    from orbitview.core.orbits.propagate import propagate
 
     position = propagate(layer.catalog, np.array([t_s]), "GCRS").position_km[0]
     up = site.state_gcrs(t_s)[0]
@@ -250,9 +250,9 @@ def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_
         loaded, qtbot, made_dialogs, tmp_path, catalogs):
     from PyQt6.QtWidgets import QDialog
 
-    from orbitview.core.launch_sites import XICHANG
-    from orbitview.core.propagate import propagate
-    from orbitview.io.scenario import build_scene, read_scenario, scenario_from_scene, write_scenario
+    from orbitview.core.breakup.launch_sites import XICHANG
+    from orbitview.core.orbits.propagate import propagate
+    from orbitview.services.scenario import build_scene, read_scenario, scenario_from_scene, write_scenario
     from orbitview.ui.events_menu import _loaded_objects
     from orbitview.ui.interceptor_dialog import InterceptorDialog, show_interceptor
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core import gabbard
-from orbitview.core.breakup_scene import show_breakup
-from orbitview.core.propagate import propagate
-from orbitview.core.scene import Layer
+from orbitview.core.breakup.breakup_scene import show_breakup
+from orbitview.core.model.scene import Layer
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.times import format_utc, parse_utc
+from orbitview.render.export.plots import APOGEE_RGB, PERIGEE_RGB
 from orbitview.ui.gabbard_panel import ELEMENTS
-from orbitview.core.times import format_utc, parse_utc
-from orbitview.render.plots import APOGEE_RGB, PERIGEE_RGB
 from orbitview.ui.plot_dock import PLAYING_INTERVAL_MS
 
 pytestmark = pytest.mark.qt
@@ -184,7 +184,7 @@ def test_altitude_dock_counts_the_layer_and_exports_pdf(make_window, qtbot, fy1c
 
 def test_range_dock_plots_the_chosen_pair_around_the_clock(make_window, qtbot, fy1c_tracked_2025, tmp_path):
     from orbitview.core.conjunctions.pair_range import pair_range
-    from orbitview.core.object_ref import ObjectRef
+    from orbitview.core.model.object_ref import ObjectRef
 
     window = make_window()
     layer = window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))

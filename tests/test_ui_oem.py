@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from test_ui_window import T_DEBRIS, drop_file, red, redraw, wait_loaded, yellow
 
-from orbitview.core.object_ref import ObjectRef
+from orbitview.core.model.object_ref import ObjectRef
 
 pytestmark = pytest.mark.qt
 
@@ -29,7 +29,7 @@ def oem_path(catalogs, tmp_path):
 
 
 def test_a_dropped_oem_is_drawn_moving_and_the_info_panel_names_its_file(make_window, oem_path, qtbot):
-    from orbitview.core.camera import project_to_pixels
+    from orbitview.core.model.camera import project_to_pixels
 
     window = make_window()
     before = redraw(window, qtbot)

@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from orbitview.core.keyframes import LiveKeyframes
-from orbitview.core.scene import Layer
+from orbitview.core.model.scene import Layer
+from orbitview.core.orbits.keyframes import LiveKeyframes
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from qt_windows import assert_no_windows_left, grab
 
-from orbitview.core.classify import ObjectClass
-from orbitview.core.clock import Clock
-from orbitview.core.filters import LayerFilter
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
-from orbitview.core.times import parse_utc
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.filters import LayerFilter
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 
 pytestmark = pytest.mark.qt
@@ -135,7 +135,7 @@ def test_an_unreadable_file_gives_a_dialog_from_the_worker(make_window, qtbot, m
 
 
 def test_a_trajectory_file_opens_as_a_layer_and_the_time_bar_spans_it(make_window, catalogs, qtbot, tmp_path):
-    from orbitview.core.propagate import propagate_blocks
+    from orbitview.core.orbits.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
     fengyun = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
@@ -163,7 +163,7 @@ def test_a_trajectory_file_opens_as_a_layer_and_the_time_bar_spans_it(make_windo
 def test_a_truncated_trajectory_file_gives_a_dialog(make_window, catalogs, qtbot, monkeypatch, tmp_path):
     from PyQt6.QtWidgets import QMessageBox
 
-    from orbitview.core.propagate import propagate_blocks
+    from orbitview.core.orbits.propagate import propagate_blocks
     from orbitview.io.trajectories import TrajectoryWriter
 
     fengyun = load_catalog(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt").catalog
@@ -208,7 +208,7 @@ def test_search_selects_and_flies_to_the_object(make_window, full, qtbot):
 def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catalogs, qtbot):
     from PyQt6.QtCore import QPoint, Qt
 
-    from orbitview.core.camera import project_to_pixels
+    from orbitview.core.model.camera import project_to_pixels
 
     window = make_window()
     window.open_file(str(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"))
@@ -242,9 +242,9 @@ def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_wind
     the second shows the second's element set; the search and a saved session keep the layer."""
     from PyQt6.QtCore import QPoint, Qt
 
-    from orbitview.core.camera import project_to_pixels
-    from orbitview.core.picking import PICK_RADIUS_PX
-    from orbitview.core.times import format_utc
+    from orbitview.core.model.camera import project_to_pixels
+    from orbitview.core.model.picking import PICK_RADIUS_PX
+    from orbitview.core.orbits.times import format_utc
     from orbitview.ui import session
 
     t = parse_utc("2026-08-11T00:00:00Z")
@@ -468,7 +468,7 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     saved_image = redraw(first, qtbot)
     session.save_session(first)
     # The session is a scenario's text, the filter in it.
-    from orbitview.io.scenario import parse_scenario
+    from orbitview.services.scenario import parse_scenario
 
     (saved,) = parse_scenario(session.saved_session()).sources
     assert saved.values["filter"] == LayerFilter(perigee_km=(700.0, None)) and saved.values["color_by"] == "altitude"
@@ -559,7 +559,7 @@ def test_windows_opened_and_closed_leak_no_widgets_or_canvases(qtbot, settings_d
 
 
 def test_info_panel_heights_say_what_they_are(make_window, full, qtbot):
-    from orbitview.core.object_info import object_state
+    from orbitview.core.model.object_info import object_state
 
     window = make_window(full_scene(full))
     iss = window.scene.find(25544)[0]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from qt_windows import grab
 
-from orbitview.core.times import parse_utc
+from orbitview.core.orbits.times import parse_utc
 
 pytestmark = pytest.mark.qt
 

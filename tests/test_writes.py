@@ -15,19 +15,19 @@ import pytest
 from mounts import listing, tmpfs
 
 from orbitview.cli import main
-from orbitview.core import gabbard
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import propagate_blocks
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.propagate import propagate_blocks
 from orbitview.io.atomic import partial_path, remove_stale_partials
-from orbitview.io.catalog_files import load_catalog
 from orbitview.io.cache import cached_path
+from orbitview.io.catalog_files import load_catalog
 from orbitview.io.fetch import fetch
-from orbitview.io.scenario import read_scenario, write_scenario
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter
 from orbitview.io.writers import write_catalog
-from orbitview.render.plots import Panel, draw_gabbard, new_figure, write_figure
-from orbitview.render.offscreen import write_png
-from orbitview.render.video import VideoWriter
+from orbitview.render.export.offscreen import write_png
+from orbitview.render.export.plots import Panel, draw_gabbard, new_figure, write_figure
+from orbitview.render.export.video import VideoWriter
+from orbitview.services.scenario import read_scenario, write_scenario
 
 pytestmark = pytest.mark.core
 

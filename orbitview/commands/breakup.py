@@ -104,7 +104,7 @@ def _check_outputs(args) -> None:
 
 
 def _list_presets() -> int:
-    from orbitview.core.breakup_presets import PRESETS
+    from orbitview.core.breakup.presets import PRESETS
 
     for key, event in PRESETS.items():
         print(f"{key:22s} {event.title}")
@@ -117,8 +117,8 @@ def _list_presets() -> int:
 
 
 def _event_and_parents(args):
-    from orbitview.core.breakup import BodyKind, EventKind
-    from orbitview.core.breakup_presets import custom_event, preset
+    from orbitview.core.breakup.presets import custom_event, preset
+    from orbitview.core.breakup.standard_model import BodyKind, EventKind
 
     if args.event != "custom":
         return preset(args.event), None
@@ -165,8 +165,8 @@ def _calibration(event, args):
 
 def _check_ids_fit(norad_id: np.ndarray, out_format: str | None, first_id: int | None) -> None:
     """TLE and 3LE hold catalogue numbers up to 339999 (Alpha-5); OMM and .h5 up to ``ID_LAST``."""
-    from orbitview.core.fragment_sets import ID_LAST
-    from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
+    from orbitview.core.breakup.fragment_sets import ID_LAST
+    from orbitview.core.orbits.sgp4_elements import MAX_SGP4_SATNUM
 
     tle = out_format in ("tle", "3le")
     last, holder = (MAX_SGP4_SATNUM, "a TLE holds (Alpha-5)") if tle else (ID_LAST, "orbitview writes")
@@ -197,9 +197,9 @@ def _write_trajectories(result, path: str, days: float, step_s: float) -> None:
     All objects are stored at all times; a viewer shows parents before the event time and
     fragments after it (the file's objects say which is which by name and class).
     """
-    from orbitview.core.catalog import Catalog
     from orbitview.core.interrupts import raise_if_stopped
-    from orbitview.core.propagate import propagate_blocks
+    from orbitview.core.orbits.catalog import Catalog
+    from orbitview.core.orbits.propagate import propagate_blocks
     from orbitview.io.atomic import format_bytes
     from orbitview.io.trajectories import TrajectoryWriter
 
@@ -240,9 +240,9 @@ def _report(result) -> None:
 
 
 def _write_population(args) -> int:
-    """``--population N``: the presets round after round (``core.breakup_population``)."""
+    """``--population N``: the presets round after round (``core.breakup.population``)."""
     from orbitview.commands.common import parse_time_option
-    from orbitview.core.breakup_population import MAX_AGE_DAYS, POPULATION_ID_FIRST, population
+    from orbitview.core.breakup.population import MAX_AGE_DAYS, POPULATION_ID_FIRST, population
 
     if args.event:
         raise OrbitviewError(f"--population combines every preset: leave out {args.event!r}")
@@ -261,8 +261,8 @@ def _write_population(args) -> int:
     if args.seed < 0:
         raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
     first_id = POPULATION_ID_FIRST if args.first_id is None else args.first_id
-    from orbitview.core.fragment_sets import ID_LAST
-    from orbitview.core.sgp4_elements import MAX_SGP4_SATNUM
+    from orbitview.core.breakup.fragment_sets import ID_LAST
+    from orbitview.core.orbits.sgp4_elements import MAX_SGP4_SATNUM
 
     if not 0 <= first_id <= ID_LAST - args.population:
         raise OrbitviewError(f"--first-id must be between 0 and {ID_LAST - args.population}, not {first_id}")
@@ -299,7 +299,7 @@ def run(args) -> int:
     if args.compare and not args.gabbard:
         raise OrbitviewError("--compare draws beside the model's Gabbard diagram: add --gabbard PATH.png")
     if args.gabbard:
-        from orbitview.render.plots import plot_format
+        from orbitview.render.export.plots import plot_format
 
         plot_format(f"--gabbard {args.gabbard}")
     out_format = _format(args.out) if args.out else None
@@ -308,9 +308,9 @@ def run(args) -> int:
         raise OrbitviewError("--parent-out takes an element-set format, not .h5")
     _check_outputs(args)
 
-    from orbitview.core.breakup import FragmentCountError
-    from orbitview.core.breakup_presets import run_event
-    from orbitview.core.fragment_sets import ID_LAST, SYNTHETIC_ID_FIRST
+    from orbitview.core.breakup.fragment_sets import ID_LAST, SYNTHETIC_ID_FIRST
+    from orbitview.core.breakup.presets import run_event
+    from orbitview.core.breakup.standard_model import FragmentCountError
 
     if args.seed < 0:
         raise OrbitviewError(f"--seed {args.seed}: expected 0 or more")
@@ -343,9 +343,9 @@ def run(args) -> int:
 
 
 def _write_gabbard(result, path: str, compare: str | None) -> None:
-    from orbitview.core import gabbard
-    from orbitview.core.times import format_utc
-    from orbitview.render.plots import Panel, draw_gabbard, new_figure, write_figure
+    from orbitview.core.orbits import gabbard
+    from orbitview.core.orbits.times import format_utc
+    from orbitview.render.export.plots import Panel, draw_gabbard, new_figure, write_figure
 
     parent_period = float(gabbard.from_catalog(result.parents.take([0])).period_min[0])
     panels = [Panel(f"Model, {format_utc(result.event.time_s, seconds=False)}",

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.core.clock import Clock
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.frames import sun_direction_gcrs, sun_known
-from orbitview.core.scenario import image_size_problem
-from orbitview.core.scene import Scene, data_span_s, shared_numbers_warning
-from orbitview.core.times import format_utc, now_utc, parse_utc
+from orbitview.core.model.clock import Clock
+from orbitview.core.model.scenario import image_size_problem
+from orbitview.core.model.scene import Scene, data_span_s, shared_numbers_warning
+from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
+from orbitview.core.orbits.times import format_utc, now_utc, parse_utc
 from orbitview.io.atomic import no_room
 from orbitview.io.satcat import CACHED, NONE, choose_satcat
-from orbitview.io.sources import open_source
+from orbitview.services.sources import open_source
 
 SATCAT_HELP = ("SATCAT CSV (CelesTrak or Space-Track layout) giving object classes; "
                f"'{NONE}' for classes from the names (default: the SATCAT 'orbitview fetch satcat' cached, if any)")
@@ -77,9 +77,9 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     """The embedded Fengyun-1C briefing: the satellite until the intercept, the modelled cloud
     after it, told in chapters from before the test to years later, the clock a few minutes
     before the event (or at ``time_text``)."""
-    from orbitview.core.breakup_scene import CLOCK_BEFORE_S, LEAD_S, event_layers, face_event
-    from orbitview.core.interceptor_scene import preset_interceptor_layer
-    from orbitview.io.default_briefing import (
+    from orbitview.core.breakup.breakup_scene import CLOCK_BEFORE_S, LEAD_S, event_layers, face_event
+    from orbitview.core.breakup.interceptor_scene import preset_interceptor_layer
+    from orbitview.services.default_briefing import (
         BRIEFING_SPAN_S, DEFAULT_DATASET, briefing_chapters, briefing_origins, load_default_briefing)
 
     briefing = load_default_briefing()
@@ -108,7 +108,7 @@ def default_briefing_scene(time_text: str | None) -> Scene:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``1600x900`` -> (1600, 900), within ``core.scenario``'s image size limits."""
+    """``1600x900`` -> (1600, 900), within ``core.model.scenario``'s image size limits."""
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:

@@ -11,11 +11,11 @@ import sys
 import numpy as np
 
 from orbitview.commands.common import add_satcat_argument
-from orbitview.core.classify import CLASS_LABELS, ObjectClass
-from orbitview.core.times import format_utc, jd_to_posix
+from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
+from orbitview.core.orbits.times import format_utc, jd_to_posix
 from orbitview.io.catalog_files import merge, parse_file
-from orbitview.io.oem import looks_like_oem, open_oem
 from orbitview.io.element_columns import Parsed
+from orbitview.io.oem import looks_like_oem, open_oem
 from orbitview.io.problems import CatalogError, Problem
 from orbitview.io.satcat import CACHED, apply_satcat, choose_satcat
 

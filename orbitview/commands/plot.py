@@ -6,7 +6,7 @@
 - ``range``: the range between two objects (``--pair A B``) from ``--start`` to ``--end``,
   SGP4 in float64, each closest approach solved and marked.
 
-The format follows the name's ending; the drawing is the window's plot docks' (``render.plots``).
+The format follows the name's ending; the drawing is the window's plot docks' (``render.export.plots``).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     from orbitview.io.atomic import check_output_path
-    from orbitview.render.plots import plot_format
+    from orbitview.render.export.plots import plot_format
 
     plot_format(args.out)
     check_output_path(args.out, args.files)
@@ -51,7 +51,7 @@ def run(args) -> int:
         if args.pair or args.start or args.end:
             raise OrbitviewError(f"--pair, --start and --end are for the range plot, not {args.kind}")
         figure = _cloud_figure(args)
-    from orbitview.render.plots import write_figure
+    from orbitview.render.export.plots import write_figure
 
     write_figure(figure, args.out)
     print(f"wrote {args.out}")
@@ -59,7 +59,7 @@ def run(args) -> int:
 
 
 def _layers(args) -> list:
-    from orbitview.io.sources import open_source
+    from orbitview.services.sources import open_source
 
     layers = []
     for path in args.files:
@@ -70,9 +70,9 @@ def _layers(args) -> list:
 
 
 def _cloud_figure(args):
-    from orbitview.core import gabbard
-    from orbitview.core.times import format_utc
-    from orbitview.render.plots import Panel, draw_altitude_histogram, draw_gabbard, new_figure
+    from orbitview.core.orbits import gabbard
+    from orbitview.core.orbits.times import format_utc
+    from orbitview.render.export.plots import Panel, draw_altitude_histogram, draw_gabbard, new_figure
 
     t_s = parse_time_option("--time", args.time) if args.time is not None else None
     panels = []
@@ -91,7 +91,7 @@ def _cloud_figure(args):
 
 def _range_figure(args):
     from orbitview.core.conjunctions.pair_range import pair_range
-    from orbitview.render.plots import draw_range, new_figure
+    from orbitview.render.export.plots import draw_range, new_figure
 
     if not args.pair or not args.start:
         raise OrbitviewError("a range plot needs --pair A B and --start (and optionally --end)")

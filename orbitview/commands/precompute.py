@@ -22,9 +22,9 @@ from orbitview.commands.common import (
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped
-from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
+from orbitview.core.orbits.propagate import (DEFAULT_BLOCK_STATES, FRAMES, propagate, propagate_blocks, usable_cores,
                                       worker_context)
-from orbitview.core.times import format_utc
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.atomic import format_bytes
 from orbitview.io.oem import looks_like_oem, open_oem
 from orbitview.services.cluster import add_scheduler_argument, scheduler_address
@@ -61,7 +61,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from orbitview.io.atomic import check_output_path
     from orbitview.io.satcat import apply_satcat, choose_satcat
-    from orbitview.io.sources import TRAJECTORY_SUFFIXES
+    from orbitview.services.sources import TRAJECTORY_SUFFIXES
 
     suffix = check_output_path(args.out, args.files).suffix.lower()
     if suffix not in TRAJECTORY_SUFFIXES + EPHEMERIS_SUFFIXES:
@@ -208,8 +208,8 @@ def _inputs(files: list[str], ephemerides: bool):
     if not ephemerides:
         loaded = load_catalogs(files)
         return loaded.catalog, None, loaded.problems
-    from orbitview.core.catalog import Catalog
-    from orbitview.core.ephemeris import Ephemerides
+    from orbitview.core.orbits.catalog import Catalog
+    from orbitview.core.orbits.ephemeris import Ephemerides
 
     opened = [open_oem(f) for f in files]
     segments = [object_segments for e, _, _ in opened for object_segments in e.segments]
@@ -239,7 +239,7 @@ def _write_states(path: str, suffix: str, catalog, times_s: np.ndarray, frame: s
         text = format_oem(catalog.name, ids, times_s, position, velocity, valid)
     else:
         from orbitview.io.czml import format_czml
-        from orbitview.render.colors import class_colors
+        from orbitview.render.adapters.colors import class_colors
 
         text = format_czml(catalog.name, catalog.norad_id, class_colors(catalog.object_class), times_s, position, valid)
     raise_if_stopped()

@@ -20,8 +20,8 @@ from orbitview.commands.common import (
     add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scenario import OverlayText, frame_count, headed_overlay, overlay_text
-from orbitview.core.times import format_utc
+from orbitview.core.model.scenario import OverlayText, frame_count, headed_overlay, overlay_text
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.atomic import check_output_path
 
 IMAGE_SUFFIXES = (".png",)
@@ -55,7 +55,7 @@ def run(args) -> int:
                              "see docs/scenarios.md")
     if suffix in IMAGE_SUFFIXES and args.fps is not None:
         raise OrbitviewError("--fps is for videos (X.mp4 / X.gif); an image shows one time")
-    from orbitview.render.video import ExportCancelled, signals_cancel
+    from orbitview.render.export.video import ExportCancelled, signals_cancel
 
     try:
         with signals_cancel():
@@ -78,7 +78,7 @@ def _files_image(args) -> int:
 
 
 def _scenario(args, video: bool) -> int:
-    from orbitview.io.scenario import MAX_FPS, build_scene, read_scenario
+    from orbitview.services.scenario import MAX_FPS, build_scene, read_scenario
 
     scenario = read_scenario(args.files[0])
     size = parse_size(args.size) if args.size else scenario.size
@@ -92,7 +92,7 @@ def _scenario(args, video: bool) -> int:
         raise OrbitviewError(f"--time {format_utc(t_s)} is outside the scenario's span "
                              f"{format_utc(scenario.start_s)} .. {format_utc(scenario.end_s)}")
     if video:
-        from orbitview.render.video import PRESETS, video_format
+        from orbitview.render.export.video import PRESETS, video_format
 
         video_format(args.out)
         if args.preset is not None and args.preset not in PRESETS:
@@ -116,8 +116,8 @@ def _scenario(args, video: bool) -> int:
 
 
 def _renderer(scene, size, overlay, scenario):
-    from orbitview.io.scenario import timeline
-    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.export.exporter import FrameRenderer
+    from orbitview.services.scenario import timeline
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
@@ -127,7 +127,7 @@ def _renderer(scene, size, overlay, scenario):
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
     """PNG text chunks: the offscreen module's (time, sources, software) plus the overlay's."""
-    from orbitview.render.offscreen import scene_metadata
+    from orbitview.render.export.offscreen import scene_metadata
 
     data = scene_metadata(scene)
     data["orbitview:time_utc"] = format_utc(t_s)
@@ -143,7 +143,7 @@ def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:
 
 def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: dict) -> None:
     from orbitview.core.interrupts import raise_if_stopped
-    from orbitview.render.offscreen import write_png
+    from orbitview.render.export.offscreen import write_png
 
     renderer = _renderer(scene, size, overlay, scenario)
     try:
@@ -157,7 +157,7 @@ def _write_image(scene, size, overlay, scenario, t_s: float, out: str, extra: di
 
 
 def _write_video(scene, scenario, size, fps: int, out: str, progress_mode: str, preset: str | None) -> None:
-    from orbitview.render.offscreen import render_video
+    from orbitview.render.export.offscreen import render_video
 
     times = scenario.frame_times_s(fps)
     overlay = overlay_text(scene)

@@ -18,7 +18,7 @@ from orbitview.commands.precompute import Progress
 from orbitview.core.durations import parse_duration
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.interrupts import raise_if_stopped
-from orbitview.core.times import format_utc, now_utc
+from orbitview.core.orbits.times import format_utc, now_utc
 from orbitview.services.cluster import add_scheduler_argument, scheduler_address
 
 OUTPUT_SUFFIXES = (".json", ".csv")
@@ -43,7 +43,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from orbitview.core.propagate import usable_cores, worker_context
+    from orbitview.core.orbits.propagate import usable_cores, worker_context
     from orbitview.io.atomic import check_output_path, write_atomically
     from orbitview.io.catalog_files import load_catalogs
     from orbitview.io.conjunction_files import cdm_kvn, screening_csv, screening_json

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from orbitview.core.interrupts import raise_if_stopped, stops_deferred
-from orbitview.core.propagate import exit_with_parent, _wait_for_workers, usable_cores, worker_context
+from orbitview.core.orbits.propagate import exit_with_parent, _wait_for_workers, usable_cores, worker_context
 
 #: Tasks in flight per worker: one running, one queued, so no worker waits for this process.
 TASKS_PER_WORKER = 2

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
-from orbitview.core.times import format_utc, jd_to_posix
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.times import format_utc, jd_to_posix
 from orbitview.io.element_columns import Parsed
 from orbitview.io.omm import read_omm_csv, read_omm_json, read_omm_xml
 from orbitview.io.problems import CatalogError, LoadResult, Problem

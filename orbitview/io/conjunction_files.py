@@ -11,7 +11,7 @@ import io
 import json
 
 from orbitview.core.conjunctions import Encounter, Screening
-from orbitview.core.times import format_utc
+from orbitview.core.orbits.times import format_utc
 
 #: Columns of an event, in the JSON objects and the CSV header.
 EVENT_COLUMNS = ("a", "b", "name_a", "name_b", "tca", "miss_km", "relative_speed_km_s",

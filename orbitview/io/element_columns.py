@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
-from orbitview.core.classify import classify_many
-from orbitview.core.sgp4_elements import SGP4_ERRORS, elements_from_columns, init_errors
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.classify import classify_many
+from orbitview.core.orbits.sgp4_elements import SGP4_ERRORS, elements_from_columns, init_errors
 from orbitview.io.problems import Problem
 
 

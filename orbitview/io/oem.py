@@ -24,8 +24,8 @@ from xml.parsers import expat
 import numpy as np
 
 from orbitview import __version__
-from orbitview.core.ephemeris import INTERPOLATIONS, Segment
-from orbitview.core.times import JD_UNIX_EPOCH, SECONDS_PER_DAY, timescale
+from orbitview.core.orbits.ephemeris import INTERPOLATIONS, Segment
+from orbitview.core.orbits.times import JD_UNIX_EPOCH, SECONDS_PER_DAY, timescale
 from orbitview.io.omm import parse_xml
 from orbitview.io.problems import CatalogError, Problem
 from orbitview.io.text_files import read_text
@@ -431,7 +431,7 @@ def open_oem(path: str | Path):
     designator such as 1998-067A, an operator's name) is the designator, and the object is
     numbered ``FIRST_UNNUMBERED_ID`` plus its place in the file.
     """
-    from orbitview.core.ephemeris import Ephemerides, fitted_catalog
+    from orbitview.core.orbits.ephemeris import Ephemerides, fitted_catalog
 
     parsed = read_oem(path)
     objects = parsed.objects

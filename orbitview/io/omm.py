@@ -17,8 +17,8 @@ from xml.parsers import expat
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
-from orbitview.core.times import JD_UNIX_EPOCH
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.times import JD_UNIX_EPOCH
 from orbitview.io.element_columns import Parsed, Rejects, build_catalog, report_unsafe_text
 from orbitview.io.problems import Problem
 

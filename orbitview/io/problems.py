@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from orbitview.core.catalog import Catalog
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.orbits.catalog import Catalog
 
 
 @dataclass(frozen=True, slots=True)

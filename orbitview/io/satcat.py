@@ -1,7 +1,7 @@
 """SATCAT CSV: the authoritative object class of each catalogue number.
 
 With a SATCAT, ``OBJECT_TYPE`` replaces the class inferred from names (see
-``orbitview.core.classify``); objects the SATCAT lacks keep theirs. Both layouts are read, by
+``orbitview.core.orbits.classify``); objects the SATCAT lacks keep theirs. Both layouts are read, by
 their header names: CelesTrak's (``OBJECT_NAME,OBJECT_ID,NORAD_CAT_ID,OBJECT_TYPE,...``, types
 ``PAY``, ``R/B``, ``DEB``, ``UNK``) and Space-Track's (``INTLDES,NORAD_CAT_ID,OBJECT_TYPE,
 SATNAME,...``, types ``PAYLOAD``, ``ROCKET BODY``, ``DEBRIS``, ``UNKNOWN``).
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
-from orbitview.core.classify import ObjectClass
-from orbitview.core.times import format_utc
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.cache import SATCAT_QUERY, cached_path, fetched_at_s
 from orbitview.io.problems import CatalogError
 from orbitview.io.text_files import read_text

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from orbitview import __version__
-from orbitview.core.catalog import Catalog
-from orbitview.core.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.keyframes import Keyframes, hermite
-from orbitview.core.propagate import EARTH_ROTATION_RAD_S, FRAMES
-from orbitview.core.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
+from orbitview.core.orbits.keyframes import Keyframes, hermite
+from orbitview.core.orbits.propagate import EARTH_ROTATION_RAD_S, FRAMES
+from orbitview.core.orbits.sgp4_elements import ELEMENT_ATTRIBUTES, satrecs_from_elements
 from orbitview.io.atomic import AtomicFile, write_error
 from orbitview.io.element_columns import clean_text
 
@@ -372,7 +372,7 @@ class _Row:
 
 def _to_gcrs(frame: str, t_s: float, position, velocity):
     """(N, 3) states of ``frame`` at ``t_s`` rotated to GCRS, float32."""
-    from orbitview.core.frames import gcrs_from_itrs, gcrs_from_teme
+    from orbitview.core.orbits.frames import gcrs_from_itrs, gcrs_from_teme
 
     if frame == "GCRS":
         return position, velocity

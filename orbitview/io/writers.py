@@ -15,8 +15,8 @@ import math
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from orbitview.core.catalog import Catalog
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.orbits.catalog import Catalog
 from orbitview.io.atomic import write_atomically
 from orbitview.io.omm import OMM_KEYS
 from orbitview.io.tle import _ALPHA5, tle_checksum

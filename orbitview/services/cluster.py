@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.propagate import (DEFAULT_BLOCK_STATES, FRAMES, block_grid, block_ranges, padded_grid,
+from orbitview.core.orbits.propagate import (DEFAULT_BLOCK_STATES, FRAMES, block_grid, block_ranges, padded_grid,
                                       propagate_block)
 
 #: Where a run's scheduler is named when ``--scheduler`` is not given.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.scene import Scene
+from orbitview.core.model.scene import Scene
 from orbitview.io.atomic import write_atomically
 
 FIRST_FRAME_TIMEOUT_MS = 25_000

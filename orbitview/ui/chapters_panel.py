@@ -12,10 +12,10 @@ from PyQt6.QtCore import QSignalBlocker, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QMenu
 
-from orbitview.core.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
-from orbitview.core.scenario import CameraTimeline, chapter_keys, object_locator
-from orbitview.core.scene import Scene
-from orbitview.core.times import format_utc
+from orbitview.core.model.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
+from orbitview.core.model.scenario import CameraTimeline, chapter_keys, object_locator
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.times import format_utc
 from orbitview.ui.export_dialogs import CameraPlayback
 
 

@@ -21,13 +21,13 @@ from PyQt6.QtWidgets import (
     QProgressDialog,
 )
 
-from orbitview.core.breakup import BodyKind, EventKind, collision_mass, cumulative_count
-from orbitview.core.breakup_presets import PRESETS, custom_event, run_event
-from orbitview.core.breakup_scene import show_breakup
-from orbitview.core.interceptor_scene import preset_interceptor_layer
-from orbitview.core.classify import ObjectClass
-from orbitview.core.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
-from orbitview.core.times import format_utc
+from orbitview.core.breakup.breakup_scene import show_breakup
+from orbitview.core.breakup.interceptor_scene import preset_interceptor_layer
+from orbitview.core.breakup.presets import PRESETS, custom_event, run_event
+from orbitview.core.breakup.standard_model import BodyKind, EventKind, collision_mass, cumulative_count
+from orbitview.core.model.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
+from orbitview.core.orbits.classify import ObjectClass
+from orbitview.core.orbits.times import format_utc
 from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
 from orbitview.ui.file_loading import Step
 from orbitview.ui.interceptor_dialog import fly_interceptor

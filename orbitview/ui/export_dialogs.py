@@ -1,7 +1,7 @@
 """File menu actions for briefings: Export Image, Export Video, Save Scenario, Open Scenario.
 
 Each takes the ``MainWindow`` (its ``scene``). Exports write the whole scene as a temporary
-scenario (``io.scenario.scenario_from_scene``: every saved field of its models and layers, the
+scenario (``services.scenario.scenario_from_scene``: every saved field of its models and layers, the
 text a session stores) and render it with ``orbitview render`` in a child process (QProcess):
 the model the window draws, through the same renderer, so the window, the CLI and the export
 show the same picture at any size up to 8K whatever the window's size; GL stays on that
@@ -39,9 +39,9 @@ from PyQt6.QtWidgets import (
 )
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.events import disconnect_events
-from orbitview.core.scenario import CameraKey, CameraTimeline, Scenario
-from orbitview.io.scenario import (
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.scenario import CameraKey, CameraTimeline, Scenario
+from orbitview.services.scenario import (
     MAX_FPS,
     build_scene,
     read_scenario,

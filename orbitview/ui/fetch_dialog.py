@@ -10,11 +10,11 @@ import time
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.origin import CelestrakOrigin
+from orbitview.core.model.origin import CelestrakOrigin
 from orbitview.io.cache import SATCAT_QUERY, cached_path, fetched_at_s, is_satcat
 from orbitview.io.fetch import FRESH_S, fetch, format_age
 from orbitview.io.satcat import cached_satcat
-from orbitview.io.sources import open_source
+from orbitview.services.sources import open_source
 from orbitview.ui.file_loading import Step
 
 #: (query, what it holds): the groups analysts ask for most, as CelesTrak names them.

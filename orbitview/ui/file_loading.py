@@ -22,7 +22,7 @@ from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal, pyqtSlot
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.io.sources import Source, open_source
+from orbitview.services.sources import Source, open_source
 
 
 @dataclass(frozen=True)

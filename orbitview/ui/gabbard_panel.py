@@ -1,10 +1,10 @@
 """The Gabbard and altitude docks: apogee and perigee altitude against period, and their
 histogram, of one debris layer (and optionally a second beside it), following the clock.
 
-Values come from ``core.gabbard``: osculating from SGP4 states at the clock's time
+Values come from ``core.orbits.gabbard``: osculating from SGP4 states at the clock's time
 (``at_time``) of the objects the view draws then, or the layers' element sets
 (``from_catalog``, fixed in time: the way a tracked cloud's diagram is usually drawn). The
-drawing is ``render.plots``', the same one "Export plot..." and ``orbitview plot`` write.
+drawing is ``render.export.plots``', the same one "Export plot..." and ``orbitview plot`` write.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from orbitview.core import gabbard
-from orbitview.core.events import disconnect_events
-from orbitview.core.times import format_utc
-from orbitview.render.plots import Panel, draw_altitude_histogram, draw_gabbard
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.orbits import gabbard
+from orbitview.core.orbits.times import format_utc
+from orbitview.render.export.plots import Panel, draw_altitude_histogram, draw_gabbard
 from orbitview.ui.plot_dock import PlotDock, install_dock
 
 STATES, ELEMENTS = "States at the clock time", "Element sets (at their epochs)"

@@ -1,4 +1,4 @@
-"""Results of the draw path's worker (``core.prefetch``) brought back to the GUI thread."""
+"""Results of the draw path's worker (``core.orbits.prefetch``) brought back to the GUI thread."""
 
 from __future__ import annotations
 

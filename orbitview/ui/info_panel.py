@@ -8,10 +8,10 @@ from PyQt6.QtCore import QSignalBlocker, QTimer
 from PyQt6.QtWidgets import QApplication, QFormLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.events import disconnect_events
-from orbitview.core.object_info import ObjectInfo, object_state
-from orbitview.core.scene import Scene
-from orbitview.core.times import format_utc
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.object_info import ObjectInfo, object_state
+from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.fetch import format_age
 from orbitview.io.writers import format_catalog
 

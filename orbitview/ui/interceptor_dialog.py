@@ -10,10 +10,10 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit
 
-from orbitview.core.interceptor import InterceptorArc, LaunchSite, solve_interceptor
-from orbitview.core.interceptor_scene import InterceptorLayer
-from orbitview.core.launch_sites import SITES
-from orbitview.core.origin import InterceptorOrigin
+from orbitview.core.breakup.interceptor import InterceptorArc, LaunchSite, solve_interceptor
+from orbitview.core.breakup.interceptor_scene import InterceptorLayer
+from orbitview.core.breakup.launch_sites import SITES
+from orbitview.core.model.origin import InterceptorOrigin
 from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
 
 #: The site list's last entry: a site given by its coordinates.

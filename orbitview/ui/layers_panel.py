@@ -2,7 +2,7 @@
 the current layer's style (colour, point size, colour-by), and its filters.
 
 Each widget shows and sets a field of the current layer: its ``filter`` (a
-``core.filters.LayerFilter``, from which the layer derives ``shown``), colour, point size,
+``core.model.filters.LayerFilter``, from which the layer derives ``shown``), colour, point size,
 colour-by; the view and the counts follow those fields' events.
 """
 
@@ -27,10 +27,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from orbitview.core.classify import CLASS_LABELS, ObjectClass
-from orbitview.core.events import disconnect_events
-from orbitview.core.filters import LayerFilter, Regime
-from orbitview.core.scene import COLOR_MODES, Layer, Scene
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.filters import LayerFilter, Regime
+from orbitview.core.model.scene import COLOR_MODES, Layer, Scene
+from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
 
 COLOR_MODE_LABELS = {"class": "class", "source": "layer colour", "altitude": "altitude band (LEO/MEO/GEO/HEO)",
                      "age": "age of elements", "sunlit": "sunlit / eclipsed"}

@@ -13,30 +13,30 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QWidget
 
 from orbitview import __version__
-from orbitview.core.camera import CameraMove, CameraState
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.panes import drawn_in, pane_at, pane_box
-from orbitview.core.picking import pick
-from orbitview.core.prefetch import Prefetcher
-from orbitview.core.scene import Layer, Scene
+from orbitview.core.model.camera import CameraMove, CameraState
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.panes import drawn_in, pane_at, pane_box
+from orbitview.core.model.picking import pick
+from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.io.satcat import Satcat
-from orbitview.io.sources import Source, classify_layer, open_source
+from orbitview.services.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
 from orbitview.ui.chapters_panel import install_chapters
-from orbitview.ui.split_menu import install_split_menu
+from orbitview.ui.events_menu import install_events_menu
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
 from orbitview.ui.file_loading import Loader, LoadProgress
+from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
+from orbitview.ui.handback import GuiHandback
 from orbitview.ui.info_panel import InfoPanel
 from orbitview.ui.layers_panel import LayersPanel
 from orbitview.ui.problem_report import ProblemReport
-from orbitview.ui.search import SearchBox
-from orbitview.ui.status import StatusFields
-from orbitview.ui.events_menu import install_events_menu
-from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
-from orbitview.ui.handback import GuiHandback
 from orbitview.ui.range_panel import install_range_panel
+from orbitview.ui.search import SearchBox
+from orbitview.ui.split_menu import install_split_menu
+from orbitview.ui.status import StatusFields
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         from vispy import scene as vscene
 
-        from orbitview.render.view import OrbitView
+        from orbitview.render.adapters.view import OrbitView
 
         self.scene = scene
         # Keyframe pairs and tracks are computed in this worker, never on the draw path.
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.setWindowTitle(f"orbitview {__version__}")
         # Wide enough that the view between the docks stays landscape (vispy turns the field of
-        # view horizontal in a portrait view, which core.camera's projection does not follow).
+        # view horizontal in a portrait view, which core.model.camera's projection does not follow).
         self.resize(1640, 920)
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)

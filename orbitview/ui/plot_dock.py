@@ -1,7 +1,7 @@
 """What every plot dock shares: a matplotlib Qt canvas, an Export button (PNG, SVG, PDF), a
 View menu toggle, and redraws coalesced and throttled while the clock plays.
 
-A dock draws with ``render.plots``' functions twice: into its canvas' figure at the dock's size,
+A dock draws with ``render.export.plots``' functions twice: into its canvas' figure at the dock's size,
 and for "Export plot..." into a slide-sized figure, so the file shows what the dock shows.
 """
 
@@ -14,7 +14,7 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QPushButton, QSizePolicy
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.render.plots import new_figure, plot_format, write_figure
+from orbitview.render.export.plots import new_figure, plot_format, write_figure
 
 #: While the clock plays, redraw at most this often (a redraw costs ~20-60 ms).
 PLAYING_INTERVAL_MS = 250

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from orbitview.core.conjunctions.pair_range import PairRange, pair_range
-from orbitview.render.plots import draw_range
+from orbitview.render.export.plots import draw_range
 from orbitview.ui.plot_dock import PlotDock, install_dock
 
 #: Half-spans offered, hours either side of the clock's time.

@@ -10,10 +10,10 @@ import numpy as np
 from PyQt6.QtCore import QStringListModel, Qt, pyqtSignal
 from PyQt6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from orbitview.core.events import disconnect_events
-from orbitview.core.filters import text_matches
-from orbitview.core.object_ref import ObjectRef
-from orbitview.core.scene import Layer, Scene
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.filters import text_matches
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scene import Layer, Scene
 
 #: Completion rows shown at once.
 VISIBLE_COMPLETIONS = 12

@@ -8,9 +8,9 @@ import time
 import numpy as np
 from PyQt6.QtWidgets import QLabel, QStatusBar
 
-from orbitview.core.events import disconnect_events
-from orbitview.core.scene import Layer, Scene, shared_numbers_warning
-from orbitview.core.times import format_utc
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.scene import Layer, Scene, shared_numbers_warning
+from orbitview.core.orbits.times import format_utc
 from orbitview.ui.time_bar import speed_label
 
 #: Elements older than this at the displayed time draw a warning (positions drift by

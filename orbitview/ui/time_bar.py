@@ -6,10 +6,10 @@ from __future__ import annotations
 from PyQt6.QtCore import QSignalBlocker, Qt
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSlider, QWidget
 
-from orbitview.core.clock import SPEED_PRESETS, Clock
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.events import disconnect_events
-from orbitview.core.times import FIRST_TIME_S, LAST_TIME_S, format_utc, now_utc, parse_utc
+from orbitview.core.model.clock import SPEED_PRESETS, Clock
+from orbitview.core.model.events import disconnect_events
+from orbitview.core.orbits.times import FIRST_TIME_S, LAST_TIME_S, format_utc, now_utc, parse_utc
 
 SLIDER_STEPS = 10_000
 #: A step moves the clock by what one second of play moves it, but never less than this.

@@ -24,7 +24,7 @@ import numpy as np
 
 from orbitview.core.conjunctions.bounds import (ACCELERATION_KM_S2, EARTH_RADIUS_KM, MU_KM3_S2, PERTURBATION_KM_S2,
                                                 segment_min_distance_km)
-from orbitview.core.times import posix_to_jd
+from orbitview.core.orbits.times import posix_to_jd
 
 BAND_SAMPLES = 9
 BAND_PAD_KM = 50.0

@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 # WGS72, as SGP4 element sets assume: SGP4 reports error 6 below that radius.
-from orbitview.core.sgp4_elements import EARTH_RADIUS_WGS72_KM as EARTH_RADIUS_KM
-from orbitview.core.sgp4_elements import MU_WGS72_KM3_S2 as MU_KM3_S2
+from orbitview.core.orbits.sgp4_elements import EARTH_RADIUS_WGS72_KM as EARTH_RADIUS_KM
+from orbitview.core.orbits.sgp4_elements import MU_WGS72_KM3_S2 as MU_KM3_S2
 #: Bound on the non-central part of an SGP4 trajectory's acceleration, km/s^2.
 PERTURBATION_KM_S2 = 1.0e-3
 #: Bound on any valid SGP4 trajectory's acceleration, km/s^2.
@@ -46,7 +46,7 @@ def physical_motion(p0_km, p1_km, v0_km_s, v1_km_s, step_s) -> np.ndarray:
 
     With ``|r''| <= a``, ``|r(t + h) - r(t) - h v(t)| <= a h^2 / 2`` from either end, so the
     trapezoid ``h (v0 + v1) / 2`` is as close. SGP4's own velocity is within about 6 m/s of the
-    derivative of its positions (``core.propagate``), 0.7 km over 120 s, while a valid object's
+    derivative of its positions (``core.orbits.propagate``), 0.7 km over 120 s, while a valid object's
     trapezoid is off by ``h^3 |r'''| / 12`` (about 2 km) of the ``a h^2 / 2`` allowed (78 km):
     either velocity serves. SGP4 keeps returning numbers without an error
     code for some objects past their decay (accelerations of 1e3 km/s^2 and more): they fail

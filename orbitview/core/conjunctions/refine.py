@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from orbitview.core.conjunctions.bounds import range_is_convex
-from orbitview.core.times import posix_to_jd
+from orbitview.core.orbits.times import posix_to_jd
 
 #: Each TCA is known to this, seconds (the goal is 1 ms): the width of its last bracket.
 TCA_TOLERANCE_S = 1e-4

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from orbitview.core.catalog import Catalog
 from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
 from orbitview.core.conjunctions.refine import pair_states, ric_km
 from orbitview.core.conjunctions.tasks import block_candidates, refine_segments
 from orbitview.core.local_tasks import LocalPool
-from orbitview.core.propagate import DEFAULT_BLOCK_STATES, block_ranges
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.propagate import DEFAULT_BLOCK_STATES, block_ranges
 
 #: Seconds between samples, all against all. Larger steps mean fewer SGP4 calls and KD-trees
 #: but bigger bounding spheres, whose pairs grow as the cube of the step. CPU time for the

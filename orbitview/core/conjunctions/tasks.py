@@ -16,8 +16,8 @@ import numpy as np
 
 from orbitview.core.conjunctions.candidates import segment_candidates
 from orbitview.core.conjunctions.refine import segment_minima, states_km
-from orbitview.core.propagate import states_block
-from orbitview.core.sgp4_elements import satrecs_from_elements
+from orbitview.core.orbits.propagate import states_block
+from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
 
 #: ``(elements, satrecs, SatrecArray)`` of the last elements screened in this process: a worker
 #: runs many tasks on one catalogue, and building 26k satrecs costs ~0.1 s. Holding the dict

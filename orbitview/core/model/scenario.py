@@ -1,0 +1,306 @@
+"""A briefing scenario as a model: sources, time span, camera keyframes, selection, overlay text.
+
+``services/scenario.py`` reads and writes it as TOML (docs/scenarios.md); the exporters and the window
+play it. Everything here is plain data plus two pieces of arithmetic that must agree wherever a
+scenario is played: which simulated time each video frame shows (``frame_times_s``), and where
+the camera is at a simulated time (``CameraTimeline.view_at``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from orbitview.core.errors import OrbitviewError
+from orbitview.core.model.camera import CameraState, blend_views, ease_in_out
+from orbitview.core.model.events import model_fields
+from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.origin import origin_kind
+
+#: How the camera gets from the previous keyframe to this one.
+EASINGS = ("in-out", "linear", "cut")
+#: Image sides, pixels: the overlay's clock, legend and banner need at least 16; 8K UHD is what
+#: GPU framebuffers and the video encoders reliably take.
+MIN_IMAGE_SIDE, MAX_IMAGE_SIZE = 16, (7680, 4320)
+#: The most frames a video may have: 2 h 19 min at 24 fps. Checked before any frame time is
+#: made, so that a slow speed over a long span is refused at once instead of filling memory.
+MAX_VIDEO_FRAMES = 200_000
+
+
+def image_size_problem(width: int, height: int) -> str:
+    """What is wrong with an image of ``width`` x ``height`` pixels; "" when nothing is."""
+    (max_w, max_h), low = MAX_IMAGE_SIZE, MIN_IMAGE_SIDE
+    if low <= width <= max_w and low <= height <= max_h:
+        return ""
+    return f"{width}x{height} is outside {low}x{low} .. {max_w}x{max_h} pixels"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to load: ``origin`` (``core.model.origin``: a file, a CelesTrak query, an event...),
+    and ``values``, the ``Layer`` fields the scenario gives its layer(s) by field name
+    (``name``, ``visible``, ``color``, ``filter``...); the rest keep the loader's defaults."""
+
+    origin: object
+    values: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return origin_kind(self.origin)
+
+
+@dataclass(frozen=True)
+class ObjectKey:
+    """An object as a scenario names it: catalogue number ``norad_id`` in the layer at index
+    ``layer`` of those the sources make, in source order (an event source makes two: its
+    parent(s), then its fragments). ``layer`` None: the layer holding the number; of several,
+    the first when no two of them are drawn at the same time (a breakup's parent until the
+    event, its remnant after it), else none: the key is ambiguous."""
+
+    norad_id: int
+    layer: int | None = None
+
+    def resolve(self, layers) -> ObjectRef:
+        """The object (layer and first row holding the number) among ``layers``, those the
+        scenario's sources made. Raises ValueError saying what is wrong: no such layer, no
+        such object, or a number that layers drawn at the same time hold and no layer to choose."""
+        n = self.norad_id
+        if self.layer is not None:
+            if not 0 <= self.layer < len(layers):
+                raise ValueError(f"layer {self.layer} does not exist: the sources make {len(layers)} "
+                                 f"layer{'s' if len(layers) != 1 else ''} (0 .. {len(layers) - 1})")
+            layer = layers[self.layer]
+            rows = np.flatnonzero(layer.catalog.norad_id == n)
+            if not len(rows):
+                raise ValueError(f"object {n} is not in layer {self.layer} ({layer.name!r})")
+            return ObjectRef(layer, int(rows[0]))
+        holding = [(i, layer) for i, layer in enumerate(layers) if np.any(layer.catalog.norad_id == n)]
+        if not holding:
+            raise ValueError(f"object {n} is in none of the sources")
+        if any(a.coexists_with(b) for k, (_, a) in enumerate(holding) for _, b in holding[k + 1:]):
+            where = " and ".join(f"{i} ({layer.name!r})" for i, layer in holding)
+            raise ValueError(f"object {n} is in layers {where}: say which, "
+                             f"e.g. {{ layer = {holding[-1][0]}, norad = {n} }}")
+        i, layer = holding[0]
+        return ObjectKey(n, i).resolve(layers)
+
+
+@dataclass(frozen=True)
+class CameraKey:
+    """The camera's view at ``time_s`` (POSIX s). ``view``: the fields of
+    ``CameraState.snapshot()``; its ``follow`` is None or, as read from a file, an
+    ``ObjectKey``, and, in a timeline made for a scene, the ``ObjectRef`` it resolves to.
+    ``ease``: one of ``EASINGS``, for the move from the previous keyframe."""
+
+    time_s: float
+    view: dict
+    ease: str = "in-out"
+
+
+@dataclass(frozen=True)
+class OverlayText:
+    """What an export writes over the image (``overlay_text`` of a scene): ``title`` and the
+    smaller ``subtitle`` under it, the ``banner`` band of ``banner_color`` ("#RRGGBB"; empty: no
+    band), the ``legend``, the ``clock``, the ``attribution`` line, the running chapter's
+    ``captions``."""
+
+    title: str = ""
+    subtitle: str = ""
+    banner: str = ""
+    banner_color: str = "#007a33"
+    legend: bool = True
+    clock: bool = True
+    attribution: str = ""
+    captions: bool = True
+    #: A counter of the objects in orbit at the frame's time, over the clock.
+    in_orbit: bool = False
+
+
+def headed_overlay(title: str, **values) -> OverlayText:
+    """``OverlayText`` of a scene's ``title``: its first sentence the title, the rest (after
+    ". ") the smaller subtitle under it, as the window and the image export both draw it."""
+    head, _, rest = title.partition(". ")
+    return OverlayText(title=head, subtitle=rest, **values)
+
+
+def overlay_text(scene) -> OverlayText:
+    """The overlay an export of ``scene`` draws: its title and its ``Overlay`` model's fields."""
+    overlay = scene.overlay
+    return headed_overlay(scene.title, banner=overlay.banner, banner_color=overlay.banner_color,
+                          legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution,
+                          captions=overlay.captions, in_orbit=overlay.in_orbit)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole briefing: the layers' ``sources`` (in order, each making one layer, an event
+    given without its part two), ``values``, the fields the file gives the scene's models by
+    model and field name (``{"clock": {"span_start_s": ...}, "scene": {"show_grid": True},
+    "overlay": {...}}``, objects as ``ObjectKey``s), the camera ``keyframes``, and the video's
+    ``fps`` and ``size`` (width, height) pixels. Times are POSIX seconds UTC. ``path`` is where
+    it was read from (relative source files are found next to it), ``lines`` maps dotted keys to
+    line numbers there."""
+
+    sources: tuple[Source, ...]
+    values: dict = field(default_factory=dict)
+    fps: int = 24
+    size: tuple[int, int] = (1920, 1080)
+    keyframes: tuple[CameraKey, ...] = ()
+    path: str | None = None
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def value(self, model: str, name: str, default=None):
+        return self.values.get(model, {}).get(name, default)
+
+    @property
+    def start_s(self) -> float:
+        return self.value("clock", "span_start_s", 0.0)
+
+    @property
+    def end_s(self) -> float:
+        return self.value("clock", "span_end_s", self.start_s)
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per second of video (of play in the window)."""
+        return self.value("clock", "speed", 60.0)
+
+    @property
+    def time_s(self) -> float:
+        """The displayed time: what an image shows by default; the span's start if not given."""
+        return self.value("clock", "time_s", self.start_s)
+
+    @property
+    def selected(self) -> "ObjectKey | None":
+        return self.value("scene", "selected")
+
+    @property
+    def pinned(self) -> "tuple[ObjectKey, ...]":
+        return self.value("scene", "pinned", ())
+
+    @property
+    def labels(self) -> bool:
+        return self.value("scene", "show_labels", True)
+
+    @property
+    def chapters(self) -> tuple:
+        """The ``core.model.chapters.Chapter``s, their cameras following ``ObjectKey``s."""
+        return self.value("scene", "chapters", ())
+
+    @property
+    def overlay(self) -> OverlayText:
+        """The overlay the file gives (its title as written; a scene built from it may take an
+        event's title where it gives none)."""
+        values = {k: v for k, v in self.values.get("overlay", {}).items() if k in OverlayText.__dataclass_fields__}
+        return headed_overlay(self.value("scene", "title", ""), **values)
+
+    def where(self, key: str) -> str:
+        """``FILE:LINE`` of ``key`` (or of its nearest enclosing table) for messages."""
+        return where(self.path, self.lines, key)
+
+    def frame_times_s(self, fps: float | None = None) -> np.ndarray:
+        return frame_times_s(self.start_s, self.end_s, self.speed, fps or self.fps)
+
+
+def where(path: str | None, lines: dict, key: str) -> str:
+    """``FILE:LINE`` of ``key`` in a file whose keys are on ``lines`` (or of its nearest
+    enclosing table)."""
+    parts = key.split(".")
+    while parts:
+        line = lines.get(".".join(parts))
+        if line:
+            return f"{path}:{line}"
+        parts.pop()
+    return str(path or "<scenario>")
+
+
+def chapter_keys(chapters) -> tuple[CameraKey, ...]:
+    """The camera keyframes of ``chapters`` that carry a camera view, at their start times."""
+    return tuple(CameraKey(c.time_s, c.camera, c.ease) for c in chapters if c.camera is not None)
+
+
+def frame_times_s(start_s: float, end_s: float, speed: float, fps: float) -> np.ndarray:
+    """(N,) float64 simulated times of a video's frames: frame i shows ``start_s + i * speed / fps``
+    for every i whose time is not after ``end_s`` (a span that is a whole number of frames ends
+    on ``end_s`` exactly). Never depends on how fast frames are rendered."""
+    return start_s + np.arange(frame_count(start_s, end_s, speed, fps), dtype=np.float64) * speed / fps
+
+
+def frame_count(start_s: float, end_s: float, speed: float, fps: float) -> int:
+    """How many frames ``frame_times_s`` gives; ``OrbitviewError`` beyond ``MAX_VIDEO_FRAMES``."""
+    frames = (end_s - start_s) * fps / speed
+    if not frames < MAX_VIDEO_FRAMES:  # also inf and nan, from a speed such as 1e-300
+        raise OrbitviewError(
+            f"{frames:.3g} frames ({end_s - start_s:g} simulated s at {speed:g} s per video second, "
+            f"{fps:g} fps): a video has at most {MAX_VIDEO_FRAMES:,}; raise time.speed or shorten the span")
+    return math.floor(frames + 1e-9) + 1
+
+
+#: ``locate(ref, t_s, view_frame) -> (3,) km`` in the view frame, or None when unknown.
+Locator = Callable[[ObjectRef, float, str], "np.ndarray | None"]
+
+
+class CameraTimeline:
+    """The camera view at any simulated time from keyframes, eased between them.
+
+    Before the first keyframe the first view holds, after the last the last. Between two, the
+    view moves from one to the next over the whole interval (``ease`` of the later keyframe;
+    ``cut`` jumps at its time). A followed object's position is looked up at the time being
+    drawn, so a move from or to a moving object stays on it. The view frame changes at the
+    later keyframe's time (views in different frames cannot be blended).
+    """
+
+    def __init__(self, keys: tuple[CameraKey, ...], locate: Locator | None = None) -> None:
+        self.keys = tuple(sorted(keys, key=lambda k: k.time_s))
+        self.locate = locate
+
+    def view_at(self, t_s: float) -> dict | None:
+        """A dict for ``CameraState.restore`` at ``t_s``; None without keyframes."""
+        if not self.keys:
+            return None
+        times = [k.time_s for k in self.keys]
+        later = int(np.searchsorted(times, t_s, side="right"))
+        if later == 0:
+            return self._resolved(self.keys[0].view, t_s)
+        if later == len(self.keys):
+            return self._resolved(self.keys[-1].view, t_s)
+        a, b = self.keys[later - 1], self.keys[later]
+        fraction = (t_s - a.time_s) / (b.time_s - a.time_s)
+        if b.ease == "cut" or a.view["view_frame"] != b.view["view_frame"]:
+            return self._resolved(a.view, t_s)
+        s = ease_in_out(fraction) if b.ease == "in-out" else fraction
+        blended = blend_views(self._resolved(a.view, t_s), self._resolved(b.view, t_s), s)
+        follow = b.view["follow"] if s >= 0.5 else a.view["follow"]
+        return {**blended, "view_frame": a.view["view_frame"], "follow": follow}
+
+    def _resolved(self, view: dict, t_s: float) -> dict:
+        """``view`` with a followed object's current position as its centre."""
+        if view.get("follow") is None or self.locate is None:
+            return dict(view)
+        where = self.locate(view["follow"], t_s, view["view_frame"])
+        return dict(view) if where is None else {**view, "center_km": tuple(float(x) for x in where)}
+
+
+def object_locator() -> Locator:
+    """A ``Locator`` of ``ObjectRef``s: SGP4 of the object's elements at the asked time, GCRS,
+    or ITRS for an Earth-fixed view. Failed propagations give None."""
+    from orbitview.core.orbits.frames import view_from_gcrs
+    from orbitview.core.orbits.propagate import propagate
+
+    def locate(ref: ObjectRef, t_s: float, view_frame: str):
+        states = propagate(ref.layer.catalog.take([ref.row]), np.array([t_s]), "GCRS")
+        if states.error[0, 0]:
+            return None
+        position = states.position_km[0, 0]
+        return view_from_gcrs(view_frame, t_s) @ position
+
+    return locate
+
+
+def default_view() -> dict:
+    """The fields a keyframe does not give: the camera's defaults (the home view, inertial,
+    following nothing)."""
+    return {name: field.default for name, field in model_fields(CameraState).items() if field.saved}

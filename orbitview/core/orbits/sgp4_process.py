@@ -1,0 +1,57 @@
+"""SGP4 of one catalogue in a child process, for the window's prefetch worker.
+
+sgp4's ``SatrecArray`` holds the GIL for a whole call. On a thread of the window's process
+that stalls the GUI thread at each step it takes (every GL call through ctypes gives the GIL
+up and takes it back): measured here, a 1 ms sleep on the main thread woke 5.5 ms late
+(median) while another thread made keyframe pairs of the 26,140-object catalogue. In a child
+process SGP4 shares no GIL with the window; the prefetch thread only waits for its answer.
+
+The child is forked from ``propagate``'s forkserver and dies with its parent (its lifeline,
+``propagate.exit_with_parent``), however the parent ends.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.propagate import exit_with_parent, rotations_from_teme, states_block, worker_context
+from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
+
+_satrecs = None
+
+
+def _start(elements: dict[str, np.ndarray], lifeline) -> None:
+    from sgp4.api import SatrecArray
+
+    global _satrecs
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it, on its own Ctrl-C
+    threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
+    _satrecs = SatrecArray(satrecs_from_elements(elements))
+
+
+def _states_gcrs(times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return states_block(_satrecs, times_s, rotations_from_teme("GCRS", times_s), "GCRS")
+
+
+class Sgp4Process:
+    """One child process holding ``catalog``'s satellites; ``states_gcrs`` asks it for states."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        context = worker_context()
+        worker_end, self._lifeline = context.Pipe(duplex=False)
+        self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=_start,
+                                             initargs=(catalog.sgp4_elements, worker_end))
+
+    def states_gcrs(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """SGP4 at (T,) ``times_s``, GCRS: position (T, N, 3) km, velocity km/s float64 (NaN
+        where it failed), error (T, N) uint8 (``propagate.states_block``)."""
+        return self._executor.submit(_states_gcrs, np.asarray(times_s, np.float64)).result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._lifeline.close()

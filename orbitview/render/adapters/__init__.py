@@ -1,0 +1,2 @@
+"""Adapters: one per model type, connecting the core model to vispy visuals.
+"""

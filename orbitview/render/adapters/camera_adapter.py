@@ -1,0 +1,72 @@
+"""Keeps vispy's turntable camera and the ``CameraState`` model in step, both ways."""
+
+from __future__ import annotations
+
+import math
+
+from vispy import scene as vscene
+
+from orbitview.core.model.camera import CameraState
+
+DEPTH_RANGE = 100.0
+SYNCED = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km")
+
+
+class CameraAdapter:
+    """The model drives vispy's camera; mouse moves (which change vispy's camera) are copied
+    back into the model before each frame by ``from_vispy``."""
+
+    def __init__(self, state: CameraState, view: vscene.ViewBox) -> None:
+        self.state = state
+        self.camera = _turntable()
+        view.camera = self.camera
+        self._writing = False
+        for name in SYNCED:
+            getattr(state.events, name).connect(self._to_vispy)
+        self._to_vispy()
+
+    def link_view(self, view: vscene.ViewBox) -> None:
+        """Give ``view`` a camera that moves with this one, both ways (the mouse may turn
+        either): two panes seen through the one ``CameraState``."""
+        camera = _turntable()
+        view.camera = camera
+        self.camera.link(camera)
+        self._to_vispy()
+
+    def _to_vispy(self, _value=None) -> None:
+        if self._writing:
+            return
+        s = self.state
+        self.camera.fov = s.fov_deg
+        self.camera.azimuth = s.azimuth_deg
+        self.camera.elevation = s.elevation_deg
+        self.camera.center = s.center_km
+        self.camera.scale_factor = 2.0 * s.distance_km * math.tan(math.radians(s.fov_deg) / 2)
+
+    def from_vispy(self) -> None:
+        """Copy what the mouse did into the model, then keep the eye above the ground."""
+        distance = self.camera.scale_factor / (2.0 * math.tan(math.radians(self.camera.fov) / 2))
+        self._writing = True
+        try:
+            self.state.azimuth_deg = self.camera.azimuth
+            self.state.elevation_deg = self.camera.elevation
+            self.state.distance_km = distance
+            if self.state.follow is None:
+                self.state.center_km = tuple(self.camera.center)
+        finally:
+            self._writing = False
+        self.state.keep_outside_earth()
+        if self.state.distance_km != distance or abs(self.camera.elevation) > 89.9:
+            self._to_vispy()
+
+    def close(self) -> None:
+        for name in SYNCED:
+            getattr(self.state.events, name).disconnect(self._to_vispy)
+
+
+def _turntable() -> vscene.cameras.TurntableCamera:
+    camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
+    # Near and far planes at distance / 100 and distance x 100 (vispy's default is 1000):
+    # depth precision decides whether a satellite just behind the limb is hidden.
+    camera.depth_value = DEPTH_RANGE**2
+    return camera

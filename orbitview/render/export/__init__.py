@@ -1,0 +1,2 @@
+"""Export: offscreen frames, PNGs, video through ffmpeg, text and plots with Pillow.
+"""

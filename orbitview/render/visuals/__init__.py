@@ -1,0 +1,2 @@
+"""vispy visuals with orbitview's own GLSL, and the transforms they share.
+"""
