@@ -66,24 +66,23 @@ class LocalPool:
         self.started = context.Value("i", 0)
         self.pids = context.RawArray("i", self.processes)
         worker_end, self.lifeline = context.Pipe(duplex=False)
-        self.submitted = 0
         self.executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=context, initializer=_init,
                                             initargs=(shared, self.started, self.pids, worker_end))
 
     def submit(self, function: Callable, arguments: tuple):
         # A submission may start a worker process, whose start-up data must arrive whole.
         with stops_deferred():
-            future = self.executor.submit(_call, function, arguments)
-        self.submitted += 1
-        return future
+            return self.executor.submit(_call, function, arguments)
 
     def close(self, kill: bool = False) -> None:
         """Stop the workers; ``kill``: at once, not waiting for the tasks they have in hand."""
         if self.executor is None:
             return
         executor, self.executor = self.executor, None
-        # A worker still unpickling its start-up data when the pool goes dies loudly.
-        _wait_for_workers(self.started, min(self.processes, self.submitted))
+        # A worker still unpickling its start-up data when the pool goes dies loudly, so wait
+        # for every process the executor has made (an idle worker takes the next task, so
+        # there may be fewer than the tasks submitted) to count itself in.
+        _wait_for_workers(self.started, len(executor._processes or ()))
         if kill:
             for pid in self.pids[:self.started.value]:
                 try:

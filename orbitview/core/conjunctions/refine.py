@@ -86,7 +86,13 @@ def _sampled_brackets(satrecs, a, b, lo_s, hi_s, slow, brackets):
     first = np.repeat(np.cumsum(counts + 1) - (counts + 1), counts + 1)
     fraction = (np.arange(len(segment)) - first) / np.repeat(counts, counts + 1)
     times = lo_s[segment] + fraction * (hi_s[segment] - lo_s[segment])
-    _, f = _relative(satrecs, a[segment], b[segment], times)
+    f = np.empty(len(times))
+    ends = np.cumsum(counts + 1)
+    # Each segment's samples in two calls, one per object (a slow pair stays a candidate for
+    # many segments running, docked vehicles for the whole span).
+    for row, lo, hi in zip(slow.tolist(), (ends - counts - 1).tolist(), ends.tolist()):
+        r_a, v_a, r_b, v_b, ok = pair_states(satrecs[a[row]], satrecs[b[row]], times[lo:hi])
+        f[lo:hi] = np.where(ok, np.einsum("ij,ij->i", r_b - r_a, v_b - v_a), np.nan)
     starts = np.flatnonzero(segment[1:] == segment[:-1])  # a sample and the next of one segment
     brackets.append((times[starts], times[starts + 1], f[starts], f[starts + 1]))
     return segment[starts]
