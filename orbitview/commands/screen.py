@@ -1,7 +1,8 @@
 """``orbitview screen``: close approaches between element sets over a span, as JSON or CSV.
 
-SGP4 runs in worker processes on every usable core (as for precompute); the KD-tree filter and
-the exact refinement run here. Outputs appear only when complete, so Ctrl-C leaves nothing.
+SGP4, the KD-tree filter and the exact refinement run as tasks in worker processes on every
+usable core (``core.conjunctions.tasks``). Outputs appear only when complete, so Ctrl-C leaves
+nothing.
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cdm", metavar="DIR", help="also write one CCSDS CDM (KVN) per encounter into DIR")
     parser.add_argument("--hard-body-radius", type=float, default=20.0, metavar="M",
                         help="combined hard-body radius for the indicative Pc max, metres (default 20)")
-    parser.add_argument("--step", default="20", metavar="SECONDS", help="sampling step of the filter (default 20 s)")
+    parser.add_argument("--step", metavar="SECONDS",
+                        help="sampling step of the filter (default 40 s, with --primary 120 s)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes to use (default: every usable core)")
 
 
 def run(args) -> int:
     from orbitview.core.conjunctions import screen
-    from orbitview.core.conjunctions.screen import screening_times
+    from orbitview.core.conjunctions.screen import DEFAULT_STEP_S, screening_times
     from orbitview.core.propagate import usable_cores, worker_context
     from orbitview.io.atomic import check_output_path, write_atomically
     from orbitview.io.catalog_files import load_catalogs
@@ -53,8 +55,8 @@ def run(args) -> int:
     if args.cdm is not None and not Path(args.cdm).is_dir():
         raise OrbitviewError(f"--cdm: no folder {args.cdm!r}")
     span_s = parse_duration(args.span)
-    step_s = parse_duration(args.step)
-    if span_s <= 0 or step_s <= 0:
+    step_s = parse_duration(args.step) if args.step is not None else None
+    if span_s <= 0 or (step_s is not None and step_s <= 0):
         raise OrbitviewError("--span and --step must be positive")
     if not args.threshold > 0:
         raise OrbitviewError("--threshold must be a positive number of km")
@@ -74,7 +76,7 @@ def run(args) -> int:
     primaries = None if args.primary is None else _primary_rows(catalog.norad_id, args.primary)
     if start_s is None:
         start_s = float(np.median(catalog.epoch_s))
-    progress = Progress(len(screening_times(start_s, span_s, step_s)) * len(catalog),
+    progress = Progress(len(screening_times(start_s, span_s, step_s or DEFAULT_STEP_S)) * len(catalog),
                         f"{len(catalog):,} objects over {span_s / 3600:g} h on {workers} cores")
     done = [0]
 

@@ -1,42 +1,88 @@
-"""Perigee/apogee bands: which objects can come near a primary at all, before any propagation.
+"""Perigee/apogee bands: which objects can come near a primary at all, before the screening proper.
 
-SGP4 keeps mean elements that it updates as it propagates (``Satrec.am``, ``Satrec.em``: semi-major
-axis in Earth radii, eccentricity; drag and lunar-solar terms move them). An object's radius stays
-within its mean perigee and apogee (near-Earth objects), sampled at ``BAND_SAMPLES`` times over the span, widened by
-``BAND_PAD_KM`` for the short-period terms SGP4 adds and the drift between samples. Two objects
-whose bands are further apart than the threshold never meet. A test measures the osculating radii
-of the real 2023 catalogue over 7 days against these bands.
+Near-Earth objects: SGP4 keeps mean elements that it updates as it propagates (``Satrec.am``,
+``Satrec.em``: semi-major axis in Earth radii, eccentricity; drag and lunar-solar terms move
+them). An object's radius stays within its mean perigee and apogee, sampled at ``BAND_SAMPLES``
+times over the span, widened by ``BAND_PAD_KM`` for the short-period terms SGP4 adds and the
+drift between samples. A test measures the osculating radii of the real 2023 catalogue over 7
+days against these bands.
+
+Deep-space objects (periods over 225 minutes): SGP4's lunar-solar periodic terms move their
+radius by up to thousands of km beyond their mean elements, so their bands come from their
+positions instead, every ``DEEP_SPACE_STEP_S`` over the span, and the chord bound of ``bounds``:
+between two samples an object stays within ``a h^2 / 8`` of its chord, ``a`` its largest
+acceleration. Far from the Earth gravity is weaker, so ``a`` is tightened in turn from the
+lowest radius proven so far (``mu / r^2`` plus the perturbation bound): a geostationary object's
+band is then proven to within about 2,000 km, far above any low orbit.
+
+Two objects whose bands are further apart than the threshold never meet.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from orbitview.core.conjunctions.bounds import (ACCELERATION_KM_S2, EARTH_RADIUS_KM, MU_KM3_S2, PERTURBATION_KM_S2,
+                                                segment_min_distance_km)
 from orbitview.core.times import posix_to_jd
 
 BAND_SAMPLES = 9
 BAND_PAD_KM = 50.0
+#: Seconds between the samples of a deep-space object's radius band.
+DEEP_SPACE_STEP_S = 3600.0
+#: Rounds of tightening the acceleration bound from the lowest radius proven so far.
+TIGHTENINGS = 4
 
 
 def radius_bands_km(satrecs, start_s: float, span_s: float) -> tuple[np.ndarray, np.ndarray]:
     """``(r_min, r_max)`` (N,) km: padded bounds on each object's radius over the span.
 
-    Deep-space objects (periods over 225 minutes) get ``(0, inf)``, never filtered out here:
-    SGP4's lunar-solar periodic terms move their radius by up to thousands of km beyond their
-    mean elements. So does an object SGP4 cannot propagate at some sample.
+    An object SGP4 cannot propagate at some sample gets ``(0, inf)``: never filtered out.
     """
-    jd, fr = posix_to_jd(np.linspace(start_s, start_s + span_s, BAND_SAMPLES))
-    r_min = np.full(len(satrecs), np.inf)
-    r_max = np.zeros(len(satrecs))
-    for k, satrec in enumerate(satrecs):
-        for day, fraction in zip(jd, fr):
-            if satrec.method == "d" or satrec.sgp4(day, fraction)[0] != 0:
-                r_min[k], r_max[k] = 0.0, np.inf
-                break
-            a_km = satrec.am * satrec.radiusearthkm
-            r_min[k] = min(r_min[k], a_km * (1.0 - satrec.em))
-            r_max[k] = max(r_max[k], a_km * (1.0 + satrec.em))
+    deep = np.array([satrec.method == "d" for satrec in satrecs], bool)
+    r_min, r_max = np.zeros(len(satrecs)), np.full(len(satrecs), np.inf)
+    near = np.flatnonzero(~deep)
+    r_min[near], r_max[near] = _mean_element_bands([satrecs[k] for k in near], start_s, span_s)
+    far = np.flatnonzero(deep)
+    if len(far):
+        r_min[far], r_max[far] = _sampled_bands([satrecs[k] for k in far], start_s, span_s)
     return r_min - BAND_PAD_KM, r_max + BAND_PAD_KM
+
+
+def _mean_element_bands(satrecs, start_s, span_s):
+    jd, fr = posix_to_jd(np.linspace(start_s, start_s + span_s, BAND_SAMPLES))
+    a_km = np.full((len(satrecs), BAND_SAMPLES), np.nan)
+    e = np.full((len(satrecs), BAND_SAMPLES), np.nan)
+    for k, satrec in enumerate(satrecs):
+        for m, (day, fraction) in enumerate(zip(jd, fr)):
+            if satrec.sgp4(day, fraction)[0] != 0:
+                a_km[k] = np.nan  # no band
+                break
+            a_km[k, m], e[k, m] = satrec.am * satrec.radiusearthkm, satrec.em
+    failed = np.isnan(a_km).any(axis=1)
+    r_min = np.where(failed, 0.0, np.min(a_km * (1.0 - e), axis=1, initial=np.inf, where=~np.isnan(a_km)))
+    r_max = np.where(failed, np.inf, np.max(a_km * (1.0 + e), axis=1, initial=0.0, where=~np.isnan(a_km)))
+    return r_min, r_max
+
+
+def _sampled_bands(satrecs, start_s, span_s):
+    from sgp4.api import SatrecArray
+
+    count = max(1, int(np.ceil(span_s / DEEP_SPACE_STEP_S - 1e-9)))
+    times_s = np.linspace(start_s, start_s + span_s, count + 1)
+    step_s = span_s / count
+    error, r, _ = SatrecArray(satrecs).sgp4(*posix_to_jd(times_s))
+    n, t = error.shape
+    chord_km = segment_min_distance_km(r[:, :-1].reshape(-1, 3), r[:, 1:].reshape(-1, 3)).reshape(n, t - 1)
+    acceleration = np.full(chord_km.shape, ACCELERATION_KM_S2)
+    for _ in range(TIGHTENINGS):
+        lowest_km = np.maximum(chord_km - acceleration * step_s**2 / 8.0, EARTH_RADIUS_KM)
+        acceleration = MU_KM3_S2 / lowest_km**2 + PERTURBATION_KM_S2
+    r_min = (chord_km - acceleration * step_s**2 / 8.0).min(axis=1)
+    # A segment's chord lies within the larger of its end radii.
+    r_max = np.linalg.norm(r, axis=2).max(axis=1) + ACCELERATION_KM_S2 * step_s**2 / 8.0
+    failed = (error != 0).any(axis=1)
+    return np.where(failed, 0.0, np.maximum(r_min, 0.0)), np.where(failed, np.inf, r_max)
 
 
 def near_primaries(r_min: np.ndarray, r_max: np.ndarray, primaries: np.ndarray, threshold_km: float) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from orbitview.core.conjunctions.bounds import FLOAT32_RELATIVE, chord_sag_km, physical_motion, segment_min_distance_km
+from orbitview.core.conjunctions.bounds import chord_sag_km, physical_motion, segment_min_distance_km
 
 #: Up to this many primaries are compared with every sphere directly, not through a KD-tree.
 DIRECT_PRIMARIES = 16
@@ -24,8 +24,8 @@ def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, v0_km_s: np.ndarray
                        step_s: float, threshold_km: float, primaries: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """``(i, j)`` int64 arrays of object indices that may meet during one segment.
 
-    ``p0_km``, ``p1_km``, ``v0_km_s``, ``v1_km_s``: (N, 3) states at the segment's ends (any
-    float; NaN where SGP4 failed). Objects that failed, or whose motion is not physical
+    ``p0_km``, ``p1_km``, ``v0_km_s``, ``v1_km_s``: (N, 3) float64 states at the segment's ends
+    (NaN where SGP4 failed). Objects that failed, or whose motion is not physical
     (``bounds.physical_motion``), are left out. ``primaries``: sorted indices screened against
     all (``i`` is then the primary), or None for all against all (``i < j``).
     """
@@ -34,22 +34,21 @@ def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, v0_km_s: np.ndarray
     valid = np.flatnonzero(usable & np.isfinite(p0_km).all(axis=1) & np.isfinite(p1_km).all(axis=1))
     if len(valid) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    a = p0_km[valid].astype(np.float64)
-    b = p1_km[valid].astype(np.float64)
+    a, b = p0_km[valid], p1_km[valid]
     sag = chord_sag_km(step_s)
     centre = 0.5 * (a + b)
-    # Each end point may be off by its rounding to float32: the spheres allow for it.
-    rounding = FLOAT32_RELATIVE * np.maximum(np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1))
-    radius = 0.5 * np.linalg.norm(b - a, axis=1) + sag + rounding
+    radius = 0.5 * np.linalg.norm(b - a, axis=1) + sag
     i, j = _sphere_pairs(centre, radius, threshold_km, primaries, valid)
     if not len(i):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    # Spheres: |c_i - c_j| must allow the threshold (a cheap cut before the exact one).
-    gap = np.linalg.norm(centre[i] - centre[j], axis=1) - radius[i] - radius[j]
-    keep = gap <= threshold_km
+    # Spheres: |c_i - c_j| must allow the threshold (a cheap cut before the exact one; squared,
+    # without a root per pair).
+    apart = centre[i] - centre[j]
+    reach = threshold_km + radius[i] + radius[j]
+    keep = np.einsum("ij,ij->i", apart, apart) <= reach * reach
     i, j = i[keep], j[keep]
     closest = segment_min_distance_km(a[i] - a[j], b[i] - b[j])
-    keep = closest <= threshold_km + 2.0 * sag + rounding[i] + rounding[j]
+    keep = closest <= threshold_km + 2.0 * sag
     return valid[i[keep]], valid[j[keep]]
 
 
@@ -68,7 +67,9 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     cap = LARGE_RATIO * float(np.median(radius))
     small = np.flatnonzero(radius <= cap)
     large = np.flatnonzero(radius > cap)
-    tree = cKDTree(centre[small])
+    # Unbalanced, uncompacted nodes: the same pairs from a tree built in a third of the time
+    # (measured on the 2023 catalogue), which matters when one is built per segment.
+    tree = cKDTree(centre[small], balanced_tree=False, compact_nodes=False)
     if primaries is None:
         pairs = tree.query_pairs(2.0 * cap + gap_km, output_type="ndarray")
         i, j = [small[pairs[:, 0]]], [small[pairs[:, 1]]]
@@ -84,12 +85,13 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     si, lj = (x.ravel() for x in np.meshgrid(sources, large, indexing="ij"))
     i.append(si)
     j.append(lj)
-    i, j = np.concatenate(i).astype(np.int64), np.concatenate(j).astype(np.int64)
     if primaries is None:
-        # Large against large appears both ways; a small one against a large one once.
-        keep = (i != j) & ~(np.isin(j, large) & (j < i))
-    else:
-        keep = _once(i, j, sources)
+        # Sources (large) against small ones appear once; large against large both ways.
+        keep = si < lj
+        i[-1], j[-1] = si[keep], lj[keep]
+        return np.concatenate(i).astype(np.int64), np.concatenate(j).astype(np.int64)
+    i, j = np.concatenate(i).astype(np.int64), np.concatenate(j).astype(np.int64)
+    keep = _once(i, j, sources)
     return i[keep], j[keep]
 
 

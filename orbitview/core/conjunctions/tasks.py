@@ -1,0 +1,68 @@
+"""The screening's work as plain functions, numpy in and numpy out, for any task runner.
+
+Each takes ``elements`` first (``Catalog.sgp4_elements`` of the screened objects: what travels
+to each worker once) and its task's own small arguments after; the results are small. Run by
+``core.local_tasks.LocalTasks`` on this machine, or by a cluster's runner of the same shape:
+
+* ``block_candidates``: one block of consecutive sample times: SGP4 for every object there, and
+  the candidate rows ``(i, j, k)`` of its segments (``candidates``).
+* ``refine_segments``: a chunk of candidate segments: every range minimum in them below the
+  threshold, with both states at its TCA (``refine``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from orbitview.core.conjunctions.candidates import segment_candidates
+from orbitview.core.conjunctions.refine import segment_minima, states_km
+from orbitview.core.propagate import states_block
+from orbitview.core.sgp4_elements import satrecs_from_elements
+
+#: ``(elements, satrecs, SatrecArray)`` of the last elements screened in this process: a worker
+#: runs many tasks on one catalogue, and building 26k satrecs costs ~0.1 s. Holding the dict
+#: keeps its id from being reused.
+_built: tuple = (None, None, None)
+
+
+def _satrecs(elements: dict[str, np.ndarray]):
+    from sgp4.api import SatrecArray
+
+    global _built
+    if _built[0] is not elements:
+        satrecs = satrecs_from_elements(elements)
+        _built = (elements, satrecs, SatrecArray(satrecs))
+    return _built[1], _built[2]
+
+
+def block_candidates(elements: dict[str, np.ndarray], times_s: np.ndarray, first_segment: int, threshold_km: float,
+                     primaries: np.ndarray | None) -> np.ndarray:
+    """``(M, 3)`` int64 rows ``(i, j, k)``: objects ``i``, ``j`` may be within ``threshold_km`` in
+    segment ``k`` (``first_segment`` + its place in the block).
+
+    ``times_s``: (B + 1,) POSIX seconds bounding the block's B segments (the first is the last of
+    the block before). ``primaries``: sorted rows screened against all, or None for all against
+    all. States are SGP4's own, TEME, float64.
+    """
+    _, satrec_array = _satrecs(elements)
+    position, velocity, _ = states_block(satrec_array, times_s, None, "TEME", np.float64)
+    found = [np.empty((0, 3), np.int64)]
+    for m in range(len(times_s) - 1):
+        i, j = segment_candidates(position[m], position[m + 1], velocity[m], velocity[m + 1],
+                                  times_s[m + 1] - times_s[m], threshold_km, primaries)
+        found.append(np.column_stack([i, j, np.full(len(i), first_segment + m, np.int64)]))
+    return np.concatenate(found)
+
+
+def refine_segments(elements: dict[str, np.ndarray], pairs: np.ndarray, bounds_s: np.ndarray,
+                    threshold_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Range minima below ``threshold_km`` of ``pairs`` (M, 2) int64 rows in the segments
+    ``bounds_s`` (M, 2) POSIX seconds: ``(m, tca_s, state_a, state_b)``, the segment's place
+    (R,) int64, the TCA (R,) float64 and both TEME states there (R, 6) float64 (km, km/s)."""
+    satrecs, _ = _satrecs(elements)
+    a, b = pairs[:, 0], pairs[:, 1]
+    m, tca_s = segment_minima(satrecs, a, b, bounds_s[:, 0], bounds_s[:, 1])
+    state_a, ok_a = states_km(satrecs, a[m], tca_s)
+    state_b, ok_b = states_km(satrecs, b[m], tca_s)
+    keep = ok_a & ok_b & (np.linalg.norm(state_b[:, :3] - state_a[:, :3], axis=1) <= threshold_km)
+    return m[keep], tca_s[keep], state_a[keep], state_b[keep]
