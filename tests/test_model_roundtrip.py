@@ -10,6 +10,7 @@ import pytest
 from pictures import assert_same_model, saved_fields
 
 from orbitview.core.classify import ObjectClass
+from orbitview.core.conjunctions_model import Highlight
 from orbitview.core.filters import LayerFilter, Regime
 from orbitview.core.object_ref import ObjectRef
 from orbitview.core.origin import EventOrigin, FileOrigin
@@ -90,6 +91,13 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("scene", "split"): True,
         ("scene", "left_title"): "Model",
         ("scene", "right_title"): "Record",
+        ("conjunctions", "primaries"): (25544, 48274),
+        ("conjunctions", "start_s"): parse_utc("2007-01-12T00:00:00Z") + 0.25,
+        ("conjunctions", "span_s"): 7 * 86400.0,
+        ("conjunctions", "threshold_km"): 2.5,
+        ("conjunctions", "highlighted"): (Highlight(25544, 31234, parse_utc("2007-01-12T03:04:05Z") + 0.0125, 0.8765),
+                                          Highlight(48274, 29000, parse_utc("2007-01-12T07:00:00Z"), 4.25)),
+        ("conjunctions", "show_markers"): True,
     }
 
 

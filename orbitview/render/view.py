@@ -20,6 +20,7 @@ from orbitview.core.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.scene import Layer, Scene
 from orbitview.render.camera_adapter import CameraAdapter
 from orbitview.render.colors import layer_colors, legend_entries
+from orbitview.render.conjunction_lines import ConjunctionAdapter
 from orbitview.render.objects import Objects
 from orbitview.render.overlay import Overlay
 from orbitview.render.panes import Pane
@@ -92,6 +93,7 @@ class OrbitView:
         self.panes = {"left": Pane(canvas)}
         self.camera = CameraAdapter(scene.camera, self.panes["left"].view)
         self.selection = SelectionAdapter(scene, self.panes["left"].world)
+        self.conjunctions = ConjunctionAdapter(scene, self.panes["left"].world)
         self.overlay = Overlay(canvas)
         self.layers: dict[int, LayerAdapter] = {}
         self._earth_rotation = np.eye(3)
@@ -185,6 +187,7 @@ class OrbitView:
         for adapter in self.layers.values():
             adapter.set_time(t_s, sun)
         self.selection.update(t_s, self._earth_rotation)
+        self.conjunctions.update(t_s)
         self._place_world()
         self.overlay.update_clock(t_s)
         self._caption_chapter()
@@ -238,6 +241,7 @@ class OrbitView:
             adapter.close()
         self.layers.clear()
         self.selection.close()
+        self.conjunctions.close()
         self.camera.close()
         self.overlay.close()
         for pane in self.panes.values():

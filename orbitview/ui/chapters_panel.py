@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QSignalBlocker, Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QMenu
+from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from orbitview.core.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
 from orbitview.core.scenario import CameraTimeline, chapter_keys, object_locator
 from orbitview.core.scene import Scene
 from orbitview.core.times import format_utc
 from orbitview.ui.export_dialogs import CameraPlayback
+from orbitview.ui.menus import menu_before_help
 
 
 def chapter_label(chapter: Chapter) -> str:
@@ -98,13 +99,7 @@ def install_chapters(window) -> ChaptersPanel:
     dock.setObjectName("chapters-dock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    bar = window.menuBar()
-    menu = QMenu("&Chapters", bar)
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    if help_menu is not None:
-        bar.insertMenu(help_menu, menu)
-    else:
-        bar.addMenu(menu)
+    menu = menu_before_help(window, "&Chapters")
     for text, slot, key in (("&Next chapter", panel.next, "PgDown"), ("&Previous chapter", panel.previous, "PgUp")):
         action = QAction(text, window)
         action.setShortcut(QKeySequence(key))

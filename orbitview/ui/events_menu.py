@@ -21,7 +21,6 @@ from PyQt6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QProgressDialog,
 )
@@ -33,6 +32,7 @@ from orbitview.core.classify import ObjectClass
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
 from orbitview.core.times import format_utc
+from orbitview.ui.menus import menu_before_help
 
 #: As ``orbitview breakup`` and the embedded briefing: pieces of tracked size, seed 1, so a
 #: preset chosen here matches the shipped dataset and the command line.
@@ -45,14 +45,7 @@ MAX_FRAGMENTS = 100_000
 def install_events_menu(window) -> BreakupRunner:
     """Add the Events menu to ``window`` (a ``MainWindow``); returns the runner it uses."""
     runner = BreakupRunner(window)
-    bar = window.menuBar()
-    # Before Help, which menu bars keep last.
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    menu = QMenu("&Events", bar)
-    if help_menu is not None:
-        bar.insertMenu(help_menu, menu)
-    else:
-        bar.addMenu(menu)
+    menu = menu_before_help(window, "&Events")
     menu.setToolTipsVisible(True)
     for key, event in PRESETS.items():
         action = QAction(event.title, menu)

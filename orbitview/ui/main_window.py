@@ -24,6 +24,7 @@ from orbitview.io.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
 from orbitview.ui.chapters_panel import install_chapters
+from orbitview.ui.conjunctions_panel import install_conjunctions
 from orbitview.ui.split_menu import install_split_menu
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
 from orbitview.ui.file_loading import Loader, LoadProgress
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.breakup_runner = install_events_menu(self)
         self.gabbard_dock = install_gabbard_panel(self)
         self.chapters_panel = install_chapters(self)
+        self.conjunctions_panel = install_conjunctions(self)
         install_split_menu(self)
 
         self.frames_drawn = 0
@@ -424,7 +426,7 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock, self.chapters_panel):
+                     self.gabbard_dock, self.chapters_panel, self.conjunctions_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
