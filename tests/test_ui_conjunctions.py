@@ -11,7 +11,7 @@ from qt_windows import grab
 
 from orbitview.core.camera import project_to_pixels
 from orbitview.core.classify import ObjectClass
-from orbitview.core.conjunctions_model import Highlight
+from orbitview.core.conjunctions_model import Highlight, encounter_place_gcrs_km
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 from orbitview.io.writers import write_catalog
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.qt
 SPAN_S, THRESHOLD_KM = 3 * 3600.0, 10.0
 MISS_LINE = np.array([255, 51, 255])
 OBJECT_COLOR = np.array([0, 255, 0])
+MARKER = np.array([51, 255, 255])
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +113,18 @@ def test_screen_sort_choose_and_the_view_shows_the_pair_at_its_encounter(make_wi
     for s in np.linspace(0.3, 0.7, 5):
         patch = near(image, xy[0] + s * (xy[1] - xy[0]), 2).reshape(-1, 3).astype(int)
         assert np.any(np.abs(patch - MISS_LINE).max(axis=1) < 60), s
+
+    # Markers at every encounter found, as the model says (the check box sets it).
+    def marker_pixels(image):
+        return np.all(np.abs(image.astype(int) - MARKER) < 60, axis=2)
+
+    assert not marker_pixels(image).any()
+    panel.markers.click()
+    assert scene.conjunctions.show_markers
+    marked = settled_grab(window, qtbot)
+    Image.fromarray(marked).save(artefacts / "conjunction_markers.png")
+    place_xy, _ = project_to_pixels(encounter_place_gcrs_km(closest)[None], scene.camera, marked.shape[1::-1], view)
+    assert near(marker_pixels(marked), place_xy[0], 6).any()
 
     # The scenario keeps what was screened and the highlighted encounter.
     text = scenario_to_toml(scenario_from_scene(scene))

@@ -528,6 +528,8 @@ def _read_highlights(check: _Checker, data, key: str) -> tuple[Highlight, ...]:
     out = []
     for i, item in enumerate(data):
         full = f"{key}[{i}]"
+        # Inline tables have no line of their own: the array's (``key_lines`` skips its inside).
+        check.lines.setdefault(full, check.lines.get(key))
         item = check.table(item, full, tuple(_HIGHLIGHT))
         values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
         missing = [name for name, value in values.items() if value is _MISSING]

@@ -13,7 +13,7 @@ from orbitview.core.tracks import orbit_track_gcrs_km
 
 MISS_LINE_COLOR = (1.0, 0.2, 1.0, 1.0)
 PAIR_ORBIT_COLOR = (1.0, 0.65, 0.2, 0.8)
-MARKER_COLOR = (1.0, 0.2, 1.0, 0.9)
+MARKER_COLOR = (0.2, 1.0, 1.0, 1.0)
 #: The orbits are made again when the clock has moved this far from where they were made.
 ORBIT_REFRESH_S = 600.0
 
