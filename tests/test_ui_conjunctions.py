@@ -61,7 +61,7 @@ def test_screen_sort_choose_and_the_view_shows_the_pair_at_its_encounter(make_wi
     scene.clock.time_s = start_s
     panel.run((), SPAN_S, THRESHOLD_KM)
     assert panel.progress is not None
-    qtbot.waitUntil(lambda: len(scene.conjunctions.encounters) > 0, timeout=180_000)
+    qtbot.waitUntil(lambda: len(scene.conjunctions.encounters) > 0, timeout=90_000)
     assert panel.progress is None
 
     # Every brute-force minimum is a row (same pair, TCA within 10 ms, miss within 1 m), and no other.
@@ -176,3 +176,39 @@ def header_center(header, section: int):
     from PyQt6.QtCore import QPoint
 
     return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
+
+
+def test_the_selection_against_all_from_the_menu(make_window, qtbot, screened_file):
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtGui import QAction
+    from PyQt6.QtWidgets import QApplication
+
+    from orbitview.ui.conjunctions_panel import ScreenDialog
+
+    path, start_s, minima = screened_file
+    window = make_window()
+    scene = window.scene
+    layer = window.open_file(str(path))
+    scene.clock.time_s = start_s
+    # The object in the most brute-force encounters.
+    numbers = [n for a, b, _, _ in minima for n in (a, b)]
+    primary = max(set(numbers), key=numbers.count)
+    scene.selected = next(r for r in scene.find(primary) if r.layer is layer)
+
+    def fill_in():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ScreenDialog) and w.isVisible())
+        dialog.what.setCurrentIndex(1)
+        dialog.span_h.setValue(SPAN_S / 3600)
+        dialog.threshold_km.setValue(THRESHOLD_KM)
+        dialog.accept()
+
+    QTimer.singleShot(300, fill_in)
+    window.menuBar().findChild(QAction, "conjunctions-screen").trigger()
+    qtbot.waitUntil(lambda: len(scene.conjunctions.encounters) > 0, timeout=90_000)
+    assert scene.conjunctions.primaries == (primary,)
+    expected = sorted((tca, {a, b}) for a, b, tca, _ in minima if primary in (a, b))
+    found = sorted((e.tca_s, {e.a, e.b}) for e in scene.conjunctions.encounters)
+    assert len(found) == len(expected) >= 2
+    for (tca, pair), (expected_tca, expected_pair) in zip(found, expected):
+        assert pair == expected_pair and abs(tca - expected_tca) < 0.010
+    assert all(e.a == primary for e in scene.conjunctions.encounters)

@@ -153,9 +153,12 @@ class ConjunctionsPanel(QWidget):
             QMessageBox.information(self.window, "Screen", "Load element sets first: screening propagates them with SGP4.")
             return
         dialog = ScreenDialog(self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.run(dialog.primaries(), dialog.span_h.value() * 3600, dialog.threshold_km.value())
+        asked = dialog.exec() == QDialog.DialogCode.Accepted
+        request = dialog.primaries(), dialog.span_h.value() * 3600, dialog.threshold_km.value()
+        # A child of the window: without this, every dialog opened would live as long as it.
+        dialog.deleteLater()
+        if asked:
+            self.run(*request)
 
     def run(self, primaries: tuple[int, ...], span_s: float, threshold_km: float) -> int:
         """Screen the loaded element sets from the displayed time (the model says what was
