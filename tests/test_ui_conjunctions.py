@@ -139,6 +139,12 @@ def test_screen_sort_choose_and_the_view_shows_the_pair_at_its_encounter(make_wi
     assert highlight.tca_s == pytest.approx(closest.tca_s, abs=1e-6)
     assert "[conjunctions]" in text
 
+    # Another pair chosen: its pins replace the first pair's.
+    other = next(e for e in found if not {e.a, e.b} & {closest.a, closest.b})
+    panel.choose(other)
+    assert {r.norad_id for r in scene.pinned} == {other.a, other.b}
+    assert abs(scene.clock.time_s - other.tca_s) < 1e-3
+
 
 def test_cancel_drops_the_screening(make_window, qtbot, screened_file):
     path, start_s, _ = screened_file

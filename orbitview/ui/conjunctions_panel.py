@@ -164,6 +164,7 @@ class ConjunctionsPanel(QWidget):
         """Screen the loaded element sets from the displayed time (the model says what was
         asked); returns the request id. A running screening is cancelled first."""
         self.cancel()
+        self.window.conjunctions_dock.show()
         conjunctions, scene = self.conjunctions, self.window.scene
         conjunctions.primaries, conjunctions.span_s, conjunctions.threshold_km = primaries, span_s, threshold_km
         conjunctions.start_s = scene.clock.time_s
@@ -263,6 +264,8 @@ class ConjunctionsPanel(QWidget):
         if not clock.span_start_s <= encounter.tca_s <= clock.span_end_s:
             clock.set_span(min(clock.span_start_s, encounter.tca_s), max(clock.span_end_s, encounter.tca_s))
         clock.time_s = encounter.tca_s
+        # The pins of the pair chosen before go with it; the user's own stay.
+        before = {ref for h in self.conjunctions.highlighted for ref in (pair_refs(scene, h) or ())}
         highlight = Highlight.of(encounter)
         self.conjunctions.highlighted = (highlight,)
         refs = pair_refs(scene, highlight)
@@ -270,7 +273,7 @@ class ConjunctionsPanel(QWidget):
             self.window.statusBar().showMessage("The pair is no longer loaded", 5000)
             return
         scene.selected = refs[0]
-        scene.pinned = (*scene.pinned, *refs)
+        scene.pinned = (*(ref for ref in scene.pinned if ref not in before), *refs)
         positions = [scene.position_gcrs_km(ref) for ref in refs]
         if any(p is None for p in positions):
             return
@@ -288,13 +291,15 @@ class ConjunctionsPanel(QWidget):
 
 
 def install_conjunctions(window) -> ConjunctionsPanel:
-    """The Conjunctions dock of ``window`` (a ``MainWindow``, below the view) and its menu
-    (before Help): Screen... and the dock's toggle."""
+    """The Conjunctions dock of ``window`` (a ``MainWindow``, below the view; hidden until a
+    screening starts, so the view keeps its height) and its menu (before Help): Screen... and
+    the dock's toggle."""
     panel = ConjunctionsPanel(window)
     dock = QDockWidget("Conjunctions", window)
     dock.setObjectName("conjunctions-dock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
     menu = menu_before_help(window, "C&onjunctions")
     screen_action = menu.addAction("&Screen...")
     screen_action.setObjectName("conjunctions-screen")

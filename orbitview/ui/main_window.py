@@ -419,6 +419,8 @@ class MainWindow(QMainWindow):
         if self.remember:
             session.save_session(self)
         self.timer.stop()
+        # Before the loader waits for its step: a screening stops at its next block.
+        self.conjunctions_panel.cancel()
         self.loader.shutdown()
         for attr in self.overlay_actions:
             getattr(self.scene.events, attr).disconnect(self._show_switch)
