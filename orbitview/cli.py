@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "precompute": "propagate catalogues over a time span into an HDF5 trajectory file",
     "breakup": "model a breakup (NASA standard breakup model) into fragment element sets",
     "screen": "screen element sets for close approaches (conjunctions) over a time span",
+    "plot": "draw a Gabbard diagram, altitude histogram or range plot as PNG, SVG or PDF",
 }
 
 

@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# GL (Mesa llvmpipe through EGL), fonts, and what a real PyQt6 window needs under Xvfb.
+# GL (Mesa llvmpipe through EGL), fonts, what a real PyQt6 window needs under Xvfb, and
+# pdftoppm (poppler-utils), which the plot tests open exported PDFs with.
 DEBIAN_PACKAGES=(libfontconfig1 libgl1 libegl1 xvfb xauth libglib2.0-0 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 fonts-dejavu-core)
+  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 fonts-dejavu-core
+  poppler-utils)
 PYTHON=${PYTHON:-python3}
 # Debian's own python3 needs python3-venv for "python3 -m venv".
 "$PYTHON" -c "import ensurepip" 2>/dev/null || DEBIAN_PACKAGES+=(python3-venv)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from orbitview.cli import main
 from orbitview.core.breakup_presets import PRESETS, run_event
@@ -69,11 +68,21 @@ def test_every_preset_breaks_up_into_fitted_debris(key):
     assert result.event.citation
 
 
-def test_gabbard_png_beside_the_real_cloud(tmp_path, catalogs, capsys):
-    out = tmp_path / "g.png"
+def test_gabbard_beside_the_real_cloud(tmp_path, catalogs, capsys):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "g.svg"
     real = catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"
     assert main(["breakup", "fengyun-1c-2007", "--gabbard", str(out), "--compare", str(real)]) == 0
-    assert Image.open(out).size[0] == 2 * 720
+    texts = [e.text or "" for e in ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert any(t.startswith("Model, 2007-01-11") for t in texts)
+    assert any(t.startswith("fengyun-1c-debris.txt, 2025-02-1") and "1,918 objects" in t for t in texts)
+
+
+def test_gabbard_in_another_format_is_a_one_line_error(tmp_path, capsys):
+    assert main(["breakup", "fengyun-1c-2007", "--gabbard", str(tmp_path / "g.jpg")]) == 2
+    err = capsys.readouterr().err
+    assert "PNG, SVG or PDF" in err and "Traceback" not in err and not (tmp_path / "g.jpg").exists()
 
 
 def test_h5_output_spans_the_event(tmp_path):

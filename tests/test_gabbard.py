@@ -1,14 +1,12 @@
-"""Gabbard diagrams: arrays from element sets and from states, the model's X, and the PNG."""
+"""Gabbard diagrams: arrays from element sets and from states, and the model's X (the plots: test_plots.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from orbitview.core import gabbard
 from orbitview.core.propagate import propagate
-from orbitview.render.gabbard_image import APOGEE_RGB, PERIGEE_RGB, Panel, nice_ticks, write_gabbard_png
 
 pytestmark = pytest.mark.core
 
@@ -51,19 +49,3 @@ def test_histogram_counts_everything_in_range(fy1c_tracked_2025):
 def test_unbound_states_are_nan():
     g = gabbard.from_states(np.array([[7000.0, 0, 0]]), np.array([[0, 20.0, 0]]))
     assert np.isnan(g.period_min[0]) and len(g.finite()) == 0
-
-
-def test_nice_ticks():
-    np.testing.assert_allclose(nice_ticks(93.2, 121.7), [95, 100, 105, 110, 115, 120])
-
-
-def test_png_shows_both_clouds(fy1c_model, fy1c_tracked_2025, artefacts):
-    parent = float(gabbard.from_catalog(fy1c_model.parents).period_min[0])
-    path = write_gabbard_png(artefacts / "gabbard_fengyun_1c.png", [
-        Panel("Model", gabbard.from_catalog(fy1c_model.element_sets.catalog), parent),
-        Panel("Tracked 2025", gabbard.from_catalog(fy1c_tracked_2025), parent)], title="Fengyun-1C")
-    image = np.asarray(Image.open(path).convert("RGB"))
-    assert image.shape == (900, 1440, 3)
-    for half in (image[:, :720], image[:, 720:]):
-        for rgb in (APOGEE_RGB, PERIGEE_RGB):
-            assert (np.abs(half.astype(int) - rgb).sum(axis=-1) < 30).sum() > 500

@@ -1,6 +1,10 @@
-"""The Gabbard dock: what it plots, when it redraws, and its PNG export (tier 3)."""
+"""The plot docks (Gabbard, altitude histogram, conjunction range): what they plot, when they
+redraw, and their PNG, SVG and PDF exports (tier 3)."""
 
 from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -10,7 +14,10 @@ from orbitview.core import gabbard
 from orbitview.core.breakup_scene import show_breakup
 from orbitview.core.propagate import propagate
 from orbitview.core.scene import Layer
+from orbitview.ui.gabbard_panel import ELEMENTS
 from orbitview.core.times import format_utc, parse_utc
+from orbitview.render.plots import APOGEE_RGB, PERIGEE_RGB
+from orbitview.ui.plot_dock import PLAYING_INTERVAL_MS
 
 pytestmark = pytest.mark.qt
 
@@ -22,13 +29,14 @@ def window_time_s() -> float:
     return T
 
 
-def shown_dock(window, qtbot):
+def shown_dock(window, qtbot, text="Gabbard diagram", dock=None):
+    dock = dock or window.gabbard_dock
     toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
-    toggle = next(a for a in toggle if a.text() == "Gabbard diagram")
-    assert not window.gabbard_dock.isVisible() and not toggle.isChecked()
+    toggle = next(a for a in toggle if a.text() == text)
+    assert not dock.isVisible() and not toggle.isChecked()
     toggle.trigger()
-    qtbot.waitUntil(lambda: bool(window.gabbard_dock.panels), timeout=5000)
-    return window.gabbard_dock
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=5000)
+    return dock
 
 
 def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, fy1c_tracked_2025):
@@ -36,7 +44,8 @@ def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, fy1c_tracke
     window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
     assert dock.isVisible()
-    assert dock.image_label.pixmap().width() > 0
+    # The canvas shows the drawing: apogee red and perigee blue in its pixels.
+    qtbot.waitUntil(lambda: _has_colours(dock.canvas.grab().toImage()), timeout=5000)
 
 
 def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, fy1c_tracked_2025, tmp_path, artefacts):
@@ -67,7 +76,7 @@ def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, fy1
 
     path = tmp_path / "gabbard.png"
     dock.export(str(path))
-    assert Image.open(path).size == (720, 900)
+    assert Image.open(path).size == (1920, 1080)
 
 
 def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, fy1c_tracked_2025, fy1c_model, tmp_path, artefacts):
@@ -85,10 +94,11 @@ def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, fy1c_tr
     window.resize(1800, 950)
     qtbot.wait(200)
     window.grab().save(str(artefacts / "ui_gabbard_compare.png"))
-    path = tmp_path / "compare.png"
+    path = tmp_path / "compare.svg"
     dock.export(str(path))
-    assert Image.open(path).size == (2 * 720, 900)
-    path.replace(artefacts / "ui_gabbard_compare_export.png")
+    texts = [e.text or "" for e in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert sum(t.startswith(("Fengyun 1C fragments (model), element sets", "fengyun-1c-debris (tracked), element sets"))
+               for t in texts) == 2
 
 
 def test_the_modelled_fengyun_cloud_makes_an_x(make_window, qtbot, fy1c_model):
@@ -113,16 +123,16 @@ def test_updates_are_throttled_while_playing(make_window, qtbot, fy1c_tracked_20
     window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot)
     drawn = []
-    real_image = gabbard_panel.gabbard_image
-    monkeypatch.setattr(gabbard_panel, "gabbard_image",
-                        lambda panels, **k: drawn.append(panels[0].title) or real_image(panels, **k))
+    real_draw = gabbard_panel.draw_gabbard
+    monkeypatch.setattr(gabbard_panel, "draw_gabbard",
+                        lambda figure, panels: drawn.append(panels[0].title) or real_draw(figure, panels))
     qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=5000)
     window.scene.clock.playing = True
     # Forty ticks while a redraw is pending: one redraw, PLAYING_INTERVAL_MS after the first.
     for step in range(40):
         window.scene.clock.time_s = T + 10.0 * step
     assert drawn == []
-    assert dock.timer.isActive() and dock.timer.interval() == gabbard_panel.PLAYING_INTERVAL_MS
+    assert dock.timer.isActive() and dock.timer.interval() == PLAYING_INTERVAL_MS
     qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
     window.scene.clock.playing = False
     # The one redraw shows the last of the forty ticks (later redraws, if a loaded machine let
@@ -144,4 +154,63 @@ def test_nothing_is_computed_while_hidden(make_window, qtbot, fy1c_tracked_2025,
     monkeypatch.setattr(gabbard_panel.gabbard, "at_time", lambda *a: calls.append(a))
     window.scene.clock.time_s = T + 60.0
     qtbot.wait(100)
-    assert calls == [] and window.gabbard_dock.panels == []
+    assert calls == [] and window.gabbard_dock.panels == [] and window.altitude_dock.data is None
+
+
+def _has_colours(qimage) -> bool:
+    """Whether a QImage holds many apogee-red and perigee-blue pixels."""
+    image = qimage.convertToFormat(qimage.Format.Format_RGB888)
+    data = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
+    pixels = data.reshape(image.height(), image.bytesPerLine())[:, :3 * image.width()].reshape(
+        image.height(), image.width(), 3).astype(int)
+    return all((np.abs(pixels - rgb).sum(axis=-1) < 40).sum() > 100 for rgb in (APOGEE_RGB, PERIGEE_RGB))
+
+
+def test_altitude_dock_counts_the_layer_and_exports_pdf(make_window, qtbot, fy1c_tracked_2025, tmp_path):
+    window = make_window()
+    window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
+    dock = shown_dock(window, qtbot, "Altitude histogram", window.altitude_dock)
+    dock.source_box.setCurrentText(ELEMENTS)
+    qtbot.waitUntil(lambda: dock.data[0].title.endswith("element sets"), timeout=5000)
+    (ax,) = dock.figure.axes
+    apogee_steps = next(p for p in ax.patches if p.get_gid() == "apogee-hist-0")
+    want = gabbard.altitude_histogram(gabbard.from_catalog(fy1c_tracked_2025), 50.0, ax.get_xlim()[1])[1]
+    np.testing.assert_array_equal(apogee_steps.get_data().values, want)
+    path = tmp_path / "altitudes.pdf"
+    dock.export(str(path))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Objects per 50 km" in text and "1,918 objects" in text
+
+
+def test_range_dock_plots_the_chosen_pair_around_the_clock(make_window, qtbot, fy1c_tracked_2025, tmp_path):
+    from orbitview.core.conjunctions.pair_range import pair_range
+    from orbitview.core.object_ref import ObjectRef
+
+    window = make_window()
+    layer = window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
+    rows = [int(np.flatnonzero(fy1c_tracked_2025.norad_id == n)[0]) for n in (25730, 29733)]
+    toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
+    next(a for a in toggle if a.text() == "Conjunction range").trigger()
+    dock = window.range_dock
+    qtbot.waitUntil(dock.isVisible, timeout=5000)
+    assert dock.data is None  # nothing chosen yet
+    for row, button in zip(rows, ("A = selected", "B = selected")):
+        window.scene.selected = ObjectRef(layer, row)
+        next(b for b in dock.findChildren(type(dock.export_button)) if b.text() == button).click()
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=5000)
+    assert "25730" in dock.a_label.text() and "29733" in dock.b_label.text()
+    want = pair_range(fy1c_tracked_2025.satrecs[rows[0]], fy1c_tracked_2025.satrecs[rows[1]],
+                      T - 3 * 3600.0, T + 3 * 3600.0)
+    np.testing.assert_array_equal(dock.data.times_s, want.times_s)
+    np.testing.assert_allclose(dock.data.range_km, want.range_km, rtol=0, atol=1e-9)
+    # The clock moves the span with it.
+    window.scene.clock.time_s = T + 3600.0
+    qtbot.waitUntil(lambda: dock.data.times_s[0] == T - 2 * 3600.0, timeout=5000)
+    path = tmp_path / "range.svg"
+    dock.export(str(path))
+    root = ET.parse(path).getroot()
+    texts = [e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Range (km)" in texts and any("FENGYUN 1C (25730)" in t for t in texts)
+    # Removing the layer forgets the pair.
+    window.scene.remove_layer(layer)
+    assert dock.a is None and dock.b is None

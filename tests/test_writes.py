@@ -24,7 +24,7 @@ from orbitview.io.fetch import cached_path, fetch
 from orbitview.io.scenario import read_scenario, write_scenario
 from orbitview.io.trajectories import Trajectories, TrajectoryWriter
 from orbitview.io.writers import write_catalog
-from orbitview.render.gabbard_image import Panel, write_gabbard_png
+from orbitview.render.plots import Panel, draw_gabbard, new_figure, write_figure
 from orbitview.render.offscreen import write_png
 from orbitview.render.video import VideoWriter
 
@@ -47,6 +47,12 @@ def write_h5(path, catalog):
             writer.write(start, position, velocity, status)
 
 
+def write_gabbard(path, catalog):
+    figure = new_figure()
+    draw_gabbard(figure, [Panel("Iridium 33", gabbard.from_catalog(catalog))])
+    write_figure(figure, path)
+
+
 def write_video(path, catalog):
     with VideoWriter(path, (64, 48), 10) as writer:
         for value in (0, 255):
@@ -62,8 +68,7 @@ WRITERS = {
     "briefing.toml": lambda path, catalog: write_scenario(read_scenario(EXAMPLE), path),
     "image.png": lambda path, catalog: write_png(
         np.random.default_rng(1).integers(0, 256, (200, 300, 3), np.uint8), path, {"Title": "noise"}),
-    "gabbard.png": lambda path, catalog: write_gabbard_png(
-        path, [Panel("Iridium 33", gabbard.from_catalog(catalog))]),
+    "gabbard.pdf": lambda path, catalog: write_gabbard(path, catalog),
     "cloud.h5": write_h5,
     "cloud.gif": write_video,
 }
@@ -170,6 +175,7 @@ def commands(catalogs, out: Path) -> dict[str, list[str]]:
         "breakup h5": ["breakup", "iridium-cosmos-2009", "--min-size", "0.5", "--days", "0.01",
                        "--step", "60", "--out", str(out.with_suffix(".h5"))],
         "gabbard": ["breakup", "iridium-cosmos-2009", "--min-size", "0.5", "--gabbard", str(out.with_suffix(".png"))],
+        "plot": ["plot", "gabbard", debris, "--out", str(out.with_suffix(".png"))],
         "render": ["render", debris, "--time", "2025-02-15T00:00:00Z", "--size", "64x48",
                    "--out", str(out.with_suffix(".png"))],
         "screenshot": [debris, "--screenshot", str(out.with_suffix(".png"))],
@@ -186,7 +192,7 @@ def one_line_error(capsys, code: int, *must_say: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", ["precompute", "breakup", "breakup h5", "gabbard", "render", "screenshot"])
+@pytest.mark.parametrize("command", ["precompute", "breakup", "breakup h5", "gabbard", "plot", "render", "screenshot"])
 @pytest.mark.parametrize("where", ["missing directory", "a directory", "a file as directory"])
 def test_an_output_path_that_cannot_be_a_file_is_one_line_before_any_work(command, where, catalogs,
                                                                         tmp_path, capsys):
@@ -204,7 +210,7 @@ def test_an_output_path_that_cannot_be_a_file_is_one_line_before_any_work(comman
     assert listing(tmp_path) == before
 
 
-@pytest.mark.parametrize("command", ["precompute", "breakup", "breakup h5", "gabbard", "render"])
+@pytest.mark.parametrize("command", ["precompute", "breakup", "breakup h5", "gabbard", "plot", "render"])
 @pytest.mark.parametrize("disk", ["full", "read-only"])
 def test_a_full_or_read_only_disk_is_one_line_and_leaves_the_users_file(command, disk, catalogs,
                                                                      tmp_path, capsys):

@@ -3,7 +3,7 @@
 EVENT is a preset (``orbitview breakup --list``) or ``custom`` (an object of a loaded file at a
 chosen time). Output by the name's ending: ``.tle``, ``.3le``, ``.omm.json``, ``.omm.csv``,
 ``.omm.xml`` (element sets, via ``orbitview.io.writers``) or ``.h5`` (trajectories, via
-``orbitview.io.trajectories``). ``--gabbard PNG`` draws the fragments' Gabbard diagram, next to
+``orbitview.io.trajectories``). ``--gabbard PATH`` (PNG, SVG or PDF) draws the fragments' Gabbard diagram, next to
 a loaded cloud with ``--compare FILE``.
 """
 
@@ -53,7 +53,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--remnant-mass", type=float, default=None, metavar="KG",
                         help="keep the target's largest remnant intact with this mass, 0 for none "
                         "(default: the preset's, none for custom events)")
-    parser.add_argument("--gabbard", metavar="PATH.png", help="draw the fragments' Gabbard diagram")
+    parser.add_argument("--gabbard", metavar="PATH.png|svg|pdf", help="draw the fragments' Gabbard diagram")
     parser.add_argument("--compare", metavar="FILE",
                         help="with --gabbard: a real (loaded) cloud drawn beside the model")
     parser.add_argument("--days", type=float, default=60.0,
@@ -240,8 +240,10 @@ def run(args) -> int:
         raise OrbitviewError("say where the result goes: --out FILE and/or --gabbard PATH.png")
     if args.compare and not args.gabbard:
         raise OrbitviewError("--compare draws beside the model's Gabbard diagram: add --gabbard PATH.png")
-    if args.gabbard and not args.gabbard.lower().endswith(".png"):
-        raise OrbitviewError(f"--gabbard {args.gabbard}: the diagram is written as PNG (.png)")
+    if args.gabbard:
+        from orbitview.render.plots import plot_format
+
+        plot_format(f"--gabbard {args.gabbard}")
     out_format = _format(args.out) if args.out else None
     parent_format = _format(args.parent_out) if args.parent_out else None
     if parent_format == "h5":
@@ -285,7 +287,7 @@ def run(args) -> int:
 def _write_gabbard(result, path: str, compare: str | None) -> None:
     from orbitview.core import gabbard
     from orbitview.core.times import format_utc
-    from orbitview.render.gabbard_image import Panel, write_gabbard_png
+    from orbitview.render.plots import Panel, draw_gabbard, new_figure, write_figure
 
     parent_period = float(gabbard.from_catalog(result.parents.take([0])).period_min[0])
     panels = [Panel(f"Model, {format_utc(result.event.time_s, seconds=False)}",
@@ -297,4 +299,6 @@ def _write_gabbard(result, path: str, compare: str | None) -> None:
         epoch = format_utc(float(np.median(real.epoch_s)), seconds=False)[:10]
         panels.append(Panel(f"{Path(compare).name}, {epoch}", gabbard.from_catalog(real),
                             parent_period))
-    write_gabbard_png(path, panels, title=f"{result.event.title}: Gabbard diagram")
+    figure = new_figure()
+    draw_gabbard(figure, panels, title=f"{result.event.title}: Gabbard diagram")
+    write_figure(figure, path)

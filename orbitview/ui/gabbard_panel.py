@@ -1,78 +1,47 @@
-"""The Gabbard dock: apogee and perigee altitude against period, and the altitude histogram, of
-one debris layer (and optionally a second beside it), following the clock.
+"""The Gabbard and altitude docks: apogee and perigee altitude against period, and their
+histogram, of one debris layer (and optionally a second beside it), following the clock.
 
 Values come from ``core.gabbard``: osculating from SGP4 states at the clock's time
-(``at_time``) of the objects the view draws then, or the layers' element sets (``from_catalog``, fixed in time: the way
-a tracked cloud's diagram is usually drawn). The picture is ``render.gabbard_image``'s Pillow
-drawing, the same one "Export image..." writes, so the dock and the file always agree.
+(``at_time``) of the objects the view draws then, or the layers' element sets
+(``from_catalog``, fixed in time: the way a tracked cloud's diagram is usually drawn). The
+drawing is ``render.plots``', the same one "Export plot..." and ``orbitview plot`` write.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QImage, QPixmap
-from PyQt6.QtWidgets import (
-    QComboBox,
-    QDockWidget,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from orbitview.core import gabbard
-from orbitview.core.errors import OrbitviewError
 from orbitview.core.times import format_utc
-from orbitview.render.gabbard_image import (
-    MIN_HEIGHT,
-    MIN_PANEL_WIDTH,
-    Panel,
-    gabbard_image,
-    write_gabbard_png,
-)
+from orbitview.render.plots import Panel, draw_altitude_histogram, draw_gabbard
+from orbitview.ui.plot_dock import PlotDock, install_dock
 
-#: While the clock plays, redraw at most this often (the drawing costs ~10-30 ms).
-PLAYING_INTERVAL_MS = 250
 STATES, ELEMENTS = "States at the clock time", "Element sets (at their epochs)"
 NONE = "(none)"
 
 
-def install_gabbard_panel(window) -> GabbardDock:
-    """Add the dock to ``window`` (hidden) and a View > "Gabbard diagram" toggle for it."""
+def install_gabbard_panel(window) -> "GabbardDock":
+    """Add the Gabbard dock to ``window`` (hidden) and a View > "Gabbard diagram" toggle for it."""
     dock = GabbardDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    view_menu = _menu(window, "&View")
-    action = dock.toggleViewAction()
-    action.setText("Gabbard diagram")
-    action.setStatusTip("Apogee and perigee against period of a debris layer, at the clock's time")
-    view_menu.addAction(action)
+    install_dock(window, dock, "Gabbard diagram",
+                 "Apogee and perigee against period of a debris layer, at the clock's time")
     return dock
 
 
-def _menu(window, title: str):
-    """The window's menu called ``title`` (ampersands ignored), made if missing."""
-    plain = title.replace("&", "")
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == plain:
-            return action.menu()
-    return window.menuBar().addMenu(title)
+def install_altitude_panel(window) -> "AltitudeDock":
+    """Add the altitude histogram dock to ``window`` (hidden), toggled from the View menu."""
+    dock = AltitudeDock(window)
+    install_dock(window, dock, "Altitude histogram",
+                 "How many apogees and perigees of a debris layer lie at each altitude")
+    return dock
 
 
-class GabbardDock(QDockWidget):
-    """``panels``: what is drawn now (one ``Panel`` per chosen layer), for tests and export."""
+class CloudPlotDock(PlotDock):
+    """A plot of one or two layers' ``Panel``s (``data``: the list drawn now)."""
 
-    def __init__(self, window) -> None:
-        super().__init__("Gabbard diagram", window)
-        self.setObjectName("gabbard-dock")
-        self.scene = window.scene
-        self.panels: list[Panel] = []
-
+    def __init__(self, title: str, object_name: str, window) -> None:
+        super().__init__(title, object_name, window)
         self.layer_box, self.compare_box = QComboBox(), QComboBox()
         self.source_box = QComboBox()
         self.source_box.addItems([STATES, ELEMENTS])
@@ -83,12 +52,6 @@ class GabbardDock(QDockWidget):
         # Until the user picks a layer, follow the largest one as layers come and go.
         self.follow_largest = True
         self.layer_box.activated.connect(self._picked)
-        export = QPushButton("Export image...")
-        export.clicked.connect(self.export_dialog)
-        self.image_label = QLabel()
-        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.image_label.setMinimumSize(240, 320)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -100,21 +63,17 @@ class GabbardDock(QDockWidget):
         layout.addLayout(row)
         row = QHBoxLayout()
         row.addWidget(self.source_box, 1)
-        row.addWidget(export)
+        row.addWidget(self.export_button)
         layout.addLayout(row)
-        layout.addWidget(self.image_label, 1)
+        layout.addWidget(self.canvas, 1)
         self.setWidget(body)
 
-        # One timer coalesces clock ticks, layer changes and resizes into one redraw.
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.refresh)
         self.scene.events.layers.connect(self._fill_layers)
-        self.scene.clock.events.time_s.connect(self._on_time)
-        self.visibilityChanged.connect(self.schedule)
         self._fill_layers()
 
-    # --- choosing layers ----------------------------------------------------------------------
+    @property
+    def panels(self) -> list[Panel]:
+        return self.data or []
 
     def _fill_layers(self, _layers=None) -> None:
         """List the scene's layers, keeping the user's choices."""
@@ -144,67 +103,37 @@ class GabbardDock(QDockWidget):
                   if 0 <= i < len(layers)]
         return list(dict.fromkeys(chosen))  # the same layer twice is drawn once
 
-    # --- redrawing ----------------------------------------------------------------------------
+    def follows_clock(self) -> bool:
+        return self.source_box.currentText() == STATES
 
-    def _on_time(self, _t_s: float) -> None:
-        if self.source_box.currentText() == STATES:
-            self.schedule()
-
-    def schedule(self, *_args) -> None:
-        """Redraw soon: at once when scrubbing or choosing, at most ``PLAYING_INTERVAL_MS``
-        apart while the clock plays; nothing while the dock is hidden."""
-        if not self.isVisible() or self.timer.isActive():
-            return
-        self.timer.start(PLAYING_INTERVAL_MS if self.scene.clock.playing else 0)
-
-    def refresh(self) -> None:
-        """Recompute the chosen layers' diagrams and redraw them at the dock's size."""
+    def compute(self) -> list[Panel] | None:
         t_s = self.scene.clock.time_s
-        at_time = self.source_box.currentText() == STATES
-        self.panels = [_panel(layer, t_s, at_time) for layer in self.chosen_layers()]
-        if not self.panels:
-            self.image_label.setPixmap(QPixmap())
-            self.image_label.setText("No layers loaded")
-            return
-        width = max(MIN_PANEL_WIDTH, self.image_label.width() // len(self.panels))
-        height = max(MIN_HEIGHT, self.image_label.height())
-        image = gabbard_image(self.panels, panel_width=width, height=height)
-        pixmap = QPixmap.fromImage(_qimage(image))
-        if pixmap.width() > self.image_label.width() or pixmap.height() > self.image_label.height():
-            pixmap = pixmap.scaled(self.image_label.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
-        self.image_label.setPixmap(pixmap)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.schedule()
-
-    # --- export -------------------------------------------------------------------------------
-
-    def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Gabbard diagram", "gabbard.png",
-                                              "PNG images (*.png)")
-        if path:
-            self.export(path if path.lower().endswith(".png") else path + ".png")
-
-    def export(self, path: str) -> None:
-        """Write the diagrams as drawn now, at the command line's size (720 x 900 per panel)."""
-        self.refresh()
-        if not self.panels:
-            QMessageBox.information(self, "Export Gabbard diagram", "Load a layer first.")
-            return
-        try:
-            # Each panel's title says its time (or "element sets").
-            write_gabbard_png(path, self.panels, title="Gabbard diagram")
-        except OrbitviewError as exc:
-            QMessageBox.warning(self, "Export Gabbard diagram", str(exc))
+        panels = [_panel(layer, t_s, self.follows_clock()) for layer in self.chosen_layers()]
+        return panels or None
 
     def disconnect_model(self) -> None:
-        """Stop listening to the scene, which may outlive the window (its closeEvent calls
-        this: an event filter on the window would run Python while Qt tears it down)."""
-        self.timer.stop()
+        super().disconnect_model()
         self.scene.events.layers.disconnect(self._fill_layers)
-        self.scene.clock.events.time_s.disconnect(self._on_time)
+
+
+class GabbardDock(CloudPlotDock):
+    export_name = "gabbard.png"
+
+    def __init__(self, window) -> None:
+        super().__init__("Gabbard diagram", "gabbard-dock", window)
+
+    def draw(self, figure, panels: list[Panel]) -> None:
+        draw_gabbard(figure, panels)
+
+
+class AltitudeDock(CloudPlotDock):
+    export_name = "altitudes.png"
+
+    def __init__(self, window) -> None:
+        super().__init__("Altitude histogram", "altitude-dock", window)
+
+    def draw(self, figure, panels: list[Panel]) -> None:
+        draw_altitude_histogram(figure, panels)
 
 
 def _largest(layers) -> int:
@@ -222,10 +151,3 @@ def _panel(layer, t_s: float, at_time: bool) -> Panel:
                      gabbard.at_time(layer.catalog.take(rows), t_s))
     catalog = layer.catalog.take(np.flatnonzero(layer.shown))
     return Panel(f"{layer.name}, element sets", gabbard.from_catalog(catalog))
-
-
-def _qimage(image) -> QImage:
-    """A QImage holding its own copy of a Pillow RGB image."""
-    data = np.ascontiguousarray(np.asarray(image.convert("RGB")))
-    height, width, _ = data.shape
-    return QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()

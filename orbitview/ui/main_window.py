@@ -34,7 +34,8 @@ from orbitview.ui.problem_report import ProblemReport
 from orbitview.ui.search import SearchBox
 from orbitview.ui.status import StatusFields
 from orbitview.ui.events_menu import install_events_menu
-from orbitview.ui.gabbard_panel import install_gabbard_panel
+from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
+from orbitview.ui.range_panel import install_range_panel
 from orbitview.ui.time_bar import TimeBar
 
 TICK_MS = 16
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.breakup_runner = install_events_menu(self)
         self.gabbard_dock = install_gabbard_panel(self)
+        self.altitude_dock = install_altitude_panel(self)
+        self.range_dock = install_range_panel(self)
         self.chapters_panel = install_chapters(self)
         self.conjunctions_panel = install_conjunctions(self)
         install_split_menu(self)
@@ -428,7 +431,8 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock, self.chapters_panel, self.conjunctions_panel):
+                     self.gabbard_dock, self.altitude_dock, self.range_dock, self.chapters_panel,
+                     self.conjunctions_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()
