@@ -88,6 +88,11 @@ def test_screen_sort_choose_and_the_view_shows_the_pair_at_its_encounter(make_wi
     assert scene.conjunctions.highlighted == (Highlight.of(closest),)
     refs = [next(r for r in scene.find(n) if r.layer is layer) for n in (closest.a, closest.b)]
     assert scene.selected == refs[0] and set(refs) <= set(scene.pinned)
+    # The range dock plots the pair around the TCA: its exact minima hold the encounter.
+    ranges = window.range_dock
+    assert ranges.isVisible() and (ranges.a, ranges.b) == tuple(refs)
+    qtbot.waitUntil(lambda: ranges.data is not None, timeout=30_000)
+    assert any(abs(t - closest.tca_s) < 0.010 and abs(m - closest.miss_km) < 1e-3 for t, m in ranges.data.minima)
 
     image = settled_grab(window, qtbot)
 

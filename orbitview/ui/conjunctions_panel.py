@@ -4,8 +4,9 @@ all) off the GUI thread, list the encounters in a sortable table, and go to the 
 The screening runs as one step of the window's loader (``ui.file_loading``) on a snapshot of
 the layers' element sets; its progress comes back through a queued Qt signal. Cancel stops the
 engine at its next block (``on_block`` raises) and drops the request by id, as a newer request
-does. Choosing a row sets the model only: the clock to the TCA, the pair selected and pinned,
-the camera framing both, the encounter highlighted (``render.conjunction_lines`` draws it).
+does. Choosing a row sets the model: the clock to the TCA, the pair selected and pinned, the
+camera framing both, the encounter highlighted (``render.conjunction_lines`` draws it); and the
+range dock (``ui.range_panel``) plots the pair's range around it.
 """
 
 from __future__ import annotations
@@ -274,6 +275,9 @@ class ConjunctionsPanel(QWidget):
             return
         scene.selected = refs[0]
         scene.pinned = (*(ref for ref in scene.pinned if ref not in before), *refs)
+        # The range of the pair around the TCA, beside the view.
+        self.window.range_dock.show()
+        self.window.range_dock.set_pair(*refs)
         positions = [scene.position_gcrs_km(ref) for ref in refs]
         if any(p is None for p in positions):
             return
