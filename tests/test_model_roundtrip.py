@@ -16,6 +16,7 @@ from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.classify import ObjectClass
 from orbitview.core.orbits.propagate import propagate_blocks
 from orbitview.core.orbits.times import parse_utc
+from orbitview.core.conjunctions_model import Highlight
 from orbitview.io.catalog_files import load_catalog
 from orbitview.services.scenario import (
     build_scene,
@@ -91,6 +92,13 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("scene", "split"): True,
         ("scene", "left_title"): "Model",
         ("scene", "right_title"): "Record",
+        ("conjunctions", "primaries"): (25544, 48274),
+        ("conjunctions", "start_s"): parse_utc("2007-01-12T00:00:00Z") + 0.25,
+        ("conjunctions", "span_s"): 7 * 86400.0,
+        ("conjunctions", "threshold_km"): 2.5,
+        ("conjunctions", "highlighted"): (Highlight(25544, 31234, parse_utc("2007-01-12T03:04:05Z") + 0.0125, 0.8765),
+                                          Highlight(48274, 29000, parse_utc("2007-01-12T07:00:00Z"), 4.25)),
+        ("conjunctions", "show_markers"): True,
     }
 
 

@@ -527,7 +527,7 @@ def test_help_lists_the_shortcuts_and_about_names_the_data(make_window):
     dialog.deleteLater()
     assert "Natural Earth" in about_text() and "CelesTrak" in about_text() and "Blue Marble" in about_text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus[:5] == ["&File", "&View", "&Events", "&Chapters", "&Help"]
+    assert menus[:6] == ["&File", "&View", "&Events", "&Chapters", "C&onjunctions", "&Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     for wanted in ("Open Re&cent", "&Fetch from CelesTrak...", "Sa&ve Scenario...", "Export &Video..."):
         assert wanted.replace("&", "") in [t.replace("&", "") for t in file_actions]

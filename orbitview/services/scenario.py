@@ -25,6 +25,7 @@ from pathlib import Path
 
 from orbitview.core.breakup.presets import PRESETS
 from orbitview.core.breakup.standard_model import FragmentCountError
+from orbitview.core.conjunctions_model import Conjunctions, Highlight
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.camera import CameraState
 from orbitview.core.model.chapters import Chapter
@@ -224,6 +225,12 @@ def _objects(value) -> tuple[ObjectKey, ...]:
     return tuple(_object(v) for v in value)
 
 
+def _ints(value) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(map(_is_int, value)):
+        raise TypeError("expected an array of catalogue numbers")
+    return tuple(value)
+
+
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -286,7 +293,7 @@ def _labels(choices: dict):
 CLASS_NAMES = {label: c for c, label in CLASS_LABELS.items()}
 REGIME_NAMES = {r.name: r for r in Regime}
 _CONVERT = {"str": _string, "text": _text, "bool": _bool, "int": _int, "number": _number, "time": _time,
-            "object": _object, "objects": _objects, "vector": _vector, "size": _size, "color": _color,
+            "object": _object, "objects": _objects, "ints": _ints, "vector": _vector, "size": _size, "color": _color,
             "rgba": _rgba, "range": _range, "classes": _labels(CLASS_NAMES), "regimes": _labels(REGIME_NAMES)}
 
 # --- the models' places in the file -------------------------------------------------------------
@@ -299,6 +306,7 @@ MODELS: dict[str, tuple[type, str]] = {
     "overlay": (Overlay, "overlay"),
     "camera": (CameraState, "camera.keyframes"),
     "layer": (Layer, "sources"),
+    "conjunctions": (Conjunctions, "conjunctions"),
 }
 #: Fields written in another table than their model's, or under another key: (table, key).
 PLACES: dict[tuple[str, str], tuple[str, str]] = {
@@ -314,6 +322,9 @@ PLACES: dict[tuple[str, str], tuple[str, str]] = {
     ("scene", "pinned"): ("selection", "pinned"),
     ("scene", "show_labels"): ("selection", "labels"),
     ("camera", "view_frame"): ("camera.keyframes", "view"),
+    ("conjunctions", "start_s"): ("conjunctions", "start"),
+    ("conjunctions", "highlighted"): ("conjunctions", "highlight"),
+    ("conjunctions", "show_markers"): ("conjunctions", "markers"),
 }
 #: Fields the file holds in its own way: the layers as [[sources]], a layer's origin as the
 #: kind key and parameters of its source, the chapters as [[chapters]] (``_chapters``).
@@ -324,6 +335,8 @@ KINDS: dict[tuple[str, str], str] = {
     ("scene", "selected"): "object", ("scene", "pinned"): "objects", ("camera", "follow"): "object",
     ("camera", "view_frame"): "str", ("layer", "color_by"): "str", ("layer", "color"): "rgba",
     ("layer", "filter"): "filter", ("overlay", "banner_color"): "color",
+    ("conjunctions", "primaries"): "ints", ("conjunctions", "start_s"): "time",
+    ("conjunctions", "highlighted"): "highlights",
 }
 #: (minimum, maximum) checked on reading, where the model's own check is looser.
 LIMITS: dict[tuple[str, str], tuple[float, float]] = {
@@ -507,8 +520,37 @@ def _read_filter(check: _Checker, data, key: str):
     return LayerFilter(**given)
 
 
+_HIGHLIGHT = {"a": "int", "b": "int", "tca": "time", "miss_km": "number"}
+
+
+def _read_highlights(check: _Checker, data, key: str) -> tuple[Highlight, ...]:
+    """``highlight = [{ a = N, b = N, tca = TIME, miss_km = X }, ...]`` -> ``Highlight`` s."""
+    if not isinstance(data, list):
+        check.bad(key, "expected an array of { a, b, tca, miss_km } tables")
+        return ()
+    out = []
+    for i, item in enumerate(data):
+        full = f"{key}[{i}]"
+        # Inline tables have no line of their own: the array's (``key_lines`` skips its inside).
+        check.lines.setdefault(full, check.lines.get(key))
+        item = check.table(item, full, tuple(_HIGHLIGHT))
+        values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
+        missing = [name for name, value in values.items() if value is _MISSING]
+        if missing:
+            if item:
+                check.bad(full, f"missing {', '.join(missing)}")
+            continue
+        out.append(Highlight(values["a"], values["b"], values["tca"], values["miss_km"]))
+    return tuple(out)
+
+
+def _highlights_toml(highlights) -> str:
+    return "[" + ", ".join(f"{{ a = {h.a}, b = {h.b}, tca = {_time_toml(h.tca_s)}, miss_km = {h.miss_km!r} }}"
+                           for h in highlights) + "]"
+
+
 #: Kinds whose values are tables, read with the checker at hand (for their keys' lines).
-_TABLE_READERS = {"filter": _read_filter}
+_TABLE_READERS = {"filter": _read_filter, "highlights": _read_highlights}
 
 
 def _sources(check: _Checker, data, folder: Path) -> tuple[Source, ...]:
@@ -1000,7 +1042,7 @@ def _range_toml(bounds) -> str:
 
 _ENCODE = {
     "time": _time_toml, "object": _object_toml, "objects": lambda keys: "[" + ", ".join(map(_object_toml, keys)) + "]",
-    "rgba": _rgba_toml, "range": _range_toml,
+    "rgba": _rgba_toml, "range": _range_toml, "highlights": _highlights_toml,
     "classes": lambda values: _toml(sorted(CLASS_LABELS[ObjectClass(v)] for v in values)),
     "regimes": lambda values: _toml(sorted(Regime(v).name for v in values)),
 }

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QSignalBlocker, Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem, QMenu
+from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from orbitview.core.model.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
 from orbitview.core.model.scenario import CameraTimeline, chapter_keys, object_locator
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.times import format_utc
 from orbitview.ui.export_dialogs import CameraPlayback
+from orbitview.ui.menus import menu_before_help
 
 
 def chapter_label(chapter: Chapter) -> str:
@@ -98,9 +99,7 @@ def install_chapters(window) -> ChaptersPanel:
     dock.setObjectName("chapters-dock")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    bar = window.menuBar()
-    menu = QMenu("&Chapters", bar)
-    bar.insertMenu(window.help_menu.menuAction(), menu)
+    menu = menu_before_help(window, "&Chapters")
     for text, slot, key in (("&Next chapter", panel.next, "PgDown"), ("&Previous chapter", panel.previous, "PgUp")):
         action = QAction(text, window)
         action.setShortcut(QKeySequence(key))

@@ -26,6 +26,7 @@ from orbitview.ui import help as help_
 from orbitview.ui import session
 from orbitview.ui.chapters_panel import install_chapters
 from orbitview.ui.events_menu import install_events_menu
+from orbitview.ui.conjunctions_panel import install_conjunctions
 from orbitview.ui.fetch_dialog import FetchDialog, fetch_step
 from orbitview.ui.file_loading import Loader, LoadProgress
 from orbitview.ui.gabbard_panel import install_altitude_panel, install_gabbard_panel
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.breakup_runner = install_events_menu(self)
         self.gabbard_dock = install_gabbard_panel(self)
         self.chapters_panel = install_chapters(self)
+        self.conjunctions_panel = install_conjunctions(self)
         install_split_menu(self)
         self.altitude_dock = install_altitude_panel(self)
         self.range_dock = install_range_panel(self)
@@ -436,6 +438,8 @@ class MainWindow(QMainWindow):
         if self.remember:
             session.save_session(self)
         self.timer.stop()
+        # Before the loader waits for its step: a screening stops at its next block.
+        self.conjunctions_panel.cancel()
         self.loader.shutdown()
         for attr in self.overlay_actions:
             getattr(self.scene.events, attr).disconnect(self._show_switch)
@@ -444,7 +448,8 @@ class MainWindow(QMainWindow):
         self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
         self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
-                     self.gabbard_dock, self.altitude_dock, self.range_dock, self.chapters_panel):
+                     self.gabbard_dock, self.altitude_dock, self.range_dock, self.chapters_panel,
+                     self.conjunctions_panel):
             part.disconnect_model()
         self.problem_report.close()
         self.view.close()

@@ -17,6 +17,7 @@ from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.frames import view_from_gcrs
 from orbitview.core.orbits.keyframes import LiveKeyframes
 from orbitview.core.orbits.launch_dates import appear_times_s
+from orbitview.core.conjunctions_model import Conjunctions
 
 
 NO_DATA_MESSAGE = (
@@ -156,8 +157,9 @@ class Scene(EventedModel):
     the selected object (an ``ObjectRef``: layer and row; None: none), ``pinned`` those labelled,
     ``show_tracks`` whether the selection's orbit and ground track are drawn, ``show_labels``
     whether exports label the pinned and selected objects. Removing a layer drops its objects
-    from the selection, the pins and the camera's ``follow``. ``clock``, ``camera`` and
-    ``overlay`` are the scene's other models.
+    from the selection, the pins and the camera's ``follow``. ``clock``, ``camera``,
+    ``overlay`` and ``conjunctions`` (the screening and its highlighted encounters) are the
+    scene's other models.
     """
 
     layers = Field((), tuple)
@@ -179,8 +181,9 @@ class Scene(EventedModel):
     right_title = Field("", str)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None,
-                 overlay: Overlay | None = None, **values):
+                 overlay: Overlay | None = None, conjunctions: Conjunctions | None = None, **values):
         super().__init__(**values)
+        self.conjunctions = conjunctions if conjunctions is not None else Conjunctions()
         self.clock = clock if clock is not None else Clock()
         self.camera = camera if camera is not None else CameraState()
         self.overlay = overlay if overlay is not None else Overlay()
@@ -216,7 +219,8 @@ class Scene(EventedModel):
 
     def models(self) -> dict[str, EventedModel]:
         """The scene and its parts by name: what a scenario writes and ``adopt`` copies."""
-        return {"scene": self, "clock": self.clock, "camera": self.camera, "overlay": self.overlay}
+        return {"scene": self, "clock": self.clock, "camera": self.camera, "overlay": self.overlay,
+                "conjunctions": self.conjunctions}
 
     def adopt(self, other: Scene) -> None:
         """Take every saved field of ``other`` (a scene built from a scenario) into this scene

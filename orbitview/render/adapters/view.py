@@ -34,6 +34,7 @@ from orbitview.render.adapters.overlay import Overlay
 from orbitview.render.adapters.panes import Pane
 from orbitview.render.adapters.selection import SelectionAdapter
 from orbitview.render.visuals.objects import Objects
+from orbitview.render.conjunction_lines import ConjunctionAdapter
 
 BACKGROUND = (0.0, 0.0, 0.012, 1.0)
 OVERLAY_SWITCHES = ("show_coastlines", "show_borders", "show_grid")
@@ -229,6 +230,7 @@ class OrbitView:
         self.interceptors: dict[int, InterceptorAdapter] = {}
         self.selection = SelectionAdapter(scene, self.panes["left"].world, self.drawn_position_km, prefetcher,
                                           arrived=self.canvas.update)
+        self.conjunctions = ConjunctionAdapter(scene, self.panes["left"].world)
         self.overlay = Overlay(canvas)
         self._earth_rotation = np.eye(3)
         self._view_from_gcrs = np.eye(3)
@@ -358,6 +360,7 @@ class OrbitView:
         for interceptor in self.interceptors.values():
             interceptor.set_time(t_s, self._earth_rotation)
         self.selection.update(t_s, self._earth_rotation)
+        self.conjunctions.update(t_s)
         self._place_world()
         self.overlay.update_clock(t_s, objects_in_orbit(self.scene.layers, t_s) if self.scene.overlay.in_orbit else None)
         self._caption_chapter()
@@ -430,6 +433,7 @@ class OrbitView:
         self.layers.clear()
         self.interceptors.clear()
         self.selection.close()
+        self.conjunctions.close()
         self.camera.close()
         self.overlay.close()
         for pane in self.panes.values():
