@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from orbitview.core.camera import project_to_pixels
 from orbitview.core.conjunctions import screen
-from orbitview.core.conjunctions_model import Highlight, frame_pair
-from orbitview.core.scenario import OverlayText
-from orbitview.core.times import parse_utc
+from orbitview.core.model.camera import project_to_pixels
+from orbitview.core.model.scenario import OverlayText
+from orbitview.core.model.screening import Highlight, frame_pair
+from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
-from orbitview.io.scenario import ScenarioError, build_scene, parse_scenario
 from orbitview.io.writers import write_catalog
+from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario
 
 #: Meteor 2-3 and a Fengyun-1C fragment, which pass within 10 km of each other on 2023-10-09.
 PAIR = (10514, 29924)
@@ -76,7 +76,7 @@ highlight = [{ a = 1, b = 2, miss_km = 0.5 }]""")
 
 @pytest.mark.pixels
 def test_an_export_draws_the_highlighted_miss_line_between_the_pair(pair_file, artefacts):
-    from orbitview.render.exporter import FrameRenderer
+    from orbitview.render.export.exporter import FrameRenderer
 
     catalog = load_catalogs([pair_file]).catalog
     found = screen(catalog, parse_utc(START), 86400.0, 10.0, workers=1).encounters

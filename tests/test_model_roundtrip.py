@@ -13,10 +13,10 @@ from orbitview.core.model.filters import LayerFilter, Regime
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.model.scene import Layer, Scene
+from orbitview.core.model.screening import Highlight
 from orbitview.core.orbits.classify import ObjectClass
 from orbitview.core.orbits.propagate import propagate_blocks
 from orbitview.core.orbits.times import parse_utc
-from orbitview.core.conjunctions_model import Highlight
 from orbitview.io.catalog_files import load_catalog
 from orbitview.services.scenario import (
     build_scene,

@@ -9,12 +9,12 @@ import pytest
 from brute_force_conjunctions import brute_force_minima
 from qt_windows import grab
 
-from orbitview.core.camera import project_to_pixels
-from orbitview.core.classify import ObjectClass
-from orbitview.core.conjunctions_model import Highlight, encounter_place_gcrs_km
+from orbitview.core.model.camera import project_to_pixels
+from orbitview.core.model.screening import Highlight, encounter_place_gcrs_km
+from orbitview.core.orbits.classify import ObjectClass
 from orbitview.io.catalog_files import load_catalogs
-from orbitview.io.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 from orbitview.io.writers import write_catalog
+from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
 
 pytestmark = pytest.mark.qt
 

@@ -57,6 +57,7 @@ MOVES = {
     "orbitview.core.scenario": "orbitview.core.model.scenario",
     "orbitview.core.object_info": "orbitview.core.model.object_info",
     "orbitview.core.origin": "orbitview.core.model.origin",
+    "orbitview.core.conjunctions_model": "orbitview.core.model.screening",
     "orbitview.core.chapters": "orbitview.core.model.chapters",
     "orbitview.core.legend": "orbitview.core.model.legend",
     "orbitview.core.panes": "orbitview.core.model.panes",
@@ -101,6 +102,7 @@ MOVES = {
     "orbitview.render.colors": "orbitview.render.adapters.colors",
     "orbitview.render.panes": "orbitview.render.adapters.panes",
     "orbitview.render.interceptor": "orbitview.render.adapters.interceptor",
+    "orbitview.render.conjunction_lines": "orbitview.render.adapters.conjunction_lines",
     # render/visuals: vispy visuals and their GLSL.
     "orbitview.render.objects": "orbitview.render.visuals.objects",
     "orbitview.render.earth": "orbitview.render.visuals.earth",

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from orbitview.core.breakup.presets import PRESETS
 from orbitview.core.breakup.standard_model import FragmentCountError
-from orbitview.core.conjunctions_model import Conjunctions, Highlight
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.camera import CameraState
 from orbitview.core.model.chapters import Chapter
@@ -34,6 +33,7 @@ from orbitview.core.model.events import Field, model_fields
 from orbitview.core.model.filters import ANY, RANGE_FIELDS, LayerFilter, Regime
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import EVENT_PARTS, ORIGINS, FileOrigin
+from orbitview.core.model.screening import Conjunctions, Highlight
 from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.model.scenario import (
     EASINGS,

@@ -5,7 +5,7 @@ The screening runs as one step of the window's loader (``ui.file_loading``) on a
 the layers' element sets; its progress comes back through a queued Qt signal. Cancel stops the
 engine at its next block (``on_block`` raises) and drops the request by id, as a newer request
 does. Choosing a row sets the model: the clock to the TCA, the pair selected and pinned, the
-camera framing both, the encounter highlighted (``render.conjunction_lines`` draws it); and the
+camera framing both, the encounter highlighted (``render.adapters.conjunction_lines`` draws it); and the
 range dock (``ui.range_panel``) plots the pair's range around it.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,11 +34,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from orbitview.core.catalog import Catalog
 from orbitview.core.conjunctions import screen
-from orbitview.core.conjunctions_model import Highlight, frame_pair, pair_refs
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.times import format_utc
+from orbitview.core.model.screening import Highlight, frame_pair, pair_refs
+from orbitview.core.orbits.catalog import Catalog
+from orbitview.core.orbits.times import format_utc
 from orbitview.io.conjunction_files import format_tca
 from orbitview.ui.file_loading import Step
 from orbitview.ui.menus import menu_before_help

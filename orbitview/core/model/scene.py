@@ -13,11 +13,11 @@ from orbitview.core.model.events import EventedModel, Field, model_fields
 from orbitview.core.model.filters import LayerFilter
 from orbitview.core.model.object_ref import ObjectRef, optional_ref
 from orbitview.core.model.panes import pane_name
+from orbitview.core.model.screening import Conjunctions
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.frames import view_from_gcrs
 from orbitview.core.orbits.keyframes import LiveKeyframes
 from orbitview.core.orbits.launch_dates import appear_times_s
-from orbitview.core.conjunctions_model import Conjunctions
 
 
 NO_DATA_MESSAGE = (

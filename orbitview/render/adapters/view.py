@@ -29,12 +29,12 @@ from orbitview.core.orbits.launch_dates import objects_in_orbit
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.render.adapters.camera_adapter import CameraAdapter
 from orbitview.render.adapters.colors import layer_colors
+from orbitview.render.adapters.conjunction_lines import ConjunctionAdapter
 from orbitview.render.adapters.interceptor import InterceptorAdapter
 from orbitview.render.adapters.overlay import Overlay
 from orbitview.render.adapters.panes import Pane
 from orbitview.render.adapters.selection import SelectionAdapter
 from orbitview.render.visuals.objects import Objects
-from orbitview.render.conjunction_lines import ConjunctionAdapter
 
 BACKGROUND = (0.0, 0.0, 0.012, 1.0)
 OVERLAY_SWITCHES = ("show_coastlines", "show_borders", "show_grid")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orbitview.core.events import EventedModel, Field
+from orbitview.core.model.events import EventedModel, Field
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def pair_refs(scene, highlight: Highlight) -> tuple | None:
 
 def encounter_place_gcrs_km(encounter) -> np.ndarray:
     """(3,) float64 GCRS km: the midpoint of the encounter's two objects at TCA."""
-    from orbitview.core.frames import gcrs_from_teme
+    from orbitview.core.orbits.frames import gcrs_from_teme
 
     middle_teme = (np.asarray(encounter.state_a[:3]) + np.asarray(encounter.state_b[:3])) / 2
     return gcrs_from_teme(encounter.tca_s) @ middle_teme

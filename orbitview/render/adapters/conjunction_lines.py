@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 from vispy import scene as vscene
 
-from orbitview.core.conjunctions_model import encounter_place_gcrs_km, pair_refs
-from orbitview.core.scene import Scene
-from orbitview.core.tracks import orbit_track_gcrs_km
+from orbitview.core.model.scene import Scene
+from orbitview.core.model.screening import encounter_place_gcrs_km, pair_refs
+from orbitview.core.orbits.tracks import orbit_track_gcrs_km
 
 MISS_LINE_COLOR = (1.0, 0.2, 1.0, 1.0)
 PAIR_ORBIT_COLOR = (1.0, 0.65, 0.2, 0.8)
