@@ -113,8 +113,12 @@ def test_a_worker_killed_mid_run_is_replaced_by_the_other_and_the_file_is_the_sa
     wait_for_partial(folder, process)
     # The worst worker to lose: one holding the catalogue's elements, which Dask's memory
     # manager may have left on that worker alone (they must be made again, not lost).
-    holders = own_cluster.workers_holding("_shared_value")
-    assert holders, "no worker holds the elements"
+    # The writer can open its file before a worker has computed the elements: wait for one.
+    deadline = time.monotonic() + 60
+    while not (holders := own_cluster.workers_holding("_shared_value")):
+        assert process.poll() is None, f"the run ended first: {process.communicate()[1]}"
+        assert time.monotonic() < deadline, "no worker ever held the elements"
+        time.sleep(0.05)
     own_cluster.kill(holders[0])
     assert process.poll() is None and not out.exists(), "the kill came after the run"
     code, stderr = finished(process)
