@@ -97,8 +97,8 @@ STORY = (
      "Fengyun-1C, a Chinese weather satellite of about 880 kg, heading south some 850 km up "
      "in a sun-synchronous orbit.", 26000.0, "arc"),
     (-470.0, "The launch",
-     "22:18 UTC: an SC-19 missile rises from Xichang towards where the satellite will be "
-     "(its flight time is assumed, docs/breakup.md).", 26000.0, "arc"),
+     "22:18 UTC (assumed): an SC-19 missile rises from Xichang towards where the satellite "
+     "will be.", 26000.0, "arc"),
     (0.0, "The intercept",
      "22:26 UTC: the missile's kill vehicle strikes the satellite at about 865 km.",
      20000.0, "down"),
