@@ -121,8 +121,7 @@ def _renderer(scene, size, overlay, scenario):
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
-    return FrameRenderer(scene, size, overlay, timeline(scenario, scene), pinned=scene.pinned,
-                         selected=scene.selected, labels=scene.show_labels)
+    return FrameRenderer(scene, size, overlay, timeline(scenario, scene))
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:

@@ -66,6 +66,8 @@ class SelectionAdapter:
                                           anchor_y="bottom", parent=parent, face="DejaVu Sans")
         self.labels.set_gl_state("translucent", depth_test=False)
         self.labels.order = 6
+        #: Whether the pinned labels are drawn here; an export writes its own, at its resolution.
+        self.draw_labels = True
         self._ground_itrs = NO_TRACK
         self._tracks_made_at: float | None = None
         #: Whose tracks are drawn.
@@ -157,7 +159,7 @@ class SelectionAdapter:
         self.ring.visible = selected
         self.labels.text = texts
         self.labels.pos = points
-        self.labels.visible = True
+        self.labels.visible = self.draw_labels
 
     def move_to(self, parent) -> None:
         """Draw under ``parent`` instead (the world of the pane showing the selection)."""

@@ -24,6 +24,8 @@ from orbitview.core.orbits.launch_dates import objects_in_orbit
 from orbitview.render.export.annotations import Annotator
 
 REFERENCE_HEIGHT_PX = 1080
+#: ``FrameRenderer``'s default selection: the scene's own.
+SCENE = object()
 #: 24-bit depth: 16 bits cannot hide objects just behind the Earth's limb.
 GL_DEPTH_COMPONENT24 = 0x81A6
 
@@ -32,12 +34,13 @@ class FrameRenderer:
     """Renders ``scene`` at ``size`` = (width, height) for any simulated time.
 
     ``timeline`` moves the camera (None: the scene's camera stays as it is). ``pinned`` objects
-    (``ObjectRef``s) are labelled by name when ``labels``; ``selected`` gets a ring.
+    (``ObjectRef``s) are labelled by name when ``labels``; ``selected`` gets a ring. Left out,
+    they are the scene's own (``pinned``, ``selected``, ``show_labels``), as the window shows.
     """
 
     def __init__(self, scene: Scene, size: tuple[int, int], overlay: OverlayText,
-                 timeline: CameraTimeline | None = None, *, pinned: tuple[ObjectRef, ...] = (),
-                 selected: ObjectRef | None = None, labels: bool = True) -> None:
+                 timeline: CameraTimeline | None = None, *, pinned: tuple[ObjectRef, ...] | None = None,
+                 selected: ObjectRef | None | object = SCENE, labels: bool | None = None) -> None:
         width, height = size
         if image_size_problem(width, height):
             raise OrbitviewError(f"image size {image_size_problem(width, height)}")
@@ -59,10 +62,15 @@ class FrameRenderer:
         self.view = OrbitView(scene, self.canvas)
         # The window's overlay is sized for the screen; exports draw their own (annotations).
         self.view.overlay.hide()
+        # Exports label objects in the overlay, sized for the image: not twice.
+        self.view.selection.draw_labels = self.view.selection.labels.visible = False
         # The "nothing loaded" hint is for the window; an export of an empty scene shows space.
         self.overlay = overlay
         self.pane_titles = tuple(pane_title(scene, name) for name in PANES) if scene.split else None
         self.annotator = Annotator(size, overlay, self.view.legend(), self.pane_titles)
+        pinned = scene.pinned if pinned is None else pinned
+        selected = scene.selected if selected is SCENE else selected
+        labels = scene.show_labels if labels is None else labels
         shown = set(pinned) | ({selected} if labels and selected is not None else set())
         self.labelled = _find(scene, shown if labels else set())
         self.ringed = _find(scene, {selected} if selected is not None else set())
