@@ -129,9 +129,8 @@ def headed_overlay(title: str, **values) -> OverlayText:
 def overlay_text(scene) -> OverlayText:
     """The overlay an export of ``scene`` draws: its title and its ``Overlay`` model's fields."""
     overlay = scene.overlay
-    return headed_overlay(scene.title, banner=overlay.banner, banner_color=overlay.banner_color,
-                          legend=overlay.legend, clock=overlay.clock, attribution=overlay.attribution,
-                          captions=overlay.captions, in_orbit=overlay.in_orbit)
+    # Every field of the model, by name: a field added to ``Overlay`` reaches exports as it is.
+    return headed_overlay(scene.title, **{name: getattr(overlay, name) for name in model_fields(type(overlay))})
 
 
 @dataclass(frozen=True)
