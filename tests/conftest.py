@@ -72,6 +72,19 @@ def settings_dir(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def canvas():
+    """A real offscreen vispy canvas (EGL), for adapters without a window."""
+    from orbitview.render.backend import use_headless
+
+    use_headless()
+    from vispy import scene as vscene
+
+    made = vscene.SceneCanvas(size=(320, 240), show=False, dpi=96)
+    yield made
+    made.close()
+
+
+@pytest.fixture
 def window_time_s() -> float:
     """The clock of a window made without a scene; a test module may override it."""
     from orbitview.core.orbits.times import parse_utc

@@ -261,18 +261,6 @@ def test_a_pair_overtaken_by_a_later_request_is_dropped(debris, deliveries):
     assert adapter.node.keyframes.contains(T0 + 9000.0)
 
 
-@pytest.fixture
-def canvas():
-    from orbitview.render.backend import use_headless
-
-    use_headless()
-    from vispy import scene as vscene
-
-    made = vscene.SceneCanvas(size=(320, 240), show=False, dpi=96)
-    yield made
-    made.close()
-
-
 def test_one_clock_tick_asks_for_one_redraw_and_uploads_at_most_once(debris, canvas):
     from orbitview.core.model.clock import Clock
     from orbitview.core.model.scene import Scene

@@ -54,6 +54,13 @@ def disconnect_events(events: Events, owner: object) -> None:
         signal.disconnect_owner(owner)
 
 
+def disconnect_models(owner: object, *models: EventedModel) -> None:
+    """``disconnect_events`` from every signal of each of ``models`` (a scene and its parts,
+    layers): what a ``close()`` calls with the models it was given."""
+    for model in models:
+        disconnect_events(model.events, owner)
+
+
 class Field:
     """A model attribute that emits ``events.<name>`` with the new value when it changes.
 

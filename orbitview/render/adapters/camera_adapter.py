@@ -7,6 +7,7 @@ import math
 from vispy import scene as vscene
 
 from orbitview.core.model.camera import CameraState
+from orbitview.core.model.events import disconnect_events
 
 DEPTH_RANGE = 100.0
 SYNCED = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km")
@@ -60,8 +61,7 @@ class CameraAdapter:
             self._to_vispy()
 
     def close(self) -> None:
-        for name in SYNCED:
-            getattr(self.state.events, name).disconnect(self._to_vispy)
+        disconnect_events(self.state.events, self)
 
 
 def _turntable() -> vscene.cameras.TurntableCamera:

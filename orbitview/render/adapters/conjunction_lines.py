@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from vispy import scene as vscene
 
+from orbitview.core.model.events import disconnect_models
 from orbitview.core.model.scene import Scene
 from orbitview.core.model.screening import encounter_place_gcrs_km, pair_refs
 from orbitview.core.orbits.tracks import orbit_track_gcrs_km
@@ -92,10 +93,6 @@ class ConjunctionAdapter:
         self.markers.visible = shown
 
     def close(self) -> None:
-        conjunctions = self.scene.conjunctions
-        for signal in (conjunctions.events.highlighted, self.scene.events.layers):
-            signal.disconnect(self._on_highlighted)
-        for signal in (conjunctions.events.encounters, conjunctions.events.show_markers):
-            signal.disconnect(self._on_markers)
+        disconnect_models(self, self.scene, self.scene.conjunctions)
         for node in (self.miss_lines, self.orbits, self.labels, self.markers):
             node.parent = None

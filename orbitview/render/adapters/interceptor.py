@@ -10,6 +10,7 @@ import numpy as np
 from vispy import scene as vscene
 
 from orbitview.core.breakup.interceptor_scene import InterceptorLayer
+from orbitview.core.model.events import disconnect_events
 from orbitview.core.model.picking import hidden_by_earth
 from orbitview.render.adapters.selection import GROUND_LIFT
 
@@ -88,6 +89,6 @@ class InterceptorAdapter:
         self.label.visible = bool(self.layer.visible and self._flying and seen[1])
 
     def close(self) -> None:
-        self.layer.events.visible.disconnect(self._on_visible)
+        disconnect_events(self.layer.events, self)
         for node in (self.trail, self.site, self.site_label, self.label):
             node.parent = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from vispy import scene as vscene
 
 from orbitview.core.model.scenario import headed_overlay
+from orbitview.render.adapters.canvas_events import disconnect_canvas_events
 from orbitview.render.export.annotations import Annotator, clock_text
 from orbitview.render.visuals.stamps import Stamps
 
@@ -108,4 +109,4 @@ class Overlay:
         self.stamps.visible = bool(stamps) and not self._hidden
 
     def close(self) -> None:
-        self.canvas.events.resize.disconnect(self.layout)
+        disconnect_canvas_events(self.canvas, self)

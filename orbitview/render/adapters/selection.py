@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from vispy import scene as vscene
 
+from orbitview.core.model.events import disconnect_events
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.frames import gcrs_from_itrs as earth_rotation
@@ -170,8 +171,6 @@ class SelectionAdapter:
         self._closed = True
         if self._prefetcher is not None:
             self._prefetcher.forget(self._key)
-        self.scene.events.selected.disconnect(self._on_selection)
-        self.scene.events.pinned.disconnect(self._on_pins)
-        self.scene.events.show_tracks.disconnect(self._on_selection)
+        disconnect_events(self.scene.events, self)
         for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
             node.parent = None

@@ -1,7 +1,8 @@
 """``OrbitView``: the 3D scene on a vispy canvas, bound to a ``core.model.scene.Scene``.
 
 The same class draws in the desktop window and headless. Adapters connect to the model's
-events in ``__init__`` and disconnect in ``close()``; they translate, never compute orbits.
+events in ``__init__`` with their own methods and undo them by owner in ``close()``
+(``disconnect_events``); they translate, never compute orbits.
 
 Everything inertial (stars, Earth, objects, tracks) hangs under one ``world`` node in GCRS km.
 In the Earth-fixed view that node is turned by the GCRS-to-ITRS rotation, so the camera, whose
@@ -19,6 +20,7 @@ from vispy import scene as vscene
 
 from orbitview.core.breakup.interceptor_scene import InterceptorLayer
 from orbitview.core.model.chapters import chapter_at
+from orbitview.core.model.events import disconnect_events, disconnect_models
 from orbitview.core.model.legend import legend_rows
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.panes import PANES, drawn_in, pane_box, pane_title
@@ -28,6 +30,7 @@ from orbitview.core.orbits.keyframes import Keyframes
 from orbitview.core.orbits.launch_dates import objects_in_orbit
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.render.adapters.camera_adapter import CameraAdapter
+from orbitview.render.adapters.canvas_events import disconnect_canvas_events
 from orbitview.render.adapters.colors import layer_colors
 from orbitview.render.adapters.conjunction_lines import ConjunctionAdapter
 from orbitview.render.adapters.interceptor import InterceptorAdapter
@@ -89,16 +92,19 @@ class LayerAdapter:
         self.node.order = 2
         self.node.visible = layer.visible
         self.node.set_shown(layer.shown)
+        # Only this adapter's own methods listen, so ``close`` undoes them all by owner.
         layer.events.visible.connect(self._on_visible)
-        layer.events.point_size.connect(self.node.set_point_size)
+        layer.events.point_size.connect(self._on_point_size)
         layer.events.shown.connect(self._on_shown)
         layer.events.color_by.connect(self._on_colors)
         layer.events.color.connect(self._on_colors)
-        for signal in (layer.events.visible, layer.events.color_by, layer.events.color):
-            signal.connect(legend_changed)
 
     def _on_visible(self, visible: bool) -> None:
         self.node.visible = visible
+        self._legend_changed()
+
+    def _on_point_size(self, size_px: float) -> None:
+        self.node.set_point_size(size_px)
 
     def _on_shown(self, shown: np.ndarray) -> None:
         drawn = self.node.drawn
@@ -107,9 +113,10 @@ class LayerAdapter:
             self._legend_changed()
 
     def _on_colors(self, _value=None) -> None:
-        """A new colour mode or colour: the style buffer only."""
+        """A new colour mode or colour: the style buffer only (and the legend's swatches)."""
         if self._t_s is not None:
             self._color(self._t_s)
+        self._legend_changed()
 
     def _color(self, t_s: float) -> None:
         self.node.set_colors(layer_colors(self.layer, t_s))
@@ -200,13 +207,7 @@ class LayerAdapter:
         self._closed = True
         if self._prefetcher is not None:
             self._prefetcher.forget(self._key)
-        self.layer.events.visible.disconnect(self._on_visible)
-        self.layer.events.point_size.disconnect(self.node.set_point_size)
-        self.layer.events.shown.disconnect(self._on_shown)
-        self.layer.events.color_by.disconnect(self._on_colors)
-        self.layer.events.color.disconnect(self._on_colors)
-        for signal in (self.layer.events.visible, self.layer.events.color_by, self.layer.events.color):
-            signal.disconnect(self._legend_changed)
+        disconnect_events(self.layer.events, self)
         self.node.parent = None
 
 
@@ -242,7 +243,7 @@ class OrbitView:
         # Paused, the pair of the clock's own time is wanted, no longer one ahead of it.
         scene.clock.events.playing.connect(self._on_playing)
         scene.events.layers.connect(self._on_layers)
-        scene.events.title.connect(self.overlay.update_title)
+        scene.events.title.connect(self._on_title)
         scene.events.chapters.connect(self._on_chapters)
         for name in ("split", "left_title", "right_title"):
             getattr(scene.events, name).connect(self._on_panes)
@@ -254,10 +255,13 @@ class OrbitView:
         scene.camera.events.view_frame.connect(self._on_camera_frame)
         scene.camera.events.follow.connect(self._on_camera_frame)
         canvas.events.draw.connect(self.sync_camera, position="first")
-        self.overlay.update_title(scene.title)
+        self._on_title(scene.title)
         self._on_globe_lines()
         self._on_layers(scene.layers)
         self._on_panes()
+
+    def _on_title(self, title: str) -> None:
+        self.overlay.update_title(title)
 
     def _on_counter(self, _on: bool) -> None:
         self._on_time(self.scene.clock.time_s)
@@ -301,7 +305,7 @@ class OrbitView:
             self.interceptors.pop(key).close()
         for key in [k for k in self.layers if k not in current]:
             adapter = self.layers.pop(key)
-            adapter.layer.events.pane.disconnect(self._on_panes)
+            disconnect_events(adapter.layer.events, self)
             adapter.close()
         for layer in layers:
             world = self.panes.get(drawn_in(self.scene, layer), self.panes["left"]).world
@@ -410,23 +414,9 @@ class OrbitView:
             interceptor.set_eye(eye_gcrs)
 
     def close(self) -> None:
-        self.scene.clock.events.time_s.disconnect(self._on_time)
-        self.scene.clock.events.playing.disconnect(self._on_playing)
-        self.scene.events.layers.disconnect(self._on_layers)
-        self.scene.overlay.events.in_orbit.disconnect(self._on_counter)
-        self.scene.events.title.disconnect(self.overlay.update_title)
-        self.scene.events.chapters.disconnect(self._on_chapters)
-        for name in ("split", "left_title", "right_title"):
-            getattr(self.scene.events, name).disconnect(self._on_panes)
-        self.canvas.events.resize.disconnect(self._on_panes)
-        self.scene.events.selected.disconnect(self._place_selection)
-        for name in OVERLAY_SWITCHES:
-            getattr(self.scene.events, name).disconnect(self._on_globe_lines)
-        self.scene.camera.events.view_frame.disconnect(self._on_camera_frame)
-        self.scene.camera.events.follow.disconnect(self._on_camera_frame)
-        self.canvas.events.draw.disconnect(self.sync_camera)
+        disconnect_models(self, *self.scene.models().values(), *(a.layer for a in self.layers.values()))
+        disconnect_canvas_events(self.canvas, self)
         for adapter in self.layers.values():
-            adapter.layer.events.pane.disconnect(self._on_panes)
             adapter.close()
         for adapter in self.interceptors.values():
             adapter.close()
