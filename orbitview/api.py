@@ -48,7 +48,7 @@ _WHERE = {
     "OverlayText": ("orbitview.core.model.scenario", "OverlayText"),
     "default_view": ("orbitview.core.model.scenario", "default_view"),
     "frame_times_s": ("orbitview.core.model.scenario", "frame_times_s"),
-    "read_scenario": ("orbitview.services.scenario", "read_scenario"),
+    "read_scenario": ("orbitview.io.scenario_file", "read_scenario"),
     "build_scene": ("orbitview.services.scenario", "build_scene"),
     "timeline": ("orbitview.services.scenario", "timeline"),
     # Screening and breakups.

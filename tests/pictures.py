@@ -12,7 +12,7 @@ from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.picking import hidden_by_earth
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.frames import gcrs_from_itrs
-from orbitview.services.scenario import MODELS, STRUCTURE
+from orbitview.io.scenario_file import MODELS, STRUCTURE
 
 #: The full 2023 catalogue, filtered to the Iridium 33 debris (209 of 26,140 objects) in red,
 #: over the Indian Ocean with the coastlines and the grid drawn; no overlay text over the dots.

@@ -15,14 +15,8 @@ from orbitview.core.model.chapters import Chapter, chapter_at, next_chapter, pre
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.propagate import propagate
 from orbitview.core.orbits.times import parse_utc
-from orbitview.services.scenario import (
-    ScenarioError,
-    build_scene,
-    parse_scenario,
-    scenario_from_scene,
-    scenario_to_toml,
-    timeline,
-)
+from orbitview.io.scenario_file import ScenarioError, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.services.scenario import build_scene, timeline
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,8 @@ from orbitview.core.model.screening import Highlight, frame_pair
 from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.writers import write_catalog
-from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario
+from orbitview.io.scenario_file import ScenarioError, parse_scenario
+from orbitview.services.scenario import build_scene
 
 #: Meteor 2-3 and a Fengyun-1C fragment, which pass within 10 km of each other on 2023-10-09.
 PAIR = (10514, 29924)

@@ -120,7 +120,8 @@ def test_removed_layers_and_a_closed_view_leave_no_adapter_listening(canvas):
     from orbitview.core.model.object_ref import ObjectRef
     from orbitview.core.model.screening import Highlight
     from orbitview.render.adapters.view import OrbitView
-    from orbitview.services.scenario import build_scene, parse_scenario
+    from orbitview.io.scenario_file import parse_scenario
+    from orbitview.services.scenario import build_scene
 
     scene, _ = build_scene(parse_scenario(FLIGHT, "flight.toml"), satcat=None)
     parent, fragments, missile = scene.layers

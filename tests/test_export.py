@@ -17,7 +17,8 @@ from PIL import Image
 from orbitview.core.orbits.times import format_utc
 from orbitview.render.export.exporter import FrameRenderer
 from orbitview.render.export.video import ExportCancelled, VideoWriter, ffmpeg_exe, signals_cancel
-from orbitview.services.scenario import build_scene, read_scenario, timeline
+from orbitview.io.scenario_file import read_scenario
+from orbitview.services.scenario import build_scene, timeline
 
 pytestmark = pytest.mark.pixels
 

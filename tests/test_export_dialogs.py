@@ -9,7 +9,8 @@ from PIL import Image
 from PyQt6.QtWidgets import QMainWindow, QPushButton
 
 from orbitview.core.orbits.times import format_utc
-from orbitview.services.scenario import build_scene, read_scenario, scenario_from_scene
+from orbitview.io.scenario_file import read_scenario, scenario_from_scene
+from orbitview.services.scenario import build_scene
 from orbitview.ui import export_dialogs
 
 pytestmark = pytest.mark.qt
@@ -59,7 +60,7 @@ def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
 
 
 def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_path):
-    from orbitview.services.scenario import write_scenario
+    from orbitview.io.scenario_file import write_scenario
 
     window.scene.camera.distance_km = 33333.0
     path = tmp_path / "saved.toml"

@@ -19,8 +19,14 @@ from orbitview.core.breakup.presets import PRESETS
 from orbitview.core.model.camera import project_to_pixels
 from orbitview.core.orbits.classify import ObjectClass
 from orbitview.core.orbits.times import format_utc, skyfield_time, timescale
-from orbitview.services.scenario import (ScenarioError, build_scene, parse_scenario, read_scenario, scenario_from_scene,
-                                   scenario_to_toml, timeline)
+from orbitview.io.scenario_file import (
+    ScenarioError,
+    parse_scenario,
+    read_scenario,
+    scenario_from_scene,
+    scenario_to_toml,
+)
+from orbitview.services.scenario import build_scene, timeline
 from orbitview.core.model.legend import CLASS_COLORS
 from orbitview.render.adapters.interceptor import SITE_COLOR
 from orbitview.render.adapters.selection import GROUND_LIFT

@@ -18,13 +18,8 @@ from orbitview.core.orbits.classify import ObjectClass
 from orbitview.core.orbits.propagate import propagate_blocks
 from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
-from orbitview.services.scenario import (
-    build_scene,
-    parse_scenario,
-    scenario_from_scene,
-    scenario_to_toml,
-    unsaved_layers,
-)
+from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml, unsaved_layers
+from orbitview.services.scenario import build_scene
 from orbitview.io.trajectories import TrajectoryWriter
 from orbitview.services.sources import open_source
 
@@ -181,7 +176,7 @@ launch_year = [1993, 1993]
     ("point_size = 80", "sources[0].point_size", "outside 0.5 .. 50"),
 ])
 def test_bad_new_keys_name_their_line(catalogs, text, key, words):
-    from orbitview.services.scenario import ScenarioError
+    from orbitview.io.scenario_file import ScenarioError
 
     path = catalogs / "debris_2025-02-15_tle" / "cosmos-2251-debris.txt"
     body = f'version = 1\n[time]\nstart = "2025-02-15T00:00:00Z"\nend = "2025-02-15T06:00:00Z"\n' \

@@ -342,7 +342,8 @@ def test_oem_out_refuses_another_frame(catalogs, tmp_path, capsys):
 
 def test_inspect_and_scenarios_read_oem(written, tmp_path, capsys):
     from orbitview.cli import main
-    from orbitview.services.scenario import build_scene, read_scenario
+    from orbitview.io.scenario_file import read_scenario
+    from orbitview.services.scenario import build_scene
 
     assert main(["inspect", str(written["oem"]), "--satcat", "none"]) == 0
     assert f"{written['oem']}: oem, 119 objects" in capsys.readouterr().out

@@ -9,7 +9,7 @@ import pytest
 
 from orbitview.core.model.scenario import CameraKey, CameraTimeline, default_view, frame_times_s
 from orbitview.core.orbits.times import parse_utc
-from orbitview.services.scenario import (
+from orbitview.io.scenario_file import (
     ScenarioError,
     key_lines,
     parse_scenario,

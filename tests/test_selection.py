@@ -165,7 +165,8 @@ def scenario_text(paths, follow, selected, pinned="") -> str:
 
 
 def test_a_selection_in_the_second_layer_round_trips_through_a_scenario(paths, snapshots, tmp_path):
-    from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.services.scenario import build_scene
 
     n = int(np.intersect1d(snapshots[0].norad_id, snapshots[1].norad_id)[5])
     key = f"{{ layer = 1, norad = {n} }}"
@@ -187,7 +188,8 @@ def test_a_selection_in_the_second_layer_round_trips_through_a_scenario(paths, s
 
 
 def test_a_number_of_one_layer_only_still_names_it(paths, snapshots, tmp_path):
-    from orbitview.services.scenario import build_scene, parse_scenario
+    from orbitview.io.scenario_file import parse_scenario
+    from orbitview.services.scenario import build_scene
 
     only_2026 = int(np.setdiff1d(snapshots[1].norad_id, snapshots[0].norad_id)[0])
     only_2025 = int(np.setdiff1d(snapshots[0].norad_id, snapshots[1].norad_id)[0])
@@ -197,7 +199,8 @@ def test_a_number_of_one_layer_only_still_names_it(paths, snapshots, tmp_path):
 
 
 def test_a_shared_number_without_a_layer_is_an_error_naming_both(paths, snapshots, tmp_path):
-    from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario
+    from orbitview.io.scenario_file import ScenarioError, parse_scenario
+    from orbitview.services.scenario import build_scene
 
     n = int(np.intersect1d(snapshots[0].norad_id, snapshots[1].norad_id)[5])
     text = scenario_text(paths, f"{{ layer = 1, norad = {n} }}", n, f"{{ layer = 2, norad = {n} }}")
@@ -212,7 +215,7 @@ def test_a_shared_number_without_a_layer_is_an_error_naming_both(paths, snapshot
 
 @pytest.mark.parametrize("value", ['"ISS"', "{ layer = 1 }", "{ layer = 1, norad = 5, row = 3 }", "true"])
 def test_an_object_of_the_wrong_form_is_an_error(paths, value):
-    from orbitview.services.scenario import ScenarioError, parse_scenario
+    from orbitview.io.scenario_file import ScenarioError, parse_scenario
 
     text = scenario_text(paths, 5, value)
     with pytest.raises(ScenarioError) as error:
@@ -224,7 +227,8 @@ def test_an_object_of_the_wrong_form_is_an_error(paths, value):
 
 def test_the_briefing_saves_a_selected_fragment_in_its_fragment_layer(tmp_path):
     from orbitview.commands.common import default_briefing_scene
-    from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml
+    from orbitview.services.scenario import build_scene
 
     scene = default_briefing_scene(None)
     parent, fragments, _missile = scene.layers

@@ -15,7 +15,8 @@ from PIL import Image
 
 from orbitview.core.model.camera import project_to_pixels
 from orbitview.render.export.video import ffmpeg_exe
-from orbitview.services.scenario import build_scene, read_scenario, timeline
+from orbitview.io.scenario_file import read_scenario
+from orbitview.services.scenario import build_scene, timeline
 
 from conftest import REPO
 

@@ -17,7 +17,8 @@ from orbitview.core.model.panes import pane_box
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.times import parse_utc, skyfield_time, timescale
 from orbitview.io.catalog_files import load_catalog
-from orbitview.services.scenario import ScenarioError, build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.io.scenario_file import ScenarioError, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.services.scenario import build_scene
 
 T = parse_utc("2023-10-09T12:00:00Z")
 SIZE = (1280, 480)

@@ -14,7 +14,8 @@ from orbitview.core.model.screening import Highlight, encounter_place_gcrs_km
 from orbitview.core.orbits.classify import ObjectClass
 from orbitview.io.catalog_files import load_catalogs
 from orbitview.io.writers import write_catalog
-from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.services.scenario import build_scene
 
 pytestmark = pytest.mark.qt
 

@@ -10,7 +10,8 @@ from orbitview.core.breakup.breakup_scene import CLOCK_BEFORE_S, LEAD_S, SPAN_S
 from orbitview.core.breakup.presets import PRESETS
 from orbitview.core.model.origin import CustomEventOrigin, EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.orbits.times import parse_utc
-from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml
+from orbitview.services.scenario import build_scene
 
 pytestmark = pytest.mark.qt
 
@@ -252,7 +253,8 @@ def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_
 
     from orbitview.core.breakup.launch_sites import XICHANG
     from orbitview.core.orbits.propagate import propagate
-    from orbitview.services.scenario import build_scene, read_scenario, scenario_from_scene, write_scenario
+    from orbitview.io.scenario_file import read_scenario, scenario_from_scene, write_scenario
+    from orbitview.services.scenario import build_scene
     from orbitview.ui.events_menu import _loaded_objects
     from orbitview.ui.interceptor_dialog import InterceptorDialog, show_interceptor
 

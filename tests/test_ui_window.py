@@ -468,7 +468,7 @@ def test_session_is_saved_and_restored(make_window, catalogs, qtbot, settings_di
     saved_image = redraw(first, qtbot)
     session.save_session(first)
     # The session is a scenario's text, the filter in it.
-    from orbitview.services.scenario import parse_scenario
+    from orbitview.io.scenario_file import parse_scenario
 
     (saved,) = parse_scenario(session.saved_session()).sources
     assert saved.values["filter"] == LayerFilter(perigee_km=(700.0, None)) and saved.values["color_by"] == "altitude"

@@ -17,7 +17,8 @@ from pictures import (
 )
 
 from orbitview.cli import main
-from orbitview.services.scenario import build_scene, parse_scenario, read_scenario
+from orbitview.io.scenario_file import parse_scenario, read_scenario
+from orbitview.services.scenario import build_scene
 
 SIZE = (960, 540)
 
@@ -118,7 +119,7 @@ def test_export_image_shows_the_windows_3d_view(make_window, catalogs, qtbot, tm
 @pytest.mark.qt
 def test_a_scenario_saved_from_the_window_opens_as_the_same_model_and_picture(make_window, catalogs, qtbot,
                                                                               tmp_path):
-    from orbitview.services.scenario import write_scenario
+    from orbitview.io.scenario_file import write_scenario
     from orbitview.ui import export_dialogs
 
     path = tmp_path / "acceptance.toml"

@@ -27,7 +27,7 @@ from orbitview.io.writers import write_catalog
 from orbitview.render.export.offscreen import write_png
 from orbitview.render.export.plots import Panel, draw_gabbard, new_figure, write_figure
 from orbitview.render.export.video import VideoWriter
-from orbitview.services.scenario import read_scenario, write_scenario
+from orbitview.io.scenario_file import read_scenario, write_scenario
 
 pytestmark = pytest.mark.core
 

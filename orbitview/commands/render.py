@@ -78,7 +78,8 @@ def _files_image(args) -> int:
 
 
 def _scenario(args, video: bool) -> int:
-    from orbitview.services.scenario import MAX_FPS, build_scene, read_scenario
+    from orbitview.io.scenario_file import MAX_FPS, read_scenario
+    from orbitview.services.scenario import build_scene
 
     scenario = read_scenario(args.files[0])
     size = parse_size(args.size) if args.size else scenario.size

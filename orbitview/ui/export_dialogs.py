@@ -1,7 +1,7 @@
 """File menu actions for briefings: Export Image, Export Video, Save Scenario, Open Scenario.
 
 Each takes the ``MainWindow`` (its ``scene``). Exports write the whole scene as a temporary
-scenario (``services.scenario.scenario_from_scene``: every saved field of its models and layers, the
+scenario (``io.scenario_file.scenario_from_scene``: every saved field of its models and layers, the
 text a session stores) and render it with ``orbitview render`` in a child process (QProcess):
 the model the window draws, through the same renderer, so the window, the CLI and the export
 show the same picture at any size up to 8K whatever the window's size; GL stays on that
@@ -41,15 +41,14 @@ from PyQt6.QtWidgets import (
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.events import disconnect_events
 from orbitview.core.model.scenario import CameraKey, CameraTimeline, Scenario
-from orbitview.services.scenario import (
+from orbitview.io.scenario_file import (
     MAX_FPS,
-    build_scene,
     read_scenario,
     scenario_from_scene,
-    timeline,
     unsaved_layers,
     write_scenario,
 )
+from orbitview.services.scenario import build_scene, timeline
 
 SIZES = ("1280x720", "1920x1080", "2560x1440", "3840x2160", "7680x4320")
 SCENARIO_FILTER = "orbitview scenarios (*.toml);;All files (*)"

@@ -1,7 +1,7 @@
 """Sessions: the window layout and the whole scene, kept in QSettings between runs, and the
 recent files.
 
-The scene is stored as the text of a scenario (``services.scenario``: every saved field of the scene's
+The scene is stored as the text of a scenario (``io.scenario_file``: every saved field of the scene's
 models and layers), so a session restores exactly what File > Open Scenario would open from a
 file saved at the same moment. Layers with no origin to make them again from are left out,
 and said so on stderr.
@@ -18,7 +18,8 @@ from pathlib import Path
 
 from PyQt6.QtCore import QSettings
 
-from orbitview.services.scenario import build_scene, parse_scenario, scenario_from_scene, scenario_to_toml, unsaved_layers
+from orbitview.io.scenario_file import parse_scenario, scenario_from_scene, scenario_to_toml, unsaved_layers
+from orbitview.services.scenario import build_scene
 from orbitview.ui.file_loading import Step
 
 SETTINGS_DIR_ENV = "ORBITVIEW_SETTINGS_DIR"

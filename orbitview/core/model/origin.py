@@ -3,8 +3,8 @@
 An origin is a frozen dataclass whose first field names its kind and holds its main value (the
 scenario key of its ``[[sources]]`` table: ``file = "..."``, ``event = "..."``); its other
 fields are the kind's parameters, written beside it. ``ORIGINS`` lists the kinds by that key:
-``services.scenario`` reads and writes every origin from their fields, and loads each kind with the
-loader it registers for it. A layer whose origin is None (a merge of files, an object made in
+``io.scenario_file`` reads and writes every origin from their fields; ``services.scenario`` loads
+each kind with the loader it registers for it. A layer whose origin is None (a merge of files, an object made in
 memory) cannot be written to a scenario: saves and exports say so before they start.
 
 Field metadata ``kind`` names how a value is written where its type does not say it:

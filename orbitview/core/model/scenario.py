@@ -1,7 +1,7 @@
 """A briefing scenario as a model: sources, time span, camera keyframes, selection, overlay text.
 
-``services/scenario.py`` reads and writes it as TOML (docs/scenarios.md); the exporters and the window
-play it. Everything here is plain data plus two pieces of arithmetic that must agree wherever a
+``io/scenario_file.py`` reads and writes it as TOML (docs/scenarios.md), ``services/scenario.py``
+builds its scene; the exporters and the window play it. Everything here is plain data plus two pieces of arithmetic that must agree wherever a
 scenario is played: which simulated time each video frame shows (``frame_times_s``), and where
 the camera is at a simulated time (``CameraTimeline.view_at``).
 """
