@@ -65,7 +65,7 @@ def test_a_closed_window_leaves_no_listener_on_the_model(qtbot, settings_dir, ca
     qtbot.waitUntil(lambda: window.frames_drawn > 0, timeout=20000)
     layer = window.open_file(str(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt"))
     scene.selected = scene.find(int(layer.catalog.norad_id[0]))[0]
-    models = (scene, scene.clock, scene.camera, scene.overlay, layer)
+    models = (*scene.models().values(), layer)
     assert _listeners_from("orbitview.ui", models) and _listeners_from("orbitview.render", models)
     window.close()
     window.deleteLater()

@@ -13,6 +13,7 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from orbitview.core.model.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
+from orbitview.core.model.events import disconnect_models
 from orbitview.core.model.scenario import CameraTimeline, chapter_keys, object_locator
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.times import format_utc
@@ -87,8 +88,7 @@ class ChaptersPanel(QListWidget):
 
     def disconnect_model(self) -> None:
         self.playback.close()
-        self.scene.events.chapters.disconnect(self.refresh)
-        self.scene.clock.events.time_s.disconnect(self._mark_running)
+        disconnect_models(self, self.scene, self.scene.clock)
 
 
 def install_chapters(window) -> ChaptersPanel:

@@ -36,6 +36,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core.conjunctions import screen
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.model.events import disconnect_events
 from orbitview.core.model.screening import Highlight, frame_pair, pair_refs
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.times import format_utc
@@ -290,8 +291,7 @@ class ConjunctionsPanel(QWidget):
 
     def disconnect_model(self) -> None:
         self.cancel()
-        self.conjunctions.events.encounters.disconnect(self.refresh)
-        self.conjunctions.events.show_markers.disconnect(self._show_markers)
+        disconnect_events(self.conjunctions.events, self)
 
 
 def install_conjunctions(window) -> ConjunctionsPanel:

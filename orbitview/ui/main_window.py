@@ -15,12 +15,14 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, 
 from orbitview import __version__
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.camera import CameraMove, CameraState
+from orbitview.core.model.events import disconnect_models
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.panes import drawn_in, pane_at, pane_box
 from orbitview.core.model.picking import pick
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.io.satcat import Satcat
+from orbitview.render.adapters.canvas_events import disconnect_canvas_events
 from orbitview.services.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
@@ -441,12 +443,8 @@ class MainWindow(QMainWindow):
         # Before the loader waits for its step: a screening stops at its next block.
         self.conjunctions_panel.cancel()
         self.loader.shutdown()
-        for attr in self.overlay_actions:
-            getattr(self.scene.events, attr).disconnect(self._show_switch)
-        self.scene.overlay.events.in_orbit.disconnect(self._show_switch)
-        self.canvas.events.draw.disconnect(self._on_draw)
-        self.canvas.events.mouse_press.disconnect(self._on_mouse_press)
-        self.canvas.events.mouse_release.disconnect(self._on_mouse_release)
+        disconnect_models(self, self.scene, self.scene.overlay)
+        disconnect_canvas_events(self.canvas, self)
         for part in (self.time_bar, self.search, self.layers_panel, self.info_panel, self.status,
                      self.gabbard_dock, self.altitude_dock, self.range_dock, self.chapters_panel,
                      self.conjunctions_panel):

@@ -14,6 +14,7 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QPushButton, QSizePolicy
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.model.events import disconnect_events
 from orbitview.render.export.plots import new_figure, plot_format, write_figure
 
 #: While the clock plays, redraw at most this often (a redraw costs ~20-60 ms).
@@ -125,4 +126,4 @@ class PlotDock(QDockWidget):
         """Stop listening to the scene, which may outlive the window (its closeEvent calls
         this: an event filter on the window would run Python while Qt tears it down)."""
         self.timer.stop()
-        self.scene.clock.events.time_s.disconnect(self._on_time)
+        disconnect_events(self.scene.clock.events, self)

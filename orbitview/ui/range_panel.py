@@ -11,6 +11,7 @@ from __future__ import annotations
 from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from orbitview.core.conjunctions.pair_range import PairRange, pair_range
+from orbitview.core.model.events import disconnect_events
 from orbitview.render.export.plots import draw_range
 from orbitview.ui.plot_dock import PlotDock, install_dock
 
@@ -87,7 +88,7 @@ class RangeDock(PlotDock):
 
     def disconnect_model(self) -> None:
         super().disconnect_model()
-        self.scene.events.layers.disconnect(self._forget_removed)
+        disconnect_events(self.scene.events, self)
 
 
 def _name(ref) -> str:
