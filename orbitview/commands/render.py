@@ -20,7 +20,7 @@ from orbitview.commands.common import (
     add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.model.scenario import OverlayText, frame_count, headed_overlay, overlay_text
+from orbitview.core.model.scenario import MAX_IMAGE_SIZE, OverlayText, frame_count, headed_overlay, overlay_text
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.atomic import check_output_path
 
@@ -34,7 +34,8 @@ def add_arguments(parser) -> None:
                         help="a scenario (.toml), TLE/3LE/OMM element-set files, trajectory files (.h5) "
                              "or OEM ephemerides (none: the default briefing)")
     parser.add_argument("--time", metavar="ISO8601", help="image: displayed time, UTC (default: the scenario's time.current or start, or now)")
-    parser.add_argument("--size", metavar="WxH", help="pixels, up to 7680x4320 (default: the scenario's, or 1920x1080)")
+    parser.add_argument("--size", metavar="WxH", help=f"pixels, up to {MAX_IMAGE_SIZE[0]}x{MAX_IMAGE_SIZE[1]} "
+                                                      "(default: the scenario's, or 1920x1080)")
     parser.add_argument("--fps", type=int, metavar="N", help="video: frames per second (default: the scenario's)")
     parser.add_argument("--out", required=True, metavar="PATH", help="X.png, or X.mp4 / X.gif with a scenario")
     add_satcat_argument(parser)
