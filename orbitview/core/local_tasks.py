@@ -16,12 +16,12 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from orbitview.core.interrupts import raise_if_stopped, stops_deferred
+from orbitview.core.ordered_tasks import OrderedResults
 from orbitview.core.orbits.propagate import exit_with_parent, _wait_for_workers, usable_cores, worker_context
 
 #: Tasks in flight per worker: one running, one queued, so no worker waits for this process.
@@ -99,69 +99,38 @@ class LocalPool:
         self.close(kill=exc[0] is not None)
 
 
-class LocalTasks:
+class LocalTasks(OrderedResults):
     """One call's results, ``(label, result)`` in order; closing it with tasks still in hand
-    (an error, Ctrl-C) kills its pool's workers."""
+    (an error, Ctrl-C) kills its pool's workers. A pool of one worker runs each task here
+    when its result is asked for."""
 
     def __init__(self, pool: LocalPool, function: Callable, tasks: Iterable[tuple[object, tuple]]) -> None:
+        super().__init__(tasks)
         self.pool, self.function = pool, function
-        self.todo = iter(tasks)
-        self.pending: deque = deque()
-        self.closed = False
-        if pool.executor is None:
-            return
-        try:
-            for _ in range(TASKS_PER_WORKER * pool.processes):
-                self._submit_next()
-        except BaseException:
-            self.close()
-            raise
+        if pool.executor is not None:
+            self._fill(TASKS_PER_WORKER * pool.processes)
 
-    def _submit_next(self) -> None:
-        task = next(self.todo, None)
-        if task is not None:
-            label, arguments = task
-            self.pending.append((label, self.pool.submit(self.function, arguments)))
-
-    def __iter__(self) -> "LocalTasks":
-        return self
+    def _submit(self, arguments: tuple):
+        return self.pool.submit(self.function, arguments)
 
     def __next__(self):
-        if self.closed:
-            raise StopIteration
-        if self.pool.executor is None:
-            task = next(self.todo, None)
-            if task is None:
-                self.close()
-                raise StopIteration
-            return task[0], self.function(self.pool.shared, *task[1])
-        if not self.pending:
+        if self.closed or self.pool.executor is not None:
+            return super().__next__()
+        task = next(self.todo, None)
+        if task is None:
             self.close()
             raise StopIteration
-        label, future = self.pending.popleft()
-        try:
-            result = future.result()
-            self._submit_next()
-        except BrokenProcessPool:
+        return task[0], self.function(self.pool.shared, *task[1])
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, BrokenProcessPool):
             self.pending.clear()
             self.close()
             self.pool.close()  # the workers are gone already; their pids may be reused
             raise_if_stopped()  # they went with the signal that stops this process too
-            raise
-        except BaseException:
+        else:
             self.close()
-            raise
-        return label, result
 
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
+    def _drop(self) -> None:
         if self.pending:
             self.pool.close(kill=True)
-
-    def __enter__(self) -> "LocalTasks":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

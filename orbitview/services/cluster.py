@@ -19,12 +19,12 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.ordered_tasks import OrderedResults
 from orbitview.core.orbits.propagate import (DEFAULT_BLOCK_STATES, FRAMES, block_grid, block_ranges, padded_grid,
                                       propagate_block)
 
@@ -86,7 +86,7 @@ def describe(client) -> str:
             f"({len(threads)} workers, {sum(threads.values())} threads)")
 
 
-class OrderedTasks:
+class OrderedTasks(OrderedResults):
     """``function(shared, *arguments)`` on the cluster for each ``(label, arguments)`` of
     ``tasks``, yielded as ``(label, result)`` in the order given; ``close()`` (also as a context
     manager) cancels the rest.
@@ -98,61 +98,37 @@ class OrderedTasks:
     """
 
     def __init__(self, client, function: Callable, shared, tasks: Iterable[tuple[object, tuple]]) -> None:
+        super().__init__(tasks)
         self.client = client
         self.function = function
-        self.todo = iter(tasks)
-        self.pending: deque = deque()
-        self.closed = False
         try:
             self.shared = shared if _is_future(shared) else share(client, shared)
             threads = sum(client.nthreads().values())
-            for _ in range(max(TASKS_PER_THREAD, TASKS_PER_THREAD * threads)):
-                self._submit_next()
         except BaseException as exc:
-            self.close()
-            raise _lost(client, exc) if _is_cluster_failure(exc) else exc from None
-
-    def _submit_next(self) -> None:
-        task = next(self.todo, None)
-        if task is not None:
-            label, arguments = task
-            # pure=False: every task runs, even two with equal arguments (no result is shared).
-            self.pending.append((label, self.client.submit(self.function, self.shared, *arguments, pure=False)))
-
-    def __iter__(self) -> Iterator:
-        return self
-
-    def __next__(self):
-        if self.closed or not self.pending:
-            self.close()
-            raise StopIteration
-        label, future = self.pending.popleft()
-        try:
-            result = future.result()
-            future.release()  # the cluster forgets the block once it is here
-            self._submit_next()
-        except BaseException as exc:
-            self.close()
-            if _is_cluster_failure(exc):
-                raise _lost(self.client, exc) from None
+            self._failed(exc)
             raise
-        return label, result
+        self._fill(max(TASKS_PER_THREAD, TASKS_PER_THREAD * threads))
 
-    def close(self) -> None:
+    def _submit(self, arguments: tuple):
+        # pure=False: every task runs, even two with equal arguments (no result is shared).
+        return self.client.submit(self.function, self.shared, *arguments, pure=False)
+
+    def _result(self, future):
+        result = future.result()
+        future.release()  # the cluster forgets the block once it is here
+        return result
+
+    def _failed(self, exc: BaseException) -> None:
+        self.close()
+        if _is_cluster_failure(exc):
+            raise _lost(self.client, exc) from None
+
+    def _drop(self) -> None:
         """Cancel the tasks still queued or running and let the cluster drop their data."""
-        if self.closed:
-            return
-        self.closed = True
         pending = [future for _, future in self.pending]
         self.pending.clear()
         if pending and self.client.status == "running":
             self.client.cancel(pending, force=True)
-
-    def __enter__(self) -> "OrderedTasks":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def share(client, shared):
