@@ -44,6 +44,8 @@ from orbitview.ui.file_loading import Step
 from orbitview.ui.menus import menu_before_help
 
 COLUMNS = ("TCA (UTC)", "Objects", "Miss (km)", "Rel. speed (km/s)", "Pc max (indicative)")
+#: The co-located stretches' table: pairs that stay within the threshold for hours.
+CO_LOCATED_COLUMNS = ("Co-located objects", "From (UTC)", "To (UTC)", "Min range (km)", "Max range (km)")
 MAX_SPAN_H = 24.0 * 30
 
 
@@ -65,6 +67,18 @@ class _Sorted(QTableWidgetItem):
 
     def __lt__(self, other) -> bool:
         return self.key < getattr(other, "key", 0.0)
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    """A sortable, read-only table choosing whole rows."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table
 
 
 class ScreenDialog(QDialog):
@@ -117,15 +131,11 @@ class ConjunctionsPanel(QWidget):
         self.request = 0
         self.cancelled = threading.Event()
         self.progress: QProgressDialog | None = None
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = _table(COLUMNS)
         self.table.cellClicked.connect(lambda row, _column: self.choose_row(row))
         self.table.cellActivated.connect(lambda row, _column: self.choose_row(row))
+        self.co_located_table = _table(CO_LOCATED_COLUMNS)
+        self.co_located_table.hide()
         self.screen_button = QPushButton("Screen...")
         self.screen_button.clicked.connect(self.screen_dialog)
         self.markers = QCheckBox("Markers in the view")
@@ -142,6 +152,7 @@ class ConjunctionsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addWidget(self.co_located_table)
         self.setMinimumWidth(420)
         self.progressed.connect(self._on_progress)
         self.conjunctions.events.encounters.connect(self.refresh)
@@ -211,9 +222,10 @@ class ConjunctionsPanel(QWidget):
         if request != self.request:
             return
         self._close_progress()
+        self.conjunctions.co_located = tuple(screening.co_located)
         self.conjunctions.encounters = tuple(screening.encounters)
-        co_located = (f"; {len(screening.co_located)} pairs stay within it throughout (co-located)"
-                      if screening.co_located else "")
+        co_located = (f"; {len(screening.co_located)} stretches in which a pair stays within it for hours "
+                      "(co-located, listed below)" if screening.co_located else "")
         self.summary.setText(
             f"{len(screening.encounters)} encounters under {screening.threshold_km:g} km among "
             f"{screening.objects:,} objects, {format_utc(screening.start_s)} + {screening.span_s / 3600:g} h"
@@ -249,6 +261,24 @@ class ConjunctionsPanel(QWidget):
             )
             for column, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, row)
+                table.setItem(row, column, cell)
+        table.setSortingEnabled(True)
+        self._refresh_co_located()
+
+    def _refresh_co_located(self) -> None:
+        table, stretches = self.co_located_table, self.conjunctions.co_located
+        table.setVisible(bool(stretches))
+        table.setSortingEnabled(False)
+        table.setRowCount(len(stretches))
+        for row, c in enumerate(stretches):
+            cells = (
+                _Sorted(f"{c.name_a or c.a} ({c.a}) – {c.name_b or c.b} ({c.b})", float(c.a * 10**9 + c.b)),
+                _Sorted(format_tca(c.start_s), c.start_s),
+                _Sorted(format_tca(c.end_s), c.end_s),
+                _Sorted(f"{c.min_range_km:.3f}", c.min_range_km),
+                _Sorted(f"{c.max_range_km:.3f}", c.max_range_km),
+            )
+            for column, cell in enumerate(cells):
                 table.setItem(row, column, cell)
         table.setSortingEnabled(True)
 
