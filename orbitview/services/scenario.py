@@ -31,6 +31,7 @@ from orbitview.core.model.chapters import Chapter
 from orbitview.core.model.clock import Clock
 from orbitview.core.model.events import Field, model_fields
 from orbitview.core.model.filters import ANY, RANGE_FIELDS, LayerFilter, Regime
+from orbitview.core.model.fly_to import encounter_view, show_encounters
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import EVENT_PARTS, ORIGINS, FileOrigin
 from orbitview.core.model.screening import Conjunctions, Highlight
@@ -354,7 +355,7 @@ _LEGACY = {"overlay": ("subtitle",)}
 _OUTPUT = ("fps", "size")
 _KEYFRAME = ("time", "ease")
 #: A chapter's keys besides its camera's (``Chapter``'s fields; ``time`` is its ``time_s``).
-_CHAPTER = ("time", "title", "caption", "ease")
+_CHAPTER = ("time", "title", "caption", "ease", "encounter")
 
 
 @dataclass(frozen=True)
@@ -528,25 +529,31 @@ def _read_highlights(check: _Checker, data, key: str) -> tuple[Highlight, ...]:
     if not isinstance(data, list):
         check.bad(key, "expected an array of { a, b, tca, miss_km } tables")
         return ()
-    out = []
-    for i, item in enumerate(data):
-        full = f"{key}[{i}]"
-        # Inline tables have no line of their own: the array's (``key_lines`` skips its inside).
-        check.lines.setdefault(full, check.lines.get(key))
-        item = check.table(item, full, tuple(_HIGHLIGHT))
-        values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
-        missing = [name for name, value in values.items() if value is _MISSING]
-        if missing:
-            if item:
-                check.bad(full, f"missing {', '.join(missing)}")
-            continue
-        out.append(Highlight(values["a"], values["b"], values["tca"], values["miss_km"]))
-    return tuple(out)
+    found = (_read_highlight(check, item, f"{key}[{i}]", key) for i, item in enumerate(data))
+    return tuple(h for h in found if h is not None)
+
+
+def _read_highlight(check: _Checker, item, full: str, line_key: str) -> Highlight | None:
+    """``{ a = N, b = N, tca = TIME, miss_km = X }`` at ``full`` -> a ``Highlight`` (None,
+    the problem noted, when a key is missing)."""
+    # Inline tables have no line of their own: the enclosing key's (``key_lines`` skips its inside).
+    check.lines.setdefault(full, check.lines.get(line_key))
+    item = check.table(item, full, tuple(_HIGHLIGHT))
+    values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
+    missing = [name for name, value in values.items() if value is _MISSING]
+    if missing:
+        if item or full == line_key:
+            check.bad(full, f"missing {', '.join(missing)}")
+        return None
+    return Highlight(values["a"], values["b"], values["tca"], values["miss_km"])
+
+
+def _highlight_toml(h: Highlight) -> str:
+    return f"{{ a = {h.a}, b = {h.b}, tca = {_time_toml(h.tca_s)}, miss_km = {h.miss_km!r} }}"
 
 
 def _highlights_toml(highlights) -> str:
-    return "[" + ", ".join(f"{{ a = {h.a}, b = {h.b}, tca = {_time_toml(h.tca_s)}, miss_km = {h.miss_km!r} }}"
-                           for h in highlights) + "]"
+    return "[" + ", ".join(map(_highlight_toml, highlights)) + "]"
 
 
 #: Kinds whose values are tables, read with the checker at hand (for their keys' lines).
@@ -689,9 +696,13 @@ def _chapters(check: _Checker, items, start: float, end: float) -> tuple[Chapter
         camera = None
         if any(name in item for name in camera_keys):
             camera = view = _camera_view(check, item, key, view)
+        encounter = None
+        if "encounter" in item:
+            encounter = _read_highlight(check, item["encounter"], f"{key}.encounter", f"{key}.encounter")
         chapters.append(Chapter(time_s=t, title=check.get(item, key, "title", "text", ""),
                                 caption=check.get(item, key, "caption", "text", ""), camera=camera,
-                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
+                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS),
+                                encounter=encounter))
     return tuple(chapters)
 
 
@@ -768,6 +779,7 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
         _apply(models[model], {name: _resolved(model, name, value, found) for name, value in values.items()})
     if "title" not in scenario.values.get("scene", {}):
         scene.title = title
+    _fly_to_encounters(scenario, scene)
     view = timeline(scenario, scene).view_at(scenario.time_s)
     if view is None:
         from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
@@ -777,6 +789,29 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     else:
         scene.camera.restore(view)
     return scene, problems
+
+
+def _fly_to_encounters(scenario: Scenario, scene: Scene) -> None:
+    """Give each chapter that flies to an encounter and has no camera of its own the view that
+    frames the pair at its time (in the view frame of the keyframes then), and show the pairs.
+    Raises ``ScenarioError`` for an encounter whose objects are not both loaded."""
+    keys = CameraTimeline(scenario.keyframes)
+    chapters, problems = [], []
+    for i, chapter in enumerate(scene.chapters):
+        if chapter.encounter is not None and chapter.camera is None:
+            frame = (keys.view_at(chapter.time_s) or {}).get("view_frame", "inertial")
+            view = encounter_view(scene, chapter.encounter, chapter.time_s, frame)
+            if view is None:
+                key = f"chapters[{i}].encounter"
+                problems.append(f"{scenario.where(key)}: key '{key}': objects {chapter.encounter.a} and "
+                                f"{chapter.encounter.b} are not both in the sources, or SGP4 cannot place them then")
+                continue
+            chapter = Chapter(**{**{name: getattr(chapter, name) for name in model_fields(Chapter)}, "camera": view})
+        chapters.append(chapter)
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    scene.chapters = tuple(chapters)
+    show_encounters(scene)
 
 
 def _apply(model, values: dict) -> None:
@@ -802,7 +837,8 @@ def _chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
     copies = []
     for c in chapters:
         camera = None if c.camera is None else {**c.camera, "follow": name_object(c.camera.get("follow"))}
-        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease))
+        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease,
+                              encounter=c.encounter))
     return tuple(copies)
 
 
@@ -1106,6 +1142,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
     for chapter in scenario.chapters:
         out += ["", "[[chapters]]", f"time = {_time_toml(chapter.time_s)}", _line("title", "text", chapter.title),
                 _line("caption", "text", chapter.caption)]
+        if chapter.encounter is not None:
+            out.append(f"encounter = {_highlight_toml(chapter.encounter)}")
         if chapter.camera is not None:
             out += [f"ease = {_toml(chapter.ease)}", *_view_lines(chapter.camera)]
     return "\n".join(out) + "\n"

@@ -6,7 +6,9 @@ the layers' element sets; its progress comes back through a queued Qt signal. Ca
 engine at its next block (``on_block`` raises) and drops the request by id, as a newer request
 does. Choosing a row sets the model: the clock to the TCA, the pair selected and pinned, the
 camera framing both, the encounter highlighted (``render.adapters.conjunction_lines`` draws it); and the
-range dock (``ui.range_panel``) plots the pair's range around it.
+range dock (``ui.range_panel``) plots the pair's range around it. "Add chapter for this
+encounter" adds a briefing chapter that flies to the chosen one (``core.model.fly_to``). The
+co-located stretches are listed in a second table.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core.conjunctions import screen
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.model.fly_to import add_encounter_chapter
 from orbitview.core.model.screening import Highlight, frame_pair, pair_refs
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.times import format_utc
@@ -142,11 +145,19 @@ class ConjunctionsPanel(QWidget):
         self.markers.setToolTip("Mark every encounter found where it happens, at its TCA")
         self.markers.setChecked(self.conjunctions.show_markers)
         self.markers.toggled.connect(lambda on: setattr(self.conjunctions, "show_markers", on))
+        #: The encounter chosen last (a row of the table), which a briefing chapter can fly to.
+        self.chosen = None
+        self.chapter_button = QPushButton("Add chapter for this encounter")
+        self.chapter_button.setToolTip("A briefing chapter at the TCA whose camera flies to the pair: "
+                                       "playback and exports move there from the view before it")
+        self.chapter_button.setEnabled(False)
+        self.chapter_button.clicked.connect(self.add_chapter)
         self.summary = QLabel("Not screened yet")
         self.summary.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.screen_button)
         row.addWidget(self.markers)
+        row.addWidget(self.chapter_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -289,6 +300,8 @@ class ConjunctionsPanel(QWidget):
 
     def choose(self, encounter) -> None:
         """The clock at the TCA, the pair selected and pinned and framed, its miss line drawn."""
+        self.chosen = encounter
+        self.chapter_button.setEnabled(True)
         scene = self.window.scene
         clock = scene.clock
         clock.playing = False
@@ -315,6 +328,16 @@ class ConjunctionsPanel(QWidget):
         self.window.camera_move = None
         frame_pair(scene.camera, view @ positions[0], view @ positions[1])
 
+    def add_chapter(self) -> None:
+        """Add a briefing chapter that flies to the chosen encounter (``core.model.fly_to``):
+        it is part of the model, so Save Scenario and the exports include it."""
+        chapter = None if self.chosen is None else add_encounter_chapter(self.window.scene, self.chosen)
+        if chapter is not None:
+            message = f"Chapter added at {format_tca(chapter.time_s)}: {chapter.title}"
+        else:
+            message = "Choose an encounter first" if self.chosen is None else "The pair is no longer loaded"
+        self.window.statusBar().showMessage(message, 5000)
+
     def _show_markers(self, on: bool) -> None:
         self.markers.setChecked(on)
 
@@ -338,6 +361,9 @@ def install_conjunctions(window) -> ConjunctionsPanel:
     screen_action = menu.addAction("&Screen...")
     screen_action.setObjectName("conjunctions-screen")
     screen_action.triggered.connect(panel.screen_dialog)
+    chapter_action = menu.addAction("Add &chapter for the chosen encounter")
+    chapter_action.setObjectName("conjunctions-add-chapter")
+    chapter_action.triggered.connect(panel.add_chapter)
     menu.addSeparator()
     toggle = dock.toggleViewAction()
     toggle.setText("Conjunctions panel")
