@@ -196,3 +196,22 @@ def test_the_video_flies_from_the_wide_view_to_the_pair_at_its_tca(encounter, tm
         assert near.sum() >= 4, (layer.name, xy)
         found_xy = (np.mean(xs[near]) + 0.5, np.mean(ys[near]) + 0.5)
         assert math.dist(found_xy, xy) < 2.0, (layer.name, found_xy, xy)
+
+
+def test_a_zoom_onto_a_satellite_keeps_it_in_view_on_the_way_in():
+    """From 30,000 km around the Earth's centre to 10 km from a point 7,000 km out: at every
+    step the target is inside the view (within the half-height the distance spans); a zoom
+    out keeps the start in view as it widens; with no change of distance, an even pace. (An even
+    pace for the centre left it kilometres off the target in the last frames.)"""
+    from orbitview.core.model.camera import blend_views, ease_in_out
+
+    wide = {"azimuth_deg": 0.0, "elevation_deg": 20.0, "distance_km": WIDE_KM, "fov_deg": 30.0,
+            "center_km": (0.0, 0.0, 0.0)}
+    close = {**wide, "distance_km": 10.0, "center_km": (7000.0, 0.0, 0.0)}
+    for f in np.linspace(0.0, 1.0, 201):
+        view = blend_views(wide, close, ease_in_out(f))
+        assert math.dist(view["center_km"], close["center_km"]) < view["distance_km"] * math.tan(math.radians(15.0)), f
+        back = blend_views(close, wide, ease_in_out(f))
+        assert math.dist(back["center_km"], close["center_km"]) < back["distance_km"] * math.tan(math.radians(15.0))
+    level = blend_views(close, {**close, "center_km": (7100.0, 0.0, 0.0)}, 0.25)
+    assert level["center_km"] == pytest.approx((7025.0, 0.0, 0.0))
