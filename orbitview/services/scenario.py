@@ -806,7 +806,7 @@ def _fly_to_encounters(scenario: Scenario, scene: Scene) -> None:
                 problems.append(f"{scenario.where(key)}: key '{key}': objects {chapter.encounter.a} and "
                                 f"{chapter.encounter.b} are not both in the sources, or SGP4 cannot place them then")
                 continue
-            chapter = Chapter(**{**{name: getattr(chapter, name) for name in model_fields(Chapter)}, "camera": view})
+            chapter = chapter.replaced(camera=view)
         chapters.append(chapter)
     if problems:
         raise ScenarioError("\n".join(problems))
@@ -837,8 +837,7 @@ def _chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
     copies = []
     for c in chapters:
         camera = None if c.camera is None else {**c.camera, "follow": name_object(c.camera.get("follow"))}
-        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease,
-                              encounter=c.encounter))
+        copies.append(c.replaced(camera=camera))
     return tuple(copies)
 
 

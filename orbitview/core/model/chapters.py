@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 
-from orbitview.core.model.events import EventedModel, Field
+from orbitview.core.model.events import EventedModel, Field, model_fields
 from orbitview.core.model.screening import Highlight
 
 
@@ -42,6 +42,10 @@ class Chapter(EventedModel):
     camera = Field(None, _view)
     ease = Field("in-out", str)
     encounter = Field(None, _encounter)
+
+    def replaced(self, **changes) -> Chapter:
+        """A copy with ``changes`` (field values by name), every other field as it is."""
+        return Chapter(**{**{name: getattr(self, name) for name in model_fields(Chapter)}, **changes})
 
     def _values(self) -> tuple:
         return self.time_s, self.title, self.caption, self.camera, self.ease, self.encounter
