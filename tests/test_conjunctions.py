@@ -207,6 +207,9 @@ def test_the_command_writes_json_csv_and_cdms(fengyun_file, tmp_path):
     assert result["co_located"] and all(list(c) == list(CO_LOCATED_COLUMNS) for c in result["co_located"])
     assert all(c["max_range_km"] <= 8.0 for c in result["co_located"])
     assert len(result["co_located"]) == 21  # 7 docked vehicles, every pair once
+    # Within the threshold throughout: each stretch is the whole span.
+    assert {(c["start"], c["end"]) for c in result["co_located"]} == {("2023-10-09T12:00:00.000Z",
+                                                                       "2023-10-09T14:00:00.000Z")}
     assert not any({str(e["a"]), str(e["b"])} <= ISS_COMPLEX for e in result["events"])
     messages = sorted(cdm.iterdir())
     assert len(messages) == len(result["events"])
@@ -219,8 +222,12 @@ def test_the_command_writes_json_csv_and_cdms(fengyun_file, tmp_path):
     assert process.returncode == 0, stderr
     with open(tmp_path / "events.csv", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert [r["tca"] for r in rows] == [e["tca"] for e in result["events"]]
-    assert [float(r["miss_km"]) for r in rows] == [e["miss_km"] for e in result["events"]]
+    events = [r for r in rows if r["kind"] == "encounter"]
+    assert [r["tca"] for r in events] == [e["tca"] for e in result["events"]]
+    assert [float(r["miss_km"]) for r in events] == [e["miss_km"] for e in result["events"]]
+    stretches = [r for r in rows if r["kind"] == "co-located"]
+    assert [(r["start"], r["end"]) for r in stretches] == [(c["start"], c["end"]) for c in result["co_located"]]
+    assert len(rows) == len(events) + len(stretches)
 
 
 @pytest.mark.parametrize("option, value, message", [

@@ -266,3 +266,46 @@ def test_the_terminator_follows_the_ellipsoids_normal(artefacts, monkeypatch):
         brightness[name] = image[h // 2 - 5 : h // 2 + 6, w // 2 - 5 : w // 2 + 6].mean()
     assert 20 < brightness["equator"] < 200  # on the soft terminator, neither day nor night
     assert abs(brightness["60N"] - brightness["equator"]) < 0.8, brightness
+
+
+def test_a_camera_a_kilometre_from_an_object_shows_the_earth_behind_it(full, artefacts):
+    """The eye 1 km from the ISS, looking down 30 deg past it towards the day side: every pixel
+    whose ray meets the globe shows the Earth (vispy's own far plane, 316 km away, cut it
+    off), and the sky above the horizon stays dark. The rays are cast here from the camera
+    model, against spheres of the polar radius (surely the Earth) and the equatorial radius
+    plus 50 km (surely not)."""
+    from orbitview.core.orbits.frames import sun_direction_gcrs
+
+    iss = full.take(np.flatnonzero(full.norad_id == 25544))
+    position = EarthSatellite.from_satrec(iss.satrecs[0], timescale()).at(skyfield_time(T)).position.km
+    up = position / np.linalg.norm(position)
+    # Looking towards the Sun's side of the local horizon, so the ground below is lit.
+    sun = sun_direction_gcrs(T)
+    towards_sun = sun - (sun @ up) * up
+    towards_sun /= np.linalg.norm(towards_sun)
+    camera = CameraState(distance_km=1.0, fov_deg=60, center_km=tuple(position))
+    camera.look_from(up * math.sin(math.radians(30)) - towards_sun * math.cos(math.radians(30)))
+    scene = Scene(clock=Clock(time_s=T), camera=camera)
+    scene.add_layer(Layer("iss", iss, point_size=6.0))
+    image = render(scene, "one_km_from_the_iss", artefacts)
+    width, height = SIZE
+    eye = camera.eye_km()
+    forward = (np.asarray(camera.center_km) - eye) / camera.distance_km
+    right = np.cross(forward, [0.0, 0.0, 1.0])
+    right /= np.linalg.norm(right)
+    upward = np.cross(right, forward)
+    focal = 1.0 / math.tan(math.radians(camera.fov_deg) / 2)
+    x = ((np.arange(width) + 0.5) / width * 2 - 1) * width / height / focal
+    y = (1 - (np.arange(height) + 0.5) / height * 2) / focal
+    rays = forward + x[None, :, None] * right + y[:, None, None] * upward
+    rays /= np.linalg.norm(rays, axis=2, keepdims=True)
+    along = rays @ -eye  # distance along each ray to the point nearest the Earth's centre
+
+    def meets(radius_km):
+        return (along > 0) & (eye @ eye - along**2 < radius_km**2)
+
+    earth, sky = meets(6356.75), ~meets(EARTH_EQUATORIAL_RADIUS_KM + 50.0)
+    assert earth.mean() > 0.3 and sky.mean() > 0.2  # the horizon crosses the view
+    brightness = image.max(axis=2)
+    assert (brightness[earth] > 20).mean() > 0.99
+    assert (brightness[sky] > 20).mean() < 0.01

@@ -97,10 +97,11 @@ def run(args) -> int:
         for k, event in enumerate(screening.encounters):
             raise_if_stopped()
             name = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime(event.tca_s))}_{event.a}_{event.b}_{k:04d}"
-            write_atomically(Path(args.cdm) / f"{name}.cdm", cdm_kvn(event, created, name))
+            stretches = tuple(c for c in screening.co_located if (c.a, c.b) == (event.a, event.b))
+            write_atomically(Path(args.cdm) / f"{name}.cdm", cdm_kvn(event, created, name, stretches))
     print(
         f"wrote {out}: {len(screening.encounters):,} encounters under {args.threshold:g} km and "
-        f"{len(screening.co_located):,} co-located pairs, {format_utc(start_s)} + {span_s / 3600:g} h",
+        f"{len(screening.co_located):,} co-located stretches, {format_utc(start_s)} + {span_s / 3600:g} h",
         file=sys.stderr,
     )
     return 0

@@ -10,13 +10,17 @@ import csv
 import io
 import json
 
-from orbitview.core.conjunctions import Encounter, Screening
+from orbitview.core.conjunctions import CoLocated, Encounter, Screening
 from orbitview.core.orbits.times import format_utc
 
 #: Columns of an event, in the JSON objects and the CSV header.
 EVENT_COLUMNS = ("a", "b", "name_a", "name_b", "tca", "miss_km", "relative_speed_km_s",
                  "radial_km", "in_track_km", "cross_track_km", "pc_max")
-CO_LOCATED_COLUMNS = ("a", "b", "name_a", "name_b", "min_range_km", "max_range_km")
+#: Columns of a co-located stretch: ``start`` and ``end`` as ``tca`` is written.
+CO_LOCATED_COLUMNS = ("a", "b", "name_a", "name_b", "start", "end", "min_range_km", "max_range_km")
+#: The CSV's columns: each row an encounter or a co-located stretch (``kind``), the other's
+#: columns left empty.
+CSV_COLUMNS = ("kind", *EVENT_COLUMNS, *(c for c in CO_LOCATED_COLUMNS if c not in EVENT_COLUMNS))
 
 
 def format_tca(t_s: float) -> str:
@@ -31,6 +35,14 @@ def event_row(event: Encounter) -> dict:
         "tca": format_tca(event.tca_s), "miss_km": event.miss_km,
         "relative_speed_km_s": event.relative_speed_km_s, "radial_km": event.radial_km,
         "in_track_km": event.in_track_km, "cross_track_km": event.cross_track_km, "pc_max": event.pc_max,
+    }
+
+
+def co_located_row(stretch: CoLocated) -> dict:
+    return {
+        "a": stretch.a, "b": stretch.b, "name_a": stretch.name_a, "name_b": stretch.name_b,
+        "start": format_tca(stretch.start_s), "end": format_tca(stretch.end_s),
+        "min_range_km": stretch.min_range_km, "max_range_km": stretch.max_range_km,
     }
 
 
@@ -49,25 +61,29 @@ def screening_json(screening: Screening) -> str:
     return json.dumps({
         "meta": meta(screening),
         "events": [event_row(e) for e in screening.encounters],
-        "co_located": [{c: getattr(p, c) for c in CO_LOCATED_COLUMNS} for p in screening.co_located],
+        "co_located": [co_located_row(p) for p in screening.co_located],
     }, indent=1) + "\n"
 
 
 def screening_csv(screening: Screening) -> str:
-    """The events, one row each (co-located pairs belong to the JSON form)."""
+    """The events, one row each, then the co-located stretches (``kind`` says which)."""
     text = io.StringIO()
-    writer = csv.DictWriter(text, EVENT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(text, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for event in screening.encounters:
-        writer.writerow(event_row(event))
+        writer.writerow({"kind": "encounter", **event_row(event)})
+    for stretch in screening.co_located:
+        writer.writerow({"kind": "co-located", **co_located_row(stretch)})
     return text.getvalue()
 
 
-def cdm_kvn(event: Encounter, creation_s: float, message_id: str) -> str:
+def cdm_kvn(event: Encounter, creation_s: float, message_id: str, co_located: tuple = ()) -> str:
     """A CCSDS 508.0-B-1 Conjunction Data Message for one event, KVN.
 
     Object 1 is ``a``. Element sets carry no covariance, so the covariance block is absent and
     the probability is Alfano's indicative maximum (``COLLISION_PROBABILITY_METHOD``).
+    ``co_located``: the pair's co-located stretches in the screening, each named in a comment
+    (the two fly together then: this encounter is one of their separations' minima).
     """
     def object_block(number, name, which, state):
         x, y, z, vx, vy, vz = state
@@ -92,6 +108,8 @@ def cdm_kvn(event: Encounter, creation_s: float, message_id: str) -> str:
         f"COLLISION_PROBABILITY = {event.pc_max:.4e}",
         "COLLISION_PROBABILITY_METHOD = ALFANO-2005",
         "COMMENT indicative maximum probability: element sets carry no covariance",
+        *(f"COMMENT co-located {format_tca(c.start_s)} to {format_tca(c.end_s)}: range "
+          f"{c.min_range_km:.3f} to {c.max_range_km:.3f} km" for c in co_located),
         *object_block(event.a, event.name_a, "OBJECT1", event.state_a),
         *object_block(event.b, event.name_b, "OBJECT2", event.state_b),
     ]

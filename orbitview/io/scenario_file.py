@@ -349,7 +349,7 @@ _LEGACY = {"overlay": ("subtitle",)}
 _OUTPUT = ("fps", "size")
 _KEYFRAME = ("time", "ease")
 #: A chapter's keys besides its camera's (``Chapter``'s fields; ``time`` is its ``time_s``).
-_CHAPTER = ("time", "title", "caption", "ease")
+_CHAPTER = ("time", "title", "caption", "ease", "encounter")
 
 
 @dataclass(frozen=True)
@@ -523,25 +523,31 @@ def _read_highlights(check: _Checker, data, key: str) -> tuple[Highlight, ...]:
     if not isinstance(data, list):
         check.bad(key, "expected an array of { a, b, tca, miss_km } tables")
         return ()
-    out = []
-    for i, item in enumerate(data):
-        full = f"{key}[{i}]"
-        # Inline tables have no line of their own: the array's (``key_lines`` skips its inside).
-        check.lines.setdefault(full, check.lines.get(key))
-        item = check.table(item, full, tuple(_HIGHLIGHT))
-        values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
-        missing = [name for name, value in values.items() if value is _MISSING]
-        if missing:
-            if item:
-                check.bad(full, f"missing {', '.join(missing)}")
-            continue
-        out.append(Highlight(values["a"], values["b"], values["tca"], values["miss_km"]))
-    return tuple(out)
+    found = (_read_highlight(check, item, f"{key}[{i}]", key) for i, item in enumerate(data))
+    return tuple(h for h in found if h is not None)
+
+
+def _read_highlight(check: _Checker, item, full: str, line_key: str) -> Highlight | None:
+    """``{ a = N, b = N, tca = TIME, miss_km = X }`` at ``full`` -> a ``Highlight`` (None,
+    the problem noted, when a key is missing)."""
+    # Inline tables have no line of their own: the enclosing key's (``key_lines`` skips its inside).
+    check.lines.setdefault(full, check.lines.get(line_key))
+    item = check.table(item, full, tuple(_HIGHLIGHT))
+    values = {name: check.get(item, full, name, kind, _MISSING) for name, kind in _HIGHLIGHT.items()}
+    missing = [name for name, value in values.items() if value is _MISSING]
+    if missing:
+        if item or full == line_key:
+            check.bad(full, f"missing {', '.join(missing)}")
+        return None
+    return Highlight(values["a"], values["b"], values["tca"], values["miss_km"])
+
+
+def _highlight_toml(h: Highlight) -> str:
+    return f"{{ a = {h.a}, b = {h.b}, tca = {_time_toml(h.tca_s)}, miss_km = {h.miss_km!r} }}"
 
 
 def _highlights_toml(highlights) -> str:
-    return "[" + ", ".join(f"{{ a = {h.a}, b = {h.b}, tca = {_time_toml(h.tca_s)}, miss_km = {h.miss_km!r} }}"
-                           for h in highlights) + "]"
+    return "[" + ", ".join(map(_highlight_toml, highlights)) + "]"
 
 
 #: Kinds whose values are tables, read with the checker at hand (for their keys' lines).
@@ -690,9 +696,13 @@ def _chapters(check: _Checker, items, start: float, end: float) -> tuple[Chapter
         camera = None
         if any(name in item for name in camera_keys):
             camera = view = _camera_view(check, item, key, view)
+        encounter = None
+        if "encounter" in item:
+            encounter = _read_highlight(check, item["encounter"], f"{key}.encounter", f"{key}.encounter")
         chapters.append(Chapter(time_s=t, title=check.get(item, key, "title", "text", ""),
                                 caption=check.get(item, key, "caption", "text", ""), camera=camera,
-                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
+                                ease=check.get(item, key, "ease", "str", "in-out", choices=EASINGS),
+                                encounter=encounter))
     return tuple(chapters)
 
 
@@ -741,7 +751,7 @@ def chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
     copies = []
     for c in chapters:
         camera = None if c.camera is None else {**c.camera, "follow": name_object(c.camera.get("follow"))}
-        copies.append(Chapter(time_s=c.time_s, title=c.title, caption=c.caption, camera=camera, ease=c.ease))
+        copies.append(c.replaced(camera=camera))
     return tuple(copies)
 
 
@@ -893,6 +903,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
     for chapter in scenario.chapters:
         out += ["", "[[chapters]]", f"time = {_time_toml(chapter.time_s)}", _line("title", "text", chapter.title),
                 _line("caption", "text", chapter.caption)]
+        if chapter.encounter is not None:
+            out.append(f"encounter = {_highlight_toml(chapter.encounter)}")
         if chapter.camera is not None:
             out += [f"ease = {_toml(chapter.ease)}", *_view_lines(chapter.camera)]
     return "\n".join(out) + "\n"

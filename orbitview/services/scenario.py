@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from orbitview.core.breakup.standard_model import FragmentCountError
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.clock import Clock
+from orbitview.core.model.fly_to import encounter_view, show_encounters
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import EVENT_PARTS, ORIGINS, FileOrigin
 from orbitview.core.model.scenario import CameraTimeline, ObjectKey, Scenario, Source, chapter_keys, object_locator
@@ -57,6 +58,7 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
         _apply(models[model], {name: _resolved(model, name, value, found) for name, value in values.items()})
     if "title" not in scenario.values.get("scene", {}):
         scene.title = title
+    _fly_to_encounters(scenario, scene)
     view = timeline(scenario, scene).view_at(scenario.time_s)
     if view is None:
         from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
@@ -66,6 +68,29 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     else:
         scene.camera.restore(view)
     return scene, problems
+
+
+def _fly_to_encounters(scenario: Scenario, scene: Scene) -> None:
+    """Give each chapter that flies to an encounter and has no camera of its own the view that
+    frames the pair at its time (in the view frame of the keyframes then), and show the pairs.
+    Raises ``ScenarioError`` for an encounter whose objects are not both loaded."""
+    keys = CameraTimeline(scenario.keyframes)
+    chapters, problems = [], []
+    for i, chapter in enumerate(scene.chapters):
+        if chapter.encounter is not None and chapter.camera is None:
+            frame = (keys.view_at(chapter.time_s) or {}).get("view_frame", "inertial")
+            view = encounter_view(scene, chapter.encounter, chapter.time_s, frame)
+            if view is None:
+                key = f"chapters[{i}].encounter"
+                problems.append(f"{scenario.where(key)}: key '{key}': objects {chapter.encounter.a} and "
+                                f"{chapter.encounter.b} are not both in the sources, or SGP4 cannot place them then")
+                continue
+            chapter = chapter.replaced(camera=view)
+        chapters.append(chapter)
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    scene.chapters = tuple(chapters)
+    show_encounters(scene)
 
 
 def _apply(model, values: dict) -> None:

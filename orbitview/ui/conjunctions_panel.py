@@ -6,7 +6,9 @@ the layers' element sets; its progress comes back through a queued Qt signal. Ca
 engine at its next block (``on_block`` raises) and drops the request by id, as a newer request
 does. Choosing a row sets the model: the clock to the TCA, the pair selected and pinned, the
 camera framing both, the encounter highlighted (``render.adapters.conjunction_lines`` draws it); and the
-range dock (``ui.range_panel``) plots the pair's range around it.
+range dock (``ui.range_panel``) plots the pair's range around it. "Add chapter for this
+encounter" adds a briefing chapter that flies to the chosen one (``core.model.fly_to``). The
+co-located stretches are listed in a second table.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from PyQt6.QtWidgets import (
 from orbitview.core.conjunctions import screen
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.events import disconnect_events
+from orbitview.core.model.fly_to import add_encounter_chapter
 from orbitview.core.model.screening import Highlight, frame_pair, pair_refs
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.times import format_utc
@@ -45,6 +48,8 @@ from orbitview.ui.file_loading import Step
 from orbitview.ui.menus import menu_before_help
 
 COLUMNS = ("TCA (UTC)", "Objects", "Miss (km)", "Rel. speed (km/s)", "Pc max (indicative)")
+#: The co-located stretches' table: pairs that stay within the threshold for hours.
+CO_LOCATED_COLUMNS = ("Co-located objects", "From (UTC)", "To (UTC)", "Min range (km)", "Max range (km)")
 MAX_SPAN_H = 24.0 * 30
 
 
@@ -66,6 +71,18 @@ class _Sorted(QTableWidgetItem):
 
     def __lt__(self, other) -> bool:
         return self.key < getattr(other, "key", 0.0)
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    """A sortable, read-only table choosing whole rows."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table
 
 
 class ScreenDialog(QDialog):
@@ -118,31 +135,36 @@ class ConjunctionsPanel(QWidget):
         self.request = 0
         self.cancelled = threading.Event()
         self.progress: QProgressDialog | None = None
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = _table(COLUMNS)
         self.table.cellClicked.connect(lambda row, _column: self.choose_row(row))
         self.table.cellActivated.connect(lambda row, _column: self.choose_row(row))
+        self.co_located_table = _table(CO_LOCATED_COLUMNS)
+        self.co_located_table.hide()
         self.screen_button = QPushButton("Screen...")
         self.screen_button.clicked.connect(self.screen_dialog)
         self.markers = QCheckBox("Markers in the view")
         self.markers.setToolTip("Mark every encounter found where it happens, at its TCA")
         self.markers.setChecked(self.conjunctions.show_markers)
         self.markers.toggled.connect(lambda on: setattr(self.conjunctions, "show_markers", on))
+        #: The encounter chosen last (a row of the table), which a briefing chapter can fly to.
+        self.chosen = None
+        self.chapter_button = QPushButton("Add chapter for this encounter")
+        self.chapter_button.setToolTip("A briefing chapter at the TCA whose camera flies to the pair: "
+                                       "playback and exports move there from the view before it")
+        self.chapter_button.setEnabled(False)
+        self.chapter_button.clicked.connect(self.add_chapter)
         self.summary = QLabel("Not screened yet")
         self.summary.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.screen_button)
         row.addWidget(self.markers)
+        row.addWidget(self.chapter_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addWidget(self.co_located_table)
         self.setMinimumWidth(420)
         self.progressed.connect(self._on_progress)
         self.conjunctions.events.encounters.connect(self.refresh)
@@ -212,9 +234,10 @@ class ConjunctionsPanel(QWidget):
         if request != self.request:
             return
         self._close_progress()
+        self.conjunctions.co_located = tuple(screening.co_located)
         self.conjunctions.encounters = tuple(screening.encounters)
-        co_located = (f"; {len(screening.co_located)} pairs stay within it throughout (co-located)"
-                      if screening.co_located else "")
+        co_located = (f"; {len(screening.co_located)} stretches in which a pair stays within it for hours "
+                      "(co-located, listed below)" if screening.co_located else "")
         self.summary.setText(
             f"{len(screening.encounters)} encounters under {screening.threshold_km:g} km among "
             f"{screening.objects:,} objects, {format_utc(screening.start_s)} + {screening.span_s / 3600:g} h"
@@ -252,6 +275,24 @@ class ConjunctionsPanel(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, row)
                 table.setItem(row, column, cell)
         table.setSortingEnabled(True)
+        self._refresh_co_located()
+
+    def _refresh_co_located(self) -> None:
+        table, stretches = self.co_located_table, self.conjunctions.co_located
+        table.setVisible(bool(stretches))
+        table.setSortingEnabled(False)
+        table.setRowCount(len(stretches))
+        for row, c in enumerate(stretches):
+            cells = (
+                _Sorted(f"{c.name_a or c.a} ({c.a}) – {c.name_b or c.b} ({c.b})", float(c.a * 10**9 + c.b)),
+                _Sorted(format_tca(c.start_s), c.start_s),
+                _Sorted(format_tca(c.end_s), c.end_s),
+                _Sorted(f"{c.min_range_km:.3f}", c.min_range_km),
+                _Sorted(f"{c.max_range_km:.3f}", c.max_range_km),
+            )
+            for column, cell in enumerate(cells):
+                table.setItem(row, column, cell)
+        table.setSortingEnabled(True)
 
     def choose_row(self, table_row: int) -> None:
         """Go to the encounter shown in ``table_row`` (as the table is sorted now)."""
@@ -260,6 +301,8 @@ class ConjunctionsPanel(QWidget):
 
     def choose(self, encounter) -> None:
         """The clock at the TCA, the pair selected and pinned and framed, its miss line drawn."""
+        self.chosen = encounter
+        self.chapter_button.setEnabled(True)
         scene = self.window.scene
         clock = scene.clock
         clock.playing = False
@@ -286,6 +329,16 @@ class ConjunctionsPanel(QWidget):
         self.window.camera_move = None
         frame_pair(scene.camera, view @ positions[0], view @ positions[1])
 
+    def add_chapter(self) -> None:
+        """Add a briefing chapter that flies to the chosen encounter (``core.model.fly_to``):
+        it is part of the model, so Save Scenario and the exports include it."""
+        chapter = None if self.chosen is None else add_encounter_chapter(self.window.scene, self.chosen)
+        if chapter is not None:
+            message = f"Chapter added at {format_tca(chapter.time_s)}: {chapter.title}"
+        else:
+            message = "Choose an encounter first" if self.chosen is None else "The pair is no longer loaded"
+        self.window.statusBar().showMessage(message, 5000)
+
     def _show_markers(self, on: bool) -> None:
         self.markers.setChecked(on)
 
@@ -308,6 +361,9 @@ def install_conjunctions(window) -> ConjunctionsPanel:
     screen_action = menu.addAction("&Screen...")
     screen_action.setObjectName("conjunctions-screen")
     screen_action.triggered.connect(panel.screen_dialog)
+    chapter_action = menu.addAction("Add &chapter for the chosen encounter")
+    chapter_action.setObjectName("conjunctions-add-chapter")
+    chapter_action.triggered.connect(panel.add_chapter)
     menu.addSeparator()
     toggle = dock.toggleViewAction()
     toggle.setText("Conjunctions panel")

@@ -10,8 +10,8 @@
    proven supersets. Only these small ``(i, j, segment)`` rows come back.
 3. The candidate segments are refined with SGP4 in float64 (``refine``), in chunks that are
    tasks too (``tasks.refine_segments``): every local minimum below
-   the threshold becomes an ``Encounter``. A pair that is within the threshold at every sample of
-   the span (docked, formation flying) is one ``CoLocated`` entry instead.
+   the threshold becomes an ``Encounter``. A pair that stays within the threshold for hours
+   (docked, formation flying) is one ``CoLocated`` entry per stretch instead (``co_located``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
+from orbitview.core.conjunctions.co_located import CoLocated, co_located, outside_stretches
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
-from orbitview.core.conjunctions.refine import pair_states, ric_km
+from orbitview.core.conjunctions.refine import ric_km
 from orbitview.core.conjunctions.tasks import block_candidates, refine_segments
 from orbitview.core.local_tasks import LocalPool
 from orbitview.core.orbits.catalog import Catalog
@@ -60,18 +61,6 @@ class Encounter:
     pc_max: float  # indicative: Alfano's maximum probability, see ``probability``
     state_a: tuple = field(repr=False, default=())  # TEME (x, y, z, vx, vy, vz) at TCA, km, km/s
     state_b: tuple = field(repr=False, default=())
-
-
-@dataclass(frozen=True)
-class CoLocated:
-    """A pair within the threshold at every sample of the span: its range over the span, km."""
-
-    a: int
-    b: int
-    name_a: str
-    name_b: str
-    min_range_km: float
-    max_range_km: float
 
 
 @dataclass(frozen=True)
@@ -135,12 +124,12 @@ def screen(
     elements = screened.sgp4_elements
     with LocalPool(workers) if runner is None else nullcontext(runner) as run:
         segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
-        segments, co_located = _co_located(screened, times_s, segments, threshold_km, prim)
-        encounters = _refine(run, screened, elements, times_s, segments, threshold_km, hard_body_radius_km,
-                             on_block)
+        segments, stretches = co_located(screened, times_s, segments, threshold_km, prim)
+        encounters = outside_stretches(_refine(run, screened, elements, times_s, segments, threshold_km,
+                                               hard_body_radius_km, on_block), stretches)
     return Screening(start_s, span_s, threshold_km, float(np.max(np.diff(times_s))), hard_body_radius_km,
                      len(catalog), tuple(int(screened.norad_id[p]) for p in (prim if prim is not None else ())),
-                     len(screened), encounters, co_located)
+                     len(screened), encounters, stretches)
 
 
 def _candidate_segments(runner, elements, times_s, threshold_km, primaries, block_states, on_block):
@@ -157,29 +146,6 @@ def _candidate_segments(runner, elements, times_s, threshold_km, primaries, bloc
             if on_block is not None:
                 on_block(done, total)
     return np.concatenate(found)
-
-
-def _co_located(catalog, times_s, segments, threshold_km, primaries):
-    """The candidate rows as ``(a, b, k)`` sorted by pair (``a`` the primary or the lower
-    catalogue number) without the pairs within the threshold at every sample, and those pairs."""
-    same = catalog.norad_id[segments[:, 0]] == catalog.norad_id[segments[:, 1]]
-    segments = segments[~same]  # one object listed twice is no conjunction
-    a, b = _ordered(catalog, segments[:, 0], segments[:, 1], primaries)
-    segments = np.column_stack([a, b, segments[:, 2]])
-    segments = segments[np.lexsort((segments[:, 2], segments[:, 1], segments[:, 0]))]
-    pair_key = segments[:, 0] * len(catalog) + segments[:, 1]
-    keys, first, counts = np.unique(pair_key, return_index=True, return_counts=True)
-    co_located, dropped = [], []
-    satrecs = catalog.satrecs
-    for key, row in zip(keys[counts == len(times_s) - 1], first[counts == len(times_s) - 1]):
-        a, b = (int(x) for x in segments[row, :2])
-        r_a, _, r_b, _, ok = pair_states(satrecs[a], satrecs[b], times_s)
-        ranges = np.linalg.norm(r_b - r_a, axis=1)
-        if ok.all() and ranges.max() <= threshold_km:
-            co_located.append(CoLocated(int(catalog.norad_id[a]), int(catalog.norad_id[b]), str(catalog.name[a]),
-                                        str(catalog.name[b]), float(ranges.min()), float(ranges.max())))
-            dropped.append(key)
-    return segments[~np.isin(pair_key, dropped)], co_located
 
 
 def _refine(runner, catalog, elements, times_s, segments, threshold_km, hard_body_radius_km, on_block):
@@ -201,15 +167,6 @@ def _refine(runner, catalog, elements, times_s, segments, threshold_km, hard_bod
         pc_max = max_probability(np.array([e.miss_km for e in encounters]), hard_body_radius_km)
         encounters = [replace(e, pc_max=float(p)) for e, p in zip(encounters, pc_max)]
     return encounters
-
-
-def _ordered(catalog, i, j, primaries):
-    """The pairs as (primary, other), or by catalogue number when neither or both are primaries."""
-    swap = catalog.norad_id[i] > catalog.norad_id[j]
-    if primaries is not None:
-        i_primary, j_primary = np.isin(i, primaries), np.isin(j, primaries)
-        swap = np.where(i_primary != j_primary, j_primary, swap)
-    return np.where(swap, j, i), np.where(swap, i, j)
 
 
 def _encounter(catalog, a, b, tca_s, state_a, state_b) -> Encounter:

@@ -113,15 +113,22 @@ def blend_views(a: dict, b: dict, s: float) -> dict:
     """The view a fraction ``s`` (already eased) of the way from snapshot ``a`` to ``b``.
 
     Azimuth takes the shorter way round; distance moves geometrically, so a zoom from GEO
-    to LEO feels even; the centre moves in a straight line.
+    to LEO feels even; the centre moves in a straight line, as far along it as the distance is
+    along its way: what is left of the move stays in proportion to the view's size, so a zoom
+    onto a satellite 10 km across ends on it (at an even pace, the last frames of a zoom from
+    30,000 km were still kilometres off it, outside the view), and a zoom out leaves the start
+    only as the view widens. Without a change of distance the centre moves at ``s``'s pace.
     """
     turn = (b["azimuth_deg"] - a["azimuth_deg"] + 180.0) % 360.0 - 180.0
+    distance = a["distance_km"] * (b["distance_km"] / a["distance_km"]) ** s
+    change = b["distance_km"] - a["distance_km"]
+    along = s if change == 0 else (distance - a["distance_km"]) / change
     return {
         "azimuth_deg": a["azimuth_deg"] + turn * s,
         "elevation_deg": a["elevation_deg"] + (b["elevation_deg"] - a["elevation_deg"]) * s,
-        "distance_km": a["distance_km"] * (b["distance_km"] / a["distance_km"]) ** s,
+        "distance_km": distance,
         "fov_deg": a["fov_deg"] + (b["fov_deg"] - a["fov_deg"]) * s,
-        "center_km": tuple(np.asarray(a["center_km"]) + (np.asarray(b["center_km"]) - a["center_km"]) * s),
+        "center_km": tuple(np.asarray(a["center_km"]) + (np.asarray(b["center_km"]) - a["center_km"]) * along),
     }
 
 

@@ -4,13 +4,15 @@ A chapter starts at ``time_s`` and lasts until the next one starts (the last, un
 the span); its caption is shown for that range, in the window and in every export. A chapter
 may carry a camera view: jumping to the chapter puts the camera there, and playback and
 exports arrive at that view at the chapter's time (it is a keyframe of the camera timeline).
+A chapter may fly to an encounter (``core.model.fly_to``): its camera frames the pair then.
 """
 
 from __future__ import annotations
 
 import bisect
 
-from orbitview.core.model.events import EventedModel, Field
+from orbitview.core.model.events import EventedModel, Field, model_fields
+from orbitview.core.model.screening import Highlight
 
 
 def _view(value) -> dict | None:
@@ -18,21 +20,35 @@ def _view(value) -> dict | None:
     return None if value is None else dict(value)
 
 
+def _encounter(value) -> Highlight | None:
+    if value is not None and not isinstance(value, Highlight):
+        raise ValueError(f"expected a Highlight or None, not {value!r}")
+    return value
+
+
 class Chapter(EventedModel):
     """One named moment. ``time_s``: POSIX s UTC, when it starts. ``title``: a few words for
     the chapter list and the overlay; ``caption``: a sentence or two shown under it while the
     chapter lasts. ``camera``: None, or the view (``CameraState.snapshot()`` fields, its
     ``follow`` an ``ObjectRef`` in a scene, an ``ObjectKey`` as read from a scenario) the camera
-    has at ``time_s``, reached from the previous keyframe with ``ease`` (``core.model.scenario.EASINGS``)."""
+    has at ``time_s``, reached from the previous keyframe with ``ease`` (``core.model.scenario.EASINGS``).
+    ``encounter``: None, or the ``Highlight`` this chapter flies to: its camera frames the pair
+    at ``time_s`` (the encounter's TCA, as the window makes it), and the pair is pinned and its
+    miss line drawn (``core.model.fly_to``)."""
 
     time_s = Field(0.0, float)
     title = Field("", str)
     caption = Field("", str)
     camera = Field(None, _view)
     ease = Field("in-out", str)
+    encounter = Field(None, _encounter)
+
+    def replaced(self, **changes) -> Chapter:
+        """A copy with ``changes`` (field values by name), every other field as it is."""
+        return Chapter(**{**{name: getattr(self, name) for name in model_fields(Chapter)}, **changes})
 
     def _values(self) -> tuple:
-        return self.time_s, self.title, self.caption, self.camera, self.ease
+        return self.time_s, self.title, self.caption, self.camera, self.ease, self.encounter
 
     def __eq__(self, other) -> bool:
         # Chapters are values: a scenario read back equals the one written.

@@ -1,8 +1,8 @@
 """Conjunctions as part of the model: what to screen, the encounters found, which are highlighted.
 
 A scenario saves what to screen (``primaries``, ``start_s``, ``span_s``, ``threshold_km``), the
-``highlighted`` encounters and ``show_markers``; the ``encounters`` found last last only while
-the app runs (a screening is made again, not stored). A highlighted encounter holds what its
+``highlighted`` encounters and ``show_markers``; the ``encounters`` and ``co_located`` stretches
+found last last only while the app runs (a screening is made again, not stored). A highlighted encounter holds what its
 miss line needs in a window or an export: the pair's catalogue numbers, TCA and miss distance.
 """
 
@@ -60,14 +60,16 @@ class Conjunctions(EventedModel):
     """The scene's screening. ``primaries``: catalogue numbers screened against every loaded
     object (empty: all loaded layers against each other); ``start_s`` POSIX s (None: the clock's
     time when screened); ``span_s`` and ``threshold_km`` as ``core.conjunctions.screen`` takes
-    them. ``encounters``: the last screening's ``Encounter`` s, in TCA order (not saved).
-    ``show_markers``: draw every encounter found at its place at TCA."""
+    them. ``encounters``: the last screening's ``Encounter`` s, in TCA order, ``co_located``
+    its ``CoLocated`` stretches (neither saved). ``show_markers``: draw every encounter found
+    at its place at TCA."""
 
     primaries = Field((), _norads)
     start_s = Field(None, _optional_time)
     span_s = Field(86400.0, _positive)
     threshold_km = Field(5.0, _positive)
     encounters = Field((), tuple, saved=False)
+    co_located = Field((), tuple, saved=False)
     highlighted = Field((), _highlights)
     show_markers = Field(False, bool)
 

@@ -8,6 +8,7 @@ from vispy import scene as vscene
 
 from orbitview.core.model.camera import CameraState
 from orbitview.core.model.events import disconnect_events
+from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM
 
 DEPTH_RANGE = 100.0
 SYNCED = ("azimuth_deg", "elevation_deg", "distance_km", "fov_deg", "center_km")
@@ -64,9 +65,31 @@ class CameraAdapter:
         disconnect_events(self.state.events, self)
 
 
-def _turntable() -> vscene.cameras.TurntableCamera:
-    camera = vscene.cameras.TurntableCamera(up="+z", center=(0.0, 0.0, 0.0))
-    # Near and far planes at distance / 100 and distance x 100 (vispy's default is 1000):
-    # depth precision decides whether a satellite just behind the limb is hidden.
+class SceneDepthCamera(vscene.cameras.TurntableCamera):
+    """vispy's turntable camera, its far plane never nearer than the far side of the Earth.
+
+    vispy puts the near and far planes at the distance divided and multiplied by
+    ``sqrt(10 * depth_value)``: 316 here. A camera 600 m from a satellite had its far plane
+    190 km away and clipped the whole globe behind it; the far plane now reaches at least
+    ``|centre| + distance + R``, beyond every point of the Earth. The near plane stays where
+    vispy puts it: close to the eye, a 24-bit depth buffer still separates the Earth's near
+    side from what lies behind it to within kilometres (about 20 km 600 m from a LEO object).
+    """
+
+    def _update_projection_transform(self, fx, fy):
+        super()._update_projection_transform(fx, fy)
+        if self._fov == 0:
+            return
+        distance = self._actual_distance  # what vispy's own near and far planes were set from
+        ratio = math.sqrt(10 * self.depth_value)
+        reach = math.hypot(*self.center) + distance + EARTH_EQUATORIAL_RADIUS_KM
+        if reach > distance * ratio:
+            self._projection.set_perspective(max(0.01, self._fov), fx / fy, distance / ratio, reach)
+
+
+def _turntable() -> SceneDepthCamera:
+    camera = SceneDepthCamera(up="+z", center=(0.0, 0.0, 0.0))
+    # Near and far planes at distance / 316 and distance x 316 (vispy's default depth_value,
+    # 1000, gives 100): depth precision decides whether a satellite just behind the limb is hidden.
     camera.depth_value = DEPTH_RANGE**2
     return camera

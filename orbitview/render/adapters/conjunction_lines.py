@@ -28,7 +28,9 @@ class ConjunctionAdapter:
         self.orbits = vscene.visuals.Line(color=PAIR_ORBIT_COLOR, width=1.5, connect="segments", parent=parent,
                                           antialias=True)
         for line in (self.miss_lines, self.orbits):
-            line.order = 3
+            # Before the objects (order 2), so a dot on its own orbit is drawn over the line:
+            # at equal depth, which wins was left to rounding.
+            line.order = 1.9
             line.set_gl_state("translucent", depth_test=True, depth_mask=False)
         self.labels = vscene.visuals.Text("", color=MISS_LINE_COLOR, font_size=10, anchor_x="left",
                                           anchor_y="top", parent=parent, face="DejaVu Sans")

@@ -59,7 +59,7 @@ class SelectionAdapter:
         self.ground = vscene.visuals.Line(color=GROUND_COLOR, width=2.0, parent=parent, antialias=True)
         self.marks = vscene.visuals.Line(color=GROUND_COLOR, width=2.0, connect="segments", parent=parent)
         for line in (self.orbit, self.ground, self.marks):
-            line.order = 3
+            line.order = 1.9  # before the objects: the selected dot is drawn over its own track
             # Hidden behind the Earth, but writing no depth: an antialiased line's fringes
             # would hide the next segment where they overlap.
             line.set_gl_state("translucent", depth_test=True, depth_mask=False)
