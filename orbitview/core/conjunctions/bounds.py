@@ -75,20 +75,21 @@ def physical_motion(p0_km, p1_km, v0_km_s, v1_km_s, step_s) -> np.ndarray:
     trapezoid ``h (v0 + v1) / 2`` is as close. SGP4's own velocity is within about 0.1 km/s of the
     derivative of its positions (measured on the 2023 catalogue: decaying high-drag objects; a
     few m/s for the rest), 12 km over 120 s, while a valid object's trapezoid is off by
-    ``h^3 |r'''| / 12`` (about 2 km) of the ``a h^2 / 2`` allowed (71 km): either velocity serves. SGP4 keeps returning numbers without an error
-    code for some objects past their decay (accelerations of 1e3 km/s^2 and more): they fail
-    this test and are left out of the segment, as positions with an error code are.
+    ``h^3 |r'''| / 12`` (about 2 km) of the ``a h^2 / 2`` allowed (71 km): either velocity serves.
+    SGP4 keeps returning numbers without an error code for some objects past their decay
+    (accelerations of 1e3 km/s^2 and more): they fail this test and are left out of the segment, as
+    positions with an error code are.
     """
     miss = np.asarray(p1_km, np.float64) - p0_km - 0.5 * step_s * (np.asarray(v0_km_s, np.float64) + v1_km_s)
     return np.linalg.norm(miss, axis=-1) <= ACCELERATION_KM_S2 * step_s * step_s / 2.0
 
 
 def segment_min_distance_km(d0_km: np.ndarray, d1_km: np.ndarray) -> np.ndarray:
-    """``(M,)`` least distance from the origin to the straight segments ``d0 -> d1`` (M, 3)."""
+    """``(...)`` least distance from the origin to the straight segments ``d0 -> d1`` (..., 3)."""
     step = d1_km - d0_km
-    length2 = np.einsum("ij,ij->i", step, step)
-    s = np.clip(-np.einsum("ij,ij->i", d0_km, step) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
-    return np.linalg.norm(d0_km + s[:, None] * step, axis=1)
+    length2 = np.einsum("...j,...j->...", step, step)
+    s = np.clip(-np.einsum("...j,...j->...", d0_km, step) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
+    return np.linalg.norm(d0_km + s[..., None] * step, axis=-1)
 
 
 def range_is_convex(d0_km, d1_km, v0_km_s, v1_km_s, step_s) -> np.ndarray:

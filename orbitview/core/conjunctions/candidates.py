@@ -2,9 +2,10 @@
 
 Per segment: each object's bounding sphere (chord midpoint, half the chord plus the chord sag,
 see ``bounds``, plus the positions' own error where they are interpolated) goes into a KD-tree;
-pairs whose spheres come within the threshold are then tested exactly on the straight line
-between their relative positions, widened by the pair's sag and error. What survives is a
-superset of the segments where the SGP4 range dips below the threshold.
+pairs whose spheres come within the threshold, and whose distances from the Earth's centre can
+too, are then tested exactly on the straight line between their relative positions, widened by
+the pair's sag and error. What survives is a superset of the segments where the SGP4 range dips
+below the threshold.
 """
 
 from __future__ import annotations
@@ -21,34 +22,42 @@ DIRECT_PRIMARIES = 16
 LARGE_RATIO = 1.05
 
 
-def segment_candidates(p0_km: np.ndarray, p1_km: np.ndarray, usable: np.ndarray, step_s: float, threshold_km: float,
-                       primaries: np.ndarray | None, error_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """``(i, j)`` int64 arrays of object indices that may meet during one segment.
+def candidate_rows(position_km: np.ndarray, usable: np.ndarray, step_s: float, threshold_km: float,
+                   primaries: np.ndarray | None, error_km: float) -> np.ndarray:
+    """``(M, 3)`` int64 rows ``(i, j, m)``: objects ``i``, ``j`` may meet during segment ``m``.
 
-    ``p0_km``, ``p1_km``: (N, 3) float64 positions at the segment's ends, within ``error_km`` of
-    SGP4's (``sampling``); ``usable``: (N,) bool, objects whose positions are known there and
-    whose motion is physical (the others are left out). ``primaries``: sorted indices screened
-    against all (``i`` is then the primary), or None for all against all (``i < j``).
+    ``position_km``: (B + 1, N, 3) float64 positions at the ends of B segments of at most
+    ``step_s`` seconds, within ``error_km`` of SGP4's (``sampling``); ``usable``: (B, N) bool,
+    objects whose positions are known at both ends of a segment and whose motion there is
+    physical (the others are left out of it). ``primaries``: sorted indices screened against all
+    (``i`` is then the primary), or None for all against all.
     """
-    valid = np.flatnonzero(usable)
-    if len(valid) < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    a, b = p0_km[valid], p1_km[valid]
     stray = chord_sag_km(step_s) + error_km  # how far an object may be from its chord
-    centre = 0.5 * (a + b)
-    radius = 0.5 * np.linalg.norm(b - a, axis=1) + stray
-    i, j = _sphere_pairs(centre, radius, threshold_km, primaries, valid)
-    # Radii: an object's distance from the Earth's centre stays between its chord's least and
-    # greatest (at an end), widened by the stray, and two objects within the threshold have
-    # radii within the threshold. Most pairs of spheres are too far apart in height: this cut
-    # costs a fraction of the exact one, which it leaves a tenth of the pairs.
-    low = segment_min_distance_km(a, b) - stray - threshold_km
-    high = np.maximum(np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)) + stray
-    keep = (low[i] <= high[j]) & (low[j] <= high[i])
-    i, j = i[keep], j[keep]
-    closest = segment_min_distance_km(a[i] - a[j], b[i] - b[j])
-    keep = closest <= threshold_km + 2.0 * stray
-    return valid[i[keep]], valid[j[keep]]
+    a, b = position_km[:-1], position_km[1:]
+    # Per object and segment, for the whole block at once: its sphere, and the least and greatest
+    # distance from the Earth's centre it can have (below).
+    with np.errstate(invalid="ignore", over="ignore"):
+        centre = 0.5 * (a + b)
+        radius = 0.5 * np.linalg.norm(b - a, axis=-1) + stray
+        low = segment_min_distance_km(a, b) - stray - threshold_km
+        high = np.maximum(np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)) + stray
+    found = [np.empty((0, 3), np.int64)]
+    for m in range(len(usable)):
+        valid = np.flatnonzero(usable[m])
+        if len(valid) < 2:
+            continue
+        i, j = _sphere_pairs(centre[m, valid], radius[m, valid], threshold_km, primaries, valid)
+        i, j = valid[i], valid[j]
+        # Two objects within the threshold have radii within the threshold, and each stays
+        # between its chord's least and greatest (at an end), widened by the stray. Most pairs of
+        # spheres are too far apart in height: this cut costs a fraction of the exact one below,
+        # and leaves it a tenth of the pairs.
+        keep = (low[m, i] <= high[m, j]) & (low[m, j] <= high[m, i])
+        i, j = i[keep], j[keep]
+        closest = segment_min_distance_km(a[m, i] - a[m, j], b[m, i] - b[m, j])
+        keep = closest <= threshold_km + 2.0 * stray
+        found.append(np.column_stack([i[keep], j[keep], np.full(int(keep.sum()), m, np.int64)]))
+    return np.concatenate(found)
 
 
 def _sphere_pairs(centre, radius, gap_km, primaries, valid):
@@ -77,7 +86,8 @@ def _sphere_pairs(centre, radius, gap_km, primaries, valid):
     if len(sources):
         # Sources (large spheres, or primaries) against the small ones and the large ones.
         source_tree, reach = _tree(centre[sources]), float(radius[sources].max())
-        for others, tree, most in ((small, small_tree, cap), (large, _tree(centre[large]), radius[large].max(initial=0))):
+        large_tree, large_reach = _tree(centre[large]), float(radius[large].max(initial=0.0))
+        for others, tree, most in ((small, small_tree, cap), (large, large_tree, large_reach)):
             found = source_tree.sparse_distance_matrix(tree, reach + most + gap_km, output_type="ndarray")
             i.append(sources[found["i"]])
             j.append(others[found["j"]])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -192,14 +192,16 @@ def _refine(runner, catalog, elements, times_s, segments, threshold_km, hard_bod
     total = (len(times_s) - 1) * len(catalog)
     with runner(refine_segments, elements, tasks) as results:
         for lo, (m, tca_s, state_a, state_b) in results:
-            for row, tca, s_a, s_b in zip(lo + m, tca_s, state_a, state_b):
-                encounters.append(_encounter(catalog, int(segments[row, 0]), int(segments[row, 1]), tca, s_a, s_b))
+            # Each chunk's frames and probabilities at once, while the workers refine the next.
+            miss = state_b[:, :3] - state_a[:, :3]
+            ric = ric_km(state_a[:, :3], state_a[:, 3:], miss)
+            pc_max = max_probability(np.linalg.norm(miss, axis=1), hard_body_radius_km)
+            for row, tca, s_a, s_b, r, p in zip(lo + m, tca_s, state_a, state_b, ric, pc_max):
+                a, b = int(segments[row, 0]), int(segments[row, 1])
+                encounters.append(_encounter(catalog, a, b, tca, s_a, s_b, r, p))
             if on_block is not None:
                 on_block(total, total)
     encounters.sort(key=lambda e: (e.tca_s, e.a, e.b))
-    if encounters:
-        pc_max = max_probability(np.array([e.miss_km for e in encounters]), hard_body_radius_km)
-        encounters = [replace(e, pc_max=float(p)) for e, p in zip(encounters, pc_max)]
     return encounters
 
 
@@ -212,13 +214,12 @@ def _ordered(catalog, i, j, primaries):
     return np.where(swap, j, i), np.where(swap, i, j)
 
 
-def _encounter(catalog, a, b, tca_s, state_a, state_b) -> Encounter:
-    """The encounter at ``tca_s`` from both TEME states there, its probability still to be
-    computed (for all at once)."""
-    miss = state_b[:3] - state_a[:3]
-    radial, in_track, cross = ric_km(state_a[:3], state_a[3:], miss)
+def _encounter(catalog, a, b, tca_s, state_a, state_b, ric, pc_max) -> Encounter:
+    """The encounter at ``tca_s`` from both TEME states there, the miss in ``a``'s radial /
+    in-track / cross-track frame ``ric`` (3,) and its probability."""
+    radial, in_track, cross = ric.tolist()
     return Encounter(
         int(catalog.norad_id[a]), int(catalog.norad_id[b]), str(catalog.name[a]), str(catalog.name[b]), float(tca_s),
-        float(np.linalg.norm(miss)), float(np.linalg.norm(state_b[3:] - state_a[3:])), float(radial),
-        float(in_track), float(cross), float("nan"), tuple(state_a.tolist()), tuple(state_b.tolist()),
+        float(np.linalg.norm(state_b[:3] - state_a[:3])), float(np.linalg.norm(state_b[3:] - state_a[3:])), radial,
+        in_track, cross, float(pc_max), tuple(state_a.tolist()), tuple(state_b.tolist()),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.conjunctions.candidates import segment_candidates
+from orbitview.core.conjunctions.candidates import candidate_rows
 from orbitview.core.conjunctions.refine import segment_minima, states_km
 from orbitview.core.conjunctions.sampling import sample_positions
 from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
@@ -45,12 +45,9 @@ def block_candidates(elements: dict[str, np.ndarray], times_s: np.ndarray, first
     all. Positions are TEME, float64, SGP4's own or interpolated between them (``sampling``).
     """
     position, usable, error_km = sample_positions(*_satrecs(elements), times_s)
-    found = [np.empty((0, 3), np.int64)]
-    for m in range(len(times_s) - 1):
-        i, j = segment_candidates(position[m], position[m + 1], usable[m], times_s[m + 1] - times_s[m], threshold_km,
-                                  primaries, error_km)
-        found.append(np.column_stack([i, j, np.full(len(i), first_segment + m, np.int64)]))
-    return np.concatenate(found)
+    rows = candidate_rows(position, usable, float(np.max(np.diff(times_s))), threshold_km, primaries, error_km)
+    rows[:, 2] += first_segment
+    return rows
 
 
 def refine_segments(elements: dict[str, np.ndarray], pairs: np.ndarray, bounds_s: np.ndarray,
