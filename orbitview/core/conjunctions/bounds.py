@@ -89,7 +89,8 @@ def segment_min_distance_km(d0_km: np.ndarray, d1_km: np.ndarray) -> np.ndarray:
     step = d1_km - d0_km
     length2 = np.einsum("...j,...j->...", step, step)
     s = np.clip(-np.einsum("...j,...j->...", d0_km, step) / np.where(length2 > 0, length2, 1.0), 0.0, 1.0)
-    return np.linalg.norm(d0_km + s[..., None] * step, axis=-1)
+    closest = d0_km + s[..., None] * step
+    return np.sqrt(np.einsum("...j,...j->...", closest, closest))
 
 
 def range_is_convex(d0_km, d1_km, v0_km_s, v1_km_s, step_s) -> np.ndarray:

@@ -38,9 +38,11 @@ def candidate_rows(position_km: np.ndarray, usable: np.ndarray, step_s: float, t
     # distance from the Earth's centre it can have (below).
     with np.errstate(invalid="ignore", over="ignore"):
         centre = 0.5 * (a + b)
-        radius = 0.5 * np.linalg.norm(b - a, axis=-1) + stray
+        chord = b - a
+        radius = 0.5 * np.sqrt(np.einsum("...j,...j->...", chord, chord)) + stray
         low = segment_min_distance_km(a, b) - stray - threshold_km
-        high = np.maximum(np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)) + stray
+        distance = np.sqrt(np.einsum("...j,...j->...", position_km, position_km))
+        high = np.maximum(distance[:-1], distance[1:]) + stray
     found = [np.empty((0, 3), np.int64)]
     for m in range(len(usable)):
         valid = np.flatnonzero(usable[m])
