@@ -13,7 +13,7 @@ Prints, measured in the same run:
   object-pair-day against the baseline's;
 - the ISS against the whole catalogue over ``--primary-hours`` (default the goal's 7 days);
 - for each: wall seconds, and the CPU seconds and peak resident memory of this process and its
-  worker processes together (sampled every 0.2 s from /proc).
+  worker processes together (sampled every 0.2 s from /proc), and the load average after it.
 
 The machine is shared: CPU seconds show what a run costs when others load the cores, and the
 ratios against the baseline, measured in the same run, are the figures to compare.
@@ -125,7 +125,13 @@ def timed(function, *args, **kwargs):
 
 
 def report(usage: Usage) -> str:
-    return f"CPU {usage.cpu_s:.1f} s, peak memory {usage.peak_mb:.0f} MB"
+    return f"CPU {usage.cpu_s:.1f} s, peak memory {usage.peak_mb:.0f} MB, load average {load_average()}"
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average now: how many others shared the cores."""
+    with open("/proc/loadavg") as file:
+        return file.read().split()[0]
 
 
 def main() -> None:

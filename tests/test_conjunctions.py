@@ -23,8 +23,9 @@ from brute_force_conjunctions import brute_force_minima
 from orbitview.cli import main
 from orbitview.core.conjunctions import screen
 from orbitview.core.conjunctions.bands import BAND_PAD_KM, radius_bands_km
-from orbitview.core.conjunctions.bounds import MU_KM3_S2, PERTURBATION_KM_S2, physical_motion
+from orbitview.core.conjunctions.bounds import MU_KM3_S2, PERTURBATION_KM_S2, interpolation_error_km, physical_motion
 from orbitview.core.conjunctions.probability import max_probability
+from orbitview.core.conjunctions.sampling import NODE_STEP_S, sample_positions
 from orbitview.core.conjunctions.screen import DEFAULT_STEP_S
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.classify import ObjectClass
@@ -101,6 +102,29 @@ def test_non_central_acceleration_of_the_real_catalogue_is_within_the_bound(full
         worst = max(worst, float(np.linalg.norm(accel - gravity, axis=1).max()))
     assert 1e-5 < worst < PERTURBATION_KM_S2 / 2
     assert len(left_out) < 30  # the few decayed objects SGP4 still propagates
+
+
+def test_interpolated_positions_of_the_real_catalogue_are_within_their_bound(full):
+    # The samples between SGP4's nodes are cubics (sampling), the bound of bounds.interpolation_error_km:
+    # against SGP4 at every sample, every two hours over a day, the whole catalogue must be within
+    # half of it (the worst is an eccentric rocket body at perigee), and no segment an object was
+    # usable for with SGP4 at every sample may be lost.
+    satrecs = list(full.satrecs)
+    satrec_array = SatrecArray(satrecs)
+    t0 = float(np.median(full.epoch_s))
+    worst = 0.0
+    for start in t0 + np.arange(0.0, 86400.0, 7200.0):
+        times_s = start + DEFAULT_STEP_S * np.arange(10)
+        position, usable, error_km = sample_positions(satrecs, satrec_array, times_s)
+        error, r, v = satrec_array.sgp4(*posix_to_jd(times_s))
+        with np.errstate(invalid="ignore", over="ignore"):
+            direct = ((error == 0)[:, :-1] & (error == 0)[:, 1:]
+                      & physical_motion(r[:, :-1], r[:, 1:], v[:, :-1], v[:, 1:], DEFAULT_STEP_S)).T
+        assert np.array_equal(usable, direct)
+        known = usable.any(axis=0)
+        worst = max(worst, float(np.linalg.norm(position[:, known] - r[known].transpose(1, 0, 2), axis=2).max()))
+    assert error_km == pytest.approx(interpolation_error_km(NODE_STEP_S))
+    assert 0.01 < worst < error_km / 2
 
 
 def _pair_catalog(base: Catalog, row: int, tca_s: float, miss_km: float, kind: str, angle: float):

@@ -25,9 +25,11 @@ from scipy.stats import ncx2
 DEFAULT_HARD_BODY_RADIUS_KM = 0.020
 
 
-#: sigma / miss ratios searched for the maximum: log-spaced, fine enough that the flat peak is
-#: within 1e-4 of its value (checked against the closed form in the tests).
-SIGMA_RATIOS = np.geomspace(1e-3, 10.0, 400)
+#: sigma / miss ratios searched for the maximum, log-spaced: this coarse grid, then as many points
+#: again between the coarse neighbours of its best (P has one peak), 20x finer: the flat peak is
+#: then within 1e-4 of its value (checked against the closed form in the tests), for a tenth of
+#: the evaluations of one fine grid (at 24,000 encounters a day, they were seconds).
+SIGMA_RATIOS = np.geomspace(1e-3, 10.0, 41)
 
 
 def max_probability(miss_km, hard_body_radius_km: float = DEFAULT_HARD_BODY_RADIUS_KM) -> np.ndarray:
@@ -36,10 +38,20 @@ def max_probability(miss_km, hard_body_radius_km: float = DEFAULT_HARD_BODY_RADI
     ``miss_km``: (M,) or scalar miss distances; returns as many probabilities.
     """
     miss = np.atleast_1d(np.asarray(miss_km, np.float64))
-    sigma = miss[:, None] * SIGMA_RATIOS[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        probability = ncx2.cdf((hard_body_radius_km / sigma) ** 2, 2, (miss[:, None] / sigma) ** 2)
+    coarse = _probability(miss, hard_body_radius_km, np.broadcast_to(SIGMA_RATIOS, (len(miss), len(SIGMA_RATIOS))))
+    best = np.argmax(np.nan_to_num(coarse, nan=-1.0), axis=1)
+    lo = np.log(SIGMA_RATIOS[np.maximum(best - 1, 0)])
+    hi = np.log(SIGMA_RATIOS[np.minimum(best + 1, len(SIGMA_RATIOS) - 1)])
+    fine = np.exp(lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, len(SIGMA_RATIOS))[None, :])
+    probability = np.concatenate([coarse, _probability(miss, hard_body_radius_km, fine)], axis=1)
     peak = np.nanmax(probability, axis=1, initial=0.0)
     # Within the hard body the covariance can shrink onto a point inside it.
     result = np.where(miss <= hard_body_radius_km, 1.0, peak)
     return result if np.ndim(miss_km) else result[0]
+
+
+def _probability(miss, hard_body_radius_km, ratios):
+    """``(M, K)`` P(sigma) for ``sigma = miss * ratios`` (M, K)."""
+    sigma = miss[:, None] * ratios
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return ncx2.cdf((hard_body_radius_km / sigma) ** 2, 2, (miss[:, None] / sigma) ** 2)

@@ -132,9 +132,10 @@ def _roots(satrecs, a, b, lo, hi, f_lo, f_hi) -> np.ndarray:
 
 
 def ric_km(r_a: np.ndarray, v_a: np.ndarray, miss_km: np.ndarray) -> np.ndarray:
-    """``miss_km`` (3,) in the radial / in-track / cross-track frame of the object at ``r_a``, ``v_a``."""
-    radial = r_a / np.linalg.norm(r_a)
+    """``miss_km`` (..., 3) in the radial / in-track / cross-track frame of the object at ``r_a``,
+    ``v_a`` (..., 3): (..., 3)."""
+    radial = r_a / np.linalg.norm(r_a, axis=-1, keepdims=True)
     cross = np.cross(r_a, v_a)
-    cross /= np.linalg.norm(cross)
+    cross /= np.linalg.norm(cross, axis=-1, keepdims=True)
     in_track = np.cross(cross, radial)
-    return np.array([miss_km @ radial, miss_km @ in_track, miss_km @ cross])
+    return np.stack([np.sum(miss_km * axis, axis=-1) for axis in (radial, in_track, cross)], axis=-1)

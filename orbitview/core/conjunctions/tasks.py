@@ -4,7 +4,7 @@ Each takes ``elements`` first (``Catalog.sgp4_elements`` of the screened objects
 to each worker once) and its task's own small arguments after; the results are small. Run by
 ``core.local_tasks.LocalPool`` on this machine, or by a cluster's runner of the same shape:
 
-* ``block_candidates``: one block of consecutive sample times: SGP4 for every object there, and
+* ``block_candidates``: one block of consecutive sample times: every object's position there (``sampling``), and
   the candidate rows ``(i, j, k)`` of its segments (``candidates``).
 * ``refine_segments``: a chunk of candidate segments: every range minimum in them below the
   threshold, with both states at its TCA (``refine``).
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.conjunctions.candidates import segment_candidates
+from orbitview.core.conjunctions.candidates import candidate_rows
 from orbitview.core.conjunctions.refine import segment_minima, states_km
-from orbitview.core.orbits.propagate import states_block
+from orbitview.core.conjunctions.sampling import sample_positions
 from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
 
 #: ``(elements, satrecs, SatrecArray)`` of the last elements screened in this process: a worker
@@ -42,16 +42,12 @@ def block_candidates(elements: dict[str, np.ndarray], times_s: np.ndarray, first
 
     ``times_s``: (B + 1,) POSIX seconds bounding the block's B segments (the first is the last of
     the block before). ``primaries``: sorted rows screened against all, or None for all against
-    all. States are SGP4's own, TEME, float64.
+    all. Positions are TEME, float64, SGP4's own or interpolated between them (``sampling``).
     """
-    _, satrec_array = _satrecs(elements)
-    position, velocity, _ = states_block(satrec_array, times_s, None, "TEME", np.float64)
-    found = [np.empty((0, 3), np.int64)]
-    for m in range(len(times_s) - 1):
-        i, j = segment_candidates(position[m], position[m + 1], velocity[m], velocity[m + 1],
-                                  times_s[m + 1] - times_s[m], threshold_km, primaries)
-        found.append(np.column_stack([i, j, np.full(len(i), first_segment + m, np.int64)]))
-    return np.concatenate(found)
+    position, usable, error_km = sample_positions(*_satrecs(elements), times_s)
+    rows = candidate_rows(position, usable, float(np.max(np.diff(times_s))), threshold_km, primaries, error_km)
+    rows[:, 2] += first_segment
+    return rows
 
 
 def refine_segments(elements: dict[str, np.ndarray], pairs: np.ndarray, bounds_s: np.ndarray,
