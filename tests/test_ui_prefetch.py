@@ -18,9 +18,9 @@ class ThreadRecordingKeyframes(LiveKeyframes):
         super().__init__(catalog)
         self.threads = []
 
-    def at(self, t_s):
+    def at(self, t_s, step_s=None):
         self.threads.append(threading.current_thread())
-        return super().at(t_s)
+        return super().at(t_s, step_s)
 
 
 def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(make_window, qtbot, catalogs):
@@ -44,3 +44,4 @@ def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(mak
     assert drawn.keyframes.contains(clock.time_s) and drawn.drawn_time_s == clock.time_s
     exact = LiveKeyframes(catalog).at(clock.time_s)
     assert np.allclose(drawn.keyframes.position0_km, exact.position0_km, atol=1e-3)  # km: a metre
+
