@@ -25,7 +25,6 @@ from orbitview.core.model.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known, view_from_gcrs
 from orbitview.core.orbits.keyframes import Keyframes, playing_step_s
-from orbitview.core.orbits.launch_dates import objects_in_orbit
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.render.adapters.camera_adapter import CameraAdapter
 from orbitview.render.adapters.colors import layer_colors
@@ -370,11 +369,20 @@ class OrbitView:
         self.selection.update(t_s, self._earth_rotation)
         self.conjunctions.update(t_s)
         self._place_world()
-        self.overlay.update_clock(t_s, objects_in_orbit(self.scene.layers, t_s) if self.scene.overlay.in_orbit else None)
+        self._update_clock(t_s)
         self._caption_chapter()
         if self._legend_stale:
             self._update_legend()
         self.canvas.update()
+
+    def _update_clock(self, t_s: float) -> None:
+        """The overlay's clock, and the counter of the objects drawn (``objects_in_orbit`` of
+        the pairs drawn: in the window they come from its worker, and no SGP4 runs here)."""
+        in_orbit = None
+        if self.scene.overlay.in_orbit:
+            in_orbit = sum(int(np.count_nonzero(adapter.node.drawn)) for adapter in self.layers.values()
+                           if adapter.layer.visible and adapter.node.drawn is not None)
+        self.overlay.update_clock(t_s, in_orbit)
 
     def _caption_chapter(self) -> None:
         """Caption the overlay with the chapter running at the displayed time."""
@@ -389,8 +397,9 @@ class OrbitView:
         self._on_time(self.scene.clock.time_s)
 
     def _on_pair_drawn(self) -> None:
-        """A prefetched pair is drawn: the labels follow the dots."""
+        """A prefetched pair is drawn: the labels and the counter follow the dots."""
         self.selection.update(self.scene.clock.time_s, self._earth_rotation)
+        self._update_clock(self.scene.clock.time_s)
         self.canvas.update()
 
     def _on_camera_frame(self, _value=None) -> None:
