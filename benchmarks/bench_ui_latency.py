@@ -5,7 +5,7 @@ catalogue loads in the background.
 
 The 26,140-object catalogue (../shared/data/catalog or ORBITVIEW_CATALOG_DIR) is shown in the
 real window. A 5 ms QTimer measures how late the event loop serves it (latency = interval -
-5 ms), paused and then playing at ``--speed`` (default x10,000: the clock crosses a 60 s
+5 ms), paused and then playing at ``--speed`` (default x10,000: the clock would cross a 60 s
 keyframe pair at every frame), each first with nothing loading and then while a second
 catalogue (default: the same 26k file again) loads in the window's worker thread, up to and
 including the moment its layer is added on the GUI thread (then it is removed and loaded
@@ -20,9 +20,10 @@ ratio is of the p95 over all rounds; each round's own ratio is printed too.
 
 Each phase also says what it cost: CPU seconds of the GUI thread, of the renderer's threads
 (llvmpipe's, under Xvfb), of the other threads (the prefetch worker) and of the child
-processes (the SGP4 process), from /proc; the load average before and after; and, playing,
-how true the dots were: how far the time they were drawn at lagged the clock (simulated s,
-median and 95th percentile over the frames drawn) and the keyframe step the last pair had.
+processes (the SGP4 process), from /proc, and their sum per frame drawn; the load average
+before and after; and, playing, how true the dots were: how far the time they were drawn at lagged the clock (simulated s,
+median and 95th percentile over the frames drawn), how many keyframe pairs were drawn and the
+step the last one had.
 """
 
 from __future__ import annotations
@@ -95,8 +96,11 @@ def cpu_s() -> dict[str, float]:
     return used
 
 
-def cpu_text(before: dict[str, float], after: dict[str, float]) -> str:
-    return ", ".join(f"{role} {after[role] - before[role]:.2f}" for role in before)
+def cpu_text(before: dict[str, float], after: dict[str, float], frames: int) -> str:
+    """CPU seconds by role between two ``cpu_s()``, and their sum per frame drawn (ms)."""
+    used = {role: after[role] - before[role] for role in before}
+    return (", ".join(f"{role} {seconds:.2f}" for role, seconds in used.items())
+            + f"; {1000.0 * sum(used.values()) / max(frames, 1):.0f} ms per frame drawn")
 
 
 def load_average() -> str:
@@ -168,7 +172,13 @@ def main() -> None:
     probe.run(lambda: False, 3.0)
     drawn = window.view.layers[id(first)].node
     lags: list[float] = []
-    window.canvas.events.draw.connect(lambda event: lags.append(abs(window.scene.clock.time_s - drawn.drawn_time_s)))
+    pairs: list[object] = []
+
+    def on_draw(event) -> None:
+        lags.append(abs(window.scene.clock.time_s - drawn.drawn_time_s))
+        pairs.append(drawn.keyframes)
+
+    window.canvas.events.draw.connect(on_draw)
     add_ms, load_s, frame_ms = [], [], {False: [], True: []}
     for round_ in range(args.rounds):
         for playing in (False, True):
@@ -181,11 +191,12 @@ def main() -> None:
             frame_ms[playing].append(interval)
             print(summary(f"{state}, nothing loading", quiet, window.frames_drawn - frames0,
                           time.perf_counter() - t0, interval))
-            print(f"    cpu s: {cpu_text(cpu0, cpu_s())}; load average {load_average()}")
+            print(f"    cpu s: {cpu_text(cpu0, cpu_s(), window.frames_drawn - frames0)}; load average {load_average()}")
             if playing:
                 lag = np.percentile(lags[lags_since:], [50, 95])
                 print(f"    dots drawn behind the clock: median {lag[0]:,.0f} s, p95 {lag[1]:,.0f} s (simulated); "
-                      f"last pair {drawn.keyframes.t1_s - drawn.keyframes.t0_s:g} s long")
+                      f"{len({id(pair) for pair in pairs[lags_since:]})} pairs drawn, the last "
+                      f"{drawn.keyframes.t1_s - drawn.keyframes.t0_s:g} s long")
             else:
                 print(f"    round {round_ + 1}: paused frame p95 {np.percentile(interval, 95):.1f} ms")
             if round_ or not args.loads:
