@@ -68,9 +68,7 @@ def at_time(catalog: Catalog, t_s: float, rows: np.ndarray | None = None) -> Gab
     worker's thread in that worker's process, ``sgp4_states_gcrs``): a and e do not depend on
     the inertial frame's orientation.
     """
-    position_km, velocity_km_s, error = (column[0] for column in sgp4_states_gcrs(catalog, np.array([t_s])))
-    if rows is not None:
-        position_km, velocity_km_s, error = position_km[rows], velocity_km_s[rows], error[rows]
+    position_km, velocity_km_s, error = (column[0] for column in sgp4_states_gcrs(catalog, np.array([t_s]), rows))
     ok = error == 0
     return from_states(np.where(ok[:, None], position_km, np.nan), np.where(ok[:, None], velocity_km_s, np.nan))
 
