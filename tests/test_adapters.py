@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from orbitview.core.model.scene import Layer
-from orbitview.core.orbits.keyframes import LiveKeyframes
+from orbitview.core.orbits.keyframes import MAX_PLAYING_STEP_S, PLAYING_BOUND_KM, LiveKeyframes, playing_step_s
 from orbitview.core.orbits.prefetch import Prefetcher
+from orbitview.core.orbits.propagate import propagate
 from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalog
 from orbitview.render.adapters.view import LayerAdapter
@@ -41,9 +42,9 @@ class CountingKeyframes(LiveKeyframes):
     def calls(self) -> int:
         return len(self.threads)
 
-    def at(self, t_s):
+    def at(self, t_s, step_s=None):
         self.threads.append(threading.current_thread())
-        return super().at(t_s)
+        return super().at(t_s, step_s)
 
 
 class Uploads(Counter):
@@ -162,8 +163,6 @@ def test_layer_visibility_and_size_reach_the_visual(debris):
 
 def test_keyframes_interpolate_to_sgp4_within_metres(debris):
     """The CPU twin of the shader formula reproduces SGP4 between keyframes (GCRS, metres)."""
-    from orbitview.core.orbits.propagate import propagate
-
     keyframes = LiveKeyframes(debris, step_s=60.0).at(T0)
     middle = propagate(debris, np.array([T0 + 30.0]), "GCRS").position_km[0]
     error_m = np.linalg.norm(keyframes.interpolate(T0 + 30.0) - middle, axis=1)[keyframes.valid] * 1000
@@ -237,8 +236,6 @@ def test_while_the_pair_is_computed_the_dots_wait_at_the_end_of_the_pair_held(de
     deliveries.run_until(adapter.settled)
     assert arrived and source.calls > 1 and main_thread_calls(source) == 1
     assert adapter.node.keyframes.t0_s == T0 + 7200.0 and adapter.node.drawn_time_s == T0 + 7230.0
-    from orbitview.core.orbits.propagate import propagate
-
     sgp4 = propagate(debris.take([row]), np.array([T0 + 7230.0]), "GCRS").position_km[0, 0]
     assert np.linalg.norm(adapter.position_km(row) - sgp4) * 1000 < 25.0
 
@@ -259,6 +256,40 @@ def test_a_pair_overtaken_by_a_later_request_is_dropped(debris, deliveries):
     first()  # asked for earlier: it must not replace the pair of the later request
     assert uploads == Counter(motion_buffer=1)
     assert adapter.node.keyframes.contains(T0 + 9000.0)
+
+
+def test_playing_fast_the_pairs_grow_to_the_playing_step_within_its_bound_and_paused_are_exact(debris, deliveries):
+    """At x10,000 a 60 s pair would last 6 ms of wall time: the worker makes pairs
+    ``playing_step_s`` long, drawn within ``PLAYING_BOUND_KM`` of direct SGP4, and once the
+    clock stops the exact pair of its time replaces the coarse one."""
+    source = CountingKeyframes(debris)
+    adapter = adapter_for(Layer("iridium", debris, source), deliveries.prefetcher)
+    t = T0 + 30.0
+    adapter.set_time(t, SUN)
+    held = adapter.node.keyframes
+    assert not held.coarse and held.t1_s - held.t0_s == 60.0
+    steps, worst_km = set(), 0.0
+    for _ in range(40):
+        t += 200.0  # a frame of 20 ms at x10,000
+        adapter.set_time(t, SUN, speed=10000.0)
+        deliveries.run()
+        held = adapter.node.keyframes
+        if held.coarse:
+            steps.add(held.t1_s - held.t0_s)
+            drawn_s = adapter.node.drawn_time_s
+            rows = np.flatnonzero(held.valid)
+            sgp4 = propagate(debris, np.array([drawn_s]), "GCRS").position_km[0, rows]
+            drawn = np.array([adapter.position_km(int(row)) for row in rows])
+            worst_km = max(worst_km, float(np.linalg.norm(drawn - sgp4, axis=1).max()))
+    assert steps == {playing_step_s(10000.0)} == {MAX_PLAYING_STEP_S}
+    assert 0.0 < worst_km <= PLAYING_BOUND_KM
+    adapter.set_time(t, SUN, speed=0.0)
+    assert not adapter.settled()  # a coarse pair holds the clock's time, not the exact one
+    deliveries.run_until(adapter.settled)
+    held, exact = adapter.node.keyframes, LiveKeyframes(debris).at(t)
+    assert not held.coarse and (held.t0_s, held.t1_s) == (exact.t0_s, exact.t1_s)
+    assert np.allclose(held.position0_km, exact.position0_km, atol=1e-3)  # km: a metre
+    assert adapter.node.drawn_time_s == t and main_thread_calls(source) == 1
 
 
 def test_one_clock_tick_asks_for_one_redraw_and_uploads_at_most_once(debris, canvas):

@@ -1,4 +1,5 @@
-"""Interpolation within 5 m of direct SGP4 at a 60 s step, in every orbit regime.
+"""Interpolation within 5 m of direct SGP4 at a 60 s step, in every orbit regime, and the
+keyframes drawn while playing fast within ``PLAYING_BOUND_KM``.
 
 Forty real element sets per regime of the 2023 catalogue (``orbit_regimes``), spread over each
 regime's eccentricities up to its most eccentric orbit, through the two paths the app
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orbitview.core.orbits.keyframes import LiveKeyframes
+from orbitview.core.orbits.keyframes import MAX_PLAYING_STEP_S, PLAYING_BOUND_KM, LiveKeyframes
 from orbitview.core.orbits.propagate import propagate, propagate_blocks
 from orbitview.core.orbits.times import parse_utc
 from orbitview.io.catalog_files import load_catalogs
@@ -69,3 +70,21 @@ def test_the_renderers_keyframes_are_within_5_m_of_sgp4(full, select):
         for t, expected in zip(offsets, direct):
             worst_m = max(worst_m, 1e3 * np.linalg.norm(pair.interpolate(float(t)) - expected, axis=-1).max())
     assert worst_m <= BOUND_M
+
+
+@pytest.mark.parametrize("select", SPAN_S, ids=lambda select: select.__name__)
+def test_the_pairs_drawn_while_playing_fast_are_within_their_bound_of_sgp4(full, select):
+    """Coarse pairs at the longest playing step (SGP4's own velocities), every interval of a
+    revolution or more."""
+    catalog = regime_sample(full, select, 40)
+    keyframes = LiveKeyframes(catalog, STEP_S)
+    starts = START_S + np.arange(0.0, SPAN_S[select], MAX_PLAYING_STEP_S)
+    worst_km = 0.0
+    for t0 in starts:
+        offsets = t0 + MAX_PLAYING_STEP_S * FRACTIONS
+        direct = propagate(catalog, offsets, "GCRS").position_km
+        pair = keyframes.at(float(offsets[0]), MAX_PLAYING_STEP_S)
+        assert pair.coarse and pair.valid.all() and pair.t1_s - pair.t0_s == MAX_PLAYING_STEP_S
+        for t, expected in zip(offsets, direct):
+            worst_km = max(worst_km, np.linalg.norm(pair.interpolate(float(t)) - expected, axis=-1).max())
+    assert worst_km <= PLAYING_BOUND_KM

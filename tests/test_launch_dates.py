@@ -135,6 +135,8 @@ def test_the_window_counter_follows_the_clock(make_window, qtbot, catalogs, satc
     assert window.scene.overlay.in_orbit
     for text in ("2007-01-11T22:00:00Z", "2007-06-01T00:00:30Z"):
         window.scene.clock.time_s = parse_utc(text)
+        # The counter counts the dots drawn: from the worker's pair of the new time.
+        qtbot.waitUntil(window.view.settled, timeout=20000)
         assert window.view.overlay.in_orbit == objects_in_orbit([layer], parse_utc(text))
     assert window.view.overlay.in_orbit > 900
     toggle.trigger()
@@ -151,4 +153,5 @@ def test_a_scenario_opened_in_the_window_brings_its_counter(make_window, qtbot):
     open_scenario_dialog(window, str(REPO / "datasets" / "scenarios" / "fengyun-1c-shell.toml"))
     assert window.scene.overlay.in_orbit
     window.scene.clock.time_s = parse_utc("2016-01-01T00:00:00Z")
+    qtbot.waitUntil(window.view.settled, timeout=20000)
     assert window.view.overlay.in_orbit == objects_in_orbit(window.scene.layers, window.scene.clock.time_s) > 1500

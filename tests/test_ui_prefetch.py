@@ -18,9 +18,9 @@ class ThreadRecordingKeyframes(LiveKeyframes):
         super().__init__(catalog)
         self.threads = []
 
-    def at(self, t_s):
+    def at(self, t_s, step_s=None):
         self.threads.append(threading.current_thread())
-        return super().at(t_s)
+        return super().at(t_s, step_s)
 
 
 def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(make_window, qtbot, catalogs):
@@ -44,3 +44,45 @@ def test_playing_at_x10000_computes_every_pair_after_the_first_in_the_worker(mak
     assert drawn.keyframes.contains(clock.time_s) and drawn.drawn_time_s == clock.time_s
     exact = LiveKeyframes(catalog).at(clock.time_s)
     assert np.allclose(drawn.keyframes.position0_km, exact.position0_km, atol=1e-3)  # km: a metre
+
+
+def test_playing_fast_no_sgp4_runs_on_the_gui_thread_following_showing_the_info_and_the_gabbard_dock(
+        make_window, qtbot, catalogs, monkeypatch):
+    """The camera follows the selection, the info panel and the Gabbard dock show it live and
+    the overlay counts the objects in orbit: while the clock plays, none of them runs SGP4 on
+    the GUI thread. SGP4 of this process is counted where ``propagate`` calls it."""
+    from orbitview.core.model.object_ref import ObjectRef
+    from orbitview.core.orbits import propagate as propagate_module
+
+    threads = []
+    states_block = propagate_module.states_block
+
+    def counted(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return states_block(*args, **kwargs)
+
+    monkeypatch.setattr(propagate_module, "states_block", counted)
+    catalog = load_catalog(catalogs / "debris_2025-02-15_tle" / "iridium-33-debris.txt").catalog
+    window = make_window()
+    scene = window.scene
+    layer = scene.add_layer(Layer("iridium", catalog))
+    scene.overlay.in_orbit = True
+    scene.selected = ObjectRef(layer, int(np.flatnonzero(layer.keyframes.at(scene.clock.time_s).valid)[0]))
+    scene.camera.follow = scene.selected
+    window.gabbard_dock.show()
+    qtbot.waitUntil(lambda: window.gabbard_dock.data is not None and window.info_panel.info is not None,
+                    timeout=20000)
+    clock = scene.clock
+    clock.set_span(clock.time_s, clock.time_s + 30 * 86400.0)
+    start, center, shown = clock.time_s, scene.camera.center_km, window.info_panel.info
+    plotted = window.gabbard_dock.data
+    clock.speed, clock.playing = 10000.0, True
+    main = threading.main_thread()
+    threads.clear()
+    qtbot.waitUntil(lambda: clock.time_s > start + 6 * 3600.0, timeout=60000)
+    # What the panels show came from the worker while playing: newer than before it.
+    qtbot.waitUntil(lambda: window.info_panel.info is not shown and window.gabbard_dock.data is not plotted,
+                    timeout=20000)
+    clock.playing = False
+    assert threads and main not in threads
+    assert window.info_panel.info.t_s > start and scene.camera.center_km != center

@@ -286,8 +286,13 @@ class Trajectories:
         result[np.flatnonzero((first.status | second.status) != 0)] = np.nan
         return result
 
-    def at(self, t_s: float) -> Keyframes:
-        """The GCRS keyframe pair around ``t_s`` for the renderer.
+    def nearest_kept(self, t_s: float) -> Keyframes:
+        """The pair around ``t_s`` (``at``): reading the file's samples runs no SGP4."""
+        return self.at(t_s)
+
+    def at(self, t_s: float, step_s: float | None = None) -> Keyframes:
+        """The GCRS keyframe pair around ``t_s`` for the renderer (``step_s``, a playing step,
+        is not used: the file's own samples are the pair's ends).
 
         Outside ``[start_s, end_s]`` every object is absent (the file says nothing about those
         times), over an interval that stops just short of the span: the renderer, which keeps

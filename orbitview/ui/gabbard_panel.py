@@ -107,10 +107,10 @@ class CloudPlotDock(PlotDock):
     def follows_clock(self) -> bool:
         return self.source_box.currentText() == STATES
 
-    def compute(self) -> list[Panel] | None:
-        t_s = self.scene.clock.time_s
-        panels = [_panel(layer, t_s, self.follows_clock()) for layer in self.chosen_layers()]
-        return panels or None
+    def compute_job(self):
+        t_s, playing, at_time, layers = self.scene.clock.time_s, self.scene.clock.playing, self.follows_clock(), \
+            self.chosen_layers()
+        return lambda: [_panel(layer, t_s, at_time, playing) for layer in layers] or None
 
     def disconnect_model(self) -> None:
         super().disconnect_model()
@@ -142,13 +142,12 @@ def _largest(layers) -> int:
     return int(np.argmax([len(layer) for layer in layers]))
 
 
-def _panel(layer, t_s: float, at_time: bool) -> Panel:
+def _panel(layer, t_s: float, at_time: bool, playing: bool) -> Panel:
     """One layer's diagram: of the objects shown (its filters) that exist at ``t_s``."""
     if at_time:
         # The view's keyframes say which objects exist now (a parent before its breakup, the
         # fragments after it); core gives their elements.
-        rows = np.flatnonzero(layer.keyframes.at(t_s).valid & layer.shown)
-        return Panel(f"{layer.name}, {format_utc(t_s, seconds=False)}",
-                     gabbard.at_time(layer.catalog.take(rows), t_s))
+        rows = np.flatnonzero(layer.drawn_pair(t_s, playing).valid & layer.shown)
+        return Panel(f"{layer.name}, {format_utc(t_s, seconds=False)}", gabbard.at_time(layer.catalog, t_s, rows))
     catalog = layer.catalog.take(np.flatnonzero(layer.shown))
     return Panel(f"{layer.name}, element sets", gabbard.from_catalog(catalog))

@@ -11,6 +11,7 @@ from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.events import disconnect_events
 from orbitview.core.model.object_info import ObjectInfo, object_state
 from orbitview.core.model.scene import Scene
+from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.fetch import format_age
 from orbitview.io.writers import format_catalog
@@ -54,11 +55,20 @@ def info_texts(info: ObjectInfo) -> dict[str, str]:
 
 
 class InfoPanel(QWidget):
-    """Shows ``scene.selected`` live as time runs; Follow, Pin label, Tracks, Copy."""
+    """Shows ``scene.selected`` live as time runs; Follow, Pin label, Tracks, Copy.
 
-    def __init__(self, scene: Scene, parent: QWidget | None = None) -> None:
+    With a ``prefetcher`` (the window's draw-path worker) the state is computed there while the
+    clock plays (SGP4 over a revolution for the heights) and shown when it comes back, unless a
+    newer request overtook it; paused, at once.
+    """
+
+    def __init__(self, scene: Scene, parent: QWidget | None = None, prefetcher: Prefetcher | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
+        self._prefetcher = prefetcher
+        self._key = ("info", id(self))
+        #: The request id of the state being computed on the worker (None: none).
+        self._request: int | None = None
         self.values = {key: QLabel() for key, _ in ROWS}
         self.setMinimumWidth(360)  # room for a full UTC epoch beside its label
         self.placeholder = QLabel("Nothing selected: click an object or search for one.")
@@ -106,6 +116,9 @@ class InfoPanel(QWidget):
 
     def disconnect_model(self) -> None:
         self.timer.stop()
+        self._request = None
+        if self._prefetcher is not None:
+            self._prefetcher.forget(self._key)
         for model in (self.scene, self.scene.camera, self.scene.clock):
             disconnect_events(model.events, self)
 
@@ -118,8 +131,22 @@ class InfoPanel(QWidget):
 
     def refresh(self, _value=None) -> None:
         self._dirty = False
-        selected = self.scene.selected
-        info = object_state(self.scene, selected) if selected is not None else None
+        scene, selected = self.scene, self.scene.selected
+        if selected is not None and scene.clock.playing and self._prefetcher is not None:
+            t_s = scene.clock.time_s
+            # Wrapped: a worker's result of None is not handed back, and None is "not there".
+            self._request = self._prefetcher.submit(self._key, lambda: (object_state(scene, selected, t_s),),
+                                                    self._on_info)
+            return
+        self._request = None
+        self._show(object_state(scene, selected) if selected is not None else None)
+
+    def _on_info(self, request_id: int, info: tuple) -> None:
+        if request_id == self._request:
+            self._request = None
+            self._show(info[0])
+
+    def _show(self, info: ObjectInfo | None) -> None:
         self.info = info
         self.placeholder.setVisible(info is None)
         texts = info_texts(info) if info is not None else {key: "" for key, _ in ROWS}

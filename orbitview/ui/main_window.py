@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(widget)
             self.addToolBar(area, toolbar)
         self.layers_panel = LayersPanel(scene)
-        self.info_panel = InfoPanel(scene)
+        self.info_panel = InfoPanel(scene, prefetcher=self.prefetcher)
         self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.info_dock = self._dock("Object", self.info_panel, Qt.DockWidgetArea.RightDockWidgetArea)
 

@@ -1,6 +1,10 @@
 """What every plot dock shares: a matplotlib Qt canvas, an Export button (PNG, SVG, PDF), a
 View menu toggle, and redraws coalesced and throttled while the clock plays.
 
+While the clock plays, a dock's data are computed on the draw path's worker (SGP4 of a whole
+layer would stall the frames) and drawn when they come back, unless a newer request overtook
+them; paused, they are computed at once.
+
 A dock draws with ``render.export.plots``' functions twice: into its canvas' figure at the dock's size,
 and for "Export plot..." into a slide-sized figure, so the file shows what the dock shows.
 """
@@ -34,8 +38,9 @@ def install_dock(window, dock: "PlotDock", menu_text: str, tip: str) -> None:
 
 
 class PlotDock(QDockWidget):
-    """A subclass says what it draws: ``compute()`` (the data at the clock's time, or None when
-    there is nothing to draw) and ``draw(figure, data)``; ``export_name`` is the file name offered."""
+    """A subclass says what it draws: ``compute_job()`` (a callable, its inputs read when it is
+    made, that returns the data at the clock's time, or None when there is nothing to draw) and
+    ``draw(figure, data)``; ``export_name`` is the file name offered."""
 
     export_name = "plot.png"
 
@@ -43,6 +48,10 @@ class PlotDock(QDockWidget):
         super().__init__(title, window)
         self.setObjectName(object_name)
         self.scene = window.scene
+        self._prefetcher = window.prefetcher
+        self._key = ("plot", id(self))
+        #: The request id of the data being computed on the worker (None: none).
+        self._request: int | None = None
         #: What is drawn now (``compute()``'s result), for tests and export.
         self.data = None
         self.figure = Figure(layout="constrained")
@@ -74,8 +83,22 @@ class PlotDock(QDockWidget):
         self.timer.start(PLAYING_INTERVAL_MS if self.scene.clock.playing else 0)
 
     def refresh(self) -> None:
-        """Recompute the data and redraw the canvas."""
-        self.data = self.compute()
+        """Recompute the data and redraw the canvas: on the worker while the clock plays."""
+        job = self.compute_job()
+        if self.scene.clock.playing:
+            # Wrapped: a worker's result of None is not handed back, and None is "nothing to draw".
+            self._request = self._prefetcher.submit(self._key, lambda: (job(),), self._on_data)
+            return
+        self._request = None
+        self._show(job())
+
+    def _on_data(self, request_id: int, data: tuple) -> None:
+        if request_id == self._request:
+            self._request = None
+            self._show(data[0])
+
+    def _show(self, data) -> None:
+        self.data = data
         if self.data is None:
             self.figure.clear()
             self.figure.text(0.5, 0.5, self.empty_text(), ha="center", va="center")
@@ -88,8 +111,12 @@ class PlotDock(QDockWidget):
     def empty_text(self) -> str:
         return "No layers loaded"
 
-    def compute(self):
+    def compute_job(self):
         raise NotImplementedError
+
+    def compute(self):
+        """The data at the clock's time, computed here."""
+        return self.compute_job()()
 
     def draw(self, figure: Figure, data) -> None:
         raise NotImplementedError
@@ -106,7 +133,7 @@ class PlotDock(QDockWidget):
 
     def export(self, path: str) -> None:
         """Write the plot as drawn now, slide-sized (1920 x 1080 in PNG), as PNG, SVG or PDF."""
-        self.refresh()
+        self._show(self.compute())
         if self.data is None:
             QMessageBox.information(self, f"Export {self.windowTitle()}", self.empty_text())
             return
@@ -126,4 +153,6 @@ class PlotDock(QDockWidget):
         """Stop listening to the scene, which may outlive the window (its closeEvent calls
         this: an event filter on the window would run Python while Qt tears it down)."""
         self.timer.stop()
+        self._request = None
+        self._prefetcher.forget(self._key)
         disconnect_events(self.scene.clock.events, self)

@@ -75,13 +75,14 @@ class RangeDock(PlotDock):
     def empty_text(self) -> str:
         return "Select an object and press \"A = selected\", then another and \"B = selected\""
 
-    def compute(self) -> PairRange | None:
-        if self.a is None or self.b is None or self.a == self.b:
-            return None
+    def compute_job(self):
+        a, b = self.a, self.b
+        if a is None or b is None or a == b:
+            return lambda: None
         t_s = self.scene.clock.time_s
         half_s = HALF_SPANS_H[self.span_box.currentIndex()] * 3600.0
-        return pair_range(self.a.layer.catalog.satrecs[self.a.row], self.b.layer.catalog.satrecs[self.b.row],
-                          t_s - half_s, t_s + half_s, names=(_name(self.a), _name(self.b)))
+        return lambda: pair_range(a.layer.catalog.satrecs[a.row], b.layer.catalog.satrecs[b.row],
+                                  t_s - half_s, t_s + half_s, names=(_name(a), _name(b)))
 
     def draw(self, figure, data: PairRange) -> None:
         draw_range(figure, data, now_s=self.scene.clock.time_s)

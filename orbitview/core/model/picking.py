@@ -40,11 +40,11 @@ def pick(
     for layer in scene.layers if layers is None else layers:
         if not layer.visible or len(layer) == 0:
             continue
-        keyframes = layer.keyframes.at(t)
+        keyframes = layer.drawn_pair(t, scene.clock.playing)
         rows = np.flatnonzero(keyframes.valid & layer.shown)
         if len(rows) == 0:
             continue
-        positions = keyframes.interpolate(t, rows)
+        positions = keyframes.interpolate(keyframes.clamp(t), rows)
         xy, in_front = project_to_pixels(positions, scene.camera, size, view_from_gcrs)
         distance = np.hypot(xy[:, 0] - xy_px[0], xy[:, 1] - xy_px[1])
         near = np.flatnonzero(in_front & (distance <= radius_px))

@@ -62,8 +62,8 @@ def _filter(value) -> LayerFilter:
 class Layer(EventedModel):
     """One loaded source (a file, a fetched group, a modelled event) drawn as one population.
 
-    ``keyframes`` is anything with ``at(t_s) -> Keyframes`` and ``len()``: SGP4 on demand for a
-    catalogue, or a precomputed trajectory file. ``origin`` (``core.model.origin``) says how to make the
+    ``keyframes`` is anything with ``at(t_s, step_s=None) -> Keyframes``, ``nearest_kept(t_s)``
+    and ``len()``: SGP4 on demand for a catalogue, or a precomputed trajectory file. ``origin`` (``core.model.origin``) says how to make the
     layer again (None: it cannot be). ``shown`` follows ``filter``: set the filter, never the mask.
     """
 
@@ -98,6 +98,13 @@ class Layer(EventedModel):
 
     def __len__(self) -> int:
         return len(self.catalog)
+
+    def drawn_pair(self, t_s: float, playing: bool):
+        """The keyframe pair the window draws the objects from at ``t_s``: paused, the exact
+        pair (``keyframes.at``); playing, the pair computed nearest to ``t_s`` (the window's
+        worker computes them ahead of the clock), so that asking runs no SGP4. A time outside
+        the pair is drawn at its nearer end (``Keyframes.clamp``)."""
+        return self.keyframes.nearest_kept(t_s) if playing else self.keyframes.at(t_s)
 
     def shown_span_s(self) -> tuple[float, float]:
         """When the layer's objects can be drawn, POSIX seconds: its keyframes' window (a parent
@@ -264,15 +271,15 @@ class Scene(EventedModel):
 
     def position_gcrs_km(self, ref: ObjectRef, t_s: float | None = None) -> np.ndarray | None:
         """(3,) float64 GCRS km of an object at ``t_s`` (default: the clock's time), as drawn:
-        from its layer's keyframes. None when its layer is not in the scene or it is not
-        valid then."""
+        from its layer's ``drawn_pair`` (no SGP4 while the clock plays). None when its layer is
+        not in the scene or it is not valid then."""
         if ref.layer not in self.layers:
             return None
         t = self.clock.time_s if t_s is None else t_s
-        keyframes = ref.layer.keyframes.at(t)
+        keyframes = ref.layer.drawn_pair(t, self.clock.playing)
         if not keyframes.valid[ref.row]:
             return None
-        return keyframes.interpolate(t, ref.row)
+        return keyframes.interpolate(keyframes.clamp(t), ref.row)
 
     def toggle_pin(self, ref: ObjectRef) -> None:
         pinned = self.pinned

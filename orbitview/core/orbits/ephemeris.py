@@ -217,8 +217,13 @@ class Ephemerides:
         """(N, 3) float64 GCRS km at ``t_s``; NaN for objects that do not exist then."""
         return self.states_at(t_s)[0]
 
-    def at(self, t_s: float) -> Keyframes:
-        """The GCRS keyframe pair around ``t_s``. An object is valid when both keyframes lie
+    def nearest_kept(self, t_s: float) -> Keyframes:
+        """The pair around ``t_s`` (``at``): reading the ephemeris' samples runs no SGP4."""
+        return self.at(t_s)
+
+    def at(self, t_s: float, step_s: float | None = None) -> Keyframes:
+        """The GCRS keyframe pair around ``t_s`` (on the ephemeris' own grid: ``step_s``, a
+        playing step, is not used). An object is valid when both keyframes lie
         in one of its spans; outside the whole span nothing exists (as for trajectory files)."""
         if t_s < self.start_s:
             return Keyframes.absent(len(self), t_s - 1e9, math.nextafter(self.start_s, -math.inf))

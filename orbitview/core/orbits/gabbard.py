@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.orbits.catalog import Catalog
-from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.prefetch import sgp4_states_gcrs
 from orbitview.core.orbits.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
 
 
@@ -59,17 +59,18 @@ def from_states(position_km: np.ndarray, velocity_km_s: np.ndarray) -> Gabbard:
     return _from_a_e(a_km, e)
 
 
-def at_time(catalog: Catalog, t_s: float) -> Gabbard:
-    """Osculating at ``t_s`` (POSIX s) from SGP4 states of ``catalog``; NaN rows where SGP4 fails.
+def at_time(catalog: Catalog, t_s: float, rows: np.ndarray | None = None) -> Gabbard:
+    """Osculating at ``t_s`` (POSIX s) from SGP4 states of ``catalog`` (of its ``rows`` only,
+    when given); NaN rows where SGP4 fails.
 
     Not from the view's Hermite keyframes: their velocity between samples is off by up to about
-    1 m/s at a 60 s step, a few km in semi-major axis. TEME suffices: a and e do not depend on
+    1 m/s at a 60 s step, a few km in semi-major axis. GCRS, as the draw path's SGP4 (on its
+    worker's thread in that worker's process, ``sgp4_states_gcrs``): a and e do not depend on
     the inertial frame's orientation.
     """
-    states = propagate(catalog, np.array([t_s]), "TEME")
-    ok = states.error[0] == 0
-    return from_states(np.where(ok[:, None], states.position_km[0], np.nan),
-                       np.where(ok[:, None], states.velocity_km_s[0], np.nan))
+    position_km, velocity_km_s, error = (column[0] for column in sgp4_states_gcrs(catalog, np.array([t_s]), rows))
+    ok = error == 0
+    return from_states(np.where(ok[:, None], position_km, np.nan), np.where(ok[:, None], velocity_km_s, np.nan))
 
 
 def altitude_histogram(gabbard: Gabbard, bin_km: float = 50.0, top_km: float = 4000.0):

@@ -25,6 +25,9 @@ from collections.abc import Callable, Hashable
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
+import numpy as np
+
+from orbitview.core.orbits.propagate import propagate
 from orbitview.core.orbits.sgp4_process import Sgp4Process
 
 _worker = threading.local()
@@ -35,6 +38,19 @@ def sgp4_process_for(catalog) -> Sgp4Process | None:
     thread (started on first use); None on any other thread: SGP4 runs there."""
     prefetcher = getattr(_worker, "prefetcher", None)
     return None if prefetcher is None else prefetcher._sgp4_process(catalog)
+
+
+def sgp4_states_gcrs(catalog, times_s: np.ndarray, rows: np.ndarray | None = None):
+    """SGP4 of the objects of ``catalog`` (its ``rows`` only, when given) at (T,) ``times_s``,
+    GCRS: position (T, N, 3) km, velocity km/s (SGP4's own) float64, NaN where it failed, error
+    (T, N) uint8; in the catalogue's child process when called on a ``Prefetcher``'s thread
+    (it holds the whole catalogue: all its objects are asked for), here otherwise."""
+    remote = sgp4_process_for(catalog)
+    if remote is not None:
+        position, velocity, error = remote.states_gcrs(times_s)
+        return (position, velocity, error) if rows is None else (position[:, rows], velocity[:, rows], error[:, rows])
+    states = propagate(catalog if rows is None else catalog.take(rows), np.asarray(times_s, np.float64), "GCRS")
+    return states.position_km, states.velocity_km_s, states.error
 
 
 class Prefetcher:

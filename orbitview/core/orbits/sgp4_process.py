@@ -6,12 +6,21 @@ up and takes it back): measured here, a 1 ms sleep on the main thread woke 5.5 m
 (median) while another thread made keyframe pairs of the 26,140-object catalogue. In a child
 process SGP4 shares no GIL with the window; the prefetch thread only waits for its answer.
 
+Once it holds the satellites the child runs at a lower CPU priority than the window
+(``NICENESS``): the window draws the frames, the child keeps the next keyframe pairs coming
+with the CPU left over. On a busy machine (the software renderer, llvmpipe, draws on every core)
+the frames keep their pace and a pair may come late, when the dots wait at the end of the pair
+drawn. ``benchmarks/bench_ui_latency.py`` at x10,000 on a loaded 2-core machine (load average
+6): frame interval p95 playing / paused 1.09 niced, 1.27 at full priority; the dots were drawn
+a median 1,900-3,600 s (simulated) behind the clock niced, 600-850 s at full priority.
+
 The child is forked from ``propagate``'s forkserver and dies with its parent (its lifeline,
 ``propagate.exit_with_parent``), however the parent ends.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +32,8 @@ from orbitview.core.orbits.propagate import exit_with_parent, rotations_from_tem
 from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
 
 _satrecs = None
+#: How much lower the child's CPU priority is than its parent's (``os.nice``).
+NICENESS = 10
 
 
 def _start(elements: dict[str, np.ndarray], lifeline) -> None:
@@ -32,6 +43,7 @@ def _start(elements: dict[str, np.ndarray], lifeline) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it, on its own Ctrl-C
     threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
     _satrecs = SatrecArray(satrecs_from_elements(elements))
+    os.nice(NICENESS)  # after the satellites are made: the first pairs are not kept waiting
 
 
 def _states_gcrs(times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

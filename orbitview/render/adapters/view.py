@@ -26,8 +26,7 @@ from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.frames import gcrs_from_itrs, sun_direction_gcrs, sun_known, view_from_gcrs
-from orbitview.core.orbits.keyframes import Keyframes
-from orbitview.core.orbits.launch_dates import objects_in_orbit
+from orbitview.core.orbits.keyframes import Keyframes, playing_step_s
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.render.adapters.camera_adapter import CameraAdapter
 from orbitview.render.adapters.canvas_events import disconnect_canvas_events
@@ -58,9 +57,7 @@ LEGEND_WHILE_PLAYING_S = 1.0
 
 def _distance_s(keyframes: Keyframes | None, t_s: float) -> float:
     """How far ``t_s`` lies outside the keyframes' interval, seconds (0 inside; inf: none)."""
-    if keyframes is None:
-        return math.inf
-    return max(keyframes.t0_s - t_s, t_s - keyframes.t1_s, 0.0)
+    return math.inf if keyframes is None else keyframes.distance_s(t_s)
 
 
 class LayerAdapter:
@@ -70,8 +67,10 @@ class LayerAdapter:
     With a ``prefetcher`` (the window) no keyframes are computed on this thread after the
     first pair: pairs are asked of the worker ahead of the clock and drawn when they arrive,
     then ``arrived()`` is called (the view redraws). Until the pair holding the clock's time
-    is there, the nearest one arrived is drawn at its nearer end. Without one (exports,
-    scripts) the pair of each time is computed when asked: every frame is exact.
+    is there, the nearest one arrived is drawn at its nearer end. While the clock plays fast
+    the pairs are coarse, ``playing_step_s`` apart, so that one lasts many frames; paused, the
+    exact pair of the clock's time replaces a coarse one. Without a prefetcher (exports,
+    scripts) the exact pair of each time is computed when asked: every frame is exact.
     """
 
     def __init__(self, layer: Layer, parent, legend_changed, prefetcher: Prefetcher | None = None,
@@ -134,10 +133,17 @@ class LayerAdapter:
         self.node.set_sun_direction(sun_gcrs)
         self.node.set_time(t_s)
 
+    def _fits(self, keyframes: Keyframes) -> bool:
+        """Whether ``keyframes`` may stay drawn at the clock's time: it contains it, and paused
+        it is exact."""
+        return keyframes.contains(self._t_s) and (self._speed != 0.0 or not keyframes.coarse)
+
     def _follow_clock(self) -> None:
         t = self._t_s
         held = self.node.keyframes
-        if held is not None and held.contains(t):
+        if self._speed == 0.0:
+            self._ready = [(i, k) for i, k in self._ready if not k.coarse]
+        if held is not None and self._fits(held):
             self._ask_ahead(held)
             return
         if self._prefetcher is None or held is None:
@@ -148,9 +154,9 @@ class LayerAdapter:
             return
         if self._ready:
             request_id, nearest = min(self._ready, key=lambda item: (_distance_s(item[1], t), -item[0]))
-            if _distance_s(nearest, t) < _distance_s(held, t):
+            if _distance_s(nearest, t) < _distance_s(held, t) or (nearest.contains(t) and not self._fits(held)):
                 self._upload(nearest, request_id)
-        if not self.node.keyframes.contains(t):
+        if not self._fits(self.node.keyframes):
             self._ask(t + self._speed * (self._prefetcher.latency_s + FRAME_S))
 
     def _ask_ahead(self, held: Keyframes) -> None:
@@ -168,8 +174,8 @@ class LayerAdapter:
         # One job per layer running at a time; a newer ask replaces one still waiting, so a
         # clock outrunning the worker has it make the freshest pair next.
         if not self._prefetcher.running(self._key):
-            source = self.layer.keyframes
-            self._prefetcher.submit(self._key, lambda: source.at(t_s), self._on_pair)
+            source, step_s = self.layer.keyframes, playing_step_s(self._speed)
+            self._prefetcher.submit(self._key, lambda: source.at(t_s, step_s), self._on_pair)
 
     def _on_pair(self, request_id: int, keyframes: Keyframes) -> None:
         """A prefetched pair, on the drawing thread."""
@@ -199,9 +205,10 @@ class LayerAdapter:
         return keyframes.interpolate(self.node.drawn_time_s, row)
 
     def settled(self) -> bool:
-        """Whether the dots are drawn at the clock's time (not a pair still being prefetched)."""
+        """Whether the dots are drawn at the clock's time (not a pair still being prefetched),
+        from the exact pair when paused."""
         keyframes = self.node.keyframes
-        return keyframes is not None and keyframes.contains(self._t_s)
+        return keyframes is not None and self._fits(keyframes)
 
     def close(self) -> None:
         self._closed = True
@@ -366,11 +373,20 @@ class OrbitView:
         self.selection.update(t_s, self._earth_rotation)
         self.conjunctions.update(t_s)
         self._place_world()
-        self.overlay.update_clock(t_s, objects_in_orbit(self.scene.layers, t_s) if self.scene.overlay.in_orbit else None)
+        self._update_clock(t_s)
         self._caption_chapter()
         if self._legend_stale:
             self._update_legend()
         self.canvas.update()
+
+    def _update_clock(self, t_s: float) -> None:
+        """The overlay's clock, and the counter of the objects drawn (``objects_in_orbit`` of
+        the pairs drawn: in the window they come from its worker, and no SGP4 runs here)."""
+        in_orbit = None
+        if self.scene.overlay.in_orbit:
+            in_orbit = sum(int(np.count_nonzero(adapter.node.drawn)) for adapter in self.layers.values()
+                           if adapter.layer.visible and adapter.node.drawn is not None)
+        self.overlay.update_clock(t_s, in_orbit)
 
     def _caption_chapter(self) -> None:
         """Caption the overlay with the chapter running at the displayed time."""
@@ -385,8 +401,9 @@ class OrbitView:
         self._on_time(self.scene.clock.time_s)
 
     def _on_pair_drawn(self) -> None:
-        """A prefetched pair is drawn: the labels follow the dots."""
+        """A prefetched pair is drawn: the labels and the counter follow the dots."""
         self.selection.update(self.scene.clock.time_s, self._earth_rotation)
+        self._update_clock(self.scene.clock.time_s)
         self.canvas.update()
 
     def _on_camera_frame(self, _value=None) -> None:
