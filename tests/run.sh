@@ -34,6 +34,7 @@ fi
 .venv/bin/lint-imports
 
 export EGL_PLATFORM=surfaceless
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-repeatable}"
 unset QT_QPA_PLATFORM
 # The GL-free tiers and the EGL pixel tests share one process; the Qt window tests need a
 # display (Xvfb) and vispy's PyQt6 backend, which cannot live beside EGL in one process.
