@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
+from orbitview.core.conjunctions.primary_candidates import FEW_PRIMARIES, primary_candidates
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
 from orbitview.core.conjunctions.refine import pair_states, ric_km
 from orbitview.core.conjunctions.tasks import block_candidates, refine_segments
@@ -41,6 +42,9 @@ DEFAULT_STEP_S = 40.0
 PRIMARY_STEP_S = 120.0
 #: Candidate segments per refinement task.
 REFINE_CHUNK = 2000
+#: With a few primaries, up to this many candidate segments are refined in this process: starting
+#: workers would cost more.
+IN_PROCESS_SEGMENTS = 4 * REFINE_CHUNK
 
 
 @dataclass(frozen=True)
@@ -125,16 +129,26 @@ def screen(
     if span_s <= 0 or step_s <= 0 or threshold_km <= 0:
         raise ValueError("span, step and threshold must be positive")
     times_s = screening_times(start_s, span_s, step_s)
-    screened, prim = catalog, None
+    screened, prim, segments = catalog, None, None
+    processes = workers
     if primaries is not None:
-        # Only objects whose radius band meets a primary's are propagated at all.
         chosen = np.unique(np.asarray(primaries, np.int64))
-        r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
-        rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
+        found = primary_candidates(catalog.satrecs, times_s, threshold_km, chosen) if len(chosen) <= FEW_PRIMARIES else None
+        if found is not None:
+            rows, segments = found
+            # Refinement alone is left: worker processes pay only for many segments.
+            processes = workers if len(segments) > IN_PROCESS_SEGMENTS else 1
+            if on_block is not None:
+                on_block(1, 1)
+        else:
+            # Only objects whose radius band meets a primary's are propagated at all.
+            r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
+            rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
         screened, prim = catalog.take(rows), np.searchsorted(rows, chosen)
     elements = screened.sgp4_elements
-    with LocalPool(workers) if runner is None else nullcontext(runner) as run:
-        segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
+    with LocalPool(processes) if runner is None else nullcontext(runner) as run:
+        if segments is None:
+            segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
         segments, co_located = _co_located(screened, times_s, segments, threshold_km, prim)
         encounters = _refine(run, screened, elements, times_s, segments, threshold_km, hard_body_radius_km,
                              on_block)
