@@ -9,7 +9,8 @@ from sgp4.api import SatrecArray
 
 from brute_force_conjunctions import brute_force_primary_minima
 from orbitview.core.conjunctions import screen
-from orbitview.core.conjunctions.bands import radius_segments
+from orbitview.core.conjunctions.bands import (DEEP_SPACE_PERIGEE_PAD, deep_space_perigees_km, mean_element_bands_km,
+                                              radius_segments)
 from orbitview.core.conjunctions.bounds import physical_motion
 from orbitview.core.conjunctions.crossings import (ANGLE_PAD_RAD, PLANE_PAD_KM, RADIUS_PAD_KM, mean_elements,
                                                    plane_axes, snapshot_times, true_anomaly)
@@ -61,6 +62,25 @@ def test_sgp4_positions_stay_within_the_padded_mean_orbit_over_a_week(full):
         checked += keep.sum()
     assert checked > 0.9 * len(satrecs) * len(times_s)
     assert worst[0] < PLANE_PAD_KM / 2 and worst[1] < ANGLE_PAD_RAD / 2 and worst[2] < RADIUS_PAD_KM / 2, worst
+
+
+def test_deep_space_radii_stay_above_their_padded_mean_perigees_over_a_week(full):
+    # Every 2nd deep-space object every 2 minutes for 7 days: SGP4's radius stays above the
+    # bound, with half the pad to spare.
+    satrecs = [s for s in full.satrecs if s.method == "d"][::2]
+    start_s = float(np.median(full.epoch_s))
+    r_min, r_max = mean_element_bands_km(satrecs, start_s, WEEK_S)
+    lowest = deep_space_perigees_km(satrecs, start_s, WEEK_S)
+    half_pad = 0.5 * DEEP_SPACE_PERIGEE_PAD * 0.5 * (r_min + r_max)
+    jd, fr = posix_to_jd(start_s + np.arange(0.0, WEEK_S + 1.0, 120.0))
+    checked = 0
+    for lo in range(0, len(satrecs), 500):
+        error, r, _ = SatrecArray(satrecs[lo:lo + 500]).sgp4(jd, fr)
+        radius = np.where(error == 0, np.linalg.norm(r, axis=2), np.inf)
+        assert (radius.min(axis=1) > lowest[lo:lo + 500] + half_pad[lo:lo + 500]).all()
+        checked += np.isfinite(radius).sum()
+    assert checked > 0.9 * len(satrecs) * len(jd)
+    assert (lowest > 7000.0).mean() > 0.5  # most are left out against low orbits
 
 
 def test_radius_segments_hold_every_deep_space_radius_in_range(full):

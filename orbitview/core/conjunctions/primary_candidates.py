@@ -4,8 +4,9 @@ the segments where it can be near a primary.
 1. Near-Earth objects whose mean perigee/apogee band (``bands``) cannot meet a primary's path
    are dropped; the rest keep only the time windows around the nodes of their orbits on the
    primary's (``crossings``).
-2. Deep-space objects keep only the segments in which their radius can come within the
-   threshold of the primary's radius range (``bands.radius_segments``).
+2. Deep-space objects whose mean perigee, widely padded, is above the primaries' paths are
+   dropped (``bands.deep_space_perigees_km``); the rest keep only the segments in which their
+   radius can come within the threshold of the primary's radius range (``bands.radius_segments``).
 3. In the kept segments each object is propagated at the segment's ends alone (SGP4, float64
    TEME), and the pair's relative chord is tested as ``candidates`` does: what survives is a
    superset of the segments where the range dips below the threshold.
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from orbitview.core.conjunctions.bands import BAND_PAD_KM, mean_element_bands_km, radius_segments
+from orbitview.core.conjunctions.bands import (BAND_PAD_KM, deep_space_perigees_km, mean_element_bands_km,
+                                                radius_segments)
 from orbitview.core.conjunctions.bounds import chord_sag_km, physical_motion, segment_min_distance_km
 from orbitview.core.conjunctions.crossings import crossing_windows, mean_elements, primary_path, snapshot_times
 from orbitview.core.orbits.times import posix_to_jd
@@ -52,6 +54,7 @@ def primary_candidates(satrecs, times_s: np.ndarray, threshold_km: float,
     near = near[(r_min - BAND_PAD_KM <= reach_hi) & (r_max + BAND_PAD_KM >= reach_lo)]
     elements = mean_elements([satrecs[k] for k in near], snapshots)
     far = np.flatnonzero(deep)
+    far = far[deep_space_perigees_km([satrecs[k] for k in far], start_s, span_s) <= reach_hi]
     step_s = float(times_s[1] - times_s[0])
     found = []
     for p, own, path in paths:
@@ -64,7 +67,7 @@ def primary_candidates(satrecs, times_s: np.ndarray, threshold_km: float,
     found = _valid_segments(satrecs, times_s, np.concatenate(found), near[np.isnan(elements.a_km).any(axis=1)])
     # Unique rows, by one key (far faster than rows of three).
     count, steps = len(satrecs), len(times_s) - 1
-    key = np.unique((found[:, 0] * count + found[:, 1]) * steps + found[:, 2])
+    key = _distinct((found[:, 0] * count + found[:, 1]) * steps + found[:, 2])
     triples = np.column_stack([key // steps // count, key // steps % count, key % steps])
     # An object with itself is no pair, and two primaries are one pair.
     a, b = triples[:, 0], triples[:, 1]
@@ -108,7 +111,8 @@ def _pair_segments(satrecs, times_s, triples, primaries, threshold_km, step_s) -
     """The triples ``(a, b, k)`` whose relative chord over segment ``k``, widened by both objects'
     chord sag, comes within ``threshold_km`` (both motions physical, as ``candidates`` requires)."""
     # States wanted: each kept segment's two ends, of each object; every grid time of a primary.
-    wanted = np.unique(np.r_[triples[:, 1] * len(times_s) + triples[:, 2], triples[:, 1] * len(times_s) + triples[:, 2] + 1])
+    ends = triples[:, 1] * len(times_s) + triples[:, 2]
+    wanted = _distinct(np.r_[ends, ends + 1])
     states = _States(satrecs, wanted, len(times_s), times_s)
     primary_states = _States(satrecs, (primaries[:, None] * len(times_s) + np.arange(len(times_s))).ravel(),
                              len(times_s), times_s)
@@ -122,6 +126,13 @@ def _pair_segments(satrecs, times_s, triples, primaries, threshold_km, step_s) -
         closest = segment_min_distance_km(q0 - p0, q1 - p1)
         keep = usable & (closest <= threshold_km + 2.0 * chord_sag_km(step_s))
     return triples[keep]
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of ``keys``, sorted (a sort and a comparison: for millions of int64,
+    faster than ``np.unique``'s hashing)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
 class _States:
