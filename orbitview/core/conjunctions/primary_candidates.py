@@ -65,13 +65,14 @@ def primary_candidates(satrecs, times_s: np.ndarray, threshold_km: float,
                                      path.r_max_km.max() + threshold_km)
             found.append(np.column_stack([np.full(len(row), p), far[row], k]))
     found = _valid_segments(satrecs, times_s, np.concatenate(found), near[np.isnan(elements.a_km).any(axis=1)])
-    # Unique rows, by one key (far faster than rows of three).
+    # Two primaries are one pair, whichever's windows found it (the lower row first); an object
+    # with itself is none. Unique rows by one key (far faster than rows of three).
+    a, b, k = found.T
+    swap = np.isin(b, primaries) & (b < a)
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
     count, steps = len(satrecs), len(times_s) - 1
-    key = _distinct((found[:, 0] * count + found[:, 1]) * steps + found[:, 2])
+    key = _distinct(((a * count + b) * steps + k)[a != b])
     triples = np.column_stack([key // steps // count, key // steps % count, key % steps])
-    # An object with itself is no pair, and two primaries are one pair.
-    a, b = triples[:, 0], triples[:, 1]
-    triples = triples[(a != b) & ~(np.isin(b, primaries) & (b < a))]
     segments = _pair_segments(satrecs, times_s, triples, primaries, threshold_km, step_s)
     rows = np.union1d(np.unique(segments[:, :2]), primaries)
     return rows, np.column_stack([np.searchsorted(rows, segments[:, 0]), np.searchsorted(rows, segments[:, 1]),
