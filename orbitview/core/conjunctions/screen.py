@@ -114,7 +114,9 @@ def screen(
     ``primaries``: row indices of ``catalog`` screened against every object (None: all against
     all). ``on_block(done, total)`` is called after each block of object-times and each
     refinement chunk (progress, and a place to raise on Ctrl-C). With primaries, objects whose
-    perigee/apogee band cannot meet a primary's (``bands``) are not propagated. ``step_s``:
+    perigee/apogee band cannot meet a primary's (``bands``) are not propagated; with up to
+    ``FEW_PRIMARIES``, each object only in the segments where it can be near one
+    (``primary_candidates``). ``step_s``:
     seconds between samples (default ``DEFAULT_STEP_S``, with primaries ``PRIMARY_STEP_S``).
 
     ``runner(function, shared, tasks)`` runs the tasks (default: a ``LocalPool`` of ``workers``
