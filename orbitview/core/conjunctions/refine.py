@@ -86,16 +86,34 @@ def _sampled_brackets(satrecs, a, b, lo_s, hi_s, slow, brackets):
     first = np.repeat(np.cumsum(counts + 1) - (counts + 1), counts + 1)
     fraction = (np.arange(len(segment)) - first) / np.repeat(counts, counts + 1)
     times = lo_s[segment] + fraction * (hi_s[segment] - lo_s[segment])
-    f = np.empty(len(times))
-    ends = np.cumsum(counts + 1)
-    # Each segment's samples in two calls, one per object (a slow pair stays a candidate for
-    # many segments running, docked vehicles for the whole span).
-    for row, lo, hi in zip(slow.tolist(), (ends - counts - 1).tolist(), ends.tolist()):
-        r_a, v_a, r_b, v_b, ok = pair_states(satrecs[a[row]], satrecs[b[row]], times[lo:hi])
-        f[lo:hi] = np.where(ok, np.einsum("ij,ij->i", r_b - r_a, v_b - v_a), np.nan)
+    # Each object in one call, at the distinct times it is wanted (slow pairs stay candidates for
+    # many segments running, docked vehicles for the whole span, and a primary with several of
+    # them is wanted at the same times by each).
+    state, ok = _states_at(satrecs, np.r_[a[segment], b[segment]], np.r_[times, times])
+    relative = state[len(times):] - state[:len(times)]
+    f = np.where(ok[:len(times)] & ok[len(times):], np.einsum("ij,ij->i", relative[:, :3], relative[:, 3:]), np.nan)
     starts = np.flatnonzero(segment[1:] == segment[:-1])  # a sample and the next of one segment
     brackets.append((times[starts], times[starts + 1], f[starts], f[starts + 1]))
     return segment[starts]
+
+
+def _states_at(satrecs, rows: np.ndarray, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``states_km`` for many samples of few objects: one ``sgp4_array`` call per object over its
+    distinct times."""
+    order = np.lexsort((times_s, rows))
+    rows, times_s = rows[order], times_s[order]
+    distinct = np.flatnonzero(np.r_[True, (np.diff(rows) != 0) | (np.diff(times_s) != 0)])
+    state, ok = np.empty((len(distinct), 6)), np.empty(len(distinct), bool)
+    objects = rows[distinct]
+    starts = np.flatnonzero(np.r_[True, np.diff(objects) != 0])
+    jd, fr = posix_to_jd(times_s[distinct])
+    for first, last in zip(starts.tolist(), np.r_[starts[1:], len(distinct)].tolist()):
+        error, r, v = satrecs[int(objects[first])].sgp4_array(jd[first:last], fr[first:last])
+        state[first:last, :3], state[first:last, 3:], ok[first:last] = r, v, error == 0
+    # Back to the samples' own order.
+    place = np.empty(len(order), np.int64)
+    place[order] = np.cumsum(np.r_[True, (np.diff(rows) != 0) | (np.diff(times_s) != 0)]) - 1
+    return state[place], ok[place]
 
 
 def _roots(satrecs, a, b, lo, hi, f_lo, f_hi) -> np.ndarray:

@@ -26,9 +26,10 @@ import numpy as np
 
 from orbitview.core.conjunctions.bands import near_primaries, radius_bands_km
 from orbitview.core.conjunctions.co_located import CoLocated, co_located, outside_stretches
+from orbitview.core.conjunctions.primary_candidates import FEW_PRIMARIES, primary_candidates
 from orbitview.core.conjunctions.probability import DEFAULT_HARD_BODY_RADIUS_KM, max_probability
 from orbitview.core.conjunctions.refine import ric_km
-from orbitview.core.conjunctions.tasks import block_candidates, refine_segments
+from orbitview.core.conjunctions.tasks import block_candidates, prepare, refine_segments
 from orbitview.core.local_tasks import LocalPool
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.propagate import DEFAULT_BLOCK_STATES, block_ranges
@@ -106,7 +107,9 @@ def screen(
     ``primaries``: row indices of ``catalog`` screened against every object (None: all against
     all). ``on_block(done, total)`` is called after each block of object-times and each
     refinement chunk (progress, and a place to raise on Ctrl-C). With primaries, objects whose
-    perigee/apogee band cannot meet a primary's (``bands``) are not propagated. ``step_s``:
+    perigee/apogee band cannot meet a primary's (``bands``) are not propagated; with up to
+    ``FEW_PRIMARIES``, each object only in the segments where it can be near one
+    (``primary_candidates``). ``step_s``:
     seconds between samples (default ``DEFAULT_STEP_S``, with primaries ``PRIMARY_STEP_S``).
 
     ``runner(function, shared, tasks)`` runs the tasks (default: a ``LocalPool`` of ``workers``
@@ -118,22 +121,47 @@ def screen(
     if span_s <= 0 or step_s <= 0 or threshold_km <= 0:
         raise ValueError("span, step and threshold must be positive")
     times_s = screening_times(start_s, span_s, step_s)
-    screened, prim = catalog, None
-    if primaries is not None:
-        # Only objects whose radius band meets a primary's are propagated at all.
-        chosen = np.unique(np.asarray(primaries, np.int64))
-        r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
-        rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
-        screened, prim = catalog.take(rows), np.searchsorted(rows, chosen)
-    elements = screened.sgp4_elements
+    chosen = None if primaries is None else np.unique(np.asarray(primaries, np.int64))
+    screened, prim, segments = catalog, chosen, None
     with LocalPool(workers) if runner is None else nullcontext(runner) as run:
-        segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
+        if chosen is not None and len(chosen) <= FEW_PRIMARIES:
+            segments = _few_primaries_segments(run, catalog, times_s, threshold_km, chosen, runner is None)
+        if segments is not None:
+            propagated = len(np.union1d(np.unique(segments[:, :2]), chosen))
+            if on_block is not None:
+                on_block(1, 1)
+        elif chosen is not None:
+            # Only objects whose radius band meets a primary's are propagated at all.
+            r_min, r_max = radius_bands_km(catalog.satrecs, start_s, span_s)
+            rows = np.union1d(np.flatnonzero(near_primaries(r_min, r_max, chosen, threshold_km)), chosen)
+            screened, prim = catalog.take(rows), np.searchsorted(rows, chosen)
+        elements = screened.sgp4_elements
+        if segments is None:
+            segments = _candidate_segments(run, elements, times_s, threshold_km, prim, block_states, on_block)
+            propagated = len(screened)
         segments, stretches = co_located(screened, times_s, segments, threshold_km, prim)
         encounters = outside_stretches(_refine(run, screened, elements, times_s, segments, threshold_km,
                                                hard_body_radius_km, on_block), stretches)
     return Screening(start_s, span_s, threshold_km, float(np.max(np.diff(times_s))), hard_body_radius_km,
                      len(catalog), tuple(int(screened.norad_id[p]) for p in (prim if prim is not None else ())),
-                     len(screened), encounters, stretches)
+                     propagated, encounters, stretches)
+
+
+def _few_primaries_segments(runner, catalog, times_s, threshold_km, primaries, warm_up):
+    """The candidate rows ``(a, b, k)`` (catalogue rows) of a few primaries against all
+    (``primary_candidates``), or None. With ``warm_up``, the runner's workers start and build the
+    catalogue's satrecs meanwhile, for the refinement that follows."""
+    elements = catalog.sgp4_elements
+    warm_up = warm_up and runner.processes > 1
+    started = runner(prepare, elements, ((None, ()) for _ in range(runner.processes))) if warm_up else nullcontext(())
+    with started as ready:
+        found = primary_candidates(catalog.satrecs, times_s, threshold_km, primaries)
+        for _ in ready:
+            pass
+    if found is None:
+        return None
+    rows, segments = found
+    return np.column_stack([rows[segments[:, 0]], rows[segments[:, 1]], segments[:, 2]])
 
 
 def _candidate_segments(runner, elements, times_s, threshold_km, primaries, block_states, on_block):

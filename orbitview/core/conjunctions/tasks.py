@@ -35,6 +35,12 @@ def _satrecs(elements: dict[str, np.ndarray]):
     return _built[1], _built[2]
 
 
+def prepare(elements: dict[str, np.ndarray]) -> None:
+    """Build this process's satrecs of ``elements`` ahead of its tasks (a pool's workers start
+    and build them while the parent is busy)."""
+    _satrecs(elements)
+
+
 def block_candidates(elements: dict[str, np.ndarray], times_s: np.ndarray, first_segment: int, threshold_km: float,
                      primaries: np.ndarray | None) -> np.ndarray:
     """``(M, 3)`` int64 rows ``(i, j, k)``: objects ``i``, ``j`` may be within ``threshold_km`` in
