@@ -18,7 +18,9 @@ upper estimate for ranking, not a probability of collision.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import ncx2
+# scipy.special's non-central chi-square distribution function is the one scipy.stats.ncx2.cdf
+# evaluates, without importing scipy.stats (about 0.6 s, a tenth of screening one primary).
+from scipy.special import chndtr
 
 #: Combined hard-body radius, km: 20 m, our default when object sizes are unknown
 #: (the sum of two ~10 m envelopes; a large payload and a fragment).
@@ -54,4 +56,4 @@ def _probability(miss, hard_body_radius_km, ratios):
     """``(M, K)`` P(sigma) for ``sigma = miss * ratios`` (M, K)."""
     sigma = miss[:, None] * ratios
     with np.errstate(divide="ignore", invalid="ignore"):
-        return ncx2.cdf((hard_body_radius_km / sigma) ** 2, 2, (miss[:, None] / sigma) ** 2)
+        return chndtr((hard_body_radius_km / sigma) ** 2, 2, (miss[:, None] / sigma) ** 2)
