@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM, EARTH_POLAR_RADIUS_KM
 from orbitview.core.orbits.propagate import propagate
+from orbitview.core.orbits.sgp4_elements import EARTH_RADIUS_WGS72_KM, MU_WGS72_KM3_S2
 
 _E2 = 1.0 - (EARTH_POLAR_RADIUS_KM / EARTH_EQUATORIAL_RADIUS_KM) ** 2
 
@@ -22,12 +25,38 @@ def track_times(catalog: Catalog, row: int, t_s: float, samples: int = 361) -> n
     return t_s + np.linspace(-half, half, samples)
 
 
+#: Seconds either side of a track's time sampled besides its even samples. A chord between even
+#: samples (a revolution / 180: 31 s in LEO) strays up to 1 km from the orbit, and a close view
+#: (an encounter framed from 600 m) then shows the track beside its object, not through it; near
+#: the object the chords shrink to 0.1 s (their sag, a h^2 / 8, under a millimetre), growing
+#: twofold away from it, so the track meets its object and leaves it along the orbit.
+NEAR_OFFSETS_S = 0.1 * 2.0 ** np.arange(9)
+
+
+#: The angle, radians, by which a drawn track may miss its object as the camera sees it: about a
+#: pixel of a 1920-pixel-wide view 55 degrees across.
+TRACK_MISS_RAD = 5e-4
+#: Bound on any SGP4 trajectory's acceleration (central gravity at the surface; the rest is 1 %).
+_ACCELERATION_KM_S2 = MU_WGS72_KM3_S2 / EARTH_RADIUS_WGS72_KM**2
+
+
+def track_age_limit_s(distance_km: float, longest_s: float) -> float:
+    """How long an orbit track made at one time may be drawn, seconds, for a camera
+    ``distance_km`` from the object: until the object, moved on by ``dt`` along chords of at
+    most ``dt`` (``NEAR_OFFSETS_S``, then the even samples), may lie ``a dt^2 / 8`` from them,
+    ``TRACK_MISS_RAD`` of the distance; never longer than ``longest_s``. From 600 m that is half
+    a second; from the 30,000 km of a whole-globe view, minutes."""
+    return min(longest_s, math.sqrt(8.0 * TRACK_MISS_RAD * distance_km / _ACCELERATION_KM_S2))
+
+
 def orbit_track_gcrs_km(catalog: Catalog, row: int, t_s: float, samples: int = 361) -> np.ndarray:
-    """(K, 3) GCRS km: the path through inertial space, one revolution either side of ``t_s``.
+    """(K, 3) GCRS km: the path through inertial space, one revolution either side of ``t_s``,
+    in time order, through the object's position at ``t_s`` (``NEAR_OFFSETS_S``).
 
     Samples where SGP4 fails (decay) are dropped.
     """
-    states = propagate(catalog.take([row]), track_times(catalog, row, t_s, samples), "GCRS")
+    near = t_s + np.concatenate([-NEAR_OFFSETS_S, [0.0], NEAR_OFFSETS_S])
+    states = propagate(catalog.take([row]), np.union1d(track_times(catalog, row, t_s, samples), near), "GCRS")
     ok = states.error[:, 0] == 0
     return states.position_km[ok, 0]
 

@@ -10,7 +10,7 @@ from vispy import scene as vscene
 from orbitview.core.model.events import disconnect_models
 from orbitview.core.model.scene import Scene
 from orbitview.core.model.screening import encounter_place_gcrs_km, pair_refs
-from orbitview.core.orbits.tracks import orbit_track_gcrs_km
+from orbitview.core.orbits.tracks import orbit_track_gcrs_km, track_age_limit_s
 
 MISS_LINE_COLOR = (1.0, 0.2, 1.0, 1.0)
 PAIR_ORBIT_COLOR = (1.0, 0.65, 0.2, 0.8)
@@ -69,7 +69,8 @@ class ConjunctionAdapter:
 
     def update(self, t_s: float) -> None:
         """Follow the clock: the miss lines between the pairs' positions now, and their lengths."""
-        if self._orbits_made_at is None or abs(t_s - self._orbits_made_at) > ORBIT_REFRESH_S:
+        if self._orbits_made_at is None or abs(t_s - self._orbits_made_at) > track_age_limit_s(
+                self.scene.camera.distance_km, ORBIT_REFRESH_S):
             self._make_orbits(t_s)
         ends, middles, texts = [], [], []
         for a, b in self._pairs():

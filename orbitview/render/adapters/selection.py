@@ -16,7 +16,12 @@ from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.frames import gcrs_from_itrs as earth_rotation
 from orbitview.core.orbits.prefetch import Prefetcher
-from orbitview.core.orbits.tracks import direction_marks, ground_track_itrs_km, orbit_track_gcrs_km
+from orbitview.core.orbits.tracks import (
+    direction_marks,
+    ground_track_itrs_km,
+    orbit_track_gcrs_km,
+    track_age_limit_s,
+)
 
 TRACK_COLOR = (0.80, 0.92, 1.0, 0.8)
 GROUND_COLOR = (1.0, 0.85, 0.3, 0.9)
@@ -118,7 +123,8 @@ class SelectionAdapter:
 
     def update(self, t_s: float, gcrs_from_itrs: np.ndarray | None) -> None:
         """Follow the clock: move the ring and labels; turn the ground track with the Earth."""
-        if self._tracks_made_at is None or abs(t_s - self._tracks_made_at) > TRACK_REFRESH_S:
+        if self._tracks_made_at is None or abs(t_s - self._tracks_made_at) > track_age_limit_s(
+                self.scene.camera.distance_km, TRACK_REFRESH_S):
             self._make_tracks(t_s)
         if gcrs_from_itrs is None:
             gcrs_from_itrs = earth_rotation(t_s)
