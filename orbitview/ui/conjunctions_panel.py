@@ -44,6 +44,7 @@ from orbitview.core.model.screening import Highlight, frame_pair, pair_refs
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.conjunction_files import format_tca
+from orbitview.ui.dialog_parts import close_job_progress, job_progress
 from orbitview.ui.file_loading import Step
 from orbitview.ui.menus import menu_before_help
 
@@ -208,13 +209,8 @@ class ConjunctionsPanel(QWidget):
         def work():
             return screen(catalog, start_s, span_s, threshold_km, primaries=rows, on_block=on_block)
 
-        progress = QProgressDialog(f"Screening {len(catalog):,} objects over {span_s / 3600:g} h...", "Cancel",
-                                   0, 1000, self.window)
-        progress.setWindowTitle("Conjunctions")
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(self.cancel)
-        progress.show()
-        self.progress = progress
+        self.progress = job_progress(self.window, f"Screening {len(catalog):,} objects over {span_s / 3600:g} h...",
+                                     "Conjunctions", 1000, self.cancel)
         self.window.loader.submit([Step("conjunction screening", work)],
                                   lambda _label, screening: self._on_done(request, screening),
                                   lambda _label, message: self._on_failed(request, message))
@@ -251,11 +247,8 @@ class ConjunctionsPanel(QWidget):
         QMessageBox.warning(self.window, "Conjunctions", message)
 
     def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.canceled.disconnect(self.cancel)
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
+        close_job_progress(self.progress, self.cancel)
+        self.progress = None
 
     # --- the table ---------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
-"""Pieces the Events dialogs share: the searchable object list, a UTC time box, and the
-red problem list above OK and Cancel."""
+"""Pieces the Events dialogs share: the searchable object list, a UTC time box, the red
+problem list above OK and Cancel, and the progress dialog of a background job."""
 
 from __future__ import annotations
 
 from PyQt6.QtCore import QDateTime, Qt, QTimeZone
-from PyQt6.QtWidgets import QComboBox, QCompleter, QDateTimeEdit, QDialogButtonBox, QFormLayout, QLabel
+from PyQt6.QtWidgets import (QComboBox, QCompleter, QDateTimeEdit, QDialogButtonBox, QFormLayout, QLabel,
+                             QProgressDialog)
 
 
 def object_combo(labels: list[str]) -> QComboBox:
@@ -46,3 +47,24 @@ def problems_and_buttons(dialog, form: QFormLayout, ok_text: str) -> QLabel:
     form.addRow(buttons)
     dialog.setMinimumWidth(460)
     return label
+
+
+def job_progress(parent, text: str, title: str, steps: int, on_cancel, modal: bool = False) -> QProgressDialog:
+    """A progress dialog shown at once for a job in the window's runner: ``steps`` (0: busy,
+    no count), Cancel calling ``on_cancel``. Close it with ``close_job_progress``."""
+    progress = QProgressDialog(text, "Cancel", 0, steps, parent)
+    progress.setWindowTitle(title)
+    if modal:
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.canceled.connect(on_cancel)
+    progress.show()
+    return progress
+
+
+def close_job_progress(progress: QProgressDialog | None, on_cancel) -> None:
+    """Close a ``job_progress`` dialog (None: nothing), its Cancel no longer calling ``on_cancel``."""
+    if progress is not None:
+        progress.canceled.disconnect(on_cancel)
+        progress.close()
+        progress.deleteLater()

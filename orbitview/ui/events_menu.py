@@ -28,7 +28,8 @@ from orbitview.core.breakup.standard_model import BodyKind, EventKind, collision
 from orbitview.core.model.origin import EVENT_PARTS, CustomEventOrigin, EventOrigin
 from orbitview.core.orbits.classify import ObjectClass
 from orbitview.core.orbits.times import format_utc
-from orbitview.ui.dialog_parts import object_combo, problems_and_buttons, utc_time_edit
+from orbitview.ui.dialog_parts import (close_job_progress, job_progress, object_combo, problems_and_buttons,
+                                        utc_time_edit)
 from orbitview.ui.file_loading import Step
 from orbitview.ui.interceptor_dialog import fly_interceptor
 
@@ -127,13 +128,8 @@ class BreakupRunner(QObject):
             self.window.loader.cancel(self.request)
         self.origin = origin
         self._close_progress()
-        progress = QProgressDialog(f"Modelling {label}...", "Cancel", 0, 0, self.window)
-        progress.setWindowTitle("Breakup model")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(self.cancel)
-        progress.show()
-        self.progress = progress
+        self.progress = job_progress(self.window, f"Modelling {label}...", "Breakup model", 0, self.cancel,
+                                     modal=True)
         self.request = self.window.loader.submit([Step(f"breakup model: {label}", job)],
                                                  self._on_done, self._on_failed)
         return self.request
@@ -168,11 +164,8 @@ class BreakupRunner(QObject):
             f"{result.event.title}: {len(result.element_sets.catalog):,} fragments in orbit", 10000)
 
     def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.canceled.disconnect(self.cancel)
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
+        close_job_progress(self.progress, self.cancel)
+        self.progress = None
 
 
 @dataclass(frozen=True)
