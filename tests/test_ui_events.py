@@ -278,8 +278,7 @@ def test_interceptor_dialog_flies_to_a_loaded_object_and_a_saved_scenario_flies_
     missile = show_interceptor(loaded, arc, dialog.origin)
     assert scene.layers[-1] is missile and scene.clock.time_s == arc.launch_s - 10.0
     assert "burnout speed" in loaded.statusBar().currentMessage()
-    qtbot.wait(50)
-    assert id(missile) in loaded.view.interceptors  # its site, trail and label are drawn
+    qtbot.waitUntil(lambda: id(missile) in loaded.view.interceptors, timeout=20000)  # its site, trail and label
 
     path = tmp_path / "saved.toml"
     write_scenario(scenario_from_scene(scene), path)

@@ -42,7 +42,7 @@ def redraw(window, qtbot) -> np.ndarray:
     qtbot.waitUntil(window.view.settled, timeout=20000)
     drawn = window.frames_drawn
     window.canvas.update()
-    qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=5000)
+    qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=20000)
     return grab(window)
 
 
@@ -191,7 +191,7 @@ def test_search_selects_and_flies_to_the_object(make_window, full, qtbot):
     qtbot.keyClicks(window.search, "1998-067A")
     qtbot.keyClick(window.search, "\r")
     assert window.scene.selected.norad_id == 25544
-    qtbot.waitUntil(lambda: window.camera_move is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.camera_move is None, timeout=20000)
     camera = window.scene.camera
     iss = window.scene.position_gcrs_km(window.scene.selected)
     # The eye is above the object, a few thousand km out, looking at the Earth's centre.
@@ -225,7 +225,7 @@ def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catal
             and 50 < xy[i, 0] < size[0] - 50 and 50 < xy[i, 1] < size[1] - 50]
     row = near[0]
     qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy[row]).astype(int)))
-    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
+    qtbot.waitUntil(lambda: scene.selected is not None, timeout=20000)
     # Another object may be drawn over it within the pick radius: the pick is the nearest.
     picked = scene.selected.row
     assert np.hypot(*(xy[picked] - xy[row])) <= 6.0
@@ -233,7 +233,7 @@ def test_clicking_an_object_selects_it_and_empty_space_clears(make_window, catal
     x, y = np.round(xy[picked]).astype(int)
     assert yellow(ring[y - 12: y + 12, x - 12: x + 12]) > 10
     qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(5, size[1] - 5))
-    qtbot.waitUntil(lambda: scene.selected is None, timeout=3000)
+    qtbot.waitUntil(lambda: scene.selected is None, timeout=20000)
     assert yellow(redraw(window, qtbot)[y - 12: y + 12, x - 12: x + 12]) < 5
 
 
@@ -276,7 +276,7 @@ def test_a_click_on_the_second_layers_object_shows_it_not_its_namesake(make_wind
                    and 50 < p[0] < size[0] - 50 and 50 < p[1] < size[1] - 50
                    and np.sum(np.hypot(*(points - p).T) < 2 * PICK_RADIUS_PX) == 1)
     qtbot.mouseClick(window.canvas.native, Qt.MouseButton.LeftButton, pos=QPoint(*np.round(xy).astype(int)))
-    qtbot.waitUntil(lambda: scene.selected is not None, timeout=3000)
+    qtbot.waitUntil(lambda: scene.selected is not None, timeout=20000)
     assert scene.selected == ObjectRef(second, row)
     panel = window.info_panel
     assert panel.values["source"].text() == "gp-debris-fengyun1c.json"
@@ -319,7 +319,7 @@ def test_play_pause_step_and_scrub(make_window, catalogs, qtbot):
     bar.speed.setCurrentIndex(bar.speed.findData(1000.0))
     qtbot.keyClick(window.canvas.native, " ")
     assert clock.playing and bar.play.text() == "Pause"
-    qtbot.waitUntil(lambda: clock.time_s > T_DEBRIS + 100, timeout=5000)
+    qtbot.waitUntil(lambda: clock.time_s > T_DEBRIS + 100, timeout=20000)
     qtbot.keyClick(window.canvas.native, " ")
     assert not clock.playing
     stopped = clock.time_s
@@ -404,7 +404,7 @@ def test_info_panel_follow_pin_tracks_and_copy(make_window, full, qtbot):
     altitude = panel.values["altitude"].text()
     assert altitude.endswith(" km") and 380 < float(altitude[:-3].replace(",", "")) < 450
     scene.clock.time_s += 600
-    qtbot.waitUntil(lambda: panel.values["altitude"].text() != altitude, timeout=2000)
+    qtbot.waitUntil(lambda: panel.values["altitude"].text() != altitude, timeout=20000)
     panel.follow.click()
     assert scene.camera.follow == iss
     qtbot.keyClick(window.canvas.native, "f")
@@ -429,7 +429,7 @@ def test_keyboard_camera(make_window, qtbot):
     window = make_window()
     camera, canvas = window.scene.camera, window.canvas.native
     canvas.setFocus()
-    qtbot.waitUntil(canvas.hasFocus, timeout=2000)
+    qtbot.waitUntil(canvas.hasFocus, timeout=20000)
     azimuth, distance = camera.azimuth_deg, camera.distance_km
     qtbot.keyClick(canvas, Qt.Key.Key_Left)
     assert camera.azimuth_deg == pytest.approx(azimuth - 5.0)
@@ -566,7 +566,7 @@ def test_info_panel_heights_say_what_they_are(make_window, full, qtbot):
     window.scene.selected = iss
     info = object_state(window.scene, iss)
     values = window.info_panel.values
-    qtbot.waitUntil(lambda: values["heights"].text() != "", timeout=2000)
+    qtbot.waitUntil(lambda: values["heights"].text() != "", timeout=20000)
     # The ISS's altitude above the ellipsoid lies between its highest and lowest heights of the
     # revolution; the mean apogee, above the equatorial radius, is lower than the highest.
     highest, lowest = (float(v) for v in values["heights"].text().split(" km")[0].split(" / "))

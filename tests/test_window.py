@@ -20,7 +20,7 @@ def test_opening_a_file_adds_a_layer_and_draws_its_objects(make_window, catalogs
     layer = window.open_file(str(catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt"))
     assert layer is not None and len(layer) == 1918
     assert window.count_label.text() == "1,918 / 1,918 objects"
-    qtbot.wait(100)
+    qtbot.waitUntil(window.view.settled, timeout=20000)
     after = grab(window)
     red = lambda img: ((img[..., 0] > 180) & (img[..., 1] < 110)).sum()  # noqa: E731 - debris colour
     assert red(after) > red(before) + 300
@@ -42,7 +42,7 @@ def test_play_moves_the_clock_and_pause_stops_it(make_window, qtbot):
     window.time_bar.speed.setCurrentIndex(window.time_bar.speed.findData(1000.0))
     window.time_bar.play.click()
     assert window.scene.clock.playing
-    qtbot.waitUntil(lambda: window.scene.clock.time_s > T + 50, timeout=5000)
+    qtbot.waitUntil(lambda: window.scene.clock.time_s > T + 50, timeout=20000)
     window.time_bar.play.click()
     stopped = window.scene.clock.time_s
     qtbot.wait(100)

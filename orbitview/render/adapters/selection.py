@@ -107,9 +107,14 @@ class SelectionAdapter:
     def _on_tracks(self, request_id: int, tracks: tuple[np.ndarray, np.ndarray]) -> None:
         if self._closed or request_id != self._tracks_id:
             return  # the selection or the time moved on since it was asked
+        self._tracks_id = 0
         self._set_tracks(self.scene.selected, *tracks)
         self.update(self.scene.clock.time_s, None)
         self._arrived()
+
+    def settled(self) -> bool:
+        """Whether the tracks drawn are the ones last asked for (none is still being computed)."""
+        return self._tracks_id == 0
 
     def _set_tracks(self, of: ObjectRef | None, orbit: np.ndarray, ground_itrs: np.ndarray) -> None:
         self._tracks_of = of

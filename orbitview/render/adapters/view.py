@@ -355,8 +355,9 @@ class OrbitView:
         return None if adapter is None else adapter.position_km(ref.row)
 
     def settled(self) -> bool:
-        """Whether every layer is drawn at the clock's time (no pair still being prefetched)."""
-        return all(adapter.settled() for adapter in self.layers.values())
+        """Whether every layer is drawn at the clock's time (no pair still being prefetched)
+        and the selection's tracks are the ones last asked for."""
+        return self.selection.settled() and all(adapter.settled() for adapter in self.layers.values())
 
     def _on_time(self, t_s: float) -> None:
         sun = sun_direction_gcrs(t_s) if sun_known(t_s) else None
