@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 from skyfield.api import EarthSatellite, wgs84
@@ -156,7 +156,7 @@ def leo_catalogue():
     return catalog.take(np.flatnonzero((perigee > 250.0) & (apogee < 2000.0)))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(row=st.integers(0, 10_000), latitude=st.floats(-80.0, 80.0), longitude=st.floats(-180.0, 180.0),
        height=st.floats(0.0, 3.0), flight=st.floats(60.0, 3000.0), offset=st.floats(0.0, 86400.0))
 def test_random_geometry_meets_the_target_or_is_refused_for_a_reason(row, latitude, longitude, height,

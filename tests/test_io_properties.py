@@ -25,7 +25,7 @@ pytestmark = pytest.mark.core
 
 FORMATS = ["3le", "tle", "omm.json", "omm.csv", "omm.xml"]
 READERS = {"3le": parse_tle, "tle": parse_tle, "omm.json": read_omm_json, "omm.csv": read_omm_csv, "omm.xml": read_omm_xml}
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
