@@ -35,7 +35,7 @@ def shown_dock(window, qtbot, text="Gabbard diagram", dock=None):
     toggle = next(a for a in toggle if a.text() == text)
     assert not dock.isVisible() and not toggle.isChecked()
     toggle.trigger()
-    qtbot.waitUntil(lambda: dock.data is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=20000)
     return dock
 
 
@@ -45,7 +45,7 @@ def test_dock_is_hidden_until_view_menu_shows_it(make_window, qtbot, fy1c_tracke
     dock = shown_dock(window, qtbot)
     assert dock.isVisible()
     # The canvas shows the drawing: apogee red and perigee blue in its pixels.
-    qtbot.waitUntil(lambda: _has_colours(dock.canvas.grab().toImage()), timeout=5000)
+    qtbot.waitUntil(lambda: _has_colours(dock.canvas.grab().toImage()), timeout=20000)
 
 
 def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, fy1c_tracked_2025, tmp_path, artefacts):
@@ -71,7 +71,7 @@ def test_points_are_the_osculating_values_of_sgp4_states(make_window, qtbot, fy1
 
     check(T)
     window.scene.clock.time_s = T + 3 * 3600.0
-    qtbot.waitUntil(lambda: "09:00" in dock.panels[0].title, timeout=5000)
+    qtbot.waitUntil(lambda: "09:00" in dock.panels[0].title, timeout=20000)
     check(T + 3 * 3600.0)
 
     path = tmp_path / "gabbard.png"
@@ -88,7 +88,7 @@ def test_a_second_layer_is_drawn_beside_and_exported(make_window, qtbot, fy1c_tr
     dock.layer_box.setCurrentText("Fengyun 1C fragments (model)")
     dock.compare_box.setCurrentText("fengyun-1c-debris (tracked)")
     dock.source_box.setCurrentIndex(1)  # element sets: the tracked cloud is 18 years later
-    qtbot.waitUntil(lambda: len(dock.panels) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(dock.panels) == 2, timeout=20000)
     assert len(dock.panels[0].gabbard) == len(fy1c_model.element_sets.catalog)
     assert np.array_equal(dock.panels[1].gabbard.period_min, gabbard.from_catalog(fy1c_tracked_2025).period_min)
     window.resize(1800, 950)
@@ -126,21 +126,21 @@ def test_updates_are_throttled_while_playing(make_window, qtbot, fy1c_tracked_20
     real_draw = gabbard_panel.draw_gabbard
     monkeypatch.setattr(gabbard_panel, "draw_gabbard",
                         lambda figure, panels: drawn.append(panels[0].title) or real_draw(figure, panels))
-    qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=5000)
+    qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=20000)
     window.scene.clock.playing = True
     # Forty ticks while a redraw is pending: one redraw, PLAYING_INTERVAL_MS after the first.
     for step in range(40):
         window.scene.clock.time_s = T + 10.0 * step
     assert drawn == []
     assert dock.timer.isActive() and dock.timer.interval() == PLAYING_INTERVAL_MS
-    qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
+    qtbot.waitUntil(lambda: bool(drawn), timeout=20000)
     window.scene.clock.playing = False
     # The one redraw shows the last of the forty ticks (later redraws, if a loaded machine let
     # the window's own playing ticks schedule more, come from later times). Titles are UTC to
     # the minute, so they sort as times do.
     assert drawn[0].rsplit(", ", 1)[1] >= format_utc(T + 360.0, seconds=False)
     # Paused, a tick (a scrub) redraws at once.
-    qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=5000)
+    qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=20000)
     window.scene.clock.time_s = T
     assert dock.timer.isActive() and dock.timer.interval() == 0
 
@@ -171,7 +171,7 @@ def test_altitude_dock_counts_the_layer_and_exports_pdf(make_window, qtbot, fy1c
     window.scene.add_layer(Layer("fengyun-1c-debris", fy1c_tracked_2025))
     dock = shown_dock(window, qtbot, "Altitude histogram", window.altitude_dock)
     dock.source_box.setCurrentText(ELEMENTS)
-    qtbot.waitUntil(lambda: dock.data[0].title.endswith("element sets"), timeout=5000)
+    qtbot.waitUntil(lambda: dock.data[0].title.endswith("element sets"), timeout=20000)
     (ax,) = dock.figure.axes
     apogee_steps = next(p for p in ax.patches if p.get_gid() == "apogee-hist-0")
     want = gabbard.altitude_histogram(gabbard.from_catalog(fy1c_tracked_2025), 50.0, ax.get_xlim()[1])[1]
@@ -192,12 +192,12 @@ def test_range_dock_plots_the_chosen_pair_around_the_clock(make_window, qtbot, f
     toggle = next(a for a in window.menuBar().actions() if a.text() == "&View").menu().actions()
     next(a for a in toggle if a.text() == "Conjunction range").trigger()
     dock = window.range_dock
-    qtbot.waitUntil(dock.isVisible, timeout=5000)
+    qtbot.waitUntil(dock.isVisible, timeout=20000)
     assert dock.data is None  # nothing chosen yet
     for row, button in zip(rows, ("A = selected", "B = selected")):
         window.scene.selected = ObjectRef(layer, row)
         next(b for b in dock.findChildren(type(dock.export_button)) if b.text() == button).click()
-    qtbot.waitUntil(lambda: dock.data is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=20000)
     assert "25730" in dock.a_label.text() and "29733" in dock.b_label.text()
     want = pair_range(fy1c_tracked_2025.satrecs[rows[0]], fy1c_tracked_2025.satrecs[rows[1]],
                       T - 3 * 3600.0, T + 3 * 3600.0)
@@ -205,7 +205,7 @@ def test_range_dock_plots_the_chosen_pair_around_the_clock(make_window, qtbot, f
     np.testing.assert_allclose(dock.data.range_km, want.range_km, rtol=0, atol=1e-9)
     # The clock moves the span with it.
     window.scene.clock.time_s = T + 3600.0
-    qtbot.waitUntil(lambda: dock.data.times_s[0] == T - 2 * 3600.0, timeout=5000)
+    qtbot.waitUntil(lambda: dock.data.times_s[0] == T - 2 * 3600.0, timeout=20000)
     path = tmp_path / "range.svg"
     dock.export(str(path))
     root = ET.parse(path).getroot()

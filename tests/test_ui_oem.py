@@ -47,7 +47,7 @@ def test_a_dropped_oem_is_drawn_moving_and_the_info_panel_names_its_file(make_wi
     xy, front = project_to_pixels(first, scene.camera, size, window.view.view_from_gcrs())
     row = next(i for i in np.flatnonzero(front) if 60 < xy[i, 0] < size[0] - 60 and 60 < xy[i, 1] < size[1] - 60)
     scene.selected = ObjectRef(layer, row)
-    qtbot.waitUntil(lambda: window.info_panel.values["name"].text() == str(layer.catalog.name[row]), timeout=5000)
+    qtbot.waitUntil(lambda: window.info_panel.values["name"].text() == str(layer.catalog.name[row]), timeout=20000)
     assert "iridium-33.oem" in window.info_panel.values["source"].text()
 
     # Two minutes on, the object (and its selection ring) is elsewhere on the screen.

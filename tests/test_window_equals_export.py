@@ -54,7 +54,7 @@ def view_of(window, qtbot) -> np.ndarray:
     window.view.overlay.hide()
     drawn = window.frames_drawn
     window.canvas.update()
-    qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=5000)
+    qtbot.waitUntil(lambda: window.frames_drawn > drawn, timeout=20000)
     return grab(window)
 
 
