@@ -397,9 +397,10 @@ def test_tracks_are_computed_in_the_worker_and_an_overtaken_selection_is_dropped
     scene.selected = namesake
     assert not adapter.orbit.visible  # nothing drawn until the worker has it
     scene.selected = pinned  # before the first one's tracks came back
+    assert not adapter.settled()
     deliveries.run()
     orbit = adapter.orbit.pos
-    assert adapter.orbit.visible
+    assert adapter.orbit.visible and adapter.settled()
     assert np.allclose(orbit[len(orbit) // 2], scene.position_gcrs_km(pinned), atol=0.01)
     adapter.close()
 
