@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 import weakref
+from functools import partial
 
 import numpy as np
 import pytest
@@ -48,8 +49,8 @@ def test_a_catalogue_no_longer_kept_has_its_process_stopped_and_is_let_go(catalo
     kept, dropped = load_catalog(path).catalog, load_catalog(path).catalog
     prefetcher = Prefetcher(lambda call: call())
     try:
-        kept_process = started_by(lambda: states_in_worker(prefetcher, kept))
-        dropped_process = started_by(lambda: states_in_worker(prefetcher, dropped))
+        kept_process = started_by(partial(states_in_worker, prefetcher, kept))
+        dropped_process = started_by(partial(states_in_worker, prefetcher, dropped))
         assert len(kept_process) == len(dropped_process) == 1 and not dropped_process & kept_process
 
         prefetcher.keep_sgp4_of([kept])
