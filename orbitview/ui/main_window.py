@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
         self.view = OrbitView(scene, self.canvas, self.prefetcher)
+        scene.events.layers.connect(self._keep_sgp4_processes)
         self.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.canvas.native)
 
@@ -341,6 +342,11 @@ class MainWindow(QMainWindow):
         paths, _ = QFileDialog.getOpenFileNames(self, "Open element sets or trajectories", "", CATALOG_FILTER)
         if paths:
             self.open_files(paths)
+
+    def _keep_sgp4_processes(self, layers: tuple[Layer, ...]) -> None:
+        """A catalogue no layer draws any more has its SGP4 process stopped, its satellites'
+        memory with it (the info panel or a plot asking again starts another)."""
+        self.prefetcher.keep_sgp4_of(layer.catalog for layer in layers)
 
     def open_files(self, paths: list[str]) -> int:
         """Load ``paths`` in the worker; each becomes a layer when it arrives. Returns the request id."""

@@ -11,7 +11,7 @@ results. The window posts it to the GUI thread through a Qt signal (``ui``); a t
 calls and runs them when it likes. sgp4's ``SatrecArray`` holds the GIL while it runs (measured
 here: a busy Python loop on another thread slows to a tenth), so SGP4 asked for on this thread
 runs in a child process per catalogue (``sgp4_process_for``, ``core.orbits.sgp4_process``), started
-on first use and stopped by ``close``.
+on first use and stopped by ``keep_sgp4_of`` (once no layer draws the catalogue) or ``close``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
@@ -71,6 +71,8 @@ class Prefetcher:
         self.latency_s = 0.0
         #: id(catalog) -> (catalog, its SGP4 process); None once processes cannot be started.
         self._processes: dict[int, tuple[object, Sgp4Process]] | None = {}
+        #: ids of the catalogues whose processes are kept, until this thread has stopped the others.
+        self._keep: set[int] | None = None
         self._thread = threading.Thread(target=self._run, name="orbitview-prefetch", daemon=True)
         self._thread.start()
 
@@ -93,6 +95,14 @@ class Prefetcher:
         """Drop ``key``'s waiting job (its consumer is gone; a running one is dropped by id)."""
         with self._condition:
             self._waiting.pop(key, None)
+
+    def keep_sgp4_of(self, catalogs: Iterable) -> None:
+        """Keep only ``catalogs``' SGP4 processes: the others are stopped on this worker's
+        thread before its next job (the job running may be using one), and their catalogues
+        let go. A catalogue asked for again later gets a process again."""
+        with self._condition:
+            self._keep = {id(catalog) for catalog in catalogs}
+            self._condition.notify()
 
     def wait_idle(self, timeout_s: float = 60.0) -> bool:
         """Block until no job waits or runs (exports, tests); False on timeout. The results'
@@ -122,36 +132,45 @@ class Prefetcher:
         _worker.prefetcher = self
         while True:
             with self._condition:
-                while not self._waiting and not self._closed:
+                while not self._waiting and self._keep is None and not self._closed:
                     self._condition.wait()
                 if self._closed:
                     return
-                key = next(iter(self._waiting))
-                request_id, submitted, work, done = self._waiting.pop(key)
-                self._running = key
-            try:
-                result = work()
-            except BrokenProcessPool:
-                # A child killed from outside: SGP4 runs on this thread from now on.
-                print("orbitview: warning: the SGP4 process ended; propagating in a thread", file=sys.stderr)
-                self._stop_processes()
-                self._processes = None
-                result = None
-            except Exception:  # noqa: BLE001 - a failed job must not end the thread for the others
-                traceback.print_exc()
-                result = None
-            with self._condition:
-                # Not busy any more before the result is handed on: its consumer may ask again.
-                self._running = None
-                if result is not None:
-                    self.latency_s = time.perf_counter() - submitted
-                    # Bound now: the loop rebinds these names for the next job before the call runs.
-                    self._deliver(partial(done, request_id, result))
-                self._condition.notify_all()
+                keep, self._keep = self._keep, None
+                job = None
+                if self._waiting:
+                    key = next(iter(self._waiting))
+                    job = self._waiting.pop(key)
+                    self._running = key
+            if keep is not None:
+                self._stop_processes_except(keep)
+            if job is not None:
+                self._run_job(*job)
 
-    def _stop_processes(self) -> None:
-        for _, process in (self._processes or {}).values():
-            process.close()
+    def _run_job(self, request_id: int, submitted: float, work: Callable, done: Callable) -> None:
+        try:
+            result = work()
+        except BrokenProcessPool:
+            # A child killed from outside: SGP4 runs on this thread from now on.
+            print("orbitview: warning: the SGP4 process ended; propagating in a thread", file=sys.stderr)
+            self._stop_processes_except(set())
+            self._processes = None
+            result = None
+        except Exception:  # noqa: BLE001 - a failed job must not end the thread for the others
+            traceback.print_exc()
+            result = None
+        with self._condition:
+            # Not busy any more before the result is handed on: its consumer may ask again.
+            self._running = None
+            if result is not None:
+                self.latency_s = time.perf_counter() - submitted
+                self._deliver(partial(done, request_id, result))
+            self._condition.notify_all()
+
+    def _stop_processes_except(self, keep: set[int]) -> None:
+        """Stop the processes of the catalogues whose ids are not in ``keep``, and let them go."""
+        for key in [key for key in (self._processes or {}) if key not in keep]:
+            self._processes.pop(key)[1].close()
 
     def close(self) -> None:
         """Stop the thread after the job it is running (waiting ones are dropped), then the
@@ -161,5 +180,5 @@ class Prefetcher:
             self._waiting.clear()
             self._condition.notify_all()
         self._thread.join(timeout=60.0)
-        self._stop_processes()
+        self._stop_processes_except(set())
         self._processes = None

@@ -1,6 +1,11 @@
 """The highlighted encounters: both objects' orbits and the miss line between them, labelled
 with its length at the displayed time (the miss distance at TCA); and, when switched on, a
-marker at each encounter found, where it happens in inertial space at its TCA."""
+marker at each encounter found, where it happens in inertial space at its TCA.
+
+The orbits are SGP4 over two revolutions: with a ``prefetcher`` they are computed in its worker
+and drawn when they come back (a view a few hundred metres from the pair makes them again every
+half simulated second); without one (exports) when drawn.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import numpy as np
 from vispy import scene as vscene
 
 from orbitview.core.model.events import disconnect_models
+from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.scene import Scene
 from orbitview.core.model.screening import encounter_place_gcrs_km, pair_refs
+from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.core.orbits.tracks import orbit_track_gcrs_km, track_age_limit_s
 
 MISS_LINE_COLOR = (1.0, 0.2, 1.0, 1.0)
@@ -17,13 +24,37 @@ PAIR_ORBIT_COLOR = (1.0, 0.65, 0.2, 0.8)
 MARKER_COLOR = (0.2, 1.0, 1.0, 1.0)
 #: The orbits are made again when the clock has moved this far from where they were made.
 ORBIT_REFRESH_S = 600.0
+NO_SEGMENTS = np.zeros((0, 3), np.float32)
+
+
+def orbit_segments_gcrs_km(refs: tuple[ObjectRef, ...], t_s: float) -> np.ndarray:
+    """(2M, 3) float32 GCRS km: end points of the line segments of the orbits of ``refs``, each
+    one revolution either side of ``t_s`` (``orbit_track_gcrs_km``)."""
+    segments = []
+    for ref in refs:
+        track = orbit_track_gcrs_km(ref.layer.catalog, ref.row, t_s)
+        if len(track) > 1:
+            segments.append(np.stack([track[:-1], track[1:]], axis=1).reshape(-1, 3))
+    return np.concatenate(segments).astype(np.float32) if segments else NO_SEGMENTS
 
 
 class ConjunctionAdapter:
-    """Draws ``scene.conjunctions`` under ``parent`` (the inertial world node)."""
+    """Draws ``scene.conjunctions`` under ``parent`` (the inertial world node). ``arrived()`` is
+    called when orbits computed by ``prefetcher`` are drawn."""
 
-    def __init__(self, scene: Scene, parent) -> None:
+    def __init__(self, scene: Scene, parent, prefetcher: Prefetcher | None = None, arrived=None) -> None:
         self.scene = scene
+        self._prefetcher = prefetcher
+        self._arrived = arrived or (lambda: None)
+        self._key = ("pair orbits", id(self))
+        #: The request id of the orbits last asked of the prefetcher, 0 once they are drawn.
+        self._asked_id = 0
+        #: The request id of the orbits drawn: an older result is not drawn over them.
+        self._drawn_id = 0
+        #: Whose orbits were last asked for, and whose are drawn.
+        self._asked_refs: tuple[ObjectRef, ...] = ()
+        self._orbits_of: tuple[ObjectRef, ...] = ()
+        self._closed = False
         self.miss_lines = vscene.visuals.Line(color=MISS_LINE_COLOR, width=3.0, connect="segments", parent=parent)
         self.orbits = vscene.visuals.Line(color=PAIR_ORBIT_COLOR, width=1.5, connect="segments", parent=parent,
                                           antialias=True)
@@ -57,15 +88,40 @@ class ConjunctionAdapter:
         return [pair for pair in pairs if pair is not None]
 
     def _make_orbits(self, t_s: float) -> None:
-        segments = []
-        for ref in dict.fromkeys(ref for pair in self._pairs() for ref in pair):
-            track = orbit_track_gcrs_km(ref.layer.catalog, ref.row, t_s)
-            if len(track) > 1:
-                segments.append(np.stack([track[:-1], track[1:]], axis=1).reshape(-1, 3))
-        if segments:
-            self.orbits.set_data(np.concatenate(segments).astype(np.float32))
-        self.orbits.visible = bool(segments)
+        refs = tuple(dict.fromkeys(ref for pair in self._pairs() for ref in pair))
         self._orbits_made_at = t_s
+        self._asked_refs = refs
+        if self._prefetcher is None or not refs:
+            self._asked_id = 0
+            self._set_orbits(refs, orbit_segments_gcrs_km(refs, t_s))
+            return
+        if refs != self._orbits_of:
+            # Another pair's orbits must not stay up while these are computed.
+            self._set_orbits((), NO_SEGMENTS)
+        self._asked_id = self._prefetcher.submit(
+            self._key, lambda: orbit_segments_gcrs_km(refs, t_s),
+            lambda request_id, segments: self._on_orbits(request_id, refs, segments))
+
+    def _on_orbits(self, request_id: int, refs: tuple[ObjectRef, ...], segments: np.ndarray) -> None:
+        # Newer than those drawn is enough: while the clock plays close to the pair, orbits are
+        # asked for faster than the worker makes them, and the latest would never be drawn.
+        if self._closed or request_id <= self._drawn_id or refs != self._asked_refs:
+            return
+        self._drawn_id = request_id
+        if request_id == self._asked_id:
+            self._asked_id = 0
+        self._set_orbits(refs, segments)
+        self._arrived()
+
+    def _set_orbits(self, of: tuple[ObjectRef, ...], segments: np.ndarray) -> None:
+        self._orbits_of = of
+        if len(segments):
+            self.orbits.set_data(segments)
+        self.orbits.visible = len(segments) > 0
+
+    def settled(self) -> bool:
+        """Whether the orbits drawn are the ones last asked for (none is still being computed)."""
+        return self._asked_id == 0
 
     def update(self, t_s: float) -> None:
         """Follow the clock: the miss lines between the pairs' positions now, and their lengths."""
@@ -96,6 +152,9 @@ class ConjunctionAdapter:
         self.markers.visible = shown
 
     def close(self) -> None:
+        self._closed = True
+        if self._prefetcher is not None:
+            self._prefetcher.forget(self._key)
         disconnect_models(self, self.scene, self.scene.conjunctions)
         for node in (self.miss_lines, self.orbits, self.labels, self.markers):
             node.parent = None

@@ -221,8 +221,9 @@ class LayerAdapter:
 class OrbitView:
     """Earth, stars, object layers, selection and overlays of ``scene`` on ``canvas``.
 
-    ``prefetcher``: the worker that computes keyframe pairs and tracks off this thread (the
-    window's); None computes them when drawn (exports: each frame exact at its time).
+    ``prefetcher``: the worker that computes keyframe pairs, tracks and the highlighted pairs'
+    orbits off this thread (the window's); None computes them when drawn (exports: each frame
+    exact at its time).
     """
 
     def __init__(self, scene: Scene, canvas: vscene.SceneCanvas, prefetcher: Prefetcher | None = None) -> None:
@@ -238,7 +239,8 @@ class OrbitView:
         self.interceptors: dict[int, InterceptorAdapter] = {}
         self.selection = SelectionAdapter(scene, self.panes["left"].world, self.drawn_position_km, prefetcher,
                                           arrived=self.canvas.update)
-        self.conjunctions = ConjunctionAdapter(scene, self.panes["left"].world)
+        self.conjunctions = ConjunctionAdapter(scene, self.panes["left"].world, prefetcher,
+                                               arrived=self.canvas.update)
         self.overlay = Overlay(canvas)
         self._earth_rotation = np.eye(3)
         self._view_from_gcrs = np.eye(3)
@@ -356,8 +358,9 @@ class OrbitView:
 
     def settled(self) -> bool:
         """Whether every layer is drawn at the clock's time (no pair still being prefetched)
-        and the selection's tracks are the ones last asked for."""
-        return self.selection.settled() and all(adapter.settled() for adapter in self.layers.values())
+        and the selection's tracks and the highlighted pairs' orbits are the ones last asked for."""
+        return (self.selection.settled() and self.conjunctions.settled()
+                and all(adapter.settled() for adapter in self.layers.values()))
 
     def _on_time(self, t_s: float) -> None:
         sun = sun_direction_gcrs(t_s) if sun_known(t_s) else None
