@@ -427,16 +427,25 @@ def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, d
         view.close()
 
 
-def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_here(debris):
-    """On the prefetch thread SGP4 runs in a child process (it would hold this process's GIL);
-    its pairs are those SGP4 gives here, to the metre."""
+@pytest.mark.parametrize("some_not_launched", [False, True])
+def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_here(debris, monkeypatch,
+                                                                                   some_not_launched):
+    """On the prefetch thread SGP4 runs in a child process (it would hold this process's GIL),
+    also when some objects are not launched yet (only the launched ones are asked for); its
+    pairs are those SGP4 gives here, to the metre."""
+    from orbitview.core.orbits import keyframes as keyframes_module
     from orbitview.core.orbits.prefetch import sgp4_process_for
 
+    appear_s = np.where(np.arange(len(debris)) % 3 == 0, T0 + 3600.0, -np.inf) if some_not_launched else None
+    here = LiveKeyframes(debris, appear_s=appear_s).at(T0 + 30.0)
+    threads = []
+    monkeypatch.setattr(keyframes_module, "propagate",
+                        lambda *args: (threads.append(threading.current_thread()), propagate(*args))[1])
     delivered = []
     prefetcher = Prefetcher(delivered.append)
     try:
         assert sgp4_process_for(debris) is None  # not on the worker: SGP4 runs here
-        source = LiveKeyframes(debris)
+        source = LiveKeyframes(debris, appear_s=appear_s)
         prefetcher.submit("pair", lambda: (sgp4_process_for(debris) is not None, source.at(T0 + 30.0)),
                           lambda request_id, result: delivered.append(result))
         assert prefetcher.wait_idle()
@@ -444,8 +453,10 @@ def test_the_workers_sgp4_runs_in_a_child_process_and_gives_the_pairs_computed_h
         in_child, remote = delivered.pop()
     finally:
         prefetcher.close()
-    here = LiveKeyframes(debris).at(T0 + 30.0)
-    assert in_child and np.array_equal(remote.valid, here.valid)
+    assert in_child and threads == [] and np.array_equal(remote.valid, here.valid)
+    if some_not_launched:
+        launched = appear_s <= T0
+        assert not remote.valid[~launched].any() and remote.valid[launched].mean() > 0.9
     for name in ("position0_km", "position1_km"):
         assert np.abs(getattr(remote, name) - getattr(here, name)).max() < 1e-3  # km
     for name in ("velocity0_km_s", "velocity1_km_s"):

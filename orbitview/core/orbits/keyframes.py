@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orbitview.core.orbits.catalog import Catalog
-from orbitview.core.orbits.prefetch import sgp4_states_gcrs
+from orbitview.core.orbits.prefetch import sgp4_process_for, sgp4_states_gcrs
 from orbitview.core.orbits.propagate import HALO, failures_reached, padded_grid, position_derivative, propagate
 
 MAX_RADIUS_KM = 1.0e6
@@ -220,11 +220,16 @@ class LiveKeyframes:
         position = np.zeros((len(times_s), len(self), 3))
         velocity = np.zeros((len(times_s), len(self), 3))
         error = np.ones((len(times_s), len(self)), np.uint8)
-        if len(rows):
-            if self._launched is None or not np.array_equal(self._launched[0], rows):
-                self._launched = (rows, self.catalog.take(rows))
-            states = propagate(self._launched[1], times_s, "GCRS")
-            position[:, rows], velocity[:, rows], error[:, rows] = states.position_km, states.velocity_km_s, states.error
+        if not len(rows):
+            return position, velocity, error
+        remote = sgp4_process_for(self.catalog)
+        if remote is not None:  # the window's worker: in the catalogue's child, off this GIL
+            position[:, rows], velocity[:, rows], error[:, rows] = remote.states_gcrs(times_s, rows)
+            return position, velocity, error
+        if self._launched is None or not np.array_equal(self._launched[0], rows):
+            self._launched = (rows, self.catalog.take(rows))
+        states = propagate(self._launched[1], times_s, "GCRS")
+        position[:, rows], velocity[:, rows], error[:, rows] = states.position_km, states.velocity_km_s, states.error
         return position, velocity, error
 
     def _grid_states(self, times_s: np.ndarray, kept: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

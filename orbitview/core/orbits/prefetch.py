@@ -44,11 +44,10 @@ def sgp4_states_gcrs(catalog, times_s: np.ndarray, rows: np.ndarray | None = Non
     """SGP4 of the objects of ``catalog`` (its ``rows`` only, when given) at (T,) ``times_s``,
     GCRS: position (T, N, 3) km, velocity km/s (SGP4's own) float64, NaN where it failed, error
     (T, N) uint8; in the catalogue's child process when called on a ``Prefetcher``'s thread
-    (it holds the whole catalogue: all its objects are asked for), here otherwise."""
+    (it holds the whole catalogue and runs the rows asked for), here otherwise."""
     remote = sgp4_process_for(catalog)
     if remote is not None:
-        position, velocity, error = remote.states_gcrs(times_s)
-        return (position, velocity, error) if rows is None else (position[:, rows], velocity[:, rows], error[:, rows])
+        return remote.states_gcrs(times_s, rows)
     states = propagate(catalog if rows is None else catalog.take(rows), np.asarray(times_s, np.float64), "GCRS")
     return states.position_km, states.velocity_km_s, states.error
 

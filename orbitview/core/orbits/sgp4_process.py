@@ -31,7 +31,10 @@ from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.propagate import exit_with_parent, rotations_from_teme, states_block, worker_context
 from orbitview.core.orbits.sgp4_elements import satrecs_from_elements
 
+#: The catalogue's satellites (a list and its ``SatrecArray``), and the last subset asked for.
+_satrec_list: list = []
 _satrecs = None
+_subset: tuple[bytes, object] | None = None
 #: How much lower the child's CPU priority is than its parent's (``os.nice``).
 NICENESS = 10
 
@@ -39,15 +42,30 @@ NICENESS = 10
 def _start(elements: dict[str, np.ndarray], lifeline) -> None:
     from sgp4.api import SatrecArray
 
-    global _satrecs
+    global _satrec_list, _satrecs
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it, on its own Ctrl-C
     threading.Thread(target=exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
-    _satrecs = SatrecArray(satrecs_from_elements(elements))
+    _satrec_list = satrecs_from_elements(elements)
+    _satrecs = SatrecArray(_satrec_list)
     os.nice(NICENESS)  # after the satellites are made: the first pairs are not kept waiting
 
 
-def _states_gcrs(times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return states_block(_satrecs, times_s, rotations_from_teme("GCRS", times_s), "GCRS")
+def _satrecs_of(rows: np.ndarray | None):
+    """The ``SatrecArray`` of ``rows`` (None: all). The last subset is kept: the objects
+    launched by the clock's time change a few times a day, not with every pair."""
+    global _subset
+    if rows is None:
+        return _satrecs
+    key = rows.tobytes()
+    if _subset is None or _subset[0] != key:
+        from sgp4.api import SatrecArray
+
+        _subset = (key, SatrecArray([_satrec_list[i] for i in rows]))
+    return _subset[1]
+
+
+def _states_gcrs(times_s: np.ndarray, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return states_block(_satrecs_of(rows), times_s, rotations_from_teme("GCRS", times_s), "GCRS")
 
 
 class Sgp4Process:
@@ -59,10 +77,12 @@ class Sgp4Process:
         self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=_start,
                                              initargs=(catalog.sgp4_elements, worker_end))
 
-    def states_gcrs(self, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """SGP4 at (T,) ``times_s``, GCRS: position (T, N, 3) km, velocity km/s float64 (NaN
-        where it failed), error (T, N) uint8 (``propagate.states_block``)."""
-        return self._executor.submit(_states_gcrs, np.asarray(times_s, np.float64)).result()
+    def states_gcrs(self, times_s: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """SGP4 at (T,) ``times_s`` of the catalogue's ``rows`` ((N,) int indices; None: all),
+        GCRS: position (T, N, 3) km, velocity km/s float64 (NaN where it failed), error (T, N)
+        uint8 (``propagate.states_block``)."""
+        rows = None if rows is None else np.asarray(rows, np.int64)
+        return self._executor.submit(_states_gcrs, np.asarray(times_s, np.float64), rows).result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
