@@ -114,3 +114,20 @@ def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window,
     scenario = export_dialogs.window_scenario(window)
     assert [getattr(source.origin, "part", source.kind) for source in scenario.sources] == [
         "parent", "fragments", "interceptor"]
+
+
+def test_a_video_of_part_of_the_span_keeps_the_chapters_in_it(window):
+    """The example's chapters start at 22:21, 22:26, 00:08 and 12:00: a video from 23:21 to
+    01:21 shows the intercept's caption from its first frame, then the first orbit's."""
+    from orbitview.io.scenario_file import parse_scenario, scenario_to_toml
+
+    scene = window.scene
+    start_s, end_s = scene.clock.span_start_s + 3600, scene.clock.span_start_s + 3 * 3600
+    keys = export_dialogs.video_keyframes(scene, start_s, end_s)
+    scenario = export_dialogs.video_scenario(export_dialogs.window_scenario(window, keyframes=keys), start_s, end_s,
+                                             600.0)
+    child = parse_scenario(scenario_to_toml(scenario))  # what the child reads: no chapter outside its span
+    assert [(c.time_s, c.title) for c in child.chapters] == [(start_s, "The intercept"),
+                                                             (scene.chapters[2].time_s, "The first orbit")]
+    assert (child.start_s, child.end_s, child.speed) == (start_s, end_s, 600.0)
+

@@ -40,6 +40,7 @@ from PyQt6.QtWidgets import (
 )
 
 from orbitview.core.errors import OrbitviewError
+from orbitview.core.model.chapters import chapter_at
 from orbitview.core.model.output import MAX_FPS
 from orbitview.core.model.scenario import CameraKey, Scenario, held_view
 from orbitview.io.scenario_file import (
@@ -189,10 +190,17 @@ def export_video_dialog(window) -> "RenderJob | None":
 
 
 def video_scenario(scenario: Scenario, start_s: float, end_s: float, speed: float) -> Scenario:
-    """``scenario`` played from ``start_s`` to ``end_s`` (POSIX s) at ``speed``."""
+    """``scenario`` played from ``start_s`` to ``end_s`` (POSIX s) at ``speed``, with the
+    chapters in that span (a scenario's lie in its span): the one running at ``start_s``
+    starts there, its caption only (its camera is the path's before the span)."""
     clock = {**scenario.values["clock"], "span_start_s": start_s, "span_end_s": end_s, "speed": speed,
              "time_s": start_s}
-    return replace(scenario, values={**scenario.values, "clock": clock})
+    running = chapter_at(scenario.chapters, start_s)
+    chapters = tuple(c for c in scenario.chapters if start_s <= c.time_s <= end_s)
+    if running is not None and running.time_s < start_s:
+        chapters = (running.replaced(time_s=start_s, camera=None, encounter=None), *chapters)
+    return replace(scenario, values={**scenario.values, "clock": clock,
+                                     "scene": {**scenario.values["scene"], "chapters": chapters}})
 
 
 def video_keyframes(scene, start_s: float, end_s: float) -> tuple[CameraKey, ...]:
