@@ -19,11 +19,11 @@ from orbitview.api import (
     Scene,
     load_catalog,
     build_scene,
+    camera_timeline,
     parse_utc,
     read_scenario,
     render_image,
     sun_direction_gcrs,
-    timeline,
 )
 
 OUT = Path(__file__).parent / "images"
@@ -92,7 +92,7 @@ def model_beside_record(catalogs: Path) -> None:
     scenario = read_scenario(Path(__file__).resolve().parents[1] / "datasets" / "scenarios" / "interceptor.toml")
     scene, _ = build_scene(scenario, satcat=None)
     scene.clock.time_s = t = parse_utc("2007-01-11T22:24:00Z")
-    scene.camera.restore(timeline(scenario, scene).view_at(t))
+    scene.camera.restore(camera_timeline(scene).view_at(t))
     save(scene, "sc19_interceptor")
 
 

@@ -50,7 +50,7 @@ _WHERE = {
     "frame_times_s": ("orbitview.core.model.scenario", "frame_times_s"),
     "read_scenario": ("orbitview.io.scenario_file", "read_scenario"),
     "build_scene": ("orbitview.services.scenario", "build_scene"),
-    "timeline": ("orbitview.services.scenario", "timeline"),
+    "camera_timeline": ("orbitview.core.model.scenario", "camera_timeline"),
     # Screening and breakups.
     "screen": ("orbitview.core.conjunctions", "screen"),
     "Body": ("orbitview.core.breakup.standard_model", "Body"),

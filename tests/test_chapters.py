@@ -16,7 +16,8 @@ from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.propagate import propagate
 from orbitview.core.orbits.times import parse_utc
 from orbitview.io.scenario_file import ScenarioError, parse_scenario, scenario_from_scene, scenario_to_toml
-from orbitview.services.scenario import build_scene, timeline
+from orbitview.core.model.scenario import camera_timeline
+from orbitview.services.scenario import build_scene
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -111,7 +112,7 @@ def test_a_chapter_camera_is_a_keyframe_that_follows_its_object(tmp_path):
     scene, _ = build_scene(scenario)
     first, second = scene.chapters
     assert first.camera["follow"].layer is scene.layers[0]
-    camera = timeline(scenario, scene)
+    camera = camera_timeline(scene)
     view = camera.view_at(first.time_s)
     assert view["distance_km"] == 200000.0 and view["follow"] is first.camera["follow"]
     # Centred on the satellite where SGP4 puts it then (the follow's lookup is the one that

@@ -18,7 +18,8 @@ from orbitview.core.orbits.times import format_utc
 from orbitview.render.export.exporter import FrameRenderer
 from orbitview.render.export.video import ExportCancelled, VideoWriter, ffmpeg_exe, signals_cancel
 from orbitview.io.scenario_file import read_scenario
-from orbitview.services.scenario import build_scene, timeline
+from orbitview.core.model.scenario import camera_timeline
+from orbitview.services.scenario import build_scene
 
 pytestmark = pytest.mark.pixels
 
@@ -62,7 +63,7 @@ def example():
 
 
 def renderer_for(scenario, scene):
-    return FrameRenderer(scene, SIZE, scenario.overlay, timeline(scenario, scene), pinned=scene.pinned,
+    return FrameRenderer(scene, SIZE, scenario.overlay, camera_timeline(scene), pinned=scene.pinned,
                          selected=scene.selected, labels=scenario.labels)
 
 
@@ -215,7 +216,7 @@ def test_images_taller_than_1080_show_the_same_picture_scaled(example):
     masks = []
     for size in ((200, 1080), (400, 2160)):
         renderer = FrameRenderer(scene, size, type(scenario.overlay)(legend=False, clock=False, captions=False),
-                                 timeline(scenario, scene))
+                                 camera_timeline(scene))
         try:
             image = renderer.render(scenario.start_s).astype(float)
         finally:

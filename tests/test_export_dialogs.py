@@ -45,10 +45,8 @@ def test_export_image_of_the_current_view(window, qtbot, tmp_path):
 def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
     out = tmp_path / "video.mp4"
     clock = window.scene.clock
-    keys = export_dialogs.video_keyframes(None, window.scene, clock.span_start_s, clock.span_end_s)
-    from dataclasses import replace
-
-    scenario = replace(scenario_from_scene(window.scene, fps=24), keyframes=keys)
+    keys = export_dialogs.video_keyframes(window.scene, clock.span_start_s, clock.span_end_s)
+    scenario = scenario_from_scene(window.scene, keyframes=keys)
     # 721 frames: Cancel after the third comes long before the last.
     job = export_dialogs._start(window, scenario, "320x180", str(out), ["--fps", "120"], "video")
     qtbot.waitUntil(lambda: job.dialog.value() >= 3, timeout=120_000)
@@ -59,10 +57,9 @@ def test_cancelled_video_export_leaves_no_file(window, qtbot, tmp_path):
     assert "nothing written" in window.statusBar().currentMessage()
 
 
-def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_path):
+def test_saved_scenario_opens_with_the_same_sources_span_and_camera(window, tmp_path):
     from orbitview.io.scenario_file import write_scenario
 
-    window.scene.camera.distance_km = 33333.0
     path = tmp_path / "saved.toml"
     write_scenario(scenario_from_scene(window.scene), path)
     other = QMainWindow()
@@ -72,14 +69,24 @@ def test_saved_scenario_opens_with_the_same_sources_span_and_view(window, tmp_pa
     assert scenario is not None and scenario.sources[0].origin.event == "fengyun-1c-2007"
     assert [layer.name for layer in other.scene.layers] == [layer.name for layer in window.scene.layers]
     assert other.scene.clock.span_start_s == window.scene.clock.span_start_s
+    # The example's two keyframes, not the view of the moment.
+    assert other.scene.camera_path == window.scene.camera_path and len(other.scene.camera_path) == 2
+    # A scene with no camera path saves the current view.
+    window.scene.camera_path = ()
+    window.scene.camera.distance_km = 33333.0
+    write_scenario(scenario_from_scene(window.scene), path)
+    export_dialogs.open_scenario_dialog(other, str(path))
     assert other.scene.camera.distance_km == pytest.approx(33333.0)
+    assert [k.ease for k in other.scene.camera_path] == ["cut"]
     other.close()
 
 
-def test_export_dialog_offers_the_clock_span(window):
+def test_export_dialog_offers_the_clock_span_and_the_output_fields(window):
+    window.scene.output.fps = 12
     dialog = export_dialogs.ExportDialog(window, video=True)
     assert dialog.start.dateTime().toMSecsSinceEpoch() / 1000 == window.scene.clock.span_start_s
-    assert dialog.fps.value() == 24
+    # The scene's output fields: the example's size, the fps just set.
+    assert dialog.fps.value() == 12 and dialog.size_box.currentText() == "1280x720"
     dialog.close()
 
 
@@ -107,3 +114,20 @@ def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window,
     scenario = export_dialogs.window_scenario(window)
     assert [getattr(source.origin, "part", source.kind) for source in scenario.sources] == [
         "parent", "fragments", "interceptor"]
+
+
+def test_a_video_of_part_of_the_span_keeps_the_chapters_in_it(window):
+    """The example's chapters start at 22:21, 22:26, 00:08 and 12:00: a video from 23:21 to
+    01:21 shows the intercept's caption from its first frame, then the first orbit's."""
+    from orbitview.io.scenario_file import parse_scenario, scenario_to_toml
+
+    scene = window.scene
+    start_s, end_s = scene.clock.span_start_s + 3600, scene.clock.span_start_s + 3 * 3600
+    keys = export_dialogs.video_keyframes(scene, start_s, end_s)
+    scenario = export_dialogs.video_scenario(export_dialogs.window_scenario(window, keyframes=keys), start_s, end_s,
+                                             600.0)
+    child = parse_scenario(scenario_to_toml(scenario))  # what the child reads: no chapter outside its span
+    assert [(c.time_s, c.title) for c in child.chapters] == [(start_s, "The intercept"),
+                                                             (scene.chapters[2].time_s, "The first orbit")]
+    assert (child.start_s, child.end_s, child.speed) == (start_s, end_s, 600.0)
+

@@ -17,6 +17,7 @@ from skyfield.api import EarthSatellite
 
 from orbitview.core.conjunctions import screen
 from orbitview.core.model.camera import project_to_pixels
+from orbitview.core.model.scenario import camera_timeline
 from orbitview.core.model.screening import Highlight
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.frames import EARTH_EQUATORIAL_RADIUS_KM, sun_direction_gcrs
@@ -113,7 +114,7 @@ def test_an_encounter_chapter_frames_the_pair_shows_it_and_writes_back(encounter
     (chapter,) = scene.chapters
     meteor, fragment = (ref for number in (METEOR, FRAGMENT) for ref in scene.find(number))
     # The camera at the TCA follows Meteor 2-3 from 10 km, the fragment in the view.
-    view = scenarios.timeline(scenario, scene).view_at(found.tca_s)
+    view = camera_timeline(scene).view_at(found.tca_s)
     assert view["follow"] == meteor and view["distance_km"] == pytest.approx(10.0)
     positions = np.array([gcrs_km(ref.layer, found.tca_s) for ref in (meteor, fragment)])
     assert np.linalg.norm(np.asarray(view["center_km"]) - positions[0]) < 0.01
@@ -174,7 +175,7 @@ def test_the_video_flies_from_the_wide_view_to_the_pair_at_its_tca(encounter, tm
     assert at_tca == 60 and abs(times_s[at_tca] - found.tca_s) < 1e-5
 
     scene, _ = scenarios.build_scene(scenario)
-    camera = scenarios.timeline(scenario, scene)
+    camera = camera_timeline(scene)
     # The first frame is the wide view: the whole day side, as large as 30,000 km away makes it.
     scene.camera.restore(camera.view_at(times_s[0]))
     assert scene.camera.distance_km == WIDE_KM

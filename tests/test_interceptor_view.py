@@ -26,7 +26,8 @@ from orbitview.io.scenario_file import (
     scenario_from_scene,
     scenario_to_toml,
 )
-from orbitview.services.scenario import build_scene, timeline
+from orbitview.core.model.scenario import camera_timeline
+from orbitview.services.scenario import build_scene
 from orbitview.core.model.legend import CLASS_COLORS
 from orbitview.render.adapters.interceptor import SITE_COLOR
 from orbitview.render.adapters.selection import GROUND_LIFT
@@ -188,7 +189,7 @@ def test_two_minutes_before_the_intercept_the_missile_is_between_xichang_and_the
     # in test_interceptor.py), skyfield's SGP4 for the satellite, skyfield's WGS84 for the site.
     scenario = read_scenario(SCENARIO)
     scene = build_scene(scenario, satcat=None)[0]
-    scene.camera.restore(timeline(scenario, scene).view_at(t))
+    scene.camera.restore(camera_timeline(scene).view_at(t))
     scene.camera.keep_outside_earth()
     parent, missile = scene.layers[0], scene.layers[2]
     satellite = EarthSatellite.from_satrec(parent.catalog.satrecs[0], timescale()).at(skyfield_time(t)).position.km

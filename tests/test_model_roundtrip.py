@@ -11,6 +11,7 @@ from pictures import assert_same_model, saved_fields
 
 from orbitview.core.model.filters import LayerFilter, Regime
 from orbitview.core.model.object_ref import ObjectRef
+from orbitview.core.model.scenario import CameraKey, camera_timeline
 from orbitview.core.model.origin import EventOrigin, FileOrigin, InterceptorOrigin
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.model.screening import Highlight
@@ -26,6 +27,8 @@ from orbitview.services.sources import open_source
 pytestmark = pytest.mark.core
 
 T0 = parse_utc("2025-02-15T00:00:00Z")
+#: A time in the span of the ``scene`` fixture.
+T_PATH = parse_utc("2007-01-11T23:00:00Z")
 
 
 def write_trajectories(path, catalog, times_s):
@@ -94,6 +97,8 @@ def sample_values(scene: Scene) -> dict[tuple[str, str], object]:
         ("conjunctions", "highlighted"): (Highlight(25544, 31234, parse_utc("2007-01-12T03:04:05Z") + 0.0125, 0.8765),
                                           Highlight(48274, 29000, parse_utc("2007-01-12T07:00:00Z"), 4.25)),
         ("conjunctions", "show_markers"): True,
+        ("output", "fps"): 30,
+        ("output", "size"): (1280, 720),
     }
 
 
@@ -137,6 +142,45 @@ def test_every_field_of_every_model_class_round_trips(scene):
     fy = again.layers[0]
     assert 0 < fy.shown.sum() < len(fy) and np.all(fy.catalog.object_class[fy.shown] == ObjectClass.DEBRIS)
     assert scenario_to_toml(scenario_from_scene(again)) == text
+
+
+def test_the_camera_path_round_trips_with_its_follows_and_eases(scene):
+    """``Scene.camera_path`` is written as [[camera.keyframes]] and read back into the model:
+    times, views, eases, and follows naming the same object of the same layer."""
+    fragments = scene.layers[-1]
+    base = {**scene.camera.snapshot(), "follow": None}
+    path = (
+        CameraKey(T_PATH, {**base, "azimuth_deg": 10.0, "distance_km": 30000.0}, "cut"),
+        CameraKey(T_PATH + 600.25, {**base, "azimuth_deg": -40.5, "elevation_deg": 60.0, "fov_deg": 45.0,
+                                    "view_frame": "earth-fixed", "center_km": (10.0, 20.0, 30.0)}, "linear"),
+        CameraKey(T_PATH + 3600.0, {**base, "view_frame": "earth-fixed", "distance_km": 900.0,
+                                    "follow": ObjectRef(fragments, 7)}, "in-out"),
+    )
+    scene.camera_path = tuple(reversed(path))  # the field keeps them in time order
+    assert scene.camera_path == path
+    text = scenario_to_toml(scenario_from_scene(scene))
+    again, _ = build_scene(parse_scenario(text, "saved.toml"))
+
+    def comparable(s: Scene):
+        # A followed key's centre is the object's, wherever it is: not compared.
+        return [(k.time_s, k.ease, {name: (s.layers.index(v.layer), v.row) if isinstance(v, ObjectRef) else v
+                                    for name, v in k.view.items()
+                                    if not (name == "center_km" and k.view["follow"] is not None)})
+                for k in s.camera_path]
+
+    assert comparable(again) == comparable(scene)
+    assert again.camera_path[-1].view["follow"] == ObjectRef(again.layers[-1], 7)
+    assert scenario_to_toml(scenario_from_scene(again)) == text
+    # The camera was off the path (facing the day side): its view is written too, and comes back.
+    assert "\n[camera]\n" in text
+    assert_same_model(scene, again)
+    # On the path at the displayed time, the keyframes say it all.
+    scene.camera.restore(camera_timeline(scene).view_at(scene.clock.time_s))
+    assert "\n[camera]\n" not in scenario_to_toml(scenario_from_scene(scene))
+    # A path whose followed layer is removed follows nothing there, and keeps its other keys.
+    scene.remove_layer(fragments)
+    assert [k.view["follow"] for k in scene.camera_path] == [None, None, None]
+    assert [k.time_s for k in scene.camera_path] == [k.time_s for k in path]
 
 
 def test_new_scenario_keys_read_as_docs_scenarios_md_says(catalogs):

@@ -16,7 +16,8 @@ from PIL import Image
 from orbitview.core.model.camera import project_to_pixels
 from orbitview.render.export.video import ffmpeg_exe
 from orbitview.io.scenario_file import read_scenario
-from orbitview.services.scenario import build_scene, timeline
+from orbitview.core.model.scenario import camera_timeline
+from orbitview.services.scenario import build_scene
 
 from conftest import REPO
 
@@ -83,7 +84,7 @@ def test_render_to_mp4_ends_with_a_shell_on_both_sides_of_the_globe(shell, tmp_p
     last = np.frombuffer(raw, np.uint8).reshape(SIZE[1], SIZE[0], 3)
     Image.fromarray(last).save(artefacts / "shell_last_frame.png")
     # The globe's disc where the last keyframe's camera puts it.
-    view = timeline(scenario, scene).view_at(scenario.end_s)
+    view = camera_timeline(scene).view_at(scenario.end_s)
     scene.camera.restore(view)
     cx = project_to_pixels(np.zeros((1, 3)), scene.camera, SIZE)[0][0, 0]
     angular = np.arcsin(EARTH_RADIUS_KM / scene.camera.distance_km)

@@ -127,12 +127,12 @@ def test_a_scenario_splits_the_view_and_names_each_sources_pane(tmp_path, catalo
 @pytest.mark.pixels
 def test_an_exported_split_frame_titles_each_half(tmp_path, catalogs):
     from orbitview.render.export.exporter import FrameRenderer
-    from orbitview.services.scenario import timeline
+    from orbitview.core.model.scenario import camera_timeline
 
     text = SCENARIO.format(catalog=catalogs / "debris_2025-02-15_tle" / "fengyun-1c-debris.txt")
     scenario = parse_scenario(text, str(tmp_path / "s.toml"))
     scene, _ = build_scene(scenario)
-    renderer = FrameRenderer(scene, (960, 540), scenario.overlay, timeline(scenario, scene))
+    renderer = FrameRenderer(scene, (960, 540), scenario.overlay, camera_timeline(scene))
     try:
         renderer.render(scenario.start_s)
     finally:

@@ -11,7 +11,7 @@ import numpy as np
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.clock import Clock
-from orbitview.core.model.scenario import image_size_problem
+from orbitview.core.model.output import image_size_problem
 from orbitview.core.model.scene import Scene, data_span_s, shared_numbers_warning
 from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
 from orbitview.core.orbits.times import format_utc, now_utc, parse_utc

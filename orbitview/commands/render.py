@@ -20,7 +20,8 @@ from orbitview.commands.common import (
     add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.model.scenario import MAX_IMAGE_SIZE, OverlayText, frame_count, headed_overlay, overlay_text
+from orbitview.core.model.output import MAX_FPS, MAX_IMAGE_SIZE
+from orbitview.core.model.scenario import OverlayText, camera_timeline, frame_count, headed_overlay, overlay_text
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.atomic import check_output_path
 
@@ -79,7 +80,7 @@ def _files_image(args) -> int:
 
 
 def _scenario(args, video: bool) -> int:
-    from orbitview.io.scenario_file import MAX_FPS, read_scenario
+    from orbitview.io.scenario_file import read_scenario
     from orbitview.services.scenario import build_scene
 
     scenario = read_scenario(args.files[0])
@@ -118,12 +119,12 @@ def _scenario(args, video: bool) -> int:
 
 
 def _renderer(scene, size, overlay, scenario):
+    """A renderer of ``scene``; for a scenario, one that moves the camera along the scene's camera path."""
     from orbitview.render.export.exporter import FrameRenderer
-    from orbitview.services.scenario import timeline
 
     if scenario is None:
         return FrameRenderer(scene, size, overlay)
-    return FrameRenderer(scene, size, overlay, timeline(scenario, scene))
+    return FrameRenderer(scene, size, overlay, camera_timeline(scene))
 
 
 def metadata(scene, overlay: OverlayText, t_s: float) -> dict[str, str]:

@@ -32,6 +32,7 @@ from orbitview.core.model.clock import Clock
 from orbitview.core.model.events import Field, model_fields
 from orbitview.core.model.filters import ANY, RANGE_FIELDS, LayerFilter, Regime
 from orbitview.core.model.origin import ORIGINS, FileOrigin
+from orbitview.core.model.output import MAX_FPS, Output, image_size_problem
 from orbitview.core.model.screening import Conjunctions, Highlight
 from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.model.scenario import (
@@ -41,14 +42,13 @@ from orbitview.core.model.scenario import (
     Scenario,
     Source,
     default_view,
-    image_size_problem,
+    held_view,
+    off_path,
     where,
 )
 from orbitview.core.model.scene import Layer, Overlay, Scene
 from orbitview.core.orbits.times import format_utc, parse_utc
 from orbitview.io.atomic import write_atomically
-
-MAX_FPS = 120
 
 
 class ScenarioError(OrbitviewError):
@@ -299,6 +299,7 @@ MODELS: dict[str, tuple[type, str]] = {
     "clock": (Clock, "time"),
     "scene": (Scene, "view"),
     "overlay": (Overlay, "overlay"),
+    "output": (Output, "output"),
     "camera": (CameraState, "camera.keyframes"),
     "layer": (Layer, "sources"),
     "conjunctions": (Conjunctions, "conjunctions"),
@@ -322,8 +323,9 @@ PLACES: dict[tuple[str, str], tuple[str, str]] = {
     ("conjunctions", "show_markers"): ("conjunctions", "markers"),
 }
 #: Fields the file holds in its own way: the layers as [[sources]], a layer's origin as the
-#: kind key and parameters of its source, the chapters as [[chapters]] (``_chapters``).
-STRUCTURE = {("scene", "layers"), ("layer", "origin"), ("scene", "chapters")}
+#: kind key and parameters of its source, the chapters as [[chapters]] (``_chapters``), the
+#: camera path as [[camera.keyframes]] (``_keyframes``).
+STRUCTURE = {("scene", "layers"), ("layer", "origin"), ("scene", "chapters"), ("scene", "camera_path")}
 #: Value kinds (``_CONVERT`` / ``_ENCODE``) where the field's default does not say it.
 KINDS: dict[tuple[str, str], str] = {
     ("clock", "time_s"): "time", ("clock", "span_start_s"): "time", ("clock", "span_end_s"): "time",
@@ -331,12 +333,13 @@ KINDS: dict[tuple[str, str], str] = {
     ("camera", "view_frame"): "str", ("layer", "color_by"): "str", ("layer", "color"): "rgba",
     ("layer", "filter"): "filter", ("overlay", "banner_color"): "color",
     ("conjunctions", "primaries"): "ints", ("conjunctions", "start_s"): "time",
-    ("conjunctions", "highlighted"): "highlights",
+    ("conjunctions", "highlighted"): "highlights", ("output", "size"): "size",
 }
 #: (minimum, maximum) checked on reading, where the model's own check is looser.
 LIMITS: dict[tuple[str, str], tuple[float, float]] = {
     ("camera", "azimuth_deg"): (-360.0, 360.0), ("camera", "elevation_deg"): (-89.9, 89.9),
     ("camera", "distance_km"): (0.05, 2.0e6), ("camera", "fov_deg"): (1.0, 120.0),
+    ("output", "fps"): (1, MAX_FPS),
     ("origin", "seed"): (0, 2**63 - 1), ("origin", "min_size_m"): (0.001, 1.0),
     # An interceptor's flight and site (core.breakup.interceptor and LaunchSite say why).
     ("origin", "flight_s"): (10.0, 6 * 3600.0), ("origin", "latitude_deg"): (-90.0, 90.0),
@@ -346,7 +349,6 @@ LIMITS: dict[tuple[str, str], tuple[float, float]] = {
 TABLE_ORDER = ("time", "output", "view", "sources", "camera.keyframes", "selection", "overlay")
 #: Keys read but not written: the subtitle of files written before it was part of the title.
 _LEGACY = {"overlay": ("subtitle",)}
-_OUTPUT = ("fps", "size")
 _KEYFRAME = ("time", "ease")
 #: A chapter's keys besides its camera's (``Chapter``'s fields; ``time`` is its ``time_s``).
 _CHAPTER = ("time", "title", "caption", "ease", "encounter")
@@ -433,8 +435,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
         raise ScenarioError(f"{where_}: not valid TOML: {reason}") from None
     check = _Checker(path, key_lines(text))
     tables = _tables()
-    check.table(data, "", ("version", *{t.split(".")[0] for t in (*tables, "output", "sources", "camera.keyframes",
-                                                                  "chapters")}))
+    check.table(data, "", ("version", *{t.split(".")[0] for t in (*tables, "sources", "camera.keyframes", "chapters")}))
     version = check.get(data, "", "version", "int", 1)
     if version != 1:
         check.bad("version", f"this orbitview reads version 1 scenarios, not {version}")
@@ -452,17 +453,13 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     if subtitle:
         values["scene"]["title"] = f"{title or ''}. {subtitle}"
 
-    output = check.table(data.get("output", {}), "output", _OUTPUT)
-    fps = check.get(output, "output", "fps", "int", 24, minimum=1, maximum=MAX_FPS)
-    size = check.get(output, "output", "size", "size", (1920, 1080))
     sources = _sources(check, data.get("sources"), Path(path).parent)
     start, end = values["clock"].get("span_start_s", 0.0), values["clock"].get("span_end_s", 0.0)
-    keys = _keyframes(check, data.get("camera", {}), start, end)
+    view, keys = _camera(check, data.get("camera", {}), start, end)
     values["scene"]["chapters"] = _chapters(check, data.get("chapters", []), start, end)
     if check.problems:
         raise ScenarioError("\n".join(check.problems))
-    return Scenario(sources=sources, values=values, fps=fps, size=size, keyframes=keys, path=path,
-                    lines=check.lines)
+    return Scenario(sources=sources, values=values, keyframes=keys, view=view, path=path, lines=check.lines)
 
 
 def _read_field(check: _Checker, data: dict, table: str, placed: Placed, values: dict) -> None:
@@ -673,15 +670,18 @@ _ORIGIN_CHECKS = {ORIGINS["file"]: _check_file, ORIGINS["event"]: _check_event,
                   ORIGINS["interceptor"]: _check_interceptor}
 
 
-def _keyframes(check: _Checker, camera, start: float, end: float) -> tuple[CameraKey, ...]:
-    camera = check.table(camera, "camera", ("keyframes",))
-    keys, view, previous = [], default_view(), None
+def _camera(check: _Checker, camera, start: float, end: float) -> tuple[dict | None, tuple[CameraKey, ...]]:
+    """The ``[camera]`` table: the view at the displayed time its own keys give (None without
+    them; keys left out are the home view's), and its ``[[camera.keyframes]]``."""
     camera_keys = tuple(p.key for p in placed_fields("camera"))
+    camera = check.table(camera, "camera", ("keyframes", *camera_keys))
+    now = _camera_view(check, camera, "camera", default_view()) if any(k in camera for k in camera_keys) else None
+    keys, view, previous = [], default_view(), None
     for key, item in _array(check, camera.get("keyframes", []), "camera.keyframes", (*_KEYFRAME, *camera_keys)):
         t = previous = _moment(check, item, key, (start, end), previous, "keyframe")
         view = _camera_view(check, item, key, view)
         keys.append(CameraKey(t, view, check.get(item, key, "ease", "str", "in-out", choices=EASINGS)))
-    return tuple(keys)
+    return now, tuple(keys)
 
 
 def _chapters(check: _Checker, items, start: float, end: float) -> tuple[Chapter, ...]:
@@ -755,12 +755,13 @@ def chapters_following(chapters, name_object) -> tuple[Chapter, ...]:
     return tuple(copies)
 
 
-def scenario_from_scene(scene: Scene, *, fps: int = 24, size: tuple[int, int] = (1920, 1080),
-                        keyframes: tuple[CameraKey, ...] | None = None) -> Scenario:
+def scenario_from_scene(scene: Scene, *, keyframes: tuple[CameraKey, ...] | None = None) -> Scenario:
     """The whole scene as it is now, as a scenario: every saved field of its models and of each
     layer that has an origin (``unsaved_layers`` names the others, left out), and as camera
-    ``keyframes`` (default) one keyframe with the current view at the displayed time. Objects
-    of layers left out are dropped from the selection and the pins."""
+    ``keyframes`` (default) the scene's ``camera_path`` (with the current view as the
+    scenario's ``view`` where it is off the path), or where it has none one keyframe with the
+    current view at the displayed time (``held_view``). Objects of layers left out are dropped
+    from the selection, the pins and the keyframes' follows."""
     saved = [layer for layer in scene.layers if layer.origin is not None]
     index = {id(layer): i for i, layer in enumerate(saved)}
     sources = tuple(Source(layer.origin, _values_of("layer", layer, index)) for layer in saved)
@@ -770,11 +771,13 @@ def scenario_from_scene(scene: Scene, *, fps: int = 24, size: tuple[int, int] = 
     values["clock"]["speed"] = abs(values["clock"]["speed"]) or 60.0
     values["scene"]["chapters"] = chapters_following(scene.chapters, lambda ref: _key_of(ref, index))
     if keyframes is None:
-        keyframes = (CameraKey(scene.clock.time_s, _values_of("camera", scene.camera, index), "cut"),)
+        keyframes = scene.camera_path or (held_view(scene),)
+        # The window's view, where the mouse moved it off the path while the clock was paused.
+        view = _values_of("camera", scene.camera, index) if scene.camera_path and off_path(scene) else None
     else:
-        keyframes = tuple(replace(k, view={**k.view, "follow": _key_of(k.view.get("follow"), index)})
-                          for k in keyframes)
-    return Scenario(sources=sources, values=values, fps=fps, size=size, keyframes=keyframes)
+        view = None
+    keyframes = tuple(replace(k, view={**k.view, "follow": _key_of(k.view.get("follow"), index)}) for k in keyframes)
+    return Scenario(sources=sources, values=values, keyframes=keyframes, view=view)
 
 
 def _values_of(model: str, instance, index: dict[int, int]) -> dict:
@@ -839,6 +842,7 @@ def _range_toml(bounds) -> str:
 
 _ENCODE = {
     "time": _time_toml, "object": _object_toml, "objects": lambda keys: "[" + ", ".join(map(_object_toml, keys)) + "]",
+    "size": lambda size: json.dumps(f"{size[0]}x{size[1]}"),
     "rgba": _rgba_toml, "range": _range_toml, "highlights": _highlights_toml,
     "classes": lambda values: _toml(sorted(CLASS_LABELS[ObjectClass(v)] for v in values)),
     "regimes": lambda values: _toml(sorted(Regime(v).name for v in values)),
@@ -877,13 +881,10 @@ def scenario_to_toml(scenario: Scenario) -> str:
     """The text of a scenario file that reads back as ``scenario`` (file paths absolute)."""
     out = ["# orbitview scenario (docs/scenarios.md)", "version = 1"]
     tables = _tables()
-    output = ["", "[output]", f"fps = {scenario.fps}", f'size = "{scenario.size[0]}x{scenario.size[1]}"']
     layer_fields = placed_fields("layer")
-    for table in [t for t in TABLE_ORDER if t in tables or t in ("output", "sources", "camera.keyframes")] + \
+    for table in [t for t in TABLE_ORDER if t in tables or t in ("sources", "camera.keyframes")] + \
             [t for t in tables if t not in TABLE_ORDER]:
-        if table == "output":
-            out += output
-        elif table == "sources":
+        if table == "sources":
             for source in scenario.sources:
                 out += ["", "[[sources]]", *_origin_lines(source.origin)]
                 out += [_line(p.key, p.kind, source.values[p.name]) for p in layer_fields
@@ -891,6 +892,8 @@ def scenario_to_toml(scenario: Scenario) -> str:
                 if "filter" in source.values:
                     out += _filter_lines("sources.filter", source.values["filter"])
         elif table == "camera.keyframes":
+            if scenario.view is not None:
+                out += ["", "[camera]", *_view_lines(scenario.view)]
             for key in scenario.keyframes:
                 out += ["", "[[camera.keyframes]]", f"time = {_time_toml(key.time_s)}", f"ease = {_toml(key.ease)}"]
                 out += _view_lines(key.view)

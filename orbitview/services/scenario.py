@@ -15,7 +15,7 @@ from orbitview.core.model.clock import Clock
 from orbitview.core.model.fly_to import encounter_view, show_encounters
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import EVENT_PARTS, ORIGINS, FileOrigin
-from orbitview.core.model.scenario import CameraTimeline, ObjectKey, Scenario, Source, chapter_keys, object_locator
+from orbitview.core.model.scenario import CameraTimeline, ObjectKey, Scenario, Source, camera_timeline
 from orbitview.core.model.scene import Layer, Scene
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.satcat import CACHED, choose_satcat
@@ -36,9 +36,11 @@ class _Loading:
 def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
     """The scene a scenario describes, its sources loaded: ``(scene, problems)``, problems
     being the damaged records skipped while reading files. Every field the file gives is set
-    on the scene's models and layers; the camera takes the keyframes' view at the displayed
-    time (with none, it faces the day side). File and CelesTrak sources take their classes from
-    ``satcat`` (``io.satcat.choose_satcat``: by default the cached SATCAT). Raises
+    on the scene's models and layers, the camera keyframes (their follows resolved to the
+    layers' objects) as its ``camera_path``; the camera takes the scenario's ``view``, else the
+    path's view at the displayed time (with no path and no chapter camera, it faces the day side). File and CelesTrak
+    sources take their classes from ``satcat`` (``io.satcat.choose_satcat``: by default the
+    cached SATCAT). Raises
     ``ScenarioError`` for a source that cannot be loaded, or objects (follow, selected,
     pinned) that name no single object of the sources' layers."""
     loading = _Loading(choose_satcat(satcat), {})
@@ -58,8 +60,13 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
         _apply(models[model], {name: _resolved(model, name, value, found) for name, value in values.items()})
     if "title" not in scenario.values.get("scene", {}):
         scene.title = title
+    scene.camera_path = tuple(replace(k, view={**k.view, "follow": found.get(k.view["follow"])})
+                              for k in scenario.keyframes)
     _fly_to_encounters(scenario, scene)
-    view = timeline(scenario, scene).view_at(scenario.time_s)
+    if scenario.view is not None:
+        view = {**scenario.view, "follow": found.get(scenario.view["follow"])}
+    else:
+        view = camera_timeline(scene).view_at(scenario.time_s)
     if view is None:
         from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
 
@@ -72,9 +79,9 @@ def build_scene(scenario: Scenario, satcat=CACHED) -> tuple[Scene, list]:
 
 def _fly_to_encounters(scenario: Scenario, scene: Scene) -> None:
     """Give each chapter that flies to an encounter and has no camera of its own the view that
-    frames the pair at its time (in the view frame of the keyframes then), and show the pairs.
+    frames the pair at its time (in the view frame of the camera path then), and show the pairs.
     Raises ``ScenarioError`` for an encounter whose objects are not both loaded."""
-    keys = CameraTimeline(scenario.keyframes)
+    keys = CameraTimeline(scene.camera_path)
     chapters, problems = [], []
     for i, chapter in enumerate(scene.chapters):
         if chapter.encounter is not None and chapter.camera is None:
@@ -108,14 +115,6 @@ def _resolved(model: str, name: str, value, found: dict):
     if (model, name) == ("scene", "chapters"):
         return chapters_following(value, found.get)
     return value
-
-
-def timeline(scenario: Scenario, scene: Scene) -> CameraTimeline:
-    """The scenario's camera keyframes, following objects among ``scene``'s layers (those
-    ``build_scene`` made, in their order)."""
-    found = _resolve_objects(scenario, scene.layers)
-    keys = tuple(replace(k, view={**k.view, "follow": found.get(k.view["follow"])}) for k in scenario.keyframes)
-    return CameraTimeline(keys + chapter_keys(scene.chapters), object_locator())
 
 
 def _load_source(scenario: Scenario, index: int, source: Source, loading: _Loading) -> tuple[list[Layer], list, str]:
@@ -238,6 +237,7 @@ def _resolve_objects(scenario: Scenario, layers) -> dict[ObjectKey, ObjectRef]:
     """The object each of the scenario's keys (follow, selected, pinned) names among ``layers``;
     raises ``ScenarioError`` listing every key that names none, or several."""
     wanted = [(f"camera.keyframes[{i}].follow", k.view["follow"]) for i, k in enumerate(scenario.keyframes)]
+    wanted += [("camera.follow", scenario.view["follow"])] if scenario.view is not None else []
     wanted += [(f"chapters[{i}].follow", c.camera["follow"])
                for i, c in enumerate(scenario.chapters) if c.camera is not None]
     wanted += [("selection.selected", scenario.selected)]

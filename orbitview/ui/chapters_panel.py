@@ -2,8 +2,8 @@
 Page Down / Page Up (also in the Chapters menu) to the next and the previous.
 
 Jumping sets the model: the clock's time and, where the chapter has one, the camera's view.
-While the clock plays, the camera moves through the chapters' views as an export's does (they
-are keyframes of its camera timeline).
+While the clock plays, the window's camera playback (``ui.camera_playback``) moves the camera
+through the chapters' views as an export's does (they are keyframes of its camera timeline).
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from PyQt6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from orbitview.core.model.chapters import Chapter, chapter_index_at, next_chapter, previous_chapter
 from orbitview.core.model.events import disconnect_models
-from orbitview.core.model.scenario import CameraTimeline, chapter_keys, object_locator
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.times import format_utc
-from orbitview.ui.export_dialogs import CameraPlayback
 from orbitview.ui.menus import menu_before_help
 
 
@@ -39,16 +37,11 @@ class ChaptersPanel(QListWidget):
         self.setMinimumWidth(220)
         self.itemClicked.connect(self._on_clicked)
         self.itemActivated.connect(self._on_clicked)
-        self.playback: CameraPlayback | None = None
         scene.events.chapters.connect(self.refresh)
         scene.clock.events.time_s.connect(self._mark_running)
         self.refresh()
 
     def refresh(self, _value=None) -> None:
-        if self.playback is not None:
-            self.playback.close()
-        self.playback = CameraPlayback(self.scene, CameraTimeline(chapter_keys(self.scene.chapters),
-                                                                  object_locator()))
         with QSignalBlocker(self):
             self.clear()
             for chapter in self.scene.chapters:
@@ -87,7 +80,6 @@ class ChaptersPanel(QListWidget):
         self.jump(previous_chapter(self.scene.chapters, self.scene.clock.time_s))
 
     def disconnect_model(self) -> None:
-        self.playback.close()
         disconnect_models(self, self.scene, self.scene.clock)
 
 

@@ -8,7 +8,10 @@ show the same picture at any size up to 8K whatever the window's size; GL stays 
 process's main thread, and the window stays responsive. Layers that cannot be written (no
 origin) are named before a save or an export starts. The child reports ``progress DONE TOTAL ETA_S`` lines, shown in a progress
 dialog; Cancel sends it SIGTERM, on which it deletes its temporary file: nothing appears at
-the chosen path unless the export completes.
+the chosen path unless the export completes. Export Image renders the current view at the
+displayed time; Export Video the scene's camera path within the chosen span (the current view
+held where the path has no keyframe in it). The dialogs start from the scene's ``output``
+fields (fps, size).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import weakref
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,45 +37,22 @@ from PyQt6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSpinBox,
-    QWidget,
 )
 
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.model.events import disconnect_events
-from orbitview.core.model.scenario import CameraKey, CameraTimeline, Scenario
+from orbitview.core.model.chapters import chapter_at
+from orbitview.core.model.output import MAX_FPS
+from orbitview.core.model.scenario import CameraKey, Scenario, held_view
 from orbitview.io.scenario_file import (
-    MAX_FPS,
     read_scenario,
     scenario_from_scene,
     unsaved_layers,
     write_scenario,
 )
-from orbitview.services.scenario import build_scene, timeline
+from orbitview.services.scenario import build_scene
 
 SIZES = ("1280x720", "1920x1080", "2560x1440", "3840x2160", "7680x4320")
 SCENARIO_FILTER = "orbitview scenarios (*.toml);;All files (*)"
-#: The scenario each window was opened from: its camera keyframes, video fps and size.
-_opened: "weakref.WeakKeyDictionary[QWidget, Scenario]" = weakref.WeakKeyDictionary()
-#: Camera playback of each window's opened scenario.
-_playback: "weakref.WeakKeyDictionary[QWidget, CameraPlayback]" = weakref.WeakKeyDictionary()
-
-
-class CameraPlayback:
-    """While the clock plays, the camera follows the scenario's keyframes (as in an export);
-    when paused the user's mouse has the camera."""
-
-    def __init__(self, scene, camera_timeline: CameraTimeline) -> None:
-        self.scene, self.timeline = scene, camera_timeline
-        scene.clock.events.time_s.connect(self._on_time)
-
-    def _on_time(self, t_s: float) -> None:
-        if self.scene.clock.playing:
-            view = self.timeline.view_at(t_s)
-            if view is not None:
-                self.scene.camera.restore(view)
-
-    def close(self) -> None:
-        disconnect_events(self.scene.clock.events, self)
 
 
 # --- scenarios ----------------------------------------------------------------------------------
@@ -92,16 +71,14 @@ def left_out_agreed(window, what: str) -> bool:
     return answer == QMessageBox.StandardButton.Ok
 
 
-def window_scenario(window, **output) -> Scenario:
-    """The window's whole scene as a scenario, with the opened scenario's fps and size unless
-    ``output`` gives them."""
-    base = _opened.get(window)
-    defaults = {"fps": base.fps, "size": base.size} if base else {}
-    return scenario_from_scene(window.scene, **{**defaults, **output})
+def window_scenario(window, keyframes: tuple[CameraKey, ...] | None = None) -> Scenario:
+    """The window's whole scene as a scenario: its camera path unless ``keyframes`` are given
+    (``scenario_from_scene``)."""
+    return scenario_from_scene(window.scene, keyframes=keyframes)
 
 
 def save_scenario_dialog(window) -> Path | None:
-    """Ask where, and save the whole scene there (the current view as its camera)."""
+    """Ask where, and save the whole scene there (its camera path; with none, the current view)."""
     path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "briefing.toml", SCENARIO_FILTER)
     if not path or not left_out_agreed(window, "Save scenario"):
         return None
@@ -126,12 +103,7 @@ def open_scenario_dialog(window, path: str | None = None) -> Scenario | None:
     except OrbitviewError as exc:
         QMessageBox.warning(window, "Open scenario", str(exc))
         return None
-    scene = window.scene
-    scene.adopt(built)
-    _opened[window] = scenario
-    if window in _playback:
-        _playback.pop(window).close()
-    _playback[window] = CameraPlayback(scene, timeline(scenario, scene))
+    window.scene.adopt(built)
     if problems:
         window.statusBar().showMessage(f"{len(problems)} damaged records skipped; first: {problems[0]}", 10000)
     return scenario
@@ -147,17 +119,17 @@ class ExportDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle("Export video" if video else "Export image")
         self.video = video
-        clock, base = window.scene.clock, _opened.get(window)
+        clock, output = window.scene.clock, window.scene.output
         form = QFormLayout(self)
         self.size_box = QComboBox()
         self.size_box.setEditable(True)
         self.size_box.addItems(SIZES)
-        self.size_box.setCurrentText(f"{base.size[0]}x{base.size[1]}" if base else "1920x1080")
+        self.size_box.setCurrentText(f"{output.size[0]}x{output.size[1]}")
         form.addRow("Size (pixels)", self.size_box)
         if video:
             self.fps = QSpinBox()
             self.fps.setRange(1, MAX_FPS)
-            self.fps.setValue(base.fps if base else 24)
+            self.fps.setValue(output.fps)
             self.start = _utc_edit(clock.span_start_s)
             self.end = _utc_edit(clock.span_end_s)
             self.speed = QDoubleSpinBox()
@@ -195,11 +167,13 @@ def _utc_edit(t_s: float) -> QDateTimeEdit:
 
 
 def export_image_dialog(window) -> "RenderJob | None":
-    """Ask for a size and a path, then render the whole scene at the displayed time."""
+    """Ask for a size and a path, then render the whole scene at the displayed time from the
+    current view (what the window shows)."""
     dialog = ExportDialog(window, video=False)
     if dialog.exec() != QDialog.DialogCode.Accepted or not left_out_agreed(window, "Export image"):
         return None
-    return _start(window, window_scenario(window), dialog.size_box.currentText(), dialog.path.text(), [], "image")
+    scenario = window_scenario(window, keyframes=(held_view(window.scene),))
+    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(), [], "image")
 
 
 def export_video_dialog(window) -> "RenderJob | None":
@@ -209,25 +183,31 @@ def export_video_dialog(window) -> "RenderJob | None":
         return None
     start_s = dialog.start.dateTime().toMSecsSinceEpoch() / 1000
     end_s = dialog.end.dateTime().toMSecsSinceEpoch() / 1000
-    keys = video_keyframes(_opened.get(window), window.scene, start_s, end_s)
-    scenario = video_scenario(window_scenario(window, fps=dialog.fps.value(), keyframes=keys), start_s, end_s,
-                              dialog.speed.value())
+    keys = video_keyframes(window.scene, start_s, end_s)
+    scenario = video_scenario(window_scenario(window, keyframes=keys), start_s, end_s, dialog.speed.value())
     return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(),
                   ["--fps", str(dialog.fps.value())], "video")
 
 
 def video_scenario(scenario: Scenario, start_s: float, end_s: float, speed: float) -> Scenario:
-    """``scenario`` played from ``start_s`` to ``end_s`` (POSIX s) at ``speed``."""
+    """``scenario`` played from ``start_s`` to ``end_s`` (POSIX s) at ``speed``, with the
+    chapters in that span (a scenario's lie in its span): the one running at ``start_s``
+    starts there, its caption only (its camera is the path's before the span)."""
     clock = {**scenario.values["clock"], "span_start_s": start_s, "span_end_s": end_s, "speed": speed,
              "time_s": start_s}
-    return replace(scenario, values={**scenario.values, "clock": clock})
+    running = chapter_at(scenario.chapters, start_s)
+    chapters = tuple(c for c in scenario.chapters if start_s <= c.time_s <= end_s)
+    if running is not None and running.time_s < start_s:
+        chapters = (running.replaced(time_s=start_s, camera=None, encounter=None), *chapters)
+    return replace(scenario, values={**scenario.values, "clock": clock,
+                                     "scene": {**scenario.values["scene"], "chapters": chapters}})
 
 
-def video_keyframes(opened: Scenario | None, scene, start_s: float, end_s: float) -> tuple[CameraKey, ...]:
-    """An opened scenario's camera keyframes within the span, else the current view held
-    from the start."""
-    keys = tuple(k for k in (opened.keyframes if opened else ()) if start_s <= k.time_s <= end_s)
-    return keys or (CameraKey(start_s, scene.camera.snapshot(), "cut"),)
+def video_keyframes(scene, start_s: float, end_s: float) -> tuple[CameraKey, ...]:
+    """The keyframes of ``scene``'s camera path within the span (POSIX s), else the current
+    view held from the start."""
+    keys = tuple(k for k in scene.camera_path if start_s <= k.time_s <= end_s)
+    return keys or (replace(held_view(scene), time_s=start_s),)
 
 
 #: Jobs running: PyQt holds bound-method slots weakly, so a job must be kept until it ends.

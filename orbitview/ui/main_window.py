@@ -26,6 +26,7 @@ from orbitview.render.adapters.canvas_events import disconnect_canvas_events
 from orbitview.services.sources import Source, classify_layer, open_source
 from orbitview.ui import help as help_
 from orbitview.ui import session
+from orbitview.ui.camera_playback import CameraPlayback
 from orbitview.ui.chapters_panel import install_chapters
 from orbitview.ui.events_menu import install_events_menu
 from orbitview.ui.conjunctions_panel import install_conjunctions
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.resize(1640, 920)
         self.setAcceptDrops(True)
         self.canvas = vscene.SceneCanvas(keys=None, show=False, parent=self)
+        # Before the view: the camera is on the path when the view draws a new time.
+        self.camera_playback = CameraPlayback(scene)
         self.view = OrbitView(scene, self.canvas, self.prefetcher)
         scene.events.layers.connect(self._keep_sgp4_processes)
         self.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -456,6 +459,7 @@ class MainWindow(QMainWindow):
                      self.conjunctions_panel):
             part.disconnect_model()
         self.problem_report.close()
+        self.camera_playback.close()
         self.view.close()
         self.prefetcher.close()
         self.canvas.close()

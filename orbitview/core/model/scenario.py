@@ -19,23 +19,13 @@ from orbitview.core.model.camera import CameraState, blend_views, ease_in_out
 from orbitview.core.model.events import model_fields
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.origin import origin_kind
+from orbitview.core.model.output import Output
 
 #: How the camera gets from the previous keyframe to this one.
 EASINGS = ("in-out", "linear", "cut")
-#: Image sides, pixels: the overlay's clock, legend and banner need at least 16; 8K UHD is what
-#: GPU framebuffers and the video encoders reliably take.
-MIN_IMAGE_SIDE, MAX_IMAGE_SIZE = 16, (7680, 4320)
 #: The most frames a video may have: 2 h 19 min at 24 fps. Checked before any frame time is
 #: made, so that a slow speed over a long span is refused at once instead of filling memory.
 MAX_VIDEO_FRAMES = 200_000
-
-
-def image_size_problem(width: int, height: int) -> str:
-    """What is wrong with an image of ``width`` x ``height`` pixels; "" when nothing is."""
-    (max_w, max_h), low = MAX_IMAGE_SIZE, MIN_IMAGE_SIDE
-    if low <= width <= max_w and low <= height <= max_h:
-        return ""
-    return f"{width}x{height} is outside {low}x{low} .. {max_w}x{max_h} pixels"
 
 
 @dataclass(frozen=True)
@@ -92,12 +82,22 @@ class ObjectKey:
 class CameraKey:
     """The camera's view at ``time_s`` (POSIX s). ``view``: the fields of
     ``CameraState.snapshot()``; its ``follow`` is None or, as read from a file, an
-    ``ObjectKey``, and, in a timeline made for a scene, the ``ObjectRef`` it resolves to.
+    ``ObjectKey``, and, in a scene's ``camera_path``, the ``ObjectRef`` it resolves to.
     ``ease``: one of ``EASINGS``, for the move from the previous keyframe."""
 
     time_s: float
     view: dict
     ease: str = "in-out"
+
+
+def in_key_order(keys) -> tuple[CameraKey, ...]:
+    """Field coercion (``Scene.camera_path``): ``keys`` as a tuple of ``CameraKey`` sorted by
+    time (ties keep their order)."""
+    items = tuple(keys)
+    for item in items:
+        if not isinstance(item, CameraKey):
+            raise TypeError(f"expected CameraKey items, not {item!r}")
+    return tuple(sorted(items, key=lambda key: key.time_s))
 
 
 @dataclass(frozen=True)
@@ -138,21 +138,32 @@ class Scenario:
     """A whole briefing: the layers' ``sources`` (in order, each making one layer, an event
     given without its part two), ``values``, the fields the file gives the scene's models by
     model and field name (``{"clock": {"span_start_s": ...}, "scene": {"show_grid": True},
-    "overlay": {...}}``, objects as ``ObjectKey``s), the camera ``keyframes``, and the video's
-    ``fps`` and ``size`` (width, height) pixels. Times are POSIX seconds UTC. ``path`` is where
+    "overlay": {...}, "output": {"fps": 24, "size": (1920, 1080)}}``, objects as ``ObjectKey``s),
+    the camera ``keyframes`` and ``view``, the camera's view at the displayed time where it is
+    not the keyframes' (the window's, moved while paused; None: the keyframes' view then).
+    Times are POSIX seconds UTC. ``path`` is where
     it was read from (relative source files are found next to it), ``lines`` maps dotted keys to
     line numbers there."""
 
     sources: tuple[Source, ...]
     values: dict = field(default_factory=dict)
-    fps: int = 24
-    size: tuple[int, int] = (1920, 1080)
     keyframes: tuple[CameraKey, ...] = ()
+    view: dict | None = None
     path: str | None = None
     lines: dict = field(default_factory=dict, compare=False, repr=False)
 
     def value(self, model: str, name: str, default=None):
         return self.values.get(model, {}).get(name, default)
+
+    @property
+    def fps(self) -> int:
+        """Video frames per second (``[output]``)."""
+        return self.value("output", "fps", Output.fps.default)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) pixels of images and videos (``[output]``)."""
+        return self.value("output", "size", Output.size.default)
 
     @property
     def start_s(self) -> float:
@@ -214,6 +225,12 @@ def where(path: str | None, lines: dict, key: str) -> str:
             return f"{path}:{line}"
         parts.pop()
     return str(path or "<scenario>")
+
+
+def held_view(scene) -> CameraKey:
+    """``scene``'s current view as a keyframe at its displayed time: the path of a camera
+    that holds it."""
+    return CameraKey(scene.clock.time_s, scene.camera.snapshot(), "cut")
 
 
 def chapter_keys(chapters) -> tuple[CameraKey, ...]:
@@ -281,6 +298,36 @@ class CameraTimeline:
             return dict(view)
         where = self.locate(view["follow"], t_s, view["view_frame"])
         return dict(view) if where is None else {**view, "center_km": tuple(float(x) for x in where)}
+
+
+def camera_timeline(scene, locate: Locator | None = None) -> CameraTimeline:
+    """The camera at any time of ``scene``: its ``camera_path`` and its chapters' views, a
+    followed object found by ``locate`` (default ``object_locator``: SGP4 at the exact time,
+    as exports draw)."""
+    return CameraTimeline(scene.camera_path + chapter_keys(scene.chapters), locate or object_locator())
+
+
+def off_path(scene) -> bool:
+    """Whether ``scene``'s camera is not where its camera path (and chapters) put it at the
+    displayed time: the mouse moved it while the clock was paused. A followed object's centre
+    is the object's, and not compared."""
+    view = camera_timeline(scene).view_at(scene.clock.time_s)
+    if view is None:
+        return True
+    now = scene.camera.snapshot()
+    return any(now[name] != view[name] for name in now if not (name == "center_km" and now["follow"] is not None))
+
+
+def drawn_locator(scene) -> Locator:
+    """A ``Locator`` of where ``scene`` draws its objects (``Scene.position_gcrs_km``: from the
+    pairs the window's worker computed while the clock plays, so that it runs no SGP4 then)."""
+    from orbitview.core.orbits.frames import view_from_gcrs
+
+    def locate(ref: ObjectRef, t_s: float, view_frame: str):
+        position = scene.position_gcrs_km(ref, t_s)
+        return None if position is None else view_from_gcrs(view_frame, t_s) @ position
+
+    return locate
 
 
 def object_locator() -> Locator:

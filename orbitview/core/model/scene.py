@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,7 +13,9 @@ from orbitview.core.model.clock import Clock
 from orbitview.core.model.events import EventedModel, Field, model_fields
 from orbitview.core.model.filters import LayerFilter
 from orbitview.core.model.object_ref import ObjectRef, optional_ref
+from orbitview.core.model.output import Output
 from orbitview.core.model.panes import pane_name
+from orbitview.core.model.scenario import in_key_order
 from orbitview.core.model.screening import Conjunctions
 from orbitview.core.orbits.catalog import Catalog
 from orbitview.core.orbits.frames import view_from_gcrs
@@ -163,10 +166,12 @@ class Scene(EventedModel):
     ``title`` is the line across the top. ``show_*`` switch the globe's line overlays. ``selected`` is
     the selected object (an ``ObjectRef``: layer and row; None: none), ``pinned`` those labelled,
     ``show_tracks`` whether the selection's orbit and ground track are drawn, ``show_labels``
-    whether exports label the pinned and selected objects. Removing a layer drops its objects
-    from the selection, the pins and the camera's ``follow``. ``clock``, ``camera``,
-    ``overlay`` and ``conjunctions`` (the screening and its highlighted encounters) are the
-    scene's other models.
+    whether exports label the pinned and selected objects. ``camera_path``: the camera's
+    keyframes (``CameraKey``s in time order, each ``follow`` an ``ObjectRef`` or None), which
+    the camera follows while the clock plays and in video exports. Removing a layer drops its
+    objects from the selection, the pins, the camera's ``follow`` and the path's. ``clock``,
+    ``camera``, ``overlay``, ``output`` (an export's fps and size) and ``conjunctions`` (the
+    screening and its highlighted encounters) are the scene's other models.
     """
 
     layers = Field((), tuple)
@@ -181,6 +186,8 @@ class Scene(EventedModel):
     show_labels = Field(True, bool)
     #: The briefing's named moments (``core.model.chapters.Chapter``), in time order.
     chapters = Field((), in_time_order)
+    #: The camera's keyframes (``core.model.scenario.CameraKey``), in time order.
+    camera_path = Field((), in_key_order)
     #: Two views side by side (``core.model.panes``), same clock and camera, each layer in its pane;
     #: ``left_title``, ``right_title`` over them ("": the names of their layers).
     split = Field(False, bool)
@@ -188,8 +195,10 @@ class Scene(EventedModel):
     right_title = Field("", str)
 
     def __init__(self, clock: Clock | None = None, camera: CameraState | None = None,
-                 overlay: Overlay | None = None, conjunctions: Conjunctions | None = None, **values):
+                 overlay: Overlay | None = None, conjunctions: Conjunctions | None = None,
+                 output: Output | None = None, **values):
         super().__init__(**values)
+        self.output = output if output is not None else Output()
         self.conjunctions = conjunctions if conjunctions is not None else Conjunctions()
         self.clock = clock if clock is not None else Clock()
         self.camera = camera if camera is not None else CameraState()
@@ -227,7 +236,7 @@ class Scene(EventedModel):
     def models(self) -> dict[str, EventedModel]:
         """The scene and its parts by name: what a scenario writes and ``adopt`` copies."""
         return {"scene": self, "clock": self.clock, "camera": self.camera, "overlay": self.overlay,
-                "conjunctions": self.conjunctions}
+                "output": self.output, "conjunctions": self.conjunctions}
 
     def adopt(self, other: Scene) -> None:
         """Take every saved field of ``other`` (a scene built from a scenario) into this scene
@@ -293,6 +302,8 @@ class Scene(EventedModel):
         if self.selected is not None and id(self.selected.layer) not in kept:
             self.selected = None
         self.pinned = tuple(p for p in self.pinned if id(p.layer) in kept)
+        self.camera_path = tuple(key if key.view.get("follow") is None or id(key.view["follow"].layer) in kept
+                                 else replace(key, view={**key.view, "follow": None}) for key in self.camera_path)
 
 
 def shared_numbers(layers) -> list[tuple[Layer, Layer, np.ndarray]]:

@@ -18,7 +18,8 @@ from orbitview.core.model.chapters import chapter_at
 from orbitview.core.model.object_ref import ObjectRef
 from orbitview.core.model.panes import PANES, drawn_in, pane_box, pane_title
 from orbitview.core.model.picking import hidden_by_earth
-from orbitview.core.model.scenario import CameraTimeline, OverlayText, image_size_problem
+from orbitview.core.model.output import image_size_problem
+from orbitview.core.model.scenario import CameraTimeline, OverlayText
 from orbitview.core.model.scene import Scene
 from orbitview.core.orbits.launch_dates import objects_in_orbit
 from orbitview.render.export.annotations import Annotator
