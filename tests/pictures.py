@@ -155,10 +155,30 @@ def _as_saved(scene: Scene, value):
     return value
 
 
+def _view_as_saved(scene: Scene, view: dict | None):
+    """A camera view comparable across scenes (a followed centre is the object's, not saved)."""
+    if view is None:
+        return None
+    follow = view.get("follow")
+    return {**{k: v for k, v in view.items() if not (k == "center_km" and follow is not None)},
+            "follow": _as_saved(scene, follow)}
+
+
 def assert_same_model(a: Scene, b: Scene) -> None:
     """Every saved field of every model of the two scenes is the same (times to the
-    microsecond a file holds), and so is what each layer shows."""
+    microsecond a file holds), the chapters and the camera path too, and so is what each
+    layer shows."""
     assert [layer.origin for layer in a.layers] == [layer.origin for layer in b.layers]
+    for one, other in zip(a.chapters, b.chapters, strict=True):
+        assert abs(one.time_s - other.time_s) <= 1e-6, one.title
+        assert (one.title, one.caption, one.ease, one.encounter) == (other.title, other.caption, other.ease,
+                                                                     other.encounter)
+        assert _view_as_saved(a, one.camera) == _view_as_saved(b, other.camera), one.title
+    # A scene without a camera path is saved with its view as the one keyframe of a path.
+    path_b = b.camera_path if a.camera_path else b.camera_path[1:]
+    for one, other in zip(a.camera_path, path_b, strict=True):
+        assert abs(one.time_s - other.time_s) <= 1e-6 and one.ease == other.ease
+        assert _view_as_saved(a, one.view) == _view_as_saved(b, other.view), one.time_s
     for model, name in sorted(saved_fields()):
         for one, other in zip(_models_of(a, model), _models_of(b, model), strict=True):
             mine, theirs = _as_saved(a, getattr(one, name)), _as_saved(b, getattr(other, name))

@@ -71,9 +71,12 @@ def opened(make_window, scenario_path):
 
 
 def play_at(window, t_s: float) -> None:
-    """The clock playing at ``t_s`` (so slowly that it stays there)."""
+    """The clock playing from ``t_s`` at x1 (what is asserted right after it is at ``t_s``:
+    no event runs in between). Not slower: at 1e9 s a step of a microsecond or less is lost
+    to rounding, the time would stay put and the camera, placed only when the time moves,
+    would keep where it was put before the worker's positions of that time came."""
     clock = window.scene.clock
-    clock.speed = 1e-6
+    clock.speed = 1.0
     clock.playing = True
     clock.time_s = t_s
 
