@@ -148,7 +148,7 @@ def test_a_chapter_added_after_opening_is_on_the_one_camera_path(make_window, sc
     assert camera.azimuth_deg == 123.0
 
 
-def accept_export_dialog(out, video: bool) -> None:
+def accept_export_dialog(out, video: bool, size: str = "320x180") -> None:
     """Fill in the Export dialog once it is up (a tiny picture; a short video) and press OK."""
 
     def fill():
@@ -156,7 +156,7 @@ def accept_export_dialog(out, video: bool) -> None:
         if not isinstance(dialog, export_dialogs.ExportDialog):
             QTimer.singleShot(100, fill)
             return
-        dialog.size_box.setCurrentText("320x180")
+        dialog.size_box.setCurrentText(size)
         if video:
             dialog.fps.setValue(1)
             dialog.speed.setValue(3600.0)  # 3 h at 1 frame per simulated hour: 4 frames
@@ -174,11 +174,28 @@ def test_export_image_renders_the_current_view_at_the_displayed_time(make_window
     out = tmp_path / "view.png"
     accept_export_dialog(out, video=False)
     job = export_dialogs.export_image_dialog(window)
-    (key,) = read_scenario(job.scenario_path).keyframes
+    child = read_scenario(job.scenario_path)
+    (key,) = child.keyframes
     qtbot.waitUntil(lambda: job not in export_dialogs._running, timeout=120_000)
     assert out.is_file(), job.errors
     assert Image.open(out).text["orbitview:time_utc"] == format_utc(T0 + 1800.0)
     assert (key.time_s, key.view["azimuth_deg"], key.view["distance_km"]) == (T0 + 1800.0, 77.0, 33333.0)
+    # The size chosen is the scene's now: the next dialog, a save and the session have it.
+    assert scene.output.size == (320, 180) and child.size == (320, 180)
+
+
+def test_an_export_of_a_size_that_is_none_says_why_and_starts_nothing(make_window, scenario_path, tmp_path,
+                                                                       monkeypatch):
+    window = opened(make_window, scenario_path)
+    size = window.scene.output.size
+    warnings = []
+    monkeypatch.setattr(export_dialogs.QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    out = tmp_path / "clip.mp4"
+    accept_export_dialog(out, video=True, size="1920x10800")
+    assert export_dialogs.export_video_dialog(window) is None
+    assert warnings == ["bad size '1920x10800': 1920x10800 is outside 16x16 .. 7680x4320 pixels"]
+    assert window.scene.output.size == size and not export_dialogs._running
+    assert not out.exists()
 
 
 def test_export_video_of_a_restored_session_writes_its_camera_path(make_window, scenario_path, qtbot, tmp_path):
@@ -198,3 +215,4 @@ def test_export_video_of_a_restored_session_writes_its_camera_path(make_window, 
     assert [(k.time_s - T0, k.ease, k.view["azimuth_deg"], k.view["distance_km"]) for k in child.keyframes] == \
         list(PATH)
     assert child.keyframes[-1].view["follow"] == ObjectKey(FOLLOWED, 0)
+    assert (again.scene.output.fps, again.scene.output.size) == (1, (320, 180)) == (child.fps, child.size)

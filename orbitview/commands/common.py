@@ -11,7 +11,6 @@ import numpy as np
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.clock import Clock
-from orbitview.core.model.output import image_size_problem
 from orbitview.core.model.scene import Scene, data_span_s, shared_numbers_warning
 from orbitview.core.orbits.frames import sun_direction_gcrs, sun_known
 from orbitview.core.orbits.times import format_utc, now_utc, parse_utc
@@ -105,17 +104,6 @@ def default_briefing_scene(time_text: str | None) -> Scene:
     # local time at Xichang), so leaning to the Sun would push both to the limb.
     face_event(scene, briefing.parent, event_s, distance_km=BRIEFING_DISTANCE_KM, from_s=t_s, sun_lean=0.0)
     return scene
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``1600x900`` -> (1600, 900), within ``core.model.scenario``'s image size limits."""
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise OrbitviewError(f"bad size {text!r}: expected WIDTHxHEIGHT such as 1600x900") from None
-    if image_size_problem(width, height):
-        raise OrbitviewError(f"bad size {text!r}: {image_size_problem(width, height)}")
-    return width, height
 
 
 def report_shared_numbers(scene: Scene, stream=sys.stderr) -> None:

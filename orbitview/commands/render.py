@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 from orbitview.commands.common import (
-    add_satcat_argument, parse_size, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
+    add_satcat_argument, parse_time_option, report_problems, report_shared_numbers, scene_from_files)
 from orbitview.commands.progress import MODES, Progress
 from orbitview.core.errors import OrbitviewError
-from orbitview.core.model.output import MAX_FPS, MAX_IMAGE_SIZE
+from orbitview.core.model.output import MAX_FPS, MAX_IMAGE_SIZE, parse_image_size
 from orbitview.core.model.scenario import OverlayText, camera_timeline, frame_count, headed_overlay, overlay_text
 from orbitview.core.orbits.times import format_utc
 from orbitview.io.atomic import check_output_path
@@ -70,7 +70,7 @@ def run(args) -> int:
 
 
 def _files_image(args) -> int:
-    size = parse_size(args.size or "1920x1080")
+    size = parse_image_size(args.size or "1920x1080")
     scene = scene_from_files(args.files, args.time, args.satcat)
     report_shared_numbers(scene)
     names = sorted({Path(str(s)).name for layer in scene.layers for s in set(layer.catalog.source)})
@@ -84,7 +84,7 @@ def _scenario(args, video: bool) -> int:
     from orbitview.services.scenario import build_scene
 
     scenario = read_scenario(args.files[0])
-    size = parse_size(args.size) if args.size else scenario.size
+    size = parse_image_size(args.size) if args.size else scenario.size
     fps = scenario.fps if args.fps is None else args.fps
     if fps < 1 or fps > MAX_FPS:
         raise OrbitviewError(f"--fps {fps}: expected 1 .. {MAX_FPS}")

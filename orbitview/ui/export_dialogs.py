@@ -41,7 +41,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.chapters import chapter_at
-from orbitview.core.model.output import MAX_FPS
+from orbitview.core.model.output import MAX_FPS, parse_image_size
 from orbitview.core.model.scenario import CameraKey, Scenario, held_view
 from orbitview.io.scenario_file import (
     read_scenario,
@@ -152,6 +152,19 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def chosen_into(self, output) -> bool:
+        """Put the size (and fps) chosen into ``output``, the scene's: the next export, a save
+        and the session keep them. False, after saying why, for a size that is not one."""
+        try:
+            size = parse_image_size(self.size_box.currentText())
+        except OrbitviewError as exc:
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            return False
+        output.size = size
+        if self.video:
+            output.fps = self.fps.value()
+        return True
+
     def _browse(self) -> None:
         kinds = "MP4 video (*.mp4);;GIF (*.gif)" if self.video else "PNG image (*.png)"
         path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path.text(), kinds)
@@ -170,23 +183,30 @@ def export_image_dialog(window) -> "RenderJob | None":
     """Ask for a size and a path, then render the whole scene at the displayed time from the
     current view (what the window shows)."""
     dialog = ExportDialog(window, video=False)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not left_out_agreed(window, "Export image"):
+    if (dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_into(window.scene.output)
+            or not left_out_agreed(window, "Export image")):
         return None
     scenario = window_scenario(window, keyframes=(held_view(window.scene),))
-    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(), [], "image")
+    return _start(window, scenario, _size_text(window.scene.output), dialog.path.text(), [], "image")
 
 
 def export_video_dialog(window) -> "RenderJob | None":
     """Ask for size, fps, span, speed and path, then render the video in a child process."""
     dialog = ExportDialog(window, video=True)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not left_out_agreed(window, "Export video"):
+    if (dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_into(window.scene.output)
+            or not left_out_agreed(window, "Export video")):
         return None
     start_s = dialog.start.dateTime().toMSecsSinceEpoch() / 1000
     end_s = dialog.end.dateTime().toMSecsSinceEpoch() / 1000
     keys = video_keyframes(window.scene, start_s, end_s)
     scenario = video_scenario(window_scenario(window, keyframes=keys), start_s, end_s, dialog.speed.value())
-    return _start(window, scenario, dialog.size_box.currentText(), dialog.path.text(),
-                  ["--fps", str(dialog.fps.value())], "video")
+    output = window.scene.output
+    return _start(window, scenario, _size_text(output), dialog.path.text(), ["--fps", str(output.fps)], "video")
+
+
+def _size_text(output) -> str:
+    width, height = output.size
+    return f"{width}x{height}"
 
 
 def video_scenario(scenario: Scenario, start_s: float, end_s: float, speed: float) -> Scenario:

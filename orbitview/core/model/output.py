@@ -6,6 +6,7 @@ them, and ``orbitview render`` uses them unless ``--fps`` or ``--size`` say othe
 
 from __future__ import annotations
 
+from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.events import EventedModel, Field
 
 #: The most frames per second a video may have.
@@ -21,6 +22,17 @@ def image_size_problem(width: int, height: int) -> str:
     if low <= width <= max_w and low <= height <= max_h:
         return ""
     return f"{width}x{height} is outside {low}x{low} .. {max_w}x{max_h} pixels"
+
+
+def parse_image_size(text: str) -> tuple[int, int]:
+    """``1600x900`` -> (1600, 900), within the image size limits; a clear error otherwise."""
+    try:
+        width, height = (int(v) for v in text.strip().lower().split("x"))
+    except ValueError:
+        raise OrbitviewError(f"bad size {text!r}: expected WIDTHxHEIGHT such as 1600x900") from None
+    if image_size_problem(width, height):
+        raise OrbitviewError(f"bad size {text!r}: {image_size_problem(width, height)}")
+    return width, height
 
 
 def _fps(value) -> int:
