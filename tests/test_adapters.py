@@ -405,6 +405,39 @@ def test_tracks_are_computed_in_the_worker_and_an_overtaken_selection_is_dropped
     adapter.close()
 
 
+def test_a_result_newer_than_the_one_drawn_is_drawn_while_newer_ones_are_still_made(deliveries):
+    """Asked for faster than the worker makes them (playing close to an object), each result
+    that comes back newer than the one drawn is drawn; one for an object no longer asked for
+    is not."""
+    from orbitview.render.adapters.worker_results import WorkerResults
+
+    drawn, running = [], threading.Event()
+    release = threading.Event()
+
+    def slow(value):
+        running.set()
+        release.wait(10)
+        return value
+
+    results = WorkerResults(deliveries.prefetcher, "tracks", lambda of, result: drawn.append((of, result)))
+    assert results.ask("iss", lambda: slow(1)) is None
+    assert running.wait(10)  # the first is being made when the next two are asked for
+    results.ask("iss", lambda: 2)
+    release.set()
+    deliveries.run_until(lambda: len(drawn) == 2)
+    assert drawn == [("iss", 1), ("iss", 2)] and results.settled()
+    running.clear()
+    release.clear()
+    results.ask("iss", lambda: slow(3))
+    assert running.wait(10)
+    results.ask("hubble", lambda: 4)  # another object: the first result is for nothing asked now
+    assert not results.settled()
+    release.set()
+    deliveries.run_until(results.settled)
+    assert drawn[2:] == [("hubble", 4)]
+    results.close()
+
+
 def test_labels_sit_on_the_dots_while_a_pair_is_still_computed(debris, canvas, deliveries):
     from orbitview.core.model.clock import Clock
     from orbitview.core.model.object_ref import ObjectRef

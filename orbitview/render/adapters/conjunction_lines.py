@@ -18,6 +18,7 @@ from orbitview.core.model.scene import Scene
 from orbitview.core.model.screening import encounter_place_gcrs_km, pair_refs
 from orbitview.core.orbits.prefetch import Prefetcher
 from orbitview.core.orbits.tracks import orbit_track_gcrs_km, track_age_limit_s
+from orbitview.render.adapters.worker_results import WorkerResults
 
 MISS_LINE_COLOR = (1.0, 0.2, 1.0, 1.0)
 PAIR_ORBIT_COLOR = (1.0, 0.65, 0.2, 0.8)
@@ -44,17 +45,10 @@ class ConjunctionAdapter:
 
     def __init__(self, scene: Scene, parent, prefetcher: Prefetcher | None = None, arrived=None) -> None:
         self.scene = scene
-        self._prefetcher = prefetcher
         self._arrived = arrived or (lambda: None)
-        self._key = ("pair orbits", id(self))
-        #: The request id of the orbits last asked of the prefetcher, 0 once they are drawn.
-        self._asked_id = 0
-        #: The request id of the orbits drawn: an older result is not drawn over them.
-        self._drawn_id = 0
-        #: Whose orbits were last asked for, and whose are drawn.
-        self._asked_refs: tuple[ObjectRef, ...] = ()
+        self._orbits = WorkerResults(prefetcher, ("pair orbits", id(self)), self._on_orbits)
+        #: Whose orbits are drawn.
         self._orbits_of: tuple[ObjectRef, ...] = ()
-        self._closed = False
         self.miss_lines = vscene.visuals.Line(color=MISS_LINE_COLOR, width=3.0, connect="segments", parent=parent)
         self.orbits = vscene.visuals.Line(color=PAIR_ORBIT_COLOR, width=1.5, connect="segments", parent=parent,
                                           antialias=True)
@@ -90,26 +84,14 @@ class ConjunctionAdapter:
     def _make_orbits(self, t_s: float) -> None:
         refs = tuple(dict.fromkeys(ref for pair in self._pairs() for ref in pair))
         self._orbits_made_at = t_s
-        self._asked_refs = refs
-        if self._prefetcher is None or not refs:
-            self._asked_id = 0
-            self._set_orbits(refs, orbit_segments_gcrs_km(refs, t_s))
-            return
         if refs != self._orbits_of:
             # Another pair's orbits must not stay up while these are computed.
             self._set_orbits((), NO_SEGMENTS)
-        self._asked_id = self._prefetcher.submit(
-            self._key, lambda: orbit_segments_gcrs_km(refs, t_s),
-            lambda request_id, segments: self._on_orbits(request_id, refs, segments))
+        segments = self._orbits.ask(refs, lambda: orbit_segments_gcrs_km(refs, t_s), here=not refs)
+        if segments is not None:
+            self._set_orbits(refs, segments)
 
-    def _on_orbits(self, request_id: int, refs: tuple[ObjectRef, ...], segments: np.ndarray) -> None:
-        # Newer than those drawn is enough: while the clock plays close to the pair, orbits are
-        # asked for faster than the worker makes them, and the latest would never be drawn.
-        if self._closed or request_id <= self._drawn_id or refs != self._asked_refs:
-            return
-        self._drawn_id = request_id
-        if request_id == self._asked_id:
-            self._asked_id = 0
+    def _on_orbits(self, refs: tuple[ObjectRef, ...], segments: np.ndarray) -> None:
         self._set_orbits(refs, segments)
         self._arrived()
 
@@ -121,7 +103,7 @@ class ConjunctionAdapter:
 
     def settled(self) -> bool:
         """Whether the orbits drawn are the ones last asked for (none is still being computed)."""
-        return self._asked_id == 0
+        return self._orbits.settled()
 
     def update(self, t_s: float) -> None:
         """Follow the clock: the miss lines between the pairs' positions now, and their lengths."""
@@ -152,9 +134,7 @@ class ConjunctionAdapter:
         self.markers.visible = shown
 
     def close(self) -> None:
-        self._closed = True
-        if self._prefetcher is not None:
-            self._prefetcher.forget(self._key)
+        self._orbits.close()
         disconnect_models(self, self.scene, self.scene.conjunctions)
         for node in (self.miss_lines, self.orbits, self.labels, self.markers):
             node.parent = None

@@ -22,6 +22,7 @@ from orbitview.core.orbits.tracks import (
     orbit_track_gcrs_km,
     track_age_limit_s,
 )
+from orbitview.render.adapters.worker_results import WorkerResults
 
 TRACK_COLOR = (0.80, 0.92, 1.0, 0.8)
 GROUND_COLOR = (1.0, 0.85, 0.3, 0.9)
@@ -52,11 +53,8 @@ class SelectionAdapter:
                  arrived=None) -> None:
         self.scene = scene
         self._position_of = position_of or scene.position_gcrs_km
-        self._prefetcher = prefetcher
         self._arrived = arrived or (lambda: None)
-        self._key = ("tracks", id(self))
-        self._tracks_id = 0
-        self._closed = False
+        self._tracks = WorkerResults(prefetcher, ("tracks", id(self)), self._on_tracks)
         self.ring = vscene.visuals.Markers(parent=parent)
         self.ring.set_gl_state("translucent", depth_test=False)
         self.ring.order = 5
@@ -93,28 +91,24 @@ class SelectionAdapter:
     def _make_tracks(self, t_s: float) -> None:
         selected = self.scene.selected
         self._tracks_made_at = t_s
-        self._tracks_id = 0
-        if selected is None:
+        if self._tracks_of != selected:
+            # Another object's tracks must not stay up while this one's are computed.
             self._set_tracks(None, NO_TRACK, NO_TRACK)
-        elif self._prefetcher is None:
-            self._set_tracks(selected, *tracks_of(selected, t_s))
+        if selected is None:
+            tracks = self._tracks.ask(None, lambda: (NO_TRACK, NO_TRACK), here=True)
         else:
-            if self._tracks_of != selected:
-                # Another object's tracks must not stay up while this one's are computed.
-                self._set_tracks(None, NO_TRACK, NO_TRACK)
-            self._tracks_id = self._prefetcher.submit(self._key, lambda: tracks_of(selected, t_s), self._on_tracks)
+            tracks = self._tracks.ask(selected, lambda: tracks_of(selected, t_s))
+        if tracks is not None:
+            self._set_tracks(selected, *tracks)
 
-    def _on_tracks(self, request_id: int, tracks: tuple[np.ndarray, np.ndarray]) -> None:
-        if self._closed or request_id != self._tracks_id:
-            return  # the selection or the time moved on since it was asked
-        self._tracks_id = 0
-        self._set_tracks(self.scene.selected, *tracks)
+    def _on_tracks(self, of: ObjectRef, tracks: tuple[np.ndarray, np.ndarray]) -> None:
+        self._set_tracks(of, *tracks)
         self.update(self.scene.clock.time_s, None)
         self._arrived()
 
     def settled(self) -> bool:
         """Whether the tracks drawn are the ones last asked for (none is still being computed)."""
-        return self._tracks_id == 0
+        return self._tracks.settled()
 
     def _set_tracks(self, of: ObjectRef | None, orbit: np.ndarray, ground_itrs: np.ndarray) -> None:
         self._tracks_of = of
@@ -179,9 +173,7 @@ class SelectionAdapter:
             node.parent = parent
 
     def close(self) -> None:
-        self._closed = True
-        if self._prefetcher is not None:
-            self._prefetcher.forget(self._key)
+        self._tracks.close()
         disconnect_events(self.scene.events, self)
         for node in (self.ring, self.orbit, self.ground, self.marks, self.labels):
             node.parent = None
