@@ -57,8 +57,10 @@ class ConjunctionAdapter:
             # at equal depth, which wins was left to rounding.
             line.order = 1.9
             line.set_gl_state("translucent", depth_test=True, depth_mask=False)
-        self.labels = vscene.visuals.Text("", color=MISS_LINE_COLOR, font_size=10, anchor_x="left",
-                                          anchor_y="top", parent=parent, face="DejaVu Sans")
+        # Left of the line's middle: the objects' own labels run to the right of their dots,
+        # and a short miss line put its length over the upper object's name.
+        self.labels = vscene.visuals.Text("", color=MISS_LINE_COLOR, font_size=10, anchor_x="right",
+                                          anchor_y="center", parent=parent, face="DejaVu Sans")
         self.labels.set_gl_state("translucent", depth_test=False)
         self.labels.order = 6
         self.markers = vscene.visuals.Markers(parent=parent)
@@ -117,7 +119,7 @@ class ConjunctionAdapter:
                 continue
             ends += [position_a, position_b]
             middles.append((position_a + position_b) / 2)
-            texts.append(f"  {np.linalg.norm(position_b - position_a):,.2f} km")
+            texts.append(f"{np.linalg.norm(position_b - position_a):,.2f} km  ")
         self.miss_lines.visible = self.labels.visible = bool(texts)
         if texts:
             self.miss_lines.set_data(np.array(ends, np.float32))
