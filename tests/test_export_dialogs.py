@@ -111,7 +111,7 @@ def test_a_layer_that_cannot_be_written_is_named_before_a_save_or_export(window,
     assert export_dialogs.left_out_agreed(window, "Save scenario")
     assert len(said) == 2 and all("made in memory" in text for text in said)
     # What goes ahead leaves it out, and only it.
-    scenario = export_dialogs.window_scenario(window)
+    scenario = scenario_from_scene(window.scene)
     assert [getattr(source.origin, "part", source.kind) for source in scenario.sources] == [
         "parent", "fragments", "interceptor"]
 
@@ -124,7 +124,7 @@ def test_a_video_of_part_of_the_span_keeps_the_chapters_in_it(window):
     scene = window.scene
     start_s, end_s = scene.clock.span_start_s + 3600, scene.clock.span_start_s + 3 * 3600
     keys = export_dialogs.video_keyframes(scene, start_s, end_s)
-    scenario = export_dialogs.video_scenario(export_dialogs.window_scenario(window, keyframes=keys), start_s, end_s,
+    scenario = export_dialogs.video_scenario(scenario_from_scene(window.scene, keyframes=keys), start_s, end_s,
                                              600.0)
     child = parse_scenario(scenario_to_toml(scenario))  # what the child reads: no chapter outside its span
     assert [(c.time_s, c.title) for c in child.chapters] == [(start_s, "The intercept"),

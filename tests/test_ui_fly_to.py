@@ -10,7 +10,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction
 
 from orbitview.core.model.screening import Highlight
-from orbitview.io.scenario_file import write_scenario
+from orbitview.io.scenario_file import scenario_from_scene, write_scenario
 
 pytestmark = pytest.mark.qt
 
@@ -37,7 +37,7 @@ def pair_files(full_catalog_path, tmp_path_factory):
 
 def test_add_chapter_for_this_encounter_puts_it_in_the_model_and_a_save_keeps_it(make_window, qtbot, pair_files,
                                                                                tmp_path):
-    from orbitview.ui.export_dialogs import open_scenario_dialog, window_scenario
+    from orbitview.ui.export_dialogs import open_scenario_dialog
 
     window = make_window()
     scene, panel = window.scene, window.conjunctions_panel
@@ -65,7 +65,7 @@ def test_add_chapter_for_this_encounter_puts_it_in_the_model_and_a_save_keeps_it
 
     # Saved and opened again: the same chapter, its camera following the same object.
     path = tmp_path / "briefing.toml"
-    write_scenario(window_scenario(window), path)
+    write_scenario(scenario_from_scene(window.scene), path)
     assert "encounter = { a = 10514, b = 29924" in path.read_text()
     scene.chapters = ()
     open_scenario_dialog(window, str(path))

@@ -17,7 +17,7 @@ from pictures import (
 )
 
 from orbitview.cli import main
-from orbitview.io.scenario_file import parse_scenario, read_scenario
+from orbitview.io.scenario_file import parse_scenario, read_scenario, scenario_from_scene
 from orbitview.services.scenario import build_scene
 
 SIZE = (960, 540)
@@ -70,7 +70,7 @@ def export_image(window, qtbot, out, size) -> np.ndarray:
     """File > Export Image of the window at ``size``, past its dialog: the job it starts."""
     from orbitview.ui import export_dialogs
 
-    job = export_dialogs._start(window, export_dialogs.window_scenario(window), f"{size[0]}x{size[1]}",
+    job = export_dialogs._start(window, scenario_from_scene(window.scene), f"{size[0]}x{size[1]}",
                                 str(out), [], "image")
     qtbot.waitUntil(lambda: job not in export_dialogs._running, timeout=120_000)
     assert out.is_file(), job.errors
@@ -120,7 +120,6 @@ def test_export_image_shows_the_windows_3d_view(make_window, catalogs, qtbot, tm
 def test_a_scenario_saved_from_the_window_opens_as_the_same_model_and_picture(make_window, catalogs, qtbot,
                                                                               tmp_path):
     from orbitview.io.scenario_file import write_scenario
-    from orbitview.ui import export_dialogs
 
     path = tmp_path / "acceptance.toml"
     path.write_text(acceptance_text(catalogs, SIZE), encoding="utf-8")
@@ -134,7 +133,7 @@ def test_a_scenario_saved_from_the_window_opens_as_the_same_model_and_picture(ma
     first.time_bar.step_forward()
     assert 0 < first.scene.layers[0].shown.sum() < 209
     saved = tmp_path / "saved.toml"
-    write_scenario(export_dialogs.window_scenario(first), saved)
+    write_scenario(scenario_from_scene(first.scene), saved)
     second = opened(make_window, saved)
     assert_same_model(first.scene, second.scene)
     assert read_scenario(saved) == read_scenario(saved)

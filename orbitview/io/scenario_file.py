@@ -32,7 +32,7 @@ from orbitview.core.model.clock import Clock
 from orbitview.core.model.events import Field, model_fields
 from orbitview.core.model.filters import ANY, RANGE_FIELDS, LayerFilter, Regime
 from orbitview.core.model.origin import ORIGINS, FileOrigin
-from orbitview.core.model.output import MAX_FPS, Output, image_size_problem
+from orbitview.core.model.output import MAX_FPS, Output, format_image_size, image_size_problem
 from orbitview.core.model.screening import Conjunctions, Highlight
 from orbitview.core.orbits.classify import CLASS_LABELS, ObjectClass
 from orbitview.core.model.scenario import (
@@ -842,7 +842,7 @@ def _range_toml(bounds) -> str:
 
 _ENCODE = {
     "time": _time_toml, "object": _object_toml, "objects": lambda keys: "[" + ", ".join(map(_object_toml, keys)) + "]",
-    "size": lambda size: json.dumps(f"{size[0]}x{size[1]}"),
+    "size": lambda size: json.dumps(format_image_size(size)),
     "rgba": _rgba_toml, "range": _range_toml, "highlights": _highlights_toml,
     "classes": lambda values: _toml(sorted(CLASS_LABELS[ObjectClass(v)] for v in values)),
     "regimes": lambda values: _toml(sorted(Regime(v).name for v in values)),

@@ -41,7 +41,7 @@ from PyQt6.QtWidgets import (
 
 from orbitview.core.errors import OrbitviewError
 from orbitview.core.model.chapters import chapter_at
-from orbitview.core.model.output import MAX_FPS, parse_image_size
+from orbitview.core.model.output import MAX_FPS, format_image_size, parse_image_size
 from orbitview.core.model.scenario import CameraKey, Scenario, held_view
 from orbitview.io.scenario_file import (
     read_scenario,
@@ -71,19 +71,13 @@ def left_out_agreed(window, what: str) -> bool:
     return answer == QMessageBox.StandardButton.Ok
 
 
-def window_scenario(window, keyframes: tuple[CameraKey, ...] | None = None) -> Scenario:
-    """The window's whole scene as a scenario: its camera path unless ``keyframes`` are given
-    (``scenario_from_scene``)."""
-    return scenario_from_scene(window.scene, keyframes=keyframes)
-
-
 def save_scenario_dialog(window) -> Path | None:
     """Ask where, and save the whole scene there (its camera path; with none, the current view)."""
     path, _ = QFileDialog.getSaveFileName(window, "Save scenario", "briefing.toml", SCENARIO_FILTER)
     if not path or not left_out_agreed(window, "Save scenario"):
         return None
     try:
-        write_scenario(window_scenario(window), path)
+        write_scenario(scenario_from_scene(window.scene), path)
     except OrbitviewError as exc:
         QMessageBox.warning(window, "Save scenario", str(exc))
         return None
@@ -124,7 +118,7 @@ class ExportDialog(QDialog):
         self.size_box = QComboBox()
         self.size_box.setEditable(True)
         self.size_box.addItems(SIZES)
-        self.size_box.setCurrentText(f"{output.size[0]}x{output.size[1]}")
+        self.size_box.setCurrentText(format_image_size(output.size))
         form.addRow("Size (pixels)", self.size_box)
         if video:
             self.fps = QSpinBox()
@@ -186,8 +180,8 @@ def export_image_dialog(window) -> "RenderJob | None":
     if (dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen_into(window.scene.output)
             or not left_out_agreed(window, "Export image")):
         return None
-    scenario = window_scenario(window, keyframes=(held_view(window.scene),))
-    return _start(window, scenario, _size_text(window.scene.output), dialog.path.text(), [], "image")
+    scenario = scenario_from_scene(window.scene, keyframes=(held_view(window.scene),))
+    return _start(window, scenario, format_image_size(window.scene.output.size), dialog.path.text(), [], "image")
 
 
 def export_video_dialog(window) -> "RenderJob | None":
@@ -199,14 +193,11 @@ def export_video_dialog(window) -> "RenderJob | None":
     start_s = dialog.start.dateTime().toMSecsSinceEpoch() / 1000
     end_s = dialog.end.dateTime().toMSecsSinceEpoch() / 1000
     keys = video_keyframes(window.scene, start_s, end_s)
-    scenario = video_scenario(window_scenario(window, keyframes=keys), start_s, end_s, dialog.speed.value())
+    scenario = video_scenario(scenario_from_scene(window.scene, keyframes=keys), start_s, end_s, dialog.speed.value())
     output = window.scene.output
-    return _start(window, scenario, _size_text(output), dialog.path.text(), ["--fps", str(output.fps)], "video")
+    return _start(window, scenario, format_image_size(output.size), dialog.path.text(), ["--fps", str(output.fps)],
+                  "video")
 
-
-def _size_text(output) -> str:
-    width, height = output.size
-    return f"{width}x{height}"
 
 
 def video_scenario(scenario: Scenario, start_s: float, end_s: float, speed: float) -> Scenario:

@@ -24,6 +24,12 @@ def image_size_problem(width: int, height: int) -> str:
     return f"{width}x{height} is outside {low}x{low} .. {max_w}x{max_h} pixels"
 
 
+def format_image_size(size: tuple[int, int]) -> str:
+    """(1600, 900) -> ``1600x900``, as ``parse_image_size`` reads it."""
+    width, height = size
+    return f"{width}x{height}"
+
+
 def parse_image_size(text: str) -> tuple[int, int]:
     """``1600x900`` -> (1600, 900), within the image size limits; a clear error otherwise."""
     try:
